@@ -1,0 +1,26 @@
+import { validateAffine } from '../reference/affine';
+import { view, type GpuTensor } from './buffers';
+import { matmul } from './matmul';
+import { columnSums } from './reduce';
+
+/** Twin of reference/affine: three calls of the shared register-tiled matmul plus a column sum. */
+export interface AffineCache {
+  x2d: GpuTensor;
+  xShape: readonly number[];
+  w: GpuTensor;
+}
+
+export function affineForward(x: GpuTensor, w: GpuTensor, b: GpuTensor): { out: GpuTensor; cache: AffineCache } {
+  const { N, D } = validateAffine(x, w, b);
+  const x2d = view(x, [N, D]);
+  return { out: matmul(x2d, w, { bias: b }), cache: { x2d, xShape: x.shape, w } };
+}
+
+export function affineBackward(dout: GpuTensor, cache: AffineCache): { dx: GpuTensor; dw: GpuTensor; db: GpuTensor } {
+  const { x2d, xShape, w } = cache;
+  return {
+    dx: view(matmul(dout, w, { transB: true }), xShape), // dout·wᵀ
+    dw: matmul(x2d, dout, { transA: true }), // xᵀ·dout
+    db: columnSums(dout),
+  };
+}

@@ -1,0 +1,13 @@
+import { validateRelu } from '../reference/relu';
+import type { GpuTensor } from './buffers';
+import { map } from './elementwise';
+
+/** Twin of reference/relu: elementwise kernels, one invocation per element. */
+export function reluForward(x: GpuTensor): { out: GpuTensor; cache: { x: GpuTensor } } {
+  validateRelu(x);
+  return { out: map('relu', 'max(a, 0.0)', x), cache: { x } };
+}
+
+export function reluBackward(dout: GpuTensor, cache: { x: GpuTensor }): { dx: GpuTensor } {
+  return { dx: map('relu_backward', 'select(0.0, b, a > 0.0)', cache.x, dout) };
+}

@@ -1,0 +1,89 @@
+import { makeRng, randnTensor } from '../reference/rng';
+import { clone, formatIndex, type Tensor, type Tensors } from '../reference/tensor';
+import { differentiableInputs, type Impl, type OpRow, type Sample } from './op';
+import { GRADCHECK_THRESHOLD } from './tolerance';
+
+/**
+ * Numerical gradient check, as cs231n's gradient_check.py: for a random upstream gradient dout,
+ * the analytic gradient of f = Σ_outputs Σ out·dout must match centered differences
+ *   ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h,  h = 1e-5, float64,
+ * with rel_error = max_i |a − n| / max(1e-8, |a| + |n|) below 1e-7. The difference is taken per
+ * output element before the dot with dout, which keeps round-off near machine precision.
+ */
+export const STEP = 1e-5;
+
+export interface GradcheckWorst {
+  input: string;
+  index: string;
+  numeric: number;
+  analytic: number;
+  relError: number;
+}
+
+export interface GradcheckResult {
+  ok: boolean;
+  relError: number;
+  /** Per differentiable input, its max rel_error. */
+  perInput: Record<string, number>;
+  worst?: GradcheckWorst;
+}
+
+/** Random upstream gradients, one per output, from a seed. */
+export function randomDouts(outputs: Tensors, seed: number): Tensors {
+  const rng = makeRng(`dout:${seed}`);
+  return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, randnTensor(t.shape, rng)]));
+}
+
+export const relError = (a: number, n: number): number => Math.abs(a - n) / Math.max(1e-8, Math.abs(a) + Math.abs(n));
+
+export function gradcheck(row: OpRow, impl: Impl<Tensor>, sample: Sample, seed: number, threshold = GRADCHECK_THRESHOLD): GradcheckResult {
+  if (!impl.backward) throw new Error(`${row.id}: gradcheck needs a backward`);
+  const inputs: Tensors = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, clone(t)]));
+  const { outputs, cache } = impl.forward(inputs, sample.params);
+  const douts = randomDouts(outputs, seed);
+  const grads = impl.backward(douts, cache);
+
+  const objectiveDifference = (plus: Tensors, minus: Tensors): number => {
+    let s = 0;
+    for (const [name, dout] of Object.entries(douts)) {
+      const p = plus[name].data;
+      const m = minus[name].data;
+      for (let i = 0; i < dout.data.length; i++) s += (p[i] - m[i]) * dout.data[i];
+    }
+    return s;
+  };
+
+  const result: GradcheckResult = { ok: true, relError: 0, perInput: {} };
+  for (const name of differentiableInputs(row)) {
+    const x = inputs[name];
+    const analytic = grads[`d${name}`];
+    if (!analytic) throw new Error(`${row.id}: backward returned no d${name}`);
+    let worstHere = 0;
+    for (let i = 0; i < x.data.length; i++) {
+      const original = x.data[i];
+      x.data[i] = original + STEP;
+      const plus = impl.forward(inputs, sample.params).outputs;
+      x.data[i] = original - STEP;
+      const minus = impl.forward(inputs, sample.params).outputs;
+      x.data[i] = original;
+      const numeric = objectiveDifference(plus, minus) / (2 * STEP);
+      const err = relError(analytic.data[i], numeric);
+      worstHere = Math.max(worstHere, err);
+      if (!result.worst || err > result.worst.relError) {
+        result.worst = { input: name, index: formatIndex(i, x.shape), numeric, analytic: analytic.data[i], relError: err };
+      }
+    }
+    result.perInput[name] = worstHere;
+    result.relError = Math.max(result.relError, worstHere);
+  }
+  result.ok = result.relError < threshold;
+  return result;
+}
+
+/** "rel_error 3.1e-2 ≥ 1e-7 at dw[2, 0]: numeric 0.5, analytic 1" */
+export function describeGradcheck(r: GradcheckResult, threshold = GRADCHECK_THRESHOLD): string {
+  if (!r.worst) return 'no differentiable input';
+  const { input, index, numeric, analytic } = r.worst;
+  const verdict = r.ok ? `< ${threshold}` : `≥ ${threshold}`;
+  return `rel_error ${r.relError.toExponential(2)} ${verdict}, worst at d${input}${index}: numeric ${numeric}, analytic ${analytic}`;
+}

@@ -1,0 +1,91 @@
+import type fc from 'fast-check';
+import type { GpuTensor } from '../accelerated/buffers';
+import type { Tensor, Tensors } from '../reference/tensor';
+import type { Tolerance } from './tolerance';
+
+/**
+ * One row of the op table (in the spirit of PyTorch's OpInfo). Every check, the fixtures, the
+ * coverage table and the command line iterate rows; adding an op is adding a row.
+ */
+export type Params = Record<string, unknown>;
+
+export interface Sample {
+  readonly inputs: Tensors;
+  readonly params: Params;
+}
+
+/** Forward/backward of one implementation, called with named tensors. */
+export interface Impl<T> {
+  forward(inputs: Record<string, T>, params: Params): { outputs: Record<string, T>; cache: unknown };
+  /** Gradients keyed `d` + input name, for every differentiable input. */
+  backward?(douts: Record<string, T>, cache: unknown): Record<string, T>;
+}
+
+export interface InputSpec {
+  readonly name: string;
+  /** float inputs upload as f32, int inputs (labels, indices) as i32. */
+  readonly kind: 'float' | 'int';
+  readonly differentiable: boolean;
+}
+
+export interface ErrorCase {
+  readonly title: string;
+  readonly sample: Sample;
+  /** The exact message both the reference and the twin must throw. */
+  readonly message: string;
+}
+
+/** Columns of the coverage table (`gradcheck ops`). */
+export const COLUMNS = ['ref_fwd', 'ref_bwd', 'gradcheck', 'twin_fwd', 'twin_bwd', 'property', 'fixture', 'oracle'] as const;
+export type Column = (typeof COLUMNS)[number];
+
+export interface OpRow {
+  readonly id: string;
+  /** Section of OPS.md. */
+  readonly section: string;
+  readonly inputs: readonly InputSpec[];
+  readonly outputs: readonly string[];
+  readonly reference: Impl<Tensor>;
+  /** Other reference formulations (naive / vectorized) that must agree with `reference`. */
+  readonly variants?: Readonly<Record<string, Impl<Tensor>>>;
+  readonly twin?: Impl<GpuTensor>;
+  /** The full input checks (shapes and values) of the op, run on the host before a twin upload. */
+  validate(inputs: Tensors, params: Params): void;
+  /** Random cases for the property tests, `verify` and fixtures: shapes, params and values. */
+  readonly sample: fc.Arbitrary<Sample>;
+  /** Small, kink-free cases for the gradient check (defaults to `sample`). */
+  readonly gradSample?: fc.Arbitrary<Sample>;
+  /** Hand-picked edge cases, added to the fixtures. */
+  readonly edgeCases?: readonly Sample[];
+  readonly errors: readonly ErrorCase[];
+  /** Twin vs reference tolerance, possibly depending on the case (e.g. √length for reductions). */
+  readonly tolerance?: Tolerance | ((sample: Sample) => Tolerance);
+  /** Why a coverage column is empty on purpose. */
+  readonly reasons?: Partial<Record<Column, string>>;
+}
+
+export const differentiableInputs = (row: OpRow): string[] =>
+  row.inputs.filter((i) => i.differentiable).map((i) => i.name);
+
+/**
+ * Adapts course-shaped functions to an Impl: `forward(...inputs, params)` returns its outputs by
+ * name plus `cache`; `backward(...douts of gradOutputs, cache)` returns `{ dx, dw, … }`.
+ */
+export function courseImpl<T>(
+  inputNames: readonly string[],
+  outputNames: readonly string[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  forward: (...args: any[]) => { cache: unknown },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  backward?: (...args: any[]) => Record<string, T>,
+  gradOutputs: readonly string[] = outputNames.slice(0, 1),
+): Impl<T> {
+  return {
+    forward(inputs, params) {
+      const result = forward(...inputNames.map((n) => inputs[n]), params) as Record<string, unknown>;
+      const outputs = Object.fromEntries(outputNames.map((n) => [n, result[n] as T]));
+      return { outputs, cache: result.cache };
+    },
+    backward: backward && ((douts, cache) => backward(...gradOutputs.map((n) => douts[n]), cache)),
+  };
+}

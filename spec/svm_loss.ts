@@ -1,0 +1,34 @@
+import * as twin from '../accelerated/svm_loss';
+import * as ref from '../reference/svm_loss';
+import type { Tensor } from '../reference/tensor';
+import { lossEdgeCases, lossErrors, lossInputs, lossSamples, validateLoss } from './classification';
+import { courseImpl, type OpRow } from './op';
+
+/** Keeps every hinge margin x_ij − x_iyᵢ + 1 at least 1e-3 away from its kink at 0. */
+function marginsOffKink(x: Tensor, y: Tensor): void {
+  const [N, C] = x.shape;
+  for (let i = 0; i < N; i++) {
+    const correct = x.data[i * C + y.data[i]];
+    for (let j = 0; j < C; j++) {
+      const margin = x.data[i * C + j] - correct + 1;
+      if (j !== y.data[i] && Math.abs(margin) < 1e-3) x.data[i * C + j] = correct - 1 + (margin < 0 ? -1e-3 : 1e-3);
+    }
+  }
+}
+
+const io = [['x', 'y'], ['loss']] as const;
+
+export const svm_loss: OpRow = {
+  id: 'svm_loss',
+  section: 'Classification and building blocks',
+  inputs: lossInputs,
+  outputs: ['loss'],
+  reference: courseImpl(...io, ref.svmLossNaiveForward, ref.svmLossNaiveBackward),
+  variants: { vectorized: courseImpl(...io, ref.svmLossVectorizedForward, ref.svmLossVectorizedBackward) },
+  twin: courseImpl(...io, twin.svmLossForward, twin.svmLossBackward),
+  validate: validateLoss('svm_loss'),
+  sample: lossSamples(60, 15, 1, marginsOffKink),
+  gradSample: lossSamples(5, 6, 1, marginsOffKink),
+  edgeCases: lossEdgeCases,
+  errors: lossErrors('svm_loss'),
+};

@@ -1,0 +1,51 @@
+import { getGpu } from '../accelerated/device';
+import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
+import type { Tensor, Tensors } from '../reference/tensor';
+import type { Impl, OpRow, Sample } from './op';
+
+export interface Run {
+  outputs: Tensors;
+  grads?: Tensors;
+}
+
+/** Runs a reference implementation: forward, then backward with `douts` when given. */
+export function runReference(impl: Impl<Tensor>, sample: Sample, douts?: Tensors): Run {
+  const { outputs, cache } = impl.forward(sample.inputs, sample.params);
+  const grads = douts && impl.backward ? impl.backward(douts, cache) : undefined;
+  return { outputs, grads };
+}
+
+/**
+ * Runs a twin (the row's, or a user's kernel module of the same shape) on host tensors: checks the
+ * inputs on the host, uploads them (float → f32, int → i32), runs forward and, given `douts`,
+ * backward, reads everything back and frees the device buffers.
+ */
+export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin = row.twin): Promise<Run> {
+  if (!twin) throw new Error(`${row.id}: no twin (${row.reasons?.twin_fwd ?? 'not written yet'})`);
+  row.validate(sample.inputs, sample.params);
+  const gpu = await getGpu();
+  const owned: GpuTensor[] = [];
+  const put = (t: Tensor, kind: 'float' | 'int'): GpuTensor => {
+    const g = upload(gpu, t, kind === 'int' ? 'i32' : 'f32');
+    owned.push(g);
+    return g;
+  };
+  const fetch = async (ts: Record<string, GpuTensor>): Promise<Tensors> => {
+    owned.push(...Object.values(ts));
+    const host: Tensors = {};
+    for (const [k, t] of Object.entries(ts)) host[k] = await read(t);
+    return host;
+  };
+  try {
+    const kinds = Object.fromEntries(row.inputs.map((i) => [i.name, i.kind]));
+    const inputs = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, put(t, kinds[k] ?? 'float')]));
+    const forward = twin.forward(inputs, sample.params);
+    const outputs = await fetch(forward.outputs);
+    if (!douts || !twin.backward) return { outputs };
+    const gpuDouts = Object.fromEntries(Object.entries(douts).map(([k, t]) => [k, put(t, 'float')]));
+    const grads = await fetch(twin.backward(gpuDouts, forward.cache));
+    return { outputs, grads };
+  } finally {
+    release(...owned);
+  }
+}
