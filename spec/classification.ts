@@ -22,10 +22,11 @@ export const lossSamples = (maxN: number, maxC: number, scale: number, adjust?: 
     return { inputs: { x, y } };
   });
 
+/** One class; a sample scored right and one wrong; tied scores, large scores and a near-tie (no hinge kink). */
 export const lossEdgeCases = [
   makeSample({ x: tensor([1, 1], [0.3]), y: tensor([1], [0]) }),
-  makeSample({ x: tensor([2, 3], [1, 2, 3, 3, 2, 1]), y: tensor([2], [0, 0]) }),
-  makeSample({ x: tensor([3, 4], [0, 0, 0, 0, 5, -5, 5, -5, 1, 2, 3, 4]), y: tensor([3], [1, 2, 3]) }),
+  makeSample({ x: tensor([2, 3], [1, 2, 3, 3, 1.5, 1]), y: tensor([2], [0, 0]) }),
+  makeSample({ x: tensor([3, 4], [0, 0, 0, 0, 5, -5, 5, -5, 1, 2, 3.5, 4]), y: tensor([3], [1, 2, 3]) }),
 ];
 
 export function lossErrors(op: string): ErrorCase[] {

@@ -89,3 +89,25 @@ export function courseImpl<T>(
     backward: backward && ((douts, cache) => backward(...gradOutputs.map((n) => douts[n]), cache)),
   };
 }
+
+/** svm_loss → svmLoss: the prefix of an op's exported functions (svmLossForward, svmLossBackward). */
+export const exportPrefix = (id: string): string => id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * An Impl from a module that exports `<prefix>Forward` / `<prefix>Backward` (or plain `forward` /
+ * `backward`) with the course signatures, e.g. a kernel author's twin or a student's submission.
+ */
+export function implFromModule<T>(row: OpRow, module: Record<string, unknown>, source: string): Impl<T> {
+  const prefix = exportPrefix(row.id);
+  const forward = module[`${prefix}Forward`] ?? module.forward;
+  const backward = module[`${prefix}Backward`] ?? module.backward;
+  if (typeof forward !== 'function') {
+    throw new Error(`${source}: exports no function ${prefix}Forward (or forward) for op ${row.id}`);
+  }
+  return courseImpl<T>(
+    row.inputs.map((i) => i.name),
+    row.outputs,
+    forward as (...args: unknown[]) => { cache: unknown },
+    typeof backward === 'function' ? (backward as (...args: unknown[]) => Record<string, T>) : undefined,
+  );
+}
