@@ -1,11 +1,22 @@
-import { affine } from './affine';
 import type { OpRow } from './op';
-import { relu } from './relu';
-import { softmax_loss } from './softmax_loss';
-import { svm_loss } from './svm_loss';
+import { CLASSIFICATION } from './sections/classification';
+import { CONVOLUTION } from './sections/convolution';
+import { NORMALIZATION } from './sections/normalization';
+import { OPTIMIZERS } from './sections/optimizers';
+import { SEQUENCE } from './sections/sequence';
 
-/** The op table: every check, fixture, coverage column and CLI command iterates these rows. */
-export const TABLE: readonly OpRow[] = [affine, relu, svm_loss, softmax_loss];
+/**
+ * The op table: every check, fixture, coverage column and CLI command iterates these rows. Each
+ * section file lists its rows in OPS.md order; a row lives in spec/<op>.ts beside
+ * reference/<op>.ts and accelerated/<op>.ts.
+ */
+export const TABLE: readonly OpRow[] = [
+  ...CLASSIFICATION,
+  ...NORMALIZATION,
+  ...CONVOLUTION,
+  ...OPTIMIZERS,
+  ...SEQUENCE,
+];
 
 export function findRow(id: string): OpRow {
   const row = TABLE.find((r) => r.id === id);
