@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GpuTensor } from '../accelerated/buffers';
-import { releaseGpu } from '../accelerated/device';
+import { getGpu, releaseGpu } from '../accelerated/device';
 import { checkCaseReference, checkCaseTwin, parseCase } from '../spec/casefile';
 import { staleFixtures, writeFixtures } from '../spec/fixtures';
 import { implFromModule } from '../spec/op';
@@ -45,6 +45,7 @@ program
     const rows = ids.includes('all') ? TABLE : ids.map(findRow);
     const backends: Backend[] = opts.backend === 'both' ? ['reference', 'webgpu'] : [opts.backend];
     const kernelModule = opts.kernel && (await import(pathToFileURL(resolve(opts.kernel)).href));
+    if (backends.includes('webgpu')) await getGpu(); // no adapter: one clear sentence, before any case runs
     let failed = 0;
     for (const row of rows) {
       for (const backend of backends) {
@@ -56,11 +57,12 @@ program
         const what = backend === 'webgpu' ? `${kernel ? opts.kernel : 'WebGPU twin'} vs float64 reference` : 'reference backward vs numerical gradients';
         console.log(`${row.id} — ${what}, ${opts.runs} runs, seed ${opts.seed}`);
         const r = await checkProperty(row, backend, { seed: opts.seed, runs: opts.runs, path: opts.path, kernel, kernelPath: opts.kernel });
-        for (const [name, e] of r.maxErrors) {
-          console.log(`  ${name.padEnd(28)} max abs ${e.abs.toExponential(2)}  max rel ${e.rel.toExponential(2)}`);
-        }
-        if (r.ok) console.log(`  PASS (${r.runs} runs; replay: npx gradcheck verify ${row.id} --backend ${backend} --seed ${r.seed})`);
-        else {
+        if (r.ok) {
+          for (const [name, e] of r.maxErrors) {
+            console.log(`  ${name.padEnd(28)} max abs ${e.abs.toExponential(2)}  max rel ${e.rel.toExponential(2)}`);
+          }
+          console.log(`  PASS (${r.runs} runs; replay: npx gradcheck verify ${row.id} --backend ${backend} --seed ${r.seed})`);
+        } else {
           failed++;
           console.log(`  FAIL ${failureMessage(r)}`);
         }

@@ -32,14 +32,14 @@ export const caseFilesIn = (dir: string): string[] =>
   existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 
 /** Writes every row's fixtures and removes files no row produces. Returns the files written. */
-export function writeFixtures(rows: readonly OpRow[], onRow: (row: OpRow) => void = () => {}): number {
+export function writeFixtures(rows: readonly OpRow[], onRow: (row: OpRow) => void = () => {}, root = REFERENCE_FIXTURES): number {
   let written = 0;
   const ids = new Set(rows.map((r) => r.id));
-  for (const dir of existsSync(REFERENCE_FIXTURES) ? readdirSync(REFERENCE_FIXTURES) : []) {
-    if (!ids.has(dir)) rmSync(join(REFERENCE_FIXTURES, dir), { recursive: true });
+  for (const dir of existsSync(root) ? readdirSync(root) : []) {
+    if (!ids.has(dir)) rmSync(join(root, dir), { recursive: true });
   }
   for (const row of rows) {
-    const dir = join(REFERENCE_FIXTURES, row.id);
+    const dir = join(root, row.id);
     const files = fixtureFiles(row);
     mkdirSync(dir, { recursive: true });
     for (const f of caseFilesIn(dir)) if (!files.has(f)) rmSync(join(dir, f));
@@ -53,15 +53,15 @@ export function writeFixtures(rows: readonly OpRow[], onRow: (row: OpRow) => voi
 }
 
 /** Everything that differs between the committed fixtures and a fresh regeneration, one line each. */
-export function staleFixtures(rows: readonly OpRow[], onRow: (row: OpRow) => void = () => {}): string[] {
+export function staleFixtures(rows: readonly OpRow[], onRow: (row: OpRow) => void = () => {}, root = REFERENCE_FIXTURES): string[] {
   const problems: string[] = [];
   const ids = new Set(rows.map((r) => r.id));
-  const rel = (p: string) => relative(ROOT, p);
-  for (const dir of existsSync(REFERENCE_FIXTURES) ? readdirSync(REFERENCE_FIXTURES) : []) {
-    if (!ids.has(dir)) problems.push(`${rel(join(REFERENCE_FIXTURES, dir))}: orphaned (no op "${dir}" in the table)`);
+  const rel = (p: string) => relative(dirname(dirname(root)), p); // fixtures/reference/<op>/<case>.json
+  for (const dir of existsSync(root) ? readdirSync(root) : []) {
+    if (!ids.has(dir)) problems.push(`${rel(join(root, dir))}: orphaned (no op "${dir}" in the table)`);
   }
   for (const row of rows) {
-    const dir = join(REFERENCE_FIXTURES, row.id);
+    const dir = join(root, row.id);
     const files = fixtureFiles(row);
     for (const f of caseFilesIn(dir)) if (!files.has(f)) problems.push(`${rel(join(dir, f))}: orphaned (not produced by the row)`);
     for (const [name, text] of files) {

@@ -52,7 +52,7 @@ export function compare(name: string, actual: Tensor | undefined, expected: Tens
     const b = expected.data[i];
     const diff = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
     maxAbs = Math.max(maxAbs, diff);
-    maxRel = Math.max(maxRel, diff / Math.max(Math.abs(b), 1e-30));
+    maxRel = Math.max(maxRel, diff / Math.max(Math.abs(b), tol.atol)); // relative to |b|, or to atol near 0
     const excess = diff - (tol.atol + tol.rtol * Math.abs(b));
     if (excess > worstExcess) {
       worstExcess = excess;
