@@ -10,6 +10,7 @@ import { implFromModule } from '../spec/op';
 import { checkProperty, failureMessage, SUITE_SEED, type Backend } from '../spec/properties';
 import { findRow, TABLE } from '../spec/table';
 import { agreementReport } from '../spec/properties';
+import { BENCH_CASES, benchCase, formatBench, shareAdapterWithTfjs } from './bench';
 import { coverage, formatCoverage } from './coverage';
 import { progressBar } from './progress';
 
@@ -111,6 +112,20 @@ program
       bar.stop();
       console.log(`wrote ${n} case files for ${TABLE.length} ops under fixtures/reference`);
     }
+  });
+
+program
+  .command('bench')
+  .description('time per call of the twin, the reference, tfjs-backend-webgpu (same adapter) and tfjs-backend-cpu, side by side, as ratios and GFLOP/s')
+  .argument('[case...]', `bench cases (default all): ${BENCH_CASES.map((c) => `"${c.name}"`).join(', ')}; or an op id`)
+  .option('--no-reference', 'skip the (slow) float64 reference')
+  .action(async (names: string[], opts: { reference: boolean }) => {
+    const cases = names.length ? BENCH_CASES.filter((c) => names.includes(c.name) || names.includes(c.op)) : BENCH_CASES;
+    if (!cases.length) throw new Error(`no bench case matches ${names.join(', ')}; cases: ${BENCH_CASES.map((c) => c.name).join(', ')}`);
+    const gpu = await getGpu();
+    await shareAdapterWithTfjs(gpu);
+    console.log(`device: ${gpu.adapterName}`);
+    for (const c of cases) console.log(formatBench(c, await benchCase(gpu, c, opts.reference)));
   });
 
 try {

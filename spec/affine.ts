@@ -8,9 +8,20 @@ import { courseImpl, type OpRow } from './op';
 
 const inputs = ['x', 'w', 'b'];
 
+/** Any sizes, and sizes with D and M multiples of 4 (the matmul's vec4 fast path). */
+const affineSizes = (maxN: number, maxDim: number, maxM: number) =>
+  fc.oneof(
+    fc.record({ N: dim(1, maxN), dims: fc.array(dim(1, maxDim), { minLength: 1, maxLength: 3 }), M: dim(1, maxM) }),
+    fc.record({
+      N: dim(1, maxN),
+      dims: fc.tuple(dim(1, maxDim), dim(1, 4)).map(([c, q]) => [c, 4 * q]),
+      M: dim(1, Math.ceil(maxM / 4)).map((m) => 4 * m),
+    }),
+  );
+
 const affineSamples = (maxN: number, maxDim: number, maxM: number) =>
   samples(
-    fc.record({ N: dim(1, maxN), dims: fc.array(dim(1, maxDim), { minLength: 1, maxLength: 3 }), M: dim(1, maxM) }),
+    affineSizes(maxN, maxDim, maxM),
     ({ N, dims, M }, rng) => ({
       inputs: {
         x: randnTensor([N, ...dims], rng),

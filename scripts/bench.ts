@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
+import type { Gpu } from '../accelerated/device';
+import { makeRng, randnTensor } from '../reference/rng';
+import type { Tensor } from '../reference/tensor';
+import { findRow } from '../spec/table';
+
+/**
+ * `gradcheck bench`: time per call of the twin, the reference, tfjs-backend-webgpu on the same Dawn
+ * adapter and tfjs-backend-cpu, measured side by side in one run, printed as ratios and GFLOP/s.
+ * Each case runs an op row's forward on fixed random inputs.
+ */
+export interface BenchCase {
+  name: string;
+  op: string;
+  flops: number;
+  inputs: (seed: number) => Record<string, Tensor>;
+  params?: Record<string, unknown>;
+  /** The same computation in tfjs, on the active tfjs backend. */
+  tfjs?: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
+}
+
+const matmulCase = (n: number): BenchCase => ({
+  name: `matmul ${n}`,
+  op: 'affine',
+  flops: 2 * n * n * n,
+  inputs: (seed) => {
+    const rng = makeRng(seed);
+    return { x: randnTensor([n, n], rng), w: randnTensor([n, n], rng), b: randnTensor([n], rng) };
+  },
+  tfjs: ({ x, w, b }) => tf.add(tf.matMul(x, w), b),
+});
+
+export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024)];
+
+export interface Timing {
+  impl: string;
+  seconds: number;
+}
+
+/** Mean seconds per call: one warm-up call, then calls until `budget` seconds or `maxCalls` have passed. */
+async function timeIt(run: () => Promise<void> | void, budget = 1, maxCalls = 20): Promise<number> {
+  await run();
+  let calls = 0;
+  const start = performance.now();
+  while (calls < maxCalls && (calls < 2 || performance.now() - start < budget * 1000)) {
+    await run();
+    calls++;
+  }
+  return (performance.now() - start) / 1000 / calls;
+}
+
+export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean): Promise<Timing[]> {
+  const row = findRow(c.op);
+  const hostInputs = c.inputs(1);
+  const params = c.params ?? {};
+  const timings: Timing[] = [];
+
+  const kinds = Object.fromEntries(row.inputs.map((i) => [i.name, i.kind]));
+  const deviceInputs: Record<string, GpuTensor> = Object.fromEntries(
+    Object.entries(hostInputs).map(([k, t]) => [k, upload(gpu, t, kinds[k] === 'int' ? 'i32' : 'f32')]),
+  );
+  timings.push({
+    impl: 'twin',
+    seconds: await timeIt(async () => {
+      const { outputs } = row.twin!.forward(deviceInputs, params);
+      await gpu.device.queue.onSubmittedWorkDone();
+      release(...Object.values(outputs));
+    }),
+  });
+  // Read one result back so that a kernel that silently did nothing cannot look fast.
+  const { outputs } = row.twin!.forward(deviceInputs, params);
+  await read(Object.values(outputs)[0]);
+  release(...Object.values(outputs), ...Object.values(deviceInputs));
+
+  if (withReference) timings.push({ impl: 'reference', seconds: await timeIt(() => void row.reference.forward(hostInputs, params), 1, 3) });
+
+  if (c.tfjs) {
+    for (const backend of ['webgpu', 'cpu']) {
+      await tf.setBackend(backend);
+      await tf.ready();
+      const tfInputs = Object.fromEntries(Object.entries(hostInputs).map(([k, t]) => [k, tf.tensor(Float32Array.from(t.data), [...t.shape])]));
+      const seconds = await timeIt(async () => {
+        const out = c.tfjs!(tfInputs);
+        await out.data();
+        out.dispose();
+      }, 1, 5);
+      Object.values(tfInputs).forEach((t) => t.dispose());
+      timings.push({ impl: `tfjs-${backend}`, seconds });
+    }
+  }
+  return timings;
+}
+
+/**
+ * tfjs-backend-webgpu registers itself on import only if navigator.gpu exists: give it this
+ * process's Dawn instance first, so tfjs and the twins share one adapter.
+ */
+export async function shareAdapterWithTfjs(gpu: Gpu): Promise<void> {
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: gpu.instance }, configurable: true, writable: true });
+  await import('@tensorflow/tfjs-backend-webgpu');
+}
+
+export function formatBench(c: BenchCase, timings: Timing[]): string {
+  const twin = timings.find((t) => t.impl === 'twin')!.seconds;
+  const cells = timings.map((t) => {
+    const ratio = t.impl === 'twin' ? '' : `  twin ${(t.seconds / twin).toFixed(2)}× faster`;
+    return `  ${t.impl.padEnd(12)} ${(t.seconds * 1000).toFixed(2).padStart(10)} ms  ${(c.flops / t.seconds / 1e9).toFixed(2).padStart(7)} GFLOP/s${ratio}`;
+  });
+  return [c.name, ...cells].join('\n');
+}
