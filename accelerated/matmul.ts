@@ -28,9 +28,9 @@ export function matmul(a: GpuTensor, b: GpuTensor, { transA = false, transB = fa
     throw new Error(`matmul: bias: expected shape [${N}], got [${bias.shape.join(', ')}]`);
   }
   const out = empty(a.gpu, [M, N]);
-  const vec4 = !transA && !transB && K % 4 === 0 && N % 4 === 0;
+  const vec4 = K % 4 === 0 && N % 4 === 0 && (!transA || M % 4 === 0);
   const kernel = vec4
-    ? { key: `matmul:vec4:${!!bias}`, source: () => matmulVec4Source(!!bias) }
+    ? { key: `matmul:vec4:${transA}:${transB}:${!!bias}`, source: () => matmulVec4Source(transA, transB, !!bias) }
     : { key: `matmul:${transA}:${transB}:${!!bias}`, source: () => matmulSource(transA, transB, !!bias) };
   const buffers = bias ? [a.buffer, b.buffer, bias.buffer, out.buffer] : [a.buffer, b.buffer, out.buffer];
   launch(a.gpu, kernel, buffers, [['u32', M], ['u32', N], ['u32', K]], [Math.ceil(N / 32), Math.ceil(M / 32)]);
@@ -38,12 +38,22 @@ export function matmul(a: GpuTensor, b: GpuTensor, { transA = false, transB = fa
 }
 
 /**
- * Fast path for row-major A and B with K and N multiples of 4: the same 4×4 register tile, but A and
- * B are read as vec4 (4 loads of A and 4 of B per 4 steps of k feed 64 FMAs) and the k loop has no
- * bounds checks; rows past M are clamped on load and skipped on store.
+ * Fast path when K and N are multiples of 4 (and M too when A is transposed): the same 4×4 register
+ * tile, but every load is a vec4 and the k loop, stepping 4 at a time, has no bounds checks. Per step
+ * the kernel holds a_r = A[i+r, k..k+3] and b_q = B[k+q, j..j+3] and does 64 FMAs for 8 vec4 loads.
+ * A transposed operand is read as 4 contiguous vec4s and turned with one 4×4 `transpose`. Rows past
+ * M (only possible when A is not transposed) are clamped on load and skipped on store.
  */
-function matmulVec4Source(hasBias: boolean): string {
+function matmulVec4Source(transA: boolean, transB: boolean, hasBias: boolean): string {
   const out = hasBias ? 3 : 2;
+  const loadA = transA
+    ? `let at = transpose(mat4x4<f32>(A[(4u * k) * M4 + i4], A[(4u * k + 1u) * M4 + i4], A[(4u * k + 2u) * M4 + i4], A[(4u * k + 3u) * M4 + i4]));
+    let a0 = at[0]; let a1 = at[1]; let a2 = at[2]; let a3 = at[3];`
+    : `let a0 = A[r0 + k]; let a1 = A[r1 + k]; let a2 = A[r2 + k]; let a3 = A[r3 + k];`;
+  const loadB = transB
+    ? `let bt = transpose(mat4x4<f32>(B[(4u * j) * K4 + k], B[(4u * j + 1u) * K4 + k], B[(4u * j + 2u) * K4 + k], B[(4u * j + 3u) * K4 + k]));
+    let b0 = bt[0]; let b1 = bt[1]; let b2 = bt[2]; let b3 = bt[3];`
+    : `let b0 = B[(4u * k) * N4 + j]; let b1 = B[(4u * k + 1u) * N4 + j]; let b2 = B[(4u * k + 2u) * N4 + j]; let b3 = B[(4u * k + 3u) * N4 + j];`;
   return `
 struct Dims { M: u32, N: u32, K: u32 }
 @group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
@@ -54,10 +64,12 @@ ${hasBias ? '@group(0) @binding(2) var<storage, read> bias: array<vec4<f32>>;' :
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let M4 = dims.M / 4u;
   let N4 = dims.N / 4u;
   let K4 = dims.K / 4u;
   let j = gid.x;
   let i = gid.y * 4u;
+  let i4 = gid.y;
   if (j >= N4 || i >= dims.M) { return; }
   let last = dims.M - 1u;
   let r0 = min(i, last) * K4;
@@ -66,11 +78,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let r3 = min(i + 3u, last) * K4;
   var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
   for (var k = 0u; k < K4; k++) {
-    let b0 = B[(4u * k) * N4 + j];
-    let b1 = B[(4u * k + 1u) * N4 + j];
-    let b2 = B[(4u * k + 2u) * N4 + j];
-    let b3 = B[(4u * k + 3u) * N4 + j];
-    let a0 = A[r0 + k]; let a1 = A[r1 + k]; let a2 = A[r2 + k]; let a3 = A[r3 + k];
+    ${loadA}
+    ${loadB}
     c0 += a0.x * b0 + a0.y * b1 + a0.z * b2 + a0.w * b3;
     c1 += a1.x * b0 + a1.y * b1 + a1.z * b2 + a1.w * b3;
     c2 += a2.x * b0 + a2.y * b1 + a2.z * b2 + a2.w * b3;
