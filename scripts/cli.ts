@@ -12,6 +12,7 @@ import { findRow, TABLE } from '../spec/table';
 import { agreementReport } from '../spec/properties';
 import { BENCH_CASES, benchCase, formatBench, shareAdapterWithTfjs } from './bench';
 import { coverage, formatCoverage } from './coverage';
+import { registerGradeCommands } from './grade/commands';
 import { progressBar } from './progress';
 
 const integer = (name: string) => (value: string): number => {
@@ -127,6 +128,8 @@ program
     console.log(`device: ${gpu.adapterName}`);
     for (const c of cases) console.log(formatBench(c, await benchCase(gpu, c, opts.reference)));
   });
+
+registerGradeCommands(program);
 
 try {
   await program.parseAsync();
