@@ -19,6 +19,8 @@ export interface BenchCase {
   params?: Record<string, unknown>;
   /** The same computation in tfjs, on the active tfjs backend. */
   tfjs?: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
+  /** Axis permutations that bring inputs into tfjs's layout (e.g. NCHW → NHWC), applied before timing. */
+  tfjsLayout?: Record<string, number[]>;
 }
 
 const matmulCase = (n: number): BenchCase => ({
@@ -32,7 +34,21 @@ const matmulCase = (n: number): BenchCase => ({
   tfjs: ({ x, w, b }) => tf.add(tf.matMul(x, w), b),
 });
 
-export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024)];
+/** conv2d, 3×3, pad 1: N=32, 16 → 32 channels, 28×28 (tfjs in its NHWC / HWIO layout). */
+const conv2dCase: BenchCase = {
+  name: 'conv2d',
+  op: 'conv2d',
+  flops: 2 * 32 * 32 * 28 * 28 * 16 * 9,
+  inputs: (seed) => {
+    const rng = makeRng(seed);
+    return { x: randnTensor([32, 16, 28, 28], rng), w: randnTensor([32, 16, 3, 3], rng, 0.1), b: randnTensor([32], rng) };
+  },
+  params: { stride: 1, pad: 1 },
+  tfjsLayout: { x: [0, 2, 3, 1], w: [2, 3, 1, 0] },
+  tfjs: ({ x, w, b }) => tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), b),
+};
+
+export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024), conv2dCase];
 
 export interface Timing {
   impl: string;
@@ -80,7 +96,13 @@ export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean):
     for (const backend of ['webgpu', 'cpu']) {
       await tf.setBackend(backend);
       await tf.ready();
-      const tfInputs = Object.fromEntries(Object.entries(hostInputs).map(([k, t]) => [k, tf.tensor(Float32Array.from(t.data), [...t.shape])]));
+      const tfInputs = Object.fromEntries(
+        Object.entries(hostInputs).map(([k, t]) => {
+          const natural = tf.tensor(Float32Array.from(t.data), [...t.shape]);
+          const perm = c.tfjsLayout?.[k];
+          return [k, perm ? tf.transpose(natural, perm) : natural];
+        }),
+      );
       const seconds = await timeIt(async () => {
         const out = c.tfjs!(tfInputs);
         await out.data();
