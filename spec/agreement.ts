@@ -1,7 +1,7 @@
 import type { GpuTensor } from '../accelerated/buffers';
 import type { Tensor, Tensors } from '../reference/tensor';
 import { randomDouts } from './gradcheck';
-import type { Impl, OpRow, Sample } from './op';
+import { differentiatedOutputs, type Impl, type OpRow, type Sample } from './op';
 import { compare, TWIN_TOLERANCE, VARIANT_TOLERANCE, type Comparison, type Tolerance } from './tolerance';
 import { runReference, runTwin, type Run } from './twin';
 
@@ -27,7 +27,7 @@ export function compareRuns(actual: Run, expected: Run, tolerance: Tolerance): A
 /** The reference's forward and backward, with upstream gradients drawn from `seed`. */
 export function referenceRun(row: OpRow, sample: Sample, seed: number): { run: Run; douts: Tensors } {
   const { outputs } = runReference(row.reference, sample);
-  const douts = randomDouts(outputs, seed);
+  const douts = randomDouts(differentiatedOutputs(row, outputs), seed);
   return { run: runReference(row.reference, sample, row.reference.backward ? douts : undefined), douts };
 }
 

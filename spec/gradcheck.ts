@@ -1,11 +1,12 @@
 import { makeRng, randnTensor } from '../reference/rng';
 import { clone, formatIndex, type Tensor, type Tensors } from '../reference/tensor';
-import { differentiableInputs, type Impl, type OpRow, type Sample } from './op';
+import { differentiableInputs, differentiatedOutputs, type Impl, type OpRow, type Sample } from './op';
 import { GRADCHECK_THRESHOLD } from './tolerance';
 
 /**
  * Numerical gradient check, as cs231n's gradient_check.py: for a random upstream gradient dout,
- * the analytic gradient of f = Σ_outputs Σ out·dout must match centered differences
+ * the analytic gradient of f = Σ_outputs Σ out·dout (over the row's gradOutputs, default all)
+ * must match centered differences
  *   ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h,  h = 1e-5, float64,
  * with rel_error = max_i |a − n| / max(1e-8, |a| + |n|) below 1e-7. The difference is taken per
  * output element before the dot with dout, which keeps round-off near machine precision.
@@ -46,7 +47,7 @@ export function gradcheck(row: OpRow, impl: Impl<Tensor>, sample: Sample, seed: 
   if (!impl.backward) throw new Error(`${row.id}: gradcheck needs a backward`);
   const inputs: Tensors = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, clone(t)]));
   const { outputs, cache } = impl.forward(inputs, sample.params);
-  const douts = randomDouts(outputs, seed);
+  const douts = randomDouts(differentiatedOutputs(row, outputs), seed);
   const grads = impl.backward(douts, cache);
 
   /** Σ (out⁺ − out⁻)·dout and its round-off bound Σ (|out⁺| + |out⁻|)·|dout|·ε over changed outputs. */

@@ -45,6 +45,11 @@ export interface OpRow {
   readonly section: string;
   readonly inputs: readonly InputSpec[];
   readonly outputs: readonly string[];
+  /**
+   * The outputs the backward differentiates, when not all of them: only these get an upstream
+   * gradient (e.g. batchnorm's updated running statistics are outputs without one).
+   */
+  readonly gradOutputs?: readonly string[];
   readonly reference: Impl<Tensor>;
   /** Other reference formulations (naive / vectorized) that must agree with `reference`. */
   readonly variants?: Readonly<Record<string, Impl<Tensor>>>;
@@ -63,6 +68,10 @@ export interface OpRow {
   /** Why a coverage column is empty on purpose. */
   readonly reasons?: Partial<Record<Column, string>>;
 }
+
+/** The outputs of a forward pass that get an upstream gradient (row.gradOutputs, default all). */
+export const differentiatedOutputs = (row: OpRow, outputs: Tensors): Tensors =>
+  row.gradOutputs ? Object.fromEntries(row.gradOutputs.map((name) => [name, outputs[name]])) : outputs;
 
 export const differentiableInputs = (row: OpRow): string[] =>
   row.inputs.filter((i) => i.differentiable).map((i) => i.name);
@@ -109,5 +118,6 @@ export function implFromModule<T>(row: OpRow, module: Record<string, unknown>, s
     row.outputs,
     forward as (...args: unknown[]) => { cache: unknown },
     typeof backward === 'function' ? (backward as (...args: unknown[]) => Record<string, T>) : undefined,
+    row.gradOutputs,
   );
 }

@@ -65,6 +65,10 @@ export function starterModule(rows: readonly OpRow[]): string {
   const interfaces = referenceInterfaces();
   const needed = new Set<string>();
   const sections = rows.map((row) => `// ---- ${row.id} ----\n\n${opStubs(row, interfaces, needed).join('\n\n')}`);
+  // Interfaces the needed ones mention (e.g. a sequence cache holding step caches); the Set's iteration visits additions.
+  for (const name of needed) {
+    for (const other of interfaces.keys()) if (new RegExp(`\\b${other}\\b`).test(interfaces.get(name)!)) needed.add(other);
+  }
   const caches = [...needed].map((n) => interfaces.get(n)!);
   return `${HEADER(rows.map((r) => r.id).join(', '))}\n${caches.join('\n\n')}\n\n${sections.join('\n\n')}\n`;
 }

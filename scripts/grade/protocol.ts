@@ -12,7 +12,12 @@ export type WireTensors = Record<string, WireTensor>;
 
 /** Which exports of the submission implement which op row (the row's id, inputs and outputs). */
 export interface Target {
-  op: { id: string; inputs: ReadonlyArray<{ name: string; kind: 'float' | 'int'; differentiable: boolean }>; outputs: readonly string[] };
+  op: {
+    id: string;
+    inputs: ReadonlyArray<{ name: string; kind: 'float' | 'int'; differentiable: boolean }>;
+    outputs: readonly string[];
+    gradOutputs?: readonly string[];
+  };
   forward: string;
   backward?: string;
 }

@@ -12,7 +12,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import torch
 
@@ -29,6 +29,8 @@ class Case:
     differentiable: List[str]
     params: dict = field(default_factory=dict)
     backward: bool = True
+    # The outputs that get an upstream gradient (the row's gradOutputs); None: all of them.
+    grad_outputs: Optional[List[str]] = None
 
 
 def tensor_json(t: torch.Tensor) -> str:
@@ -48,8 +50,9 @@ def evaluate(op: str, case: Case, seed: int) -> str:
              group("outputs", outputs)]
     if case.backward:
         gen = torch.Generator().manual_seed(seed)
-        dout = {k: torch.randn(v.shape, generator=gen, dtype=torch.float64) for k, v in outputs.items()}
-        objective = sum((outputs[k] * dout[k]).sum() for k in outputs)
+        differentiated = case.grad_outputs or list(outputs)
+        dout = {k: torch.randn(outputs[k].shape, generator=gen, dtype=torch.float64) for k in differentiated}
+        objective = sum((outputs[k] * dout[k]).sum() for k in dout)
         objective.backward()
         grads = {"d" + k: inputs[k].grad for k in case.differentiable}
         parts += [group("dout", dout), group("grads", grads)]

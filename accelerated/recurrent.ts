@@ -1,0 +1,187 @@
+import { empty, release, view, type GpuTensor } from './buffers';
+import { grid1d, launch, MAIN_1D, type Field, type Kernel } from './launch';
+import { matmul } from './matmul';
+import { columnSums } from './reduce';
+
+/**
+ * The sequence driver shared by the RNN and LSTM twins (their steps are the T = 1 case).
+ *
+ * Forward: x·Wx + b for every time step in one matmul over x viewed as (N·T, D); then per step one
+ * matmul h_{t−1}·Wh and one fused cell kernel that adds the two, applies the gates and writes h_t
+ * both into h (N, T, H) and into a contiguous (N, H) state for the next step's matmul. The hidden
+ * state stays on the device: the time loop only dispatches.
+ *
+ * Backward through time, also on the device: per step (t = T−1 … 0) one cell kernel turns the
+ * upstream dh[:, t] plus the carried gradient into the gate pre-activation gradient da_t (stored into
+ * da (N, T, G) and into a contiguous (N, G) copy), and one matmul carries da_t·Whᵀ to step t−1. The
+ * parameter gradients are then whole-sequence matmuls: dx = da·Wxᵀ, dWx = xᵀ·da, dWh = h_prevᵀ·da
+ * (h_prev = h shifted one step, h0 first), db = column sums of da.
+ *
+ * Cell kernels: one invocation per hidden unit (n, j), all gates of the unit in that invocation, so
+ * the cell update needs no other invocation's result; no workgroup memory (grid1d over N·H).
+ */
+export interface SequenceDims {
+  N: number;
+  T: number;
+  D: number;
+  H: number;
+}
+
+/** The tensors a cell kernel sees in the forward at step t. */
+export interface ForwardStepIo {
+  /** x·Wx + b, (N, T, G) */
+  xw: GpuTensor;
+  /** h_{t−1}·Wh, (N, G) */
+  hw: GpuTensor;
+  /** all hidden states (N, T, H), written at t */
+  h: GpuTensor;
+  /** h_t as a contiguous (N, H), written */
+  next: GpuTensor;
+}
+
+/** The tensors a cell kernel sees in the backward at step t. */
+export interface BackwardStepIo {
+  /** upstream gradient of every h_t, (N, T, H) */
+  dh: GpuTensor;
+  /** gradient of h_t carried from step t+1, (N, H) */
+  carry: GpuTensor;
+  h: GpuTensor;
+  /** gate pre-activation gradients (N, T, G), written at t */
+  da: GpuTensor;
+  /** da at t as a contiguous (N, G), written */
+  daStep: GpuTensor;
+}
+
+/**
+ * A recurrent cell: its number of gate blocks and its two kernels, with whatever tensors of its own
+ * they use in the forward (F) and the backward (B), e.g. the LSTM's cells, gates and cell gradient.
+ */
+export interface Cell<F, B = F> {
+  readonly gates: number;
+  forwardStep(dims: SequenceDims, t: number, io: ForwardStepIo, state: F): void;
+  backwardStep(dims: SequenceDims, t: number, io: BackwardStepIo, state: B): void;
+}
+
+/** What the backward needs: sizes, the inputs it differentiates through, every h_t and the cell's forward tensors. */
+export interface SequenceCache<S> {
+  dims: SequenceDims;
+  x: GpuTensor;
+  h0: GpuTensor;
+  Wx: GpuTensor;
+  Wh: GpuTensor;
+  h: GpuTensor;
+  state: S;
+}
+
+/** The cell kernels' uniform: sizes and the time step. */
+export const stepFields = ({ N, T, H }: SequenceDims, t: number): Field[] => [['u32', N], ['u32', T], ['u32', H], ['u32', t]];
+
+/**
+ * WGSL prelude of a cell kernel: its storage bindings in order, the uniform, and the entry point
+ * with n, j (the hidden unit), s (its index in (N, T, H) at step t), a (its gate-0 index in
+ * (N, T, G)) and ah (its gate-0 index in a contiguous (N, G)); also overflow-free tanh and sigmoid,
+ * and the kernel's own `functions`.
+ */
+export function cellPrelude(bindings: ReadonlyArray<readonly [string, 'read' | 'read_write']>, gates: number, functions = ''): string {
+  const decls = bindings.map(([name, access], k) => `@group(0) @binding(${k}) var<storage, ${access}> ${name}: array<f32>;`);
+  return `${decls.join('\n')}
+struct Step { N: u32, T: u32, H: u32, t: u32 }
+@group(0) @binding(${bindings.length}) var<uniform> step: Step;
+fn tanh_(v: f32) -> f32 { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
+fn sigmoid(v: f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }
+${functions}
+${MAIN_1D}
+  if (i >= step.N * step.H) { return; }
+  let H = step.H;
+  let n = i / H;
+  let j = i % H;
+  let s = (n * step.T + step.t) * H + j;
+  let a = (n * step.T + step.t) * ${gates}u * H + j;
+  let ah = n * ${gates}u * H + j;`;
+}
+
+/** Launches a cell kernel over the N·H hidden units at step t. */
+export function launchCell(kernel: Kernel, dims: SequenceDims, t: number, tensors: readonly GpuTensor[]): void {
+  launch(tensors[0].gpu, kernel, tensors.map((g) => g.buffer), stepFields(dims, t), grid1d(dims.N * dims.H));
+}
+
+export function recurrentForward<S>(
+  cell: Cell<S, unknown>,
+  dims: SequenceDims,
+  tensors: { x: GpuTensor; h0: GpuTensor; Wx: GpuTensor; Wh: GpuTensor; b: GpuTensor },
+  state: S,
+): { h: GpuTensor; cache: SequenceCache<S> } {
+  const { x, h0, Wx, Wh, b } = tensors;
+  const { N, T, D, H } = dims;
+  const G = cell.gates * H;
+  const xw = view(matmul(view(x, [N * T, D]), Wx, { bias: b }), [N, T, G]);
+  const h = empty(x.gpu, [N, T, H]);
+  let prev = h0;
+  for (let t = 0; t < T; t++) {
+    const hw = matmul(prev, Wh);
+    const next = empty(x.gpu, [N, H]);
+    cell.forwardStep(dims, t, { xw, hw, h, next }, state);
+    release(hw);
+    if (prev !== h0) release(prev);
+    prev = next;
+  }
+  if (prev !== h0) release(prev);
+  release(xw);
+  return { h, cache: { dims, x, h0, Wx, Wh, h, state } };
+}
+
+export interface SequenceGrads {
+  dx: GpuTensor;
+  dh0: GpuTensor;
+  dWx: GpuTensor;
+  dWh: GpuTensor;
+  db: GpuTensor;
+}
+
+export function recurrentBackward<B>(cell: Cell<unknown, B>, dh: GpuTensor, cache: SequenceCache<unknown>, state: B): SequenceGrads {
+  const { dims, x, h0, Wx, Wh, h } = cache;
+  const { N, T, D, H } = dims;
+  const G = cell.gates * H;
+  const da = empty(x.gpu, [N, T, G]);
+  let carry = empty(x.gpu, [N, H]); // zero-initialized: nothing flows back into the last step
+  for (let t = T - 1; t >= 0; t--) {
+    const daStep = empty(x.gpu, [N, G]);
+    cell.backwardStep(dims, t, { dh, carry, h, da, daStep }, state);
+    const next = matmul(daStep, Wh, { transB: true }); // da_t·Whᵀ
+    release(carry, daStep);
+    carry = next;
+  }
+  const da2d = view(da, [N * T, G]);
+  const hPrev = shiftedStates(h, h0, dims);
+  const grads = {
+    dx: view(matmul(da2d, Wx, { transB: true }), [N, T, D]),
+    dh0: carry,
+    dWx: matmul(view(x, [N * T, D]), da2d, { transA: true }),
+    dWh: matmul(view(hPrev, [N * T, H]), da2d, { transA: true }),
+    db: columnSums(da2d),
+  };
+  release(da, hPrev);
+  return grads;
+}
+
+const shiftKernel: Kernel = {
+  key: 'recurrent:shift',
+  source: () => `
+@group(0) @binding(0) var<storage, read> h: array<f32>;
+@group(0) @binding(1) var<storage, read> h0: array<f32>;
+@group(0) @binding(2) var<storage, read_write> prev: array<f32>;
+struct Dims { N: u32, T: u32, H: u32 }
+@group(0) @binding(3) var<uniform> dims: Dims;
+${MAIN_1D}
+  if (i >= dims.N * dims.T * dims.H) { return; }
+  let t = (i / dims.H) % dims.T;
+  if (t == 0u) { prev[i] = h0[(i / (dims.T * dims.H)) * dims.H + i % dims.H]; } else { prev[i] = h[i - dims.H]; }
+}`,
+};
+
+/** h_prev (N, T, H): h_prev[:, t] = h[:, t−1], h_prev[:, 0] = h0. One invocation per element. */
+function shiftedStates(h: GpuTensor, h0: GpuTensor, { N, T, H }: SequenceDims): GpuTensor {
+  const prev = empty(h.gpu, [N, T, H]);
+  launch(h.gpu, shiftKernel, [h.buffer, h0.buffer, prev.buffer], [['u32', N], ['u32', T], ['u32', H]], grid1d(N * T * H));
+  return prev;
+}

@@ -1,0 +1,12 @@
+import { validateRnnForward } from '../reference/rnn_forward';
+import type { GpuTensor } from './buffers';
+import { recurrentBackward, recurrentForward, type SequenceCache } from './recurrent';
+import { rnnCell } from './rnn_step';
+
+/** Twin of reference/rnn_forward: the sequence driver of recurrent.ts with the tanh cell (tiling there). */
+export function rnnForwardForward(x: GpuTensor, h0: GpuTensor, Wx: GpuTensor, Wh: GpuTensor, b: GpuTensor) {
+  const dims = validateRnnForward(x, h0, Wx, Wh, b);
+  return recurrentForward(rnnCell, dims, { x, h0, Wx, Wh, b }, null);
+}
+
+export const rnnForwardBackward = (dh: GpuTensor, cache: SequenceCache<null>) => recurrentBackward(rnnCell, dh, cache, null);

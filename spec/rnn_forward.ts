@@ -1,0 +1,9 @@
+import * as twin from '../accelerated/rnn_forward';
+import * as ref from '../reference/rnn_forward';
+import { recurrentRow } from './recurrent';
+
+export const rnn_forward = recurrentRow('rnn_forward', 'rnn', 'sequence', {
+  reference: { forward: ref.rnnForwardForward, backward: ref.rnnForwardBackward },
+  twin: { forward: twin.rnnForwardForward, backward: twin.rnnForwardBackward },
+  validate: ref.validateRnnForward,
+});
