@@ -89,7 +89,7 @@ export const lstmState = (gpu: Gpu, { N, T, H }: SequenceDims, c0: GpuTensor): L
 });
 
 /** The LSTM backward through time with `dc` the gradient of the last cell (updated in place; dc0 afterwards). */
-export function lstmBackward(dh: GpuTensor, dc: GpuTensor, cache: SequenceCache<LstmState>) {
+export function lstmSequenceBackward(dh: GpuTensor, dc: GpuTensor, cache: SequenceCache<LstmState>) {
   return { ...recurrentBackward(lstmCell, dh, cache, { ...cache.state, dc }), dc0: dc };
 }
 
@@ -104,6 +104,6 @@ export function lstmStepForward(x: GpuTensor, prev_h: GpuTensor, prev_c: GpuTens
 export function lstmStepBackward(dnext_h: GpuTensor, dnext_c: GpuTensor, cache: SequenceCache<LstmState>) {
   const { N, D, H } = cache.dims;
   const dc = map('lstm:copy', 'a', dnext_c); // the backward updates its dc in place; the caller's stays intact
-  const { dx, dh0, dc0, dWx, dWh, db } = lstmBackward(view(dnext_h, [N, 1, H]), dc, cache);
+  const { dx, dh0, dc0, dWx, dWh, db } = lstmSequenceBackward(view(dnext_h, [N, 1, H]), dc, cache);
   return { dx: view(dx, [N, D]), dprev_h: dh0, dprev_c: dc0, dWx, dWh, db };
 }

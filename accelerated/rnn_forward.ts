@@ -4,9 +4,9 @@ import { recurrentBackward, recurrentForward, type SequenceCache } from './recur
 import { rnnCell } from './rnn_step';
 
 /** Twin of reference/rnn_forward: the sequence driver of recurrent.ts with the tanh cell (tiling there). */
-export function rnnForwardForward(x: GpuTensor, h0: GpuTensor, Wx: GpuTensor, Wh: GpuTensor, b: GpuTensor) {
+export function rnnForward(x: GpuTensor, h0: GpuTensor, Wx: GpuTensor, Wh: GpuTensor, b: GpuTensor) {
   const dims = validateRnnForward(x, h0, Wx, Wh, b);
   return recurrentForward(rnnCell, dims, { x, h0, Wx, Wh, b }, null);
 }
 
-export const rnnForwardBackward = (dh: GpuTensor, cache: SequenceCache<null>) => recurrentBackward(rnnCell, dh, cache, null);
+export const rnnBackward = (dh: GpuTensor, cache: SequenceCache<null>) => recurrentBackward(rnnCell, dh, cache, null);

@@ -18,7 +18,7 @@ export const validateLstmForward = (x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shape
  *   a = x[:, t]·Wx + h[:, t−1]·Wh + b split into i, f, o, g (this order; nn.LSTM's is i, f, g, o);
  *   c_t = σ(a_f)·c_{t−1} + σ(a_i)·tanh(a_g);  h[:, t] = σ(a_o)·tanh(c_t)
  */
-export function lstmForwardForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): { h: Tensor; cache: LstmForwardCache } {
+export function lstmForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): { h: Tensor; cache: LstmForwardCache } {
   const { N, T, H } = validateLstmForward(x, h0, Wx, Wh, b);
   const h = tensor([N, T, H]);
   const steps: LstmStepCache[] = [];
@@ -37,7 +37,7 @@ export function lstmForwardForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor
  * of step t+1 and dnext_c = dprev_c of step t+1 (0 at the last step); dWx, dWh, db sum over steps;
  * dh0 is step 0's dprev_h (c0 is a constant, so its gradient is dropped).
  */
-export function lstmForwardBackward(
+export function lstmBackward(
   dh: Tensor,
   cache: LstmForwardCache,
 ): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {

@@ -14,7 +14,7 @@ export const validateRnnForward = (x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shaped
   validateRecurrentSequence('rnn_forward', 1, x, h0, Wx, Wh, b);
 
 /** h[:, t] = tanh(x[:, t]·Wx + h[:, t−1]·Wh + b), h[:, −1] = h0; one rnn_step per time step. */
-export function rnnForwardForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): { h: Tensor; cache: RnnForwardCache } {
+export function rnnForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): { h: Tensor; cache: RnnForwardCache } {
   const { N, T, H } = validateRnnForward(x, h0, Wx, Wh, b);
   const h = tensor([N, T, H]);
   const steps: RnnStepCache[] = [];
@@ -32,7 +32,7 @@ export function rnnForwardForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor,
  * Backpropagation through time: from t = T−1 down to 0, the step's upstream gradient is
  * dh[:, t] + dprev_h of step t+1; dWx, dWh, db sum over steps; dh0 is step 0's dprev_h.
  */
-export function rnnForwardBackward(
+export function rnnBackward(
   dh: Tensor,
   cache: RnnForwardCache,
 ): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {

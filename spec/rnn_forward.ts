@@ -3,7 +3,7 @@ import * as ref from '../reference/rnn_forward';
 import { recurrentRow } from './recurrent';
 
 export const rnn_forward = recurrentRow('rnn_forward', 'rnn', 'sequence', {
-  reference: { forward: ref.rnnForwardForward, backward: ref.rnnForwardBackward },
-  twin: { forward: twin.rnnForwardForward, backward: twin.rnnForwardBackward },
+  reference: { forward: ref.rnnForward, backward: ref.rnnBackward },
+  twin: { forward: twin.rnnForward, backward: twin.rnnBackward },
   validate: ref.validateRnnForward,
 });
