@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { ROOT } from '../../spec/fixtures';
@@ -43,9 +43,18 @@ function referenceInterfaces(): Map<string, string> {
   return found;
 }
 
+/** reference/<op>.ts, or for an op kept in a family file (e.g. reference/optimizers.ts) the module exporting its forward. */
+function referencePath(row: OpRow): string {
+  const own = join(REFERENCE, `${row.id}.ts`);
+  if (existsSync(own)) return own;
+  const forward = new RegExp(`export function ${exportPrefix(row.id)}(Naive|Vectorized)?Forward\\b`);
+  const file = readdirSync(REFERENCE).find((f) => f.endsWith('.ts') && forward.test(readFileSync(join(REFERENCE, f), 'utf8')));
+  return file ? join(REFERENCE, file) : own;
+}
+
 /** The stubs of one op: each `<prefix>[Naive|Vectorized]Forward/Backward` of its reference module. */
 function opStubs(row: OpRow, interfaces: Map<string, string>, needed: Set<string>): string[] {
-  const path = join(REFERENCE, `${row.id}.ts`);
+  const path = referencePath(row);
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
   const pattern = new RegExp(`^${exportPrefix(row.id)}(Naive|Vectorized)?(Forward|Backward)$`);
   const stubs: string[] = [];
