@@ -55,6 +55,10 @@ program
           console.log(`${row.id} (webgpu): no twin — ${row.reasons?.twin_fwd ?? 'not written yet'}`);
           continue;
         }
+        if (backend === 'reference' && !row.reference.backward && !row.variants) {
+          console.log(`${row.id} (reference): nothing to check without a backward — ${row.reasons?.ref_bwd ?? 'not written yet'}`);
+          continue;
+        }
         const kernel = kernelModule && backend === 'webgpu' ? implFromModule<GpuTensor>(row, kernelModule, opts.kernel!) : undefined;
         const what = backend === 'webgpu' ? `${kernel ? opts.kernel : 'WebGPU twin'} vs float64 reference` : 'reference backward vs numerical gradients';
         console.log(`${row.id} — ${what}, ${opts.runs} runs, seed ${opts.seed}`);
