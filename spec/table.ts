@@ -1,6 +1,9 @@
 import type { OpRow } from './op';
+import { ATTENTION } from './sections/attention';
 import { CLASSIFICATION } from './sections/classification';
 import { CONVOLUTION } from './sections/convolution';
+import { DETECTION } from './sections/detection';
+import { GENERATIVE } from './sections/generative';
 import { NORMALIZATION } from './sections/normalization';
 import { OPTIMIZERS } from './sections/optimizers';
 import { SEQUENCE } from './sections/sequence';
@@ -16,6 +19,9 @@ export const TABLE: readonly OpRow[] = [
   ...CONVOLUTION,
   ...OPTIMIZERS,
   ...SEQUENCE,
+  ...ATTENTION,
+  ...DETECTION,
+  ...GENERATIVE,
 ];
 
 export function findRow(id: string): OpRow {

@@ -1,0 +1,4 @@
+import type { OpRow } from '../op';
+
+/** OPS.md "Detection", in its order. */
+export const DETECTION: OpRow[] = [];
