@@ -1,0 +1,11 @@
+import { validateSigmoid } from '../reference/sigmoid';
+import { activationBackward, activationForward, sigmoid, type ActivationCache } from './activations';
+import type { GpuTensor } from './buffers';
+
+/** Twin of reference/sigmoid (kernels and tiling in activations.ts). */
+export function sigmoidForward(x: GpuTensor): { out: GpuTensor; cache: ActivationCache } {
+  validateSigmoid(x);
+  return activationForward(sigmoid, x);
+}
+
+export const sigmoidBackward = activationBackward;

@@ -1,0 +1,72 @@
+import type { ResampleGeometry } from '../reference/resampling';
+import { validateUpsampleBilinear, type UpsampleBilinearParams } from '../reference/upsample_bilinear';
+import { empty, type GpuTensor } from './buffers';
+import { gridKernel, launchGrid, type GridKernel } from './grid_kernel';
+import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
+
+/** Twin of reference/upsample_bilinear; kernel layout in accelerated/resampling.ts. */
+export interface UpsampleBilinearCache {
+  shape: readonly number[];
+  geometry: ResampleGeometry;
+  alignCorners: boolean;
+}
+
+/** WGSL: the two source pixels of output index d and their weights; align_corners is baked in. */
+const linearTaps = (alignCorners: boolean) => `
+struct Taps { i0: u32, i1: u32, l0: f32, l1: f32 }
+fn linearTaps(d: u32, inSize: u32, outSize: u32, step: f32) -> Taps {
+  if (outSize == inSize) { return Taps(d, d, 1.0, 0.0); }
+  let r = ${alignCorners ? 'step * f32(d)' : 'max(step * (f32(d) + 0.5) - 0.5, 0.0)'};
+  let i0 = min(u32(floor(r)), inSize - 1u);
+  let l1 = r - f32(i0);
+  return Taps(i0, min(i0 + 1u, inSize - 1u), 1.0 - l1, l1);
+}
+fn tapWeight(t: Taps, v: u32) -> f32 {
+  return select(0.0, t.l0, t.i0 == v) + select(0.0, t.l1, t.i1 == v);
+}`;
+
+const corners = (alignCorners: boolean) => (alignCorners ? 'corners' : 'centres');
+
+/** One invocation per output element blends its four source pixels. */
+const forwardKernel = (alignCorners: boolean): GridKernel =>
+  gridKernel(`upsample_bilinear:forward:${corners(alignCorners)}`, [{ name: 'x' }, { name: 'out', write: true }], RESAMPLE_UNIFORMS, linearTaps(alignCorners), `${OUTPUT_PIXEL}
+  let ty = linearTaps(oh, u.H, u.Ho, u.stepH);
+  let tx = linearTaps(ow, u.W, u.Wo, u.stepW);
+  let r0 = base + ty.i0 * u.W;
+  let r1 = base + ty.i1 * u.W;
+  out[i] = ty.l0 * (tx.l0 * x[r0 + tx.i0] + tx.l1 * x[r0 + tx.i1]) + ty.l1 * (tx.l0 * x[r1 + tx.i0] + tx.l1 * x[r1 + tx.i1]);`);
+
+/** One invocation per input element: Σ over the output pixels reading it of weight·dout. */
+const backwardKernel = (alignCorners: boolean): GridKernel =>
+  gridKernel(
+    `upsample_bilinear:backward:${corners(alignCorners)}`,
+    [{ name: 'dout' }, { name: 'dx', write: true }],
+    RESAMPLE_UNIFORMS,
+    `${linearTaps(alignCorners)}${READERS}`,
+    `${inputPixel((step) => (alignCorners ? '0.0' : `0.5 * ${step} - 0.5`))}
+  var s = 0.0;
+  for (var r = rows.x; r < rows.y; r++) {
+    let wy = tapWeight(linearTaps(r, u.H, u.Ho, u.stepH), h);
+    if (wy == 0.0) { continue; }
+    for (var c = cols.x; c < cols.y; c++) {
+      s += wy * tapWeight(linearTaps(c, u.W, u.Wo, u.stepW), w) * dout[outBase + r * u.Wo + c];
+    }
+  }
+  dx[i] = s;`,
+  );
+
+export function upsampleBilinearForward(x: GpuTensor, params: UpsampleBilinearParams): { out: GpuTensor; cache: UpsampleBilinearCache } {
+  const { alignCorners, ...geometry } = validateUpsampleBilinear(x, params);
+  const { N, C, Ho, Wo } = geometry;
+  const out = empty(x.gpu, [N, C, Ho, Wo]);
+  launchGrid(x.gpu, forwardKernel(alignCorners), [x.buffer, out.buffer], resampleFields(x.shape[2], x.shape[3], geometry), N * C * Ho * Wo);
+  return { out, cache: { shape: x.shape, geometry, alignCorners } };
+}
+
+export function upsampleBilinearBackward(dout: GpuTensor, cache: UpsampleBilinearCache): { dx: GpuTensor } {
+  const { shape, geometry, alignCorners } = cache;
+  const [N, C, H, W] = shape;
+  const dx = empty(dout.gpu, shape);
+  launchGrid(dout.gpu, backwardKernel(alignCorners), [dout.buffer, dx.buffer], resampleFields(H, W, geometry), N * C * H * W);
+  return { dx };
+}

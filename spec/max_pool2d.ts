@@ -1,0 +1,23 @@
+import * as twin from '../accelerated/max_pool2d';
+import * as ref from '../reference/max_pool2d';
+import { courseImpl, type OpRow } from './op';
+import { distinctTensor, poolEdgeCases, poolErrors, poolInput, poolSamples } from './pooling';
+
+const io = [['x'], ['out', 'indices']] as const;
+
+export const max_pool2d: OpRow = {
+  id: 'max_pool2d',
+  section: 'Convolution, pooling, resampling',
+  inputs: [poolInput],
+  outputs: ['out', 'indices'],
+  // indices is an integer output: it gets no upstream gradient.
+  gradOutputs: ['out'],
+  reference: courseImpl(...io, ref.maxPool2dForward, ref.maxPool2dBackward),
+  twin: courseImpl(...io, twin.maxPool2dForward, twin.maxPool2dBackward),
+  validate: ({ x }, params) => void ref.validateMaxPool2d(x, params),
+  // Distinct values everywhere (distinctTensor): no ties, so the argmax and its gradient are exact.
+  sample: poolSamples({ N: 3, C: 4, size: 12, pool: 4, stride: 3 }, distinctTensor),
+  gradSample: poolSamples({ N: 2, C: 2, size: 6, pool: 3, stride: 2 }, distinctTensor),
+  edgeCases: poolEdgeCases(distinctTensor),
+  errors: poolErrors('max_pool2d'),
+};
