@@ -26,10 +26,12 @@ describe.each(files.map((f) => [relative(ROOT, f), f] as const))('%s', (_, file)
     expect(a.ok, agreementReport(a)).toBe(true);
   });
 
-  it.runIf(!!row.twin)('twin reproduces it', async () => {
-    const a = await checkCaseTwin(row, c);
-    expect(a.ok, agreementReport(a)).toBe(true);
-  });
+  if (row.twin) {
+    it('twin reproduces it', async () => {
+      const a = await checkCaseTwin(row, c);
+      expect(a.ok, agreementReport(a)).toBe(true);
+    });
+  }
 });
 
 it('every op has PyTorch oracle cases', () => {

@@ -16,7 +16,9 @@ describe.each(TABLE.map((row) => [row.id, row] as const))('%s', (_, row) => {
     }
   });
 
-  it.runIf(!!row.twin).each(row.errors.map((e) => [e.title, e] as const))('twin rejects %s', async (_, e) => {
-    await expect(runTwin(row, e.sample)).rejects.toThrow(e.message);
-  });
+  if (row.twin) {
+    it.each(row.errors.map((e) => [e.title, e] as const))('twin rejects %s', async (_, e) => {
+      await expect(runTwin(row, e.sample)).rejects.toThrow(e.message);
+    });
+  }
 });

@@ -16,8 +16,10 @@ describe.each(TABLE.filter((row) => row.reference.backward || row.variants).map(
     expect(result.ok, failureMessage(result)).toBe(true);
   });
 
-  it.runIf(!!row.reference.backward).each((row.edgeCases ?? []).map((s, i) => [fc.stringify(s), s, i] as const))('gradient check on edge case %s', (_, sample, i) => {
-    const result = gradcheck(row, row.reference, sample, SUITE_SEED + i);
-    expect(result.ok, describeGradcheck(result)).toBe(true);
-  });
+  if (row.reference.backward && row.edgeCases?.length) {
+    it.each(row.edgeCases.map((s, i) => [fc.stringify(s), s, i] as const))('gradient check on edge case %s', (_, sample, i) => {
+      const result = gradcheck(row, row.reference, sample, SUITE_SEED + i);
+      expect(result.ok, describeGradcheck(result)).toBe(true);
+    });
+  }
 });
