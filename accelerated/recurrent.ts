@@ -180,7 +180,7 @@ ${MAIN_1D}
 };
 
 /** h_prev (N, T, H): h_prev[:, t] = h[:, t−1], h_prev[:, 0] = h0. One invocation per element. */
-function shiftedStates(h: GpuTensor, h0: GpuTensor, { N, T, H }: SequenceDims): GpuTensor {
+export function shiftedStates(h: GpuTensor, h0: GpuTensor, { N, T, H }: SequenceDims): GpuTensor {
   const prev = empty(h.gpu, [N, T, H]);
   launch(h.gpu, shiftKernel, [h.buffer, h0.buffer, prev.buffer], [['u32', N], ['u32', T], ['u32', H]], grid1d(N * T * H));
   return prev;

@@ -21,6 +21,18 @@ export interface Impl<T> {
   backward?(douts: Record<string, T>, cache: unknown): Record<string, T>;
 }
 
+/**
+ * A twin: an Impl on device tensors, or one whose forward is async, for ops whose output size
+ * depends on the data (nms keeps a data-dependent number of boxes: the twin reads that count back
+ * before it can shape its output).
+ */
+export interface AsyncTwinImpl {
+  forward(inputs: Record<string, GpuTensor>, params: Params): Promise<ReturnType<Impl<GpuTensor>['forward']>>;
+  backward?: Impl<GpuTensor>['backward'];
+}
+
+export type TwinImpl = Impl<GpuTensor> | AsyncTwinImpl;
+
 export interface InputSpec {
   readonly name: string;
   /** float inputs upload as f32, int inputs (labels, indices) as i32. */
@@ -53,7 +65,7 @@ export interface OpRow {
   readonly reference: Impl<Tensor>;
   /** Other reference formulations (naive / vectorized) that must agree with `reference`. */
   readonly variants?: Readonly<Record<string, Impl<Tensor>>>;
-  readonly twin?: Impl<GpuTensor>;
+  readonly twin?: TwinImpl;
   /** The full input checks (shapes and values) of the op, run on the host before a twin upload. */
   validate(inputs: Tensors, params: Params): void;
   /** Random cases for the property tests, `verify` and fixtures: shapes, params and values. */
@@ -75,6 +87,14 @@ export const differentiatedOutputs = (row: OpRow, outputs: Tensors): Tensors =>
 
 export const differentiableInputs = (row: OpRow): string[] =>
   row.inputs.filter((i) => i.differentiable).map((i) => i.name);
+
+/** Forward/backward of one implementation with the course signatures. */
+export interface CourseFunctions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  forward: (...args: any[]) => { cache: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  backward: (...args: any[]) => Record<string, any>;
+}
 
 /**
  * Adapts course-shaped functions to an Impl: `forward(...inputs, params)` returns its outputs by

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type ErrorCase, type InputSpec, type OpRow, type Sample } from './op';
+import { type CourseFunctions, courseImpl, type ErrorCase, type InputSpec, type OpRow, type Sample } from './op';
 import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
 
 /**
@@ -132,14 +132,6 @@ export function recurrentErrors(op: string, cell: CellKind, mode: Mode): ErrorCa
     });
   }
   return errors;
-}
-
-/** Forward/backward of one implementation with the course signatures. */
-interface CourseFunctions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  forward: (...args: any[]) => { cache: unknown };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  backward: (...args: any[]) => Record<string, any>;
 }
 
 /** The op row of rnn_step, rnn_forward, lstm_step or lstm_forward. */

@@ -1,0 +1,217 @@
+import type { GruOptions, GruSizes } from '../reference/gru';
+import { empty, release, view, type GpuTensor } from './buffers';
+import { map } from './elementwise';
+import type { Kernel } from './launch';
+import { matmul } from './matmul';
+import { pointwise } from './pointwise';
+import { cellPrelude, launchCell, shiftedStates } from './recurrent';
+import { columnSums } from './reduce';
+
+/**
+ * Twin of reference/gru.ts (gru_forward and gru_forward_course), on the device end to end.
+ *
+ * Forward: gi = x·W_ihᵀ + b_ih for all steps in one matmul over x viewed as (N·T, D); per step one
+ * matmul gh = h_{t−1}·W_hhᵀ + b_hh (N, 3H) and one fused cell kernel (r, z, n, h_t). The course form
+ * needs r before its hidden matmul: a reset kernel writes hn = r·h_{t−1}, and a second matmul
+ * hn·W_hhᵀ + b_hh supplies the n block (its r, z blocks are unused).
+ *
+ * Backward through time: per step a cell kernel turns dh[:, t] plus the carried gradient into the
+ * gate gradients on the input side (dgi, (N, T, 3H)) and the hidden side (dgh), and one matmul
+ * dgh_t·W_hh carries them to step t−1; the direct term dh_t·z goes through a (N, H) buffer the next
+ * step's kernel adds in. The course form first carries da_n back through W_hn (a matmul), then a
+ * reset kernel finishes da_r. Parameter gradients are whole-sequence matmuls afterwards:
+ * dx = dgi·W_ih, dW_ih = dgiᵀ·x, dW_hh = dghᵀ·h_prev (rows of the n block: dghᵀ·hn), biases = column sums.
+ *
+ * Cell kernels: one invocation per hidden unit (n, j), all three gates of the unit in it; no
+ * workgroup memory (grid1d over N·H). The time loop only dispatches: nothing is read back.
+ */
+export interface GruState {
+  /** activated gates r, z, n of every step, (N, T, 3H) */
+  gates: GpuTensor;
+  /** W_hn·hn + b_hn of every step, (N, T, H) */
+  ghn: GpuTensor;
+  /** course form only: hn = r·h_{t−1} of every step, (N, T, H) */
+  hn?: GpuTensor;
+}
+
+export interface GruTwinCache {
+  options: GruOptions;
+  sizes: GruSizes;
+  x: GpuTensor;
+  h0: GpuTensor;
+  weight_ih: GpuTensor;
+  weight_hh: GpuTensor;
+  h: GpuTensor;
+  state: GruState;
+}
+
+const GATES = 3;
+const RZ = `let r = sigmoid(gi[a] + gh[ah]);
+  let z = sigmoid(gi[a + H] + gh[ah + H]);`;
+
+/** course: hn = r·h_{t−1} (into the sequence and a contiguous (N, H) copy for the matmul) */
+const resetKernel: Kernel = {
+  key: 'gru:reset',
+  source: () => `${cellPrelude([['gi', 'read'], ['gh', 'read'], ['prev', 'read'], ['hn', 'read_write'], ['hnStep', 'read_write']], GATES)}
+  let r = sigmoid(gi[a] + gh[ah]);
+  let v = r * prev[i];
+  hn[s] = v;
+  hnStep[i] = v;
+}`,
+};
+
+/** n = tanh(gi_n + r·ghn_n) (PyTorch) or tanh(gi_n + ghn_n) (course); h_t = (1 − z)·n + z·h_{t−1} */
+const forwardKernel = (resetBeforeMatmul: boolean): Kernel => ({
+  key: `gru:forward-step:${resetBeforeMatmul}`,
+  source: () => `${cellPrelude(
+    [['gi', 'read'], ['gh', 'read'], ['ghnStep', 'read'], ['prev', 'read'], ['gates', 'read_write'], ['ghn', 'read_write'], ['h', 'read_write'], ['next', 'read_write']],
+    GATES,
+  )}
+  ${RZ}
+  let g = ghnStep[ah + 2u * H];
+  let nv = tanh_(gi[a + 2u * H] + ${resetBeforeMatmul ? 'g' : 'r * g'});
+  let hv = (1.0 - z) * nv + z * prev[i];
+  gates[a] = r; gates[a + H] = z; gates[a + 2u * H] = nv;
+  ghn[s] = g;
+  h[s] = hv;
+  next[i] = hv;
+}`,
+});
+
+/**
+ * dh_t = dh[:, t] + carry + direct;  direct ← dh_t·z;  dz = dh_t·(h_{t−1} − n);  da_n = dh_t·(1−z)·(1 − n²)
+ * PyTorch: dghn = da_n·r, da_r = da_n·ghn·r(1−r), all three hidden-side blocks go to dghStep.
+ * course: dghn = da_n goes to dnStep alone (it multiplies hn, not h_{t−1}); da_r waits for the reset kernel.
+ */
+const backwardKernel = (resetBeforeMatmul: boolean): Kernel => ({
+  key: `gru:backward-step:${resetBeforeMatmul}`,
+  source: () => `${cellPrelude(backwardBindings(resetBeforeMatmul).map((name) => [name, WRITTEN.has(name) ? 'read_write' : 'read'] as const), GATES)}
+  let r = gates[a];
+  let z = gates[a + H];
+  let nv = gates[a + 2u * H];
+  let d = dh[s] + carry[i] + direct[i];
+  direct[i] = d * z;
+  let dan = d * (1.0 - z) * (1.0 - nv * nv);
+  let daz = d * (hPrev[s] - nv) * z * (1.0 - z);
+  dgi[a + H] = daz; dgh[a + H] = daz; dghStep[ah + H] = daz;
+  dgi[a + 2u * H] = dan;
+  ${resetBeforeMatmul
+    ? 'dgh[a + 2u * H] = dan; dnStep[ah + 2u * H] = dan;'
+    : `let dar = dan * ghn[s] * r * (1.0 - r);
+  dgi[a] = dar; dgh[a] = dar; dghStep[ah] = dar;
+  dgh[a + 2u * H] = dan * r; dghStep[ah + 2u * H] = dan * r;`}
+}`,
+});
+
+/** The backward cell kernel's bindings: ghn only for PyTorch's da_r, dnStep only for the course's matmul. */
+const backwardBindings = (resetBeforeMatmul: boolean): string[] => [
+  'dh', 'carry', 'gates', ...(resetBeforeMatmul ? [] : ['ghn']), 'hPrev', 'direct', 'dgi', 'dgh', 'dghStep', ...(resetBeforeMatmul ? ['dnStep'] : []),
+];
+const WRITTEN = new Set(['direct', 'dgi', 'dgh', 'dghStep', 'dnStep']);
+
+/** course: dhn = da_n·W_hn;  da_r = dhn·h_{t−1}·r(1−r);  direct += dhn·r */
+const resetBackwardKernel: Kernel = {
+  key: 'gru:reset-backward',
+  source: () => `${cellPrelude(
+    [['dhn', 'read'], ['gates', 'read'], ['hPrev', 'read'], ['direct', 'read_write'], ['dgi', 'read_write'], ['dgh', 'read_write'], ['dghStep', 'read_write']],
+    GATES,
+  )}
+  let r = gates[a];
+  let dar = dhn[i] * hPrev[s] * r * (1.0 - r);
+  dgi[a] = dar; dgh[a] = dar; dghStep[ah] = dar;
+  direct[i] = direct[i] + dhn[i] * r;
+}`,
+};
+
+export function gruTwinForward(
+  options: GruOptions,
+  sizes: GruSizes,
+  x: GpuTensor,
+  h0: GpuTensor,
+  weight_ih: GpuTensor,
+  weight_hh: GpuTensor,
+  bias_ih: GpuTensor,
+  bias_hh: GpuTensor,
+): { h: GpuTensor; cache: GruTwinCache } {
+  const { N, T, D, H } = sizes;
+  const course = options.resetBeforeMatmul;
+  const gpu = x.gpu;
+  const gi = view(matmul(view(x, [N * T, D]), weight_ih, { transB: true, bias: bias_ih }), [N, T, GATES * H]);
+  const h = empty(gpu, [N, T, H]);
+  const state: GruState = { gates: empty(gpu, [N, T, GATES * H]), ghn: empty(gpu, [N, T, H]), hn: course ? empty(gpu, [N, T, H]) : undefined };
+  const hidden = (v: GpuTensor) => matmul(v, weight_hh, { transB: true, bias: bias_hh });
+  let prev = h0;
+  for (let t = 0; t < T; t++) {
+    const gh = hidden(prev);
+    let ghnStep = gh;
+    if (state.hn) {
+      const hnStep = empty(gpu, [N, H]);
+      launchCell(resetKernel, sizes, t, [gi, gh, prev, state.hn, hnStep]);
+      ghnStep = hidden(hnStep);
+      release(hnStep);
+    }
+    const next = empty(gpu, [N, H]);
+    launchCell(forwardKernel(course), sizes, t, [gi, gh, ghnStep, prev, state.gates, state.ghn, h, next]);
+    release(gh);
+    if (ghnStep !== gh) release(ghnStep);
+    if (prev !== h0) release(prev);
+    prev = next;
+  }
+  if (prev !== h0) release(prev);
+  release(gi);
+  return { h, cache: { options, sizes, x, h0, weight_ih, weight_hh, h, state } };
+}
+
+export function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
+  const { options, sizes, x, h0, weight_ih, weight_hh, h, state } = cache;
+  const { N, T, D, H } = sizes;
+  const G = GATES * H;
+  const gpu = x.gpu;
+  const hPrev = shiftedStates(h, h0, sizes);
+  const [dgi, dgh] = [empty(gpu, [N, T, G]), empty(gpu, [N, T, G])];
+  const direct = empty(gpu, [N, H]); // zero-initialized, like the first carry
+  let carry = empty(gpu, [N, H]);
+  for (let t = T - 1; t >= 0; t--) {
+    const [dghStep, dnStep] = [empty(gpu, [N, G]), empty(gpu, [N, G])];
+    const buffers: Record<string, GpuTensor> = { dh, carry, gates: state.gates, ghn: state.ghn, hPrev, direct, dgi, dgh, dghStep, dnStep };
+    launchCell(backwardKernel(options.resetBeforeMatmul), sizes, t, backwardBindings(options.resetBeforeMatmul).map((name) => buffers[name]));
+    if (options.resetBeforeMatmul) {
+      const dhn = matmul(dnStep, weight_hh); // da_n·W_hn (the other blocks of dnStep are 0)
+      launchCell(resetBackwardKernel, sizes, t, [dhn, state.gates, hPrev, direct, dgi, dgh, dghStep]);
+      release(dhn);
+    }
+    const next = matmul(dghStep, weight_hh);
+    release(carry, dghStep, dnStep);
+    carry = next;
+  }
+  const [dgi2d, dgh2d] = [view(dgi, [N * T, G]), view(dgh, [N * T, G])];
+  const hPrev2d = view(hPrev, [N * T, H]);
+  const grads = {
+    dx: view(matmul(dgi2d, weight_ih), [N, T, D]),
+    dh0: map('gru:add', 'a + b', carry, direct),
+    dweight_ih: matmul(dgi2d, view(x, [N * T, D]), { transA: true }),
+    dweight_hh: hiddenWeightGrad(dgh2d, hPrev2d, state.hn && view(state.hn, [N * T, H])),
+    dbias_ih: columnSums(dgi2d),
+    dbias_hh: columnSums(dgh2d),
+  };
+  release(carry, direct, dgi, dgh, hPrev);
+  return grads;
+}
+
+/** dW_hh = dghᵀ·h_prev, except the n block's rows dghᵀ·hn when the course form's hn differs from h_prev. */
+function hiddenWeightGrad(dgh: GpuTensor, hPrev: GpuTensor, hn: GpuTensor | undefined): GpuTensor {
+  const rz = matmul(dgh, hPrev, { transA: true });
+  if (!hn) return rz;
+  const nRows = matmul(dgh, hn, { transA: true });
+  const H = hPrev.shape[1];
+  const { out } = pointwise(dgh.gpu, {
+    name: 'gru:hidden-weight-rows',
+    inputs: { rz, nRows },
+    outputs: { out: { shape: rz.shape } },
+    uniforms: { split: ['u32', 2 * H * H] },
+    count: GATES * H * H,
+    body: 'out[i] = select(nRows[i], rz[i], i < split);',
+  });
+  release(rz, nRows);
+  return out;
+}

@@ -1,0 +1,21 @@
+import { gruSequenceBackward, gruSequenceForward, validateGru, type GruCache, type GruOptions } from './gru';
+import type { Tensor } from './tensor';
+import type { Shaped } from './validate';
+
+export const GRU: GruOptions = { op: 'gru_forward', resetBeforeMatmul: false };
+
+/** x (N, T, D), h0 (N, H), weight_ih (3H, D), weight_hh (3H, H), bias_ih, bias_hh (3H). */
+export const validateGruForward = (x: Shaped, h0: Shaped, weight_ih: Shaped, weight_hh: Shaped, bias_ih: Shaped, bias_hh: Shaped) =>
+  validateGru(GRU.op, x, h0, weight_ih, weight_hh, bias_ih, bias_hh);
+
+/**
+ * PyTorch's nn.GRU (batch_first, one layer), gate blocks r, z, n, reset applied after the hidden matmul:
+ *   r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ *   n = tanh(W_in x + b_in + r·(W_hn h + b_hn));  h' = (1 − z)·n + z·h
+ * (loops and BPTT in reference/gru.ts)
+ */
+export const gruForward = (x: Tensor, h0: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih: Tensor, bias_hh: Tensor) =>
+  gruSequenceForward(GRU, x, h0, weight_ih, weight_hh, bias_ih, bias_hh);
+
+/** Backpropagation through time → dx, dh0, dweight_ih, dweight_hh, dbias_ih, dbias_hh. */
+export const gruBackward = (dh: Tensor, cache: GruCache) => gruSequenceBackward(dh, cache);
