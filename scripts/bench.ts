@@ -48,7 +48,49 @@ const conv2dCase: BenchCase = {
   tfjs: ({ x, w, b }) => tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), b),
 };
 
-export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024), conv2dCase];
+/** lstm_forward over T=20 steps, N=32, D=H=128, gates i, f, o, g (tfjs: the same cell from its ops). */
+const lstmCase: BenchCase = {
+  name: 'lstm_forward',
+  op: 'lstm_forward',
+  flops: 20 * 2 * 32 * (128 + 128) * 4 * 128,
+  inputs: (seed) => {
+    const rng = makeRng(seed);
+    return {
+      x: randnTensor([32, 20, 128], rng),
+      h0: randnTensor([32, 128], rng),
+      Wx: randnTensor([128, 512], rng, 0.05),
+      Wh: randnTensor([128, 512], rng, 0.05),
+      b: randnTensor([512], rng),
+    };
+  },
+  tfjs: ({ x, h0, Wx, Wh, b }) =>
+    tf.tidy(() => {
+      let h = h0 as tf.Tensor2D;
+      let c = tf.zerosLike(h);
+      const hs: tf.Tensor2D[] = [];
+      for (const xt of tf.unstack(x, 1) as tf.Tensor2D[]) {
+        const [i, f, o, g] = tf.split(tf.add(tf.add(tf.matMul(xt, Wx as tf.Tensor2D), tf.matMul(h, Wh as tf.Tensor2D)), b), 4, 1);
+        c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+        h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
+        hs.push(h);
+      }
+      return tf.stack(hs, 1);
+    }),
+};
+
+/** scaled_dot_product_attention, N=8, T=64, E=128, no mask. */
+const attentionCase: BenchCase = {
+  name: 'attention',
+  op: 'scaled_dot_product_attention',
+  flops: 2 * (2 * 8 * 64 * 64 * 128),
+  inputs: (seed) => {
+    const rng = makeRng(seed);
+    return { q: randnTensor([8, 64, 128], rng), k: randnTensor([8, 64, 128], rng), v: randnTensor([8, 64, 128], rng) };
+  },
+  tfjs: ({ q, k, v }) => tf.tidy(() => tf.matMul(tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(128))), v)),
+};
+
+export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024), conv2dCase, lstmCase, attentionCase];
 
 export interface Timing {
   impl: string;
@@ -80,13 +122,13 @@ export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean):
   timings.push({
     impl: 'twin',
     seconds: await timeIt(async () => {
-      const { outputs } = row.twin!.forward(deviceInputs, params);
+      const { outputs } = await row.twin!.forward(deviceInputs, params);
       await gpu.device.queue.onSubmittedWorkDone();
       release(...Object.values(outputs));
     }),
   });
   // Read one result back so that a kernel that silently did nothing cannot look fast.
-  const { outputs } = row.twin!.forward(deviceInputs, params);
+  const { outputs } = await row.twin!.forward(deviceInputs, params);
   await read(Object.values(outputs)[0]);
   release(...Object.values(outputs), ...Object.values(deviceInputs));
 
