@@ -146,6 +146,33 @@ describe('grade', () => {
   });
 });
 
+describe('grade --twin', () => {
+  const twins = new Grader({ ...DEFAULT_RUBRIC, errors: 'message', timeoutMs: 1500, memoryMb: 128 }, { twin: true });
+
+  it('gives the suite\'s own relu and affine twins full marks, errors included, with no gradcheck test', async () => {
+    const r = await twins.grade(gallery('twin-correct'));
+    expect(new Set(r.tests.map((t) => t.op))).toEqual(new Set(['affine', 'relu']));
+    expect(r.tests.filter((t) => t.score !== t.maxScore)).toEqual([]);
+    expect(r.tests.map((t) => t.check)).not.toContain('gradcheck');
+    expect(r.score).toBe(100);
+  });
+
+  it('catches a wrong kernel (leaky relu) on the forward tests, naming tensor and element', async () => {
+    const t = byName(await twins.grade(gallery('twin-wrong-kernel')));
+    for (const name of FORWARD) {
+      expect(t[name].score).toBe(0);
+      expect(t[name].output).toMatch(/^0\/\d+ cases passed; first failure: .*forward: out\[[\d, ]+\] = -[\d.e-]+, expected 0 \(atol/);
+    }
+    expect(t['random backward'].score).toBe(t['random backward'].maxScore);
+    expect(t['fixtures backward'].score).toBe(t['fixtures backward'].maxScore);
+  });
+
+  it('times out a twin that never returns', async () => {
+    const r = await new Grader({ ...DEFAULT_RUBRIC, timeoutMs: 1500 }, { twin: true }).grade(gallery('twin-infinite-loop'));
+    expectZeroOn(r, [...FORWARD, 'fixtures backward', 'random backward'], /never returned: timed out after 1500 ms/);
+  });
+});
+
 describe('rubric and assignment', () => {
   it('parses a rubric, naming the field at fault', () => {
     expect(parseRubric({ ops: ['affine', 'relu'], total: 50 }).ops).toEqual({ affine: 25, relu: 25 });

@@ -12,7 +12,8 @@ const { from: copyOf } = Float64Array;
 const send = process.send!.bind(process);
 const isArray = Array.isArray;
 
-class Problem extends Error {
+/** A fault the runner detected itself (a bad return value, a mutated input), as opposed to one the submission threw. */
+export class Problem extends Error {
   constructor(readonly fault: Fault) {
     super(fault.message);
   }
@@ -51,7 +52,7 @@ function toWire(value: unknown, name: string, where: string): WireTensor {
   return { shape: [...(t.shape as number[])], data };
 }
 
-function faultOf(e: unknown, where: string): Fault {
+export function faultOf(e: unknown, where: string): Fault {
   if (e instanceof Problem) return e.fault;
   const err = e as { message?: unknown; code?: unknown } | null;
   const message = String(err?.message ?? e);

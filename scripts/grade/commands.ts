@@ -23,16 +23,21 @@ export function registerGradeCommands(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report (all submissions in one file)')
     .option('--csv <file>', 'for a folder of submissions: the CSV summary', 'grades.csv')
     .option('--timeout <ms>', 'per-test timeout, overriding the rubric', positive('--timeout'))
+    .option('--twin', 'twin-shaped submissions (kernel authors): the functions of accelerated/<op>.ts on GpuTensors, run on WebGPU; NOT under the permission model')
     .addHelpText(
       'after',
       '\nEach submission runs in its own Node process under the permission model (no file writes, no child processes,\n' +
         'no workers) with a heap limit; a test that throws, hangs, returns a wrong shape or NaN, or mutates its inputs\n' +
-        'scores 0 with a one-line reason. Node 20 does not restrict the network from that process.',
+        'scores 0 with a one-line reason. Node 20 does not restrict the network from that process.\n' +
+        '\nWith --twin the process keeps the timeout and heap limit but runs WITHOUT the permission model (Node 20 forbids\n' +
+        'native addons under it, and Dawn is one): the submission can read and write files, start processes and use the\n' +
+        'network. Grade only code you trust, or run the grader in a throwaway container (docker run --network none).\n' +
+        'Twins get no gradcheck test (float32); their grads are held to the reference by the backward tests.',
     )
-    .action(async (submission: string, opts: { rubric?: string; json?: string; junit?: string; csv: string; timeout?: number }) => {
+    .action(async (submission: string, opts: { rubric?: string; json?: string; junit?: string; csv: string; timeout?: number; twin?: boolean }) => {
       const rubric: Rubric = { ...(opts.rubric ? loadRubric(opts.rubric) : DEFAULT_RUBRIC) };
       if (opts.timeout) rubric.timeoutMs = opts.timeout;
-      const grader = new Grader(rubric);
+      const grader = new Grader(rubric, { twin: opts.twin });
       if (!existsSync(submission)) throw new Error(`${submission}: no such file or folder`);
       const batch = statSync(submission).isDirectory();
       const paths = batch ? batchEntries(submission) : [submission];

@@ -4,7 +4,7 @@ import type { Tensors } from '../../reference/tensor';
 import { findRow, TABLE } from '../../spec/table';
 import { bundleSubmission } from './bundle';
 import { isFatal, judgeBackward, judgeError, judgeForward, judgeGradcheck, type Verdict } from './judge';
-import type { RunReply, Target, WireTensors } from './protocol';
+import { wire, type RunReply, type Target } from './protocol';
 import { CHECKS, opPoints, type Check, type Rubric } from './rubric';
 import { Sandbox, type Fatal } from './sandbox';
 import { buildSuite, type OpSuite } from './suite';
@@ -59,17 +59,33 @@ export function findImplementations(functions: readonly string[], rows: readonly
   );
 }
 
+/** Time a twin's process may take to load, WebGPU device included (SwiftShader on a busy machine is slow to start). */
+const TWIN_STARTUP_MS = 10_000;
+
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+export interface GraderOptions {
+  /**
+   * Twin-shaped submissions (functions on GpuTensors, as accelerated/<op>.ts), run on a WebGPU
+   * device in a child process without Node's permission model. They get no gradcheck test: float32
+   * centered differences are too coarse, and the backward tests already hold their grads to the
+   * reference's.
+   */
+  twin?: boolean;
+}
 
 /** Builds each op's cases once and grades any number of submissions against them. */
 export class Grader {
   private readonly suites = new Map<string, OpSuite>();
 
-  constructor(readonly rubric: Rubric) {}
+  constructor(
+    readonly rubric: Rubric,
+    readonly options: GraderOptions = {},
+  ) {}
 
   private suite(row: OpRow): OpSuite {
     let s = this.suites.get(row.id);
-    if (!s) this.suites.set(row.id, (s = buildSuite(row, this.rubric)));
+    if (!s) this.suites.set(row.id, (s = buildSuite(row, this.rubric, this.options.twin)));
     return s;
   }
 
@@ -91,16 +107,20 @@ export class Grader {
       const ops = Object.entries(this.rubric.ops ?? { [basename(path)]: this.rubric.total });
       return ops.map(([op, points]) => ({ name: `${op}: ${check}`, op, check, score: 0, maxScore: points, passed: 0, total: 1, output: reason }));
     };
+    const { twin } = this.options;
     let bundle;
     try {
-      bundle = bundleSubmission(path);
+      bundle = await bundleSubmission(path, twin ? 'twin' : 'reference');
     } catch (e) {
       return failAll('load', (e as Error).message);
     }
-    const sandbox = new Sandbox(bundle.file, { timeoutMs: this.rubric.timeoutMs, memoryMb: this.rubric.memoryMb });
+    const { timeoutMs, memoryMb } = this.rubric;
+    const startupMs = twin ? Math.max(timeoutMs, TWIN_STARTUP_MS) : timeoutMs;
+    const sandbox = new Sandbox(bundle.file, { timeoutMs, memoryMb, permissions: !twin, startupMs });
     try {
       const loaded = await sandbox.start();
       if ('fatal' in loaded) return failAll('load', `failed to load: ${loaded.fatal}`);
+      if (loaded.error) return failAll('load', loaded.error);
       const rows = this.rubric.ops ? Object.keys(this.rubric.ops).map(findRow) : TABLE;
       const found = findImplementations(loaded.functions, rows);
       const points = opPoints(this.rubric, [...new Set(found.map((f) => f.row.id))]);
@@ -128,7 +148,10 @@ export class Grader {
     const { row, target } = impl;
     const suite = this.suite(row);
     const hasBackward = Boolean(row.reference.backward) && differentiableInputs(row).length > 0;
-    const checks = CHECKS.filter((c) => (hasBackward || !c.endsWith('backward') && c !== 'gradcheck') && (c !== 'errors' || this.rubric.errors));
+    const gradcheck = hasBackward && !this.options.twin;
+    const applies = (c: Check) =>
+      c === 'gradcheck' ? gradcheck : c.endsWith('backward') ? hasBackward : c !== 'errors' || Boolean(this.rubric.errors);
+    const checks = CHECKS.filter(applies);
     const weights = checks.map((c) => this.rubric.checks[c]);
     const weightSum = weights.reduce((a, b) => a + b, 0) || 1;
     const label = `${row.id}${impl.variant ? ` (${impl.variant})` : ''}`;
@@ -152,7 +175,7 @@ export class Grader {
       verdicts.set(`${kind}_forward`, forward);
       verdicts.set(`${kind}_backward`, backward);
     }
-    if (hasBackward) {
+    if (gradcheck) {
       const grad: Verdict[] = [];
       if (!target.backward) grad.push(...suite.gradcheck.map(() => noBackward));
       else {
@@ -165,8 +188,8 @@ export class Grader {
     if (this.rubric.errors) {
       const exact = this.rubric.errors === 'message';
       const errs: Verdict[] = [];
-      await runCases(sandbox, row.errors.map((e) => ({ target, calls: [e.sample] })), (reply, i) => {
-        errs.push(label2(row.errors[i].title, isFatal(reply) ? reply.fatal : judgeError(row.errors[i], reply, exact)));
+      await runCases(sandbox, suite.errors.map((e) => ({ target, calls: [e.sample] })), (reply, i) => {
+        errs.push(label2(suite.errors[i].title, isFatal(reply) ? reply.fatal : judgeError(suite.errors[i], reply, exact)));
       });
       const forwardPassed = [...verdicts.get('fixtures_forward')!, ...verdicts.get('random_forward')!].some((v) => v === undefined);
       verdicts.set('errors', forwardPassed ? errs : errs.map(() => 'no credit for rejecting bad inputs while every valid input fails'));
@@ -217,6 +240,3 @@ interface CaseRequest {
   calls: Sample[];
   douts?: Tensors;
 }
-
-const wire = (ts: Tensors): WireTensors =>
-  Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));

@@ -1,3 +1,5 @@
+import type { Tensors } from '../../reference/tensor';
+
 /**
  * Messages between the grading harness (trusted parent) and the sandboxed child that runs a
  * submission. Tensors cross as { shape, data: Float64Array } (Node's 'advanced' IPC serialization
@@ -9,6 +11,10 @@ export interface WireTensor {
 }
 
 export type WireTensors = Record<string, WireTensor>;
+
+/** Host tensors as they cross (a fresh shape array; the data is copied by the IPC serialization). */
+export const wire = (ts: Tensors): WireTensors =>
+  Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));
 
 /** Which exports of the submission implement which op row (the row's id, inputs and outputs). */
 export interface Target {
@@ -52,4 +58,6 @@ export interface ReadyMessage {
   ready: true;
   /** Names of the submission's function exports. */
   functions: string[];
+  /** Why the runner cannot run them (a twin runner without a WebGPU adapter). */
+  error?: string;
 }

@@ -8,10 +8,18 @@ import type { ReadyMessage, RunReply, RunRequest } from './protocol';
  * not restrict the network), V8's heap is capped at `memoryMb`, and an RSS watchdog catches memory
  * outside the heap (typed arrays). A request that outlives its timeout, or a process that dies,
  * becomes a `Fatal`; the next request starts a fresh process.
+ *
+ * With `permissions: false` (twin submissions, which need Dawn, a native addon the permission
+ * model forbids) the process runs without the permission model: it can read and write files and
+ * start processes. Timeout, heap limit and watchdog still apply.
  */
 export interface SandboxLimits {
   timeoutMs: number;
   memoryMb: number;
+  /** Node's permission model; default true. */
+  permissions?: boolean;
+  /** How long loading may take (default `timeoutMs`): a twin's process first makes its WebGPU device. */
+  startupMs?: number;
 }
 
 export interface Fatal {
@@ -38,8 +46,7 @@ export class Sandbox {
     this.stderr = '';
     const child = fork(this.bundle, [], {
       execArgv: [
-        '--experimental-permission',
-        `--allow-fs-read=${this.bundle}`,
+        ...(this.limits.permissions === false ? [] : ['--experimental-permission', `--allow-fs-read=${this.bundle}`]),
         `--max-old-space-size=${this.limits.memoryMb}`,
         '--no-warnings',
       ],
@@ -50,7 +57,7 @@ export class Sandbox {
       this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEEP);
     });
     this.child = child;
-    this.ready = this.await<ReadyMessage>(child, (m): m is ReadyMessage => (m as ReadyMessage).ready === true);
+    this.ready = this.await<ReadyMessage>(child, (m): m is ReadyMessage => (m as ReadyMessage).ready === true, this.limits.startupMs);
     return this.ready;
   }
 
@@ -72,7 +79,7 @@ export class Sandbox {
   }
 
   /** The first message matching `accept`, or a Fatal on timeout, memory exhaustion or exit. */
-  private await<T>(child: ChildProcess, accept: (m: unknown) => m is T): Promise<T | Fatal> {
+  private await<T>(child: ChildProcess, accept: (m: unknown) => m is T, timeoutMs = this.limits.timeoutMs): Promise<T | Fatal> {
     return new Promise((resolve) => {
       const finish = (result: T | Fatal) => {
         clearTimeout(timer);
@@ -87,7 +94,7 @@ export class Sandbox {
         // Let the last stderr bytes arrive before reading why it died.
         setTimeout(() => finish({ fatal: this.deathReason(code, signal) }), 20);
       };
-      const timer = setTimeout(() => finish({ fatal: `never returned: timed out after ${this.limits.timeoutMs} ms` }), this.limits.timeoutMs);
+      const timer = setTimeout(() => finish({ fatal: `never returned: timed out after ${timeoutMs} ms` }), timeoutMs);
       const watchdog = setInterval(() => {
         if (rssMb(child.pid) > 2 * this.limits.memoryMb + 64) finish({ fatal: this.memoryReason() });
       }, WATCH_MS);

@@ -5,7 +5,7 @@ import { referenceRun, rowTolerance } from '../../spec/agreement';
 import { caseSample, parseCase, type TensorJson } from '../../spec/casefile';
 import { caseFilesIn, ORACLE_FIXTURES, REFERENCE_FIXTURES } from '../../spec/fixtures';
 import { gradcheck } from '../../spec/gradcheck';
-import type { Impl, OpRow, Sample } from '../../spec/op';
+import type { ErrorCase, Impl, OpRow, Sample } from '../../spec/op';
 import { runReference, type Run } from '../../spec/twin';
 import type { Tolerance } from '../../spec/tolerance';
 import { clone, tensor, type Tensor, type Tensors } from '../../reference/tensor';
@@ -16,7 +16,7 @@ import type { Rubric } from './rubric';
  * and reused for every submission: the op's case files (reference fixtures and PyTorch oracle
  * cases), random cases from the row's sample arbitrary with the reference's answers, the
  * gradient-check cases with every forward call `spec/gradcheck.ts` will make, and the row's error
- * inputs.
+ * inputs (for twins: those a twin must reject on its own).
  */
 export interface RunCase {
   label: string;
@@ -43,6 +43,7 @@ export interface OpSuite {
   fixtures: RunCase[];
   random: RunCase[];
   gradcheck: GradCase[];
+  errors: ErrorCase[];
 }
 
 const fromJson = (ts: Record<string, TensorJson>): Tensors =>
@@ -99,9 +100,31 @@ function gradcheckCases(row: OpRow, rubric: Rubric): GradCase[] {
   return drawn.map((sample, i) => recordGradcheck(row, sample, rubric.seed + i, `gradcheck #${i + 1} ${fc.stringify(sample)}`));
 }
 
-export function buildSuite(row: OpRow, rubric: Rubric): OpSuite {
+/**
+ * Whether a bad input is one a twin must reject itself: a shape or parameter error, which the
+ * row's checks still report with the data zeroed. Value errors (NaN, labels out of range) are
+ * checked on the host before upload (spec/twin.ts runTwin), never by the twin's kernels.
+ */
+function rejectedOnDevice(row: OpRow, e: ErrorCase): boolean {
+  const zeroed = Object.fromEntries(Object.entries(e.sample.inputs).map(([k, t]) => [k, tensor(t.shape)]));
+  try {
+    row.validate(zeroed, e.sample.params);
+    return false;
+  } catch (err) {
+    return (err as Error).message === e.message;
+  }
+}
+
+/** The cases of one op; a twin suite (`twin`) has no gradient-check cases and only the error inputs a twin must reject. */
+export function buildSuite(row: OpRow, rubric: Rubric, twin = false): OpSuite {
   const tolerance = (s: Sample) => rubric.tolerance ?? rowTolerance(row, s);
-  return { row, fixtures: fixtureCases(row, tolerance), random: randomCases(row, rubric, tolerance), gradcheck: gradcheckCases(row, rubric) };
+  return {
+    row,
+    fixtures: fixtureCases(row, tolerance),
+    random: randomCases(row, rubric, tolerance),
+    gradcheck: twin ? [] : gradcheckCases(row, rubric),
+    errors: twin ? row.errors.filter((e) => rejectedOnDevice(row, e)) : [...row.errors],
+  };
 }
 
 /**
