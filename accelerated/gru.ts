@@ -1,4 +1,4 @@
-import type { GruOptions, GruSizes } from '../reference/gru';
+import { validateGru, type GruOptions, type GruSizes } from '../reference/gru';
 import { empty, release, view, type GpuTensor } from './buffers';
 import { map } from './elementwise';
 import type { Kernel } from './launch';
@@ -123,7 +123,7 @@ const resetBackwardKernel: Kernel = {
 }`,
 };
 
-export function gruTwinForward(
+function gruTwinForward(
   options: GruOptions,
   sizes: GruSizes,
   x: GpuTensor,
@@ -162,7 +162,7 @@ export function gruTwinForward(
   return { h, cache: { options, sizes, x, h0, weight_ih, weight_hh, h, state } };
 }
 
-export function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
+function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
   const { options, sizes, x, h0, weight_ih, weight_hh, h, state } = cache;
   const { N, T, D, H } = sizes;
   const G = GATES * H;
@@ -214,4 +214,13 @@ function hiddenWeightGrad(dgh: GpuTensor, hPrev: GpuTensor, hn: GpuTensor | unde
   });
   release(rz, nRows);
   return out;
+}
+
+/** The exported forward and backward of one GRU op's twin (gru_forward, gru_forward_course): its checks, then the kernels above. */
+export function gruTwinOp(options: GruOptions) {
+  return {
+    forward: (x: GpuTensor, h0: GpuTensor, weight_ih: GpuTensor, weight_hh: GpuTensor, bias_ih: GpuTensor, bias_hh: GpuTensor) =>
+      gruTwinForward(options, validateGru(options.op, x, h0, weight_ih, weight_hh, bias_ih, bias_hh), x, h0, weight_ih, weight_hh, bias_ih, bias_hh),
+    backward: (dh: GpuTensor, cache: GruTwinCache) => gruTwinBackward(dh, cache),
+  };
 }

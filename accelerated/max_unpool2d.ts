@@ -1,4 +1,5 @@
-import { validateMaxUnpool2d, type MaxUnpool2dParams, type UnpoolGeometry } from '../reference/max_unpool2d';
+import { validateMaxUnpool2d, type MaxUnpool2dParams } from '../reference/max_unpool2d';
+import type { PoolPlanes } from '../reference/pooling';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import type { Field } from './launch';
@@ -11,11 +12,11 @@ import type { Field } from './launch';
  */
 export interface MaxUnpool2dCache {
   indices: GpuTensor;
-  geometry: UnpoolGeometry;
+  geometry: PoolPlanes;
 }
 
 const UNIFORMS = ['HW: u32', 'HoWo: u32'];
-const fields = (g: UnpoolGeometry): Field[] => [['u32', g.H * g.W], ['u32', g.Ho * g.Wo]];
+const fields = (g: PoolPlanes): Field[] => [['u32', g.H * g.W], ['u32', g.Ho * g.Wo]];
 
 /** WGSL: the flat output index of x element i. */
 const TARGET = 'let at = (i / u.HW) * u.HoWo + u32(indices[i]);';

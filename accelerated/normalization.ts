@@ -1,4 +1,5 @@
-import { groupSize, type BatchnormSettings, type Groups, type NormLayout } from '../reference/normalization';
+import { batchnormLayout, groupSize, type BatchnormParams, type BatchnormSettings, type Groups, type NormLayout } from '../reference/normalization';
+import type { Shaped } from '../reference/validate';
 import { numel } from '../reference/tensor';
 import { empty, release, type GpuTensor } from './buffers';
 import { map } from './elementwise';
@@ -199,6 +200,20 @@ export function batchnormFamilyForward(
   const { out, cache } = normalizeForward(x, gamma, beta, batch, eps, layout, true);
   release(batch.mean);
   return { out, running_mean, running_var, cache };
+}
+
+/**
+ * The exported forward and backward of batchnorm's and spatial_batchnorm's twins: the op's own checks
+ * (`validate`, from its reference module), then batchnormFamilyForward on the per-channel layout.
+ */
+export function batchnormTwinOp(
+  validate: (x: Shaped, gamma: Shaped, beta: Shaped, running_mean: Shaped, running_var: Shaped, params: BatchnormParams) => BatchnormSettings,
+) {
+  return {
+    forward: (x: GpuTensor, gamma: GpuTensor, beta: GpuTensor, running_mean: GpuTensor, running_var: GpuTensor, params: BatchnormParams) =>
+      batchnormFamilyForward(x, gamma, beta, running_mean, running_var, validate(x, gamma, beta, running_mean, running_var, params), batchnormLayout(x.shape)),
+    backward: (dout: GpuTensor, cache: NormCache) => normalizeBackward(dout, cache),
+  };
 }
 
 /** Layernorm and groupnorm: statistics from x, no running state. */

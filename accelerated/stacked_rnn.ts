@@ -1,12 +1,4 @@
-import {
-  featureMove,
-  rangeMove,
-  validateStackedRnn,
-  type BlockMove,
-  type CellName,
-  type StackedLayout,
-} from '../reference/stacked_rnn';
-import { numel } from '../reference/tensor';
+import { stackBackward, stackForward, validateStackedRnn, type BlockMove, type StackedLayout, type StackingBackend } from '../reference/stacked_rnn';
 import { empty, type GpuTensor } from './buffers';
 import { gruBackward, gruForward } from './gru_forward';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
@@ -47,22 +39,14 @@ function moveBlock(src: GpuTensor, dst: GpuTensor, m: BlockMove): void {
   launch(src.gpu, blockKernel(m.reverse ?? false, m.accumulate ?? false), [src.buffer, dst.buffer], fields, grid1d(m.N * m.T * m.width));
 }
 
-function take(src: GpuTensor, shape: readonly number[], move: BlockMove): GpuTensor {
-  const out = empty(src.gpu, shape);
-  moveBlock(src, out, move);
-  return out;
-}
-
-interface CellFunctions {
-  forward(x: GpuTensor, h0: GpuTensor, ...weights: GpuTensor[]): { h: GpuTensor; cache: unknown };
-  /** dx, dh0 and `d` + each weight's name */
-  backward(dh: GpuTensor, cache: never): { dx: GpuTensor; dh0: GpuTensor };
-}
-
-const CELL_FUNCTIONS: Record<CellName, CellFunctions> = {
-  rnn: { forward: rnnForward, backward: rnnBackward },
-  lstm: { forward: lstmForward, backward: lstmBackward },
-  gru: { forward: gruForward, backward: gruBackward },
+const TWIN: StackingBackend<GpuTensor> = {
+  zeros: (like, shape) => empty(like.gpu, shape),
+  moveBlock,
+  cells: {
+    rnn: { forward: rnnForward, backward: rnnBackward },
+    lstm: { forward: lstmForward, backward: lstmBackward },
+    gru: { forward: gruForward, backward: gruBackward },
+  },
 };
 
 export interface StackedRnnTwinCache {
@@ -70,46 +54,13 @@ export interface StackedRnnTwinCache {
   caches: unknown[][];
 }
 
+/** The stacking of reference/stacked_rnn on the twins' tensors. */
 export function stackedRnnForward(x: GpuTensor, h0: GpuTensor, weights: GpuTensor, params: object = {}) {
   const layout = validateStackedRnn(x, h0, weights, params);
-  const { N, T, H, dirs } = layout;
-  const cell = CELL_FUNCTIONS[layout.cell];
-  const caches: unknown[][] = [];
-  let input = x;
-  for (const directions of layout.layers) {
-    const out = empty(x.gpu, [N, T, dirs * H]);
-    caches.push(
-      directions.map((dir, d) => {
-        const seq = take(input, [N, T, dir.inputSize], featureMove(layout, dir.inputSize, 0, dir.inputSize, dir.reverse));
-        const start = take(h0, [N, H], rangeMove(dir.state * N * H, N * H));
-        const ws = dir.weights.map((slot) => take(weights, slot.shape, rangeMove(slot.offset, numel(slot.shape))));
-        const { h, cache } = cell.forward(seq, start, ...ws);
-        moveBlock(h, out, featureMove(layout, dirs * H, d * H, H, dir.reverse, true));
-        return cache;
-      }),
-    );
-    input = out;
-  }
-  return { h: input, cache: { layout, caches } as StackedRnnTwinCache };
+  const { h, caches } = stackForward(TWIN, layout, x, h0, weights);
+  return { h, cache: { layout, caches } as StackedRnnTwinCache };
 }
 
 export function stackedRnnBackward(dh: GpuTensor, cache: StackedRnnTwinCache) {
-  const { layout, caches } = cache;
-  const { N, T, H, dirs } = layout;
-  const cell = CELL_FUNCTIONS[layout.cell];
-  const dh0 = empty(dh.gpu, [layout.layers.length * dirs, N, H]);
-  const dweights = empty(dh.gpu, [layout.size]);
-  let upstream = dh;
-  for (let l = layout.layers.length - 1; l >= 0; l--) {
-    const inputSize = layout.layers[l][0].inputSize;
-    const dinput = empty(dh.gpu, [N, T, inputSize]); // zeroed: the directions accumulate into it
-    layout.layers[l].forEach((dir, d) => {
-      const grads = cell.backward(take(upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse)), caches[l][d] as never);
-      moveBlock(grads.dx, dinput, featureMove(layout, inputSize, 0, inputSize, dir.reverse, true));
-      moveBlock(grads.dh0, dh0, rangeMove(dir.state * N * H, N * H, true));
-      for (const slot of dir.weights) moveBlock((grads as Record<string, GpuTensor>)[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
-    });
-    upstream = dinput;
-  }
-  return { dx: upstream, dh0, dweights };
+  return stackBackward(TWIN, cache.layout, cache.caches, dh);
 }

@@ -17,8 +17,8 @@ export interface Conv2dParams {
   groups?: unknown;
 }
 
-/** A convolution's sizes and parameters, in conv2d terms (C, H, W in; F, Ho, Wo out). */
-export interface ConvGeometry {
+/** A convolution's sizes, stride and padding (C, H, W in; F, Ho, Wo out): conv_transpose2d's geometry too. */
+export interface ConvSizes {
   N: number;
   C: number;
   H: number;
@@ -30,6 +30,10 @@ export interface ConvGeometry {
   Wo: number;
   stride: number;
   pad: number;
+}
+
+/** A convolution's sizes and parameters, in conv2d terms. */
+export interface ConvGeometry extends ConvSizes {
   dilation: number;
   groups: number;
 }
@@ -46,13 +50,18 @@ export function requireOutputSize(op: string, Ho: number, Wo: number, formula: s
   if (Ho < 1 || Wo < 1) throw new InputError(op, 'x', `an output of at least 1×1 (${formula})`, `H' × W' = ${Ho} × ${Wo}`);
 }
 
-export function validateConv2d(x: Shaped, w: Shaped, b: Shaped, params: Conv2dParams = {}): ConvGeometry {
-  const op = 'conv2d';
+/** x and w of rank 4 with no empty dimension, b of rank 1: the checks conv2d and conv_transpose2d start with. */
+export function requireConvOperands(op: string, x: Shaped, w: Shaped, b: Shaped): void {
   requireRank(op, 'x', x, 4);
   requireRank(op, 'w', w, 4);
   requireRank(op, 'b', b, 1);
   requirePositiveSizes(op, 'x', x);
   requirePositiveSizes(op, 'w', w);
+}
+
+export function validateConv2d(x: Shaped, w: Shaped, b: Shaped, params: Conv2dParams = {}): ConvGeometry {
+  const op = 'conv2d';
+  requireConvOperands(op, x, w, b);
   const p = params as Record<string, unknown>;
   const stride = intParam(op, p, 'stride', 1, 1);
   const pad = intParam(op, p, 'pad', 0, 0);
@@ -71,11 +80,14 @@ export function validateConv2d(x: Shaped, w: Shaped, b: Shaped, params: Conv2dPa
   return { N, C, H, W, F, HH, WW, Ho, Wo, stride, pad, dilation, groups };
 }
 
+/** Receives the flat indices of x, w and out of one product x[xi]·w[wi] that feeds out[oi]. */
+export type Tap = (xi: number, wi: number, oi: number) => void;
+
 /**
  * Calls `tap(xi, wi, oi)` with the flat indices of x, w and out for every product of the sum above
  * that reads inside x (padding contributes nothing). Forward and backward walk the same taps.
  */
-function forEachTap(g: ConvGeometry, tap: (xi: number, wi: number, oi: number) => void): void {
+function forEachTap(g: ConvGeometry, tap: Tap): void {
   const { N, C, H, W, F, HH, WW, Ho, Wo, stride, pad, dilation, groups } = g;
   const Cg = C / groups;
   const Fg = F / groups;
@@ -103,7 +115,7 @@ function forEachTap(g: ConvGeometry, tap: (xi: number, wi: number, oi: number) =
 }
 
 /** An (N, F, Ho, Wo) tensor holding b[f] in every position of channel f: the forward's starting value. */
-export function biasPlanes(shape: readonly [number, number, number, number], b: Tensor): Tensor {
+function biasPlanes(shape: readonly [number, number, number, number], b: Tensor): Tensor {
   const [, F, Ho, Wo] = shape;
   const out = tensor(shape);
   for (let k = 0; k < out.data.length; k++) out.data[k] = b.data[Math.floor(k / (Ho * Wo)) % F];
@@ -111,21 +123,21 @@ export function biasPlanes(shape: readonly [number, number, number, number], b: 
 }
 
 /** db[f] = Σ_{n, i, j} dout[n, f, i, j]. */
-export function channelSums(dout: Tensor): Tensor {
+function channelSums(dout: Tensor): Tensor {
   const [, F, Ho, Wo] = dout.shape;
   const db = tensor([F]);
   for (let k = 0; k < dout.data.length; k++) db.data[Math.floor(k / (Ho * Wo)) % F] += dout.data[k];
   return db;
 }
 
-export interface Conv2dCache {
-  x: Tensor;
-  w: Tensor;
-  geometry: ConvGeometry;
-}
-
-export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: Conv2dParams = {}): { out: Tensor; cache: Conv2dCache } {
-  const geometry = validateConv2d(x, w, b, params);
+/** out[oi] = b[f] + Σ x[xi]·w[wi] over the taps `forEachTap` walks: the forward of conv2d and conv_transpose2d. */
+export function tapsForward<G extends ConvSizes>(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor,
+  geometry: G,
+  forEachTap: (g: G, tap: Tap) => void,
+): { out: Tensor; cache: { x: Tensor; w: Tensor; geometry: G } } {
   const { N, F, Ho, Wo } = geometry;
   const out = biasPlanes([N, F, Ho, Wo], b);
   forEachTap(geometry, (xi, wi, oi) => {
@@ -135,13 +147,18 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: Conv2dPar
 }
 
 /**
- * Each tap's product x·w feeds out, so dx[xi] += dout[oi]·w[wi], dw[wi] += dout[oi]·x[xi];
- * db[f] = Σ_{n, i, j} dout[n, f, i, j].
+ * Each tap's product x·w feeds out, so dx[xi] += dout[oi]·w[wi], dw[wi] += dout[oi]·x[xi] over the
+ * taps `forEachTap` walks; db[f] = Σ_{n, i, j} dout[n, f, i, j]. `op` names the dout shape error.
  */
-export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; dw: Tensor; db: Tensor } {
+export function tapsBackward<G extends ConvSizes>(
+  op: string,
+  dout: Tensor,
+  cache: { x: Tensor; w: Tensor; geometry: G },
+  forEachTap: (g: G, tap: Tap) => void,
+): { dx: Tensor; dw: Tensor; db: Tensor } {
   const { x, w, geometry } = cache;
   const { N, F, Ho, Wo } = geometry;
-  requireShape('conv2d_backward', 'dout', dout, [N, F, Ho, Wo], 'the forward output shape');
+  requireShape(`${op}_backward`, 'dout', dout, [N, F, Ho, Wo], 'the forward output shape');
   const dx = tensor(x.shape);
   const dw = tensor(w.shape);
   forEachTap(geometry, (xi, wi, oi) => {
@@ -149,4 +166,22 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
     dw.data[wi] += dout.data[oi] * x.data[xi];
   });
   return { dx, dw, db: channelSums(dout) };
+}
+
+export interface Conv2dCache {
+  x: Tensor;
+  w: Tensor;
+  geometry: ConvGeometry;
+}
+
+export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: Conv2dParams = {}): { out: Tensor; cache: Conv2dCache } {
+  return tapsForward(x, w, b, validateConv2d(x, w, b, params), forEachTap);
+}
+
+/**
+ * Each tap's product x·w feeds out, so dx[xi] += dout[oi]·w[wi], dw[wi] += dout[oi]·x[xi];
+ * db[f] = Σ_{n, i, j} dout[n, f, i, j].
+ */
+export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; dw: Tensor; db: Tensor } {
+  return tapsBackward('conv2d', dout, cache, forEachTap);
 }

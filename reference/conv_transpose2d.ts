@@ -1,6 +1,6 @@
-import { biasPlanes, channelSums, intParam, requireOutputSize } from './conv2d';
-import { tensor, type Tensor } from './tensor';
-import { requireFinite, requireNumber, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
+import { intParam, requireConvOperands, requireOutputSize, tapsBackward, tapsForward, type ConvSizes, type Tap } from './conv2d';
+import type { Tensor } from './tensor';
+import { requireFinite, requireNumber, requireShape, type Shaped } from './validate';
 
 /**
  * Transposed 2-d convolution (the adjoint of conv2d in x, PyTorch's F.conv_transpose2d): every input
@@ -17,27 +17,9 @@ export interface ConvTranspose2dParams {
   output_padding?: unknown;
 }
 
-export interface ConvTransposeGeometry {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  F: number;
-  HH: number;
-  WW: number;
-  Ho: number;
-  Wo: number;
-  stride: number;
-  pad: number;
-}
-
-export function validateConvTranspose2d(x: Shaped, w: Shaped, b: Shaped, params: ConvTranspose2dParams = {}): ConvTransposeGeometry {
+export function validateConvTranspose2d(x: Shaped, w: Shaped, b: Shaped, params: ConvTranspose2dParams = {}): ConvSizes {
   const op = 'conv_transpose2d';
-  requireRank(op, 'x', x, 4);
-  requireRank(op, 'w', w, 4);
-  requireRank(op, 'b', b, 1);
-  requirePositiveSizes(op, 'x', x);
-  requirePositiveSizes(op, 'w', w);
+  requireConvOperands(op, x, w, b);
   const p = params as Record<string, unknown>;
   const stride = intParam(op, p, 'stride', 1, 1);
   const pad = intParam(op, p, 'pad', 0, 0);
@@ -55,7 +37,7 @@ export function validateConvTranspose2d(x: Shaped, w: Shaped, b: Shaped, params:
 }
 
 /** Calls `tap(xi, wi, oi)` with the flat indices of x, w and out for every scatter that lands inside out. */
-function forEachTap(g: ConvTransposeGeometry, tap: (xi: number, wi: number, oi: number) => void): void {
+function forEachTap(g: ConvSizes, tap: Tap): void {
   const { N, C, H, W, F, HH, WW, Ho, Wo, stride, pad } = g;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -82,7 +64,7 @@ function forEachTap(g: ConvTransposeGeometry, tap: (xi: number, wi: number, oi: 
 export interface ConvTranspose2dCache {
   x: Tensor;
   w: Tensor;
-  geometry: ConvTransposeGeometry;
+  geometry: ConvSizes;
 }
 
 export function convTranspose2dForward(
@@ -91,25 +73,10 @@ export function convTranspose2dForward(
   b: Tensor,
   params: ConvTranspose2dParams = {},
 ): { out: Tensor; cache: ConvTranspose2dCache } {
-  const geometry = validateConvTranspose2d(x, w, b, params);
-  const { N, F, Ho, Wo } = geometry;
-  const out = biasPlanes([N, F, Ho, Wo], b);
-  forEachTap(geometry, (xi, wi, oi) => {
-    out.data[oi] += x.data[xi] * w.data[wi];
-  });
-  return { out, cache: { x, w, geometry } };
+  return tapsForward(x, w, b, validateConvTranspose2d(x, w, b, params), forEachTap);
 }
 
 /** dx[xi] += dout[oi]·w[wi], dw[wi] += x[xi]·dout[oi] over the same taps; db[f] = Σ_{n, y, x} dout[n, f, y, x]. */
 export function convTranspose2dBackward(dout: Tensor, cache: ConvTranspose2dCache): { dx: Tensor; dw: Tensor; db: Tensor } {
-  const { x, w, geometry } = cache;
-  const { N, F, Ho, Wo } = geometry;
-  requireShape('conv_transpose2d_backward', 'dout', dout, [N, F, Ho, Wo], 'the forward output shape');
-  const dx = tensor(x.shape);
-  const dw = tensor(w.shape);
-  forEachTap(geometry, (xi, wi, oi) => {
-    dx.data[xi] += dout.data[oi] * w.data[wi];
-    dw.data[wi] += x.data[xi] * dout.data[oi];
-  });
-  return { dx, dw, db: channelSums(dout) };
+  return tapsBackward('conv_transpose2d', dout, cache, forEachTap);
 }

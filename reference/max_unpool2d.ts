@@ -1,4 +1,4 @@
-import { poolWindow, type PoolParams } from './pooling';
+import { poolWindow, type PoolParams, type PoolPlanes } from './pooling';
 import { formatIndex, tensor, type Tensor } from './tensor';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
@@ -17,18 +17,9 @@ export interface MaxUnpool2dParams extends PoolParams {
   output_size?: unknown;
 }
 
-export interface UnpoolGeometry {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  Ho: number;
-  Wo: number;
-}
-
 export interface MaxUnpool2dCache {
   indices: Tensor;
-  geometry: UnpoolGeometry;
+  geometry: PoolPlanes;
 }
 
 const OP = 'max_unpool2d';
@@ -67,7 +58,7 @@ function requirePlaneIndices(indices: Shaped, planeSize: number, Ho: number, Wo:
   }
 }
 
-export function validateMaxUnpool2d(x: Shaped, indices: Shaped, params: MaxUnpool2dParams = {}): UnpoolGeometry {
+export function validateMaxUnpool2d(x: Shaped, indices: Shaped, params: MaxUnpool2dParams = {}): PoolPlanes {
   requireRank(OP, 'x', x, 4);
   requirePositiveSizes(OP, 'x', x);
   requireShape(OP, 'indices', indices, x.shape, 'the shape of x');

@@ -22,7 +22,8 @@ export interface PoolWindow {
   stride: number;
 }
 
-export interface PoolGeometry extends PoolWindow {
+/** x (N, C, H, W) and the H' × W' planes of the op's output (pools and max_unpool2d alike). */
+export interface PoolPlanes {
   N: number;
   C: number;
   H: number;
@@ -30,6 +31,8 @@ export interface PoolGeometry extends PoolWindow {
   Ho: number;
   Wo: number;
 }
+
+export interface PoolGeometry extends PoolWindow, PoolPlanes {}
 
 /** pool_height, pool_width and stride: integers ≥ 1, no defaults (OPS.md). */
 export function poolWindow(op: string, params: PoolParams): PoolWindow {

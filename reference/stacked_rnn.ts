@@ -143,21 +143,81 @@ export const featureMove = ({ N, T }: StackedLayout, F: number, col: number, wid
   accumulate: into,
 });
 
-function take(src: Tensor, shape: readonly number[], move: BlockMove): Tensor {
-  const out = tensor(shape);
-  moveBlock(src, out, move);
+/** One cell op (rnn_forward, lstm_forward or gru_forward) on one backend's tensors. */
+export interface CellFunctions<Tn> {
+  forward(x: Tn, h0: Tn, ...weights: Tn[]): { h: Tn; cache: unknown };
+  /** dx, dh0 and `d` + each weight's name */
+  backward(dh: Tn, cache: never): { dx: Tn; dh0: Tn };
+}
+
+/**
+ * What the stacking needs of a backend (the reference here, the twin in accelerated/stacked_rnn.ts):
+ * zeroed tensors on the device of `like`, block moves and the cell ops.
+ */
+export interface StackingBackend<Tn> {
+  zeros(like: Tn, shape: readonly number[]): Tn;
+  moveBlock(src: Tn, dst: Tn, move: BlockMove): void;
+  cells: Record<CellName, CellFunctions<Tn>>;
+}
+
+function take<Tn>(backend: StackingBackend<Tn>, src: Tn, shape: readonly number[], move: BlockMove): Tn {
+  const out = backend.zeros(src, shape);
+  backend.moveBlock(src, out, move);
   return out;
 }
 
-interface CellFunctions {
-  forward(x: Tensor, h0: Tensor, ...weights: Tensor[]): { h: Tensor; cache: unknown };
-  backward(dh: Tensor, cache: never): Record<string, Tensor>;
+/** Each layer's directions in turn, each on its feature block of the layer input (time-reversed for the reverse direction). */
+export function stackForward<Tn>(backend: StackingBackend<Tn>, layout: StackedLayout, x: Tn, h0: Tn, weights: Tn): { h: Tn; caches: unknown[][] } {
+  const { N, T, H, dirs } = layout;
+  const cell = backend.cells[layout.cell];
+  const caches: unknown[][] = [];
+  let input = x;
+  for (const directions of layout.layers) {
+    const out = backend.zeros(x, [N, T, dirs * H]);
+    caches.push(
+      directions.map((dir, d) => {
+        const seq = take(backend, input, [N, T, dir.inputSize], featureMove(layout, dir.inputSize, 0, dir.inputSize, dir.reverse));
+        const start = take(backend, h0, [N, H], rangeMove(dir.state * N * H, N * H));
+        const ws = dir.weights.map((slot) => take(backend, weights, slot.shape, rangeMove(slot.offset, numel(slot.shape))));
+        const { h, cache } = cell.forward(seq, start, ...ws);
+        backend.moveBlock(h, out, featureMove(layout, dirs * H, d * H, H, dir.reverse, true));
+        return cache;
+      }),
+    );
+    input = out;
+  }
+  return { h: input, caches };
 }
 
-const CELL_FUNCTIONS: Record<CellName, CellFunctions> = {
-  rnn: { forward: rnnForward, backward: rnnBackward },
-  lstm: { forward: lstmForward, backward: lstmBackward },
-  gru: { forward: gruForward, backward: gruBackward },
+/** stackedRnnBackward's rule (stated there) on `backend`'s tensors. */
+export function stackBackward<Tn>(backend: StackingBackend<Tn>, layout: StackedLayout, caches: unknown[][], dh: Tn): { dx: Tn; dh0: Tn; dweights: Tn } {
+  const { N, T, H, dirs } = layout;
+  const cell = backend.cells[layout.cell];
+  const dh0 = backend.zeros(dh, [layout.layers.length * dirs, N, H]);
+  const dweights = backend.zeros(dh, [layout.size]);
+  let upstream = dh;
+  for (let l = layout.layers.length - 1; l >= 0; l--) {
+    const inputSize = layout.layers[l][0].inputSize;
+    const dinput = backend.zeros(dh, [N, T, inputSize]); // zeroed: the directions accumulate into it
+    layout.layers[l].forEach((dir, d) => {
+      const grads = cell.backward(take(backend, upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse)), caches[l][d] as never);
+      backend.moveBlock(grads.dx, dinput, featureMove(layout, inputSize, 0, inputSize, dir.reverse, true));
+      backend.moveBlock(grads.dh0, dh0, rangeMove(dir.state * N * H, N * H, true));
+      for (const slot of dir.weights) backend.moveBlock((grads as Record<string, Tn>)[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
+    });
+    upstream = dinput;
+  }
+  return { dx: upstream, dh0, dweights };
+}
+
+const REFERENCE: StackingBackend<Tensor> = {
+  zeros: (_like, shape) => tensor(shape),
+  moveBlock,
+  cells: {
+    rnn: { forward: rnnForward, backward: rnnBackward },
+    lstm: { forward: lstmForward, backward: lstmBackward },
+    gru: { forward: gruForward, backward: gruBackward },
+  },
 };
 
 export interface StackedRnnCache {
@@ -168,25 +228,8 @@ export interface StackedRnnCache {
 
 export function stackedRnnForward(x: Tensor, h0: Tensor, weights: Tensor, params: object = {}): { h: Tensor; cache: StackedRnnCache } {
   const layout = validateStackedRnn(x, h0, weights, params);
-  const { N, T, H, dirs } = layout;
-  const cell = CELL_FUNCTIONS[layout.cell];
-  const caches: unknown[][] = [];
-  let input = x;
-  for (const directions of layout.layers) {
-    const out = tensor([N, T, dirs * H]);
-    caches.push(
-      directions.map((dir, d) => {
-        const seq = take(input, [N, T, dir.inputSize], featureMove(layout, dir.inputSize, 0, dir.inputSize, dir.reverse));
-        const start = take(h0, [N, H], rangeMove(dir.state * N * H, N * H));
-        const ws = dir.weights.map((slot) => take(weights, slot.shape, rangeMove(slot.offset, numel(slot.shape))));
-        const { h, cache } = cell.forward(seq, start, ...ws);
-        moveBlock(h, out, featureMove(layout, dirs * H, d * H, H, dir.reverse, true));
-        return cache;
-      }),
-    );
-    input = out;
-  }
-  return { h: input, cache: { layout, caches } };
+  const { h, caches } = stackForward(REFERENCE, layout, x, h0, weights);
+  return { h, cache: { layout, caches } };
 }
 
 /**
@@ -198,20 +241,5 @@ export function stackedRnnBackward(dh: Tensor, cache: StackedRnnCache): { dx: Te
   const { layout, caches } = cache;
   const { N, T, H, dirs } = layout;
   requireGradShape(OP, 'dh', dh, [N, T, dirs * H]);
-  const cell = CELL_FUNCTIONS[layout.cell];
-  const dh0 = tensor([layout.layers.length * dirs, N, H]);
-  const dweights = tensor([layout.size]);
-  let upstream = dh;
-  for (let l = layout.layers.length - 1; l >= 0; l--) {
-    const inputSize = layout.layers[l][0].inputSize;
-    const dinput = tensor([N, T, inputSize]);
-    layout.layers[l].forEach((dir, d) => {
-      const grads = cell.backward(take(upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse)), caches[l][d] as never);
-      moveBlock(grads.dx, dinput, featureMove(layout, inputSize, 0, inputSize, dir.reverse, true));
-      moveBlock(grads.dh0, dh0, rangeMove(dir.state * N * H, N * H, true));
-      for (const slot of dir.weights) moveBlock(grads[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
-    });
-    upstream = dinput;
-  }
-  return { dx: upstream, dh0, dweights };
+  return stackBackward(REFERENCE, layout, caches, dh);
 }
