@@ -1,7 +1,7 @@
 import { getGpu } from '../accelerated/device';
 import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
 import type { Tensor, Tensors } from '../reference/tensor';
-import type { Impl, OpRow, Sample } from './op';
+import type { Impl, OpRow, Sample, TwinImpl } from './op';
 
 export interface Run {
   outputs: Tensors;
@@ -20,7 +20,7 @@ export function runReference(impl: Impl<Tensor>, sample: Sample, douts?: Tensors
  * inputs on the host, uploads them (float → f32, int → i32), runs forward and, given `douts`,
  * backward, reads everything back and frees the device buffers.
  */
-export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin = row.twin): Promise<Run> {
+export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin: TwinImpl | undefined = row.twin): Promise<Run> {
   if (!twin) throw new Error(`${row.id}: no twin (${row.reasons?.twin_fwd ?? 'not written yet'})`);
   row.validate(sample.inputs, sample.params);
   const gpu = await getGpu();
@@ -39,7 +39,7 @@ export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin 
   try {
     const kinds = Object.fromEntries(row.inputs.map((i) => [i.name, i.kind]));
     const inputs = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, put(t, kinds[k] ?? 'float')]));
-    const forward = twin.forward(inputs, sample.params);
+    const forward = await twin.forward(inputs, sample.params);
     const outputs = await fetch(forward.outputs);
     if (!douts || !twin.backward) return { outputs };
     const gpuDouts = Object.fromEntries(Object.entries(douts).map(([k, t]) => [k, put(t, 'float')]));

@@ -1,0 +1,61 @@
+import { validateBoxIou } from '../reference/box_iou';
+import { empty, type GpuTensor } from './buffers';
+import { BOX_WGSL, loadBox, storeBox } from './boxes';
+import { gridKernel, launchGrid } from './grid_kernel';
+
+/**
+ * Twin of reference/box_iou. Forward: one invocation per (k, m) pair, no reuse worth a tile (4
+ * loads per box, adjacent invocations share box k). Backward: one invocation per box, which walks
+ * every box of the other set and sums its pair gradients — a gather, so no float atomics and a
+ * fixed summation order.
+ */
+export interface BoxIouCache {
+  boxes1: GpuTensor;
+  boxes2: GpuTensor;
+}
+
+const forwardKernel = gridKernel(
+  'box_iou:forward',
+  [{ name: 'boxes1' }, { name: 'boxes2' }, { name: 'out', write: true }],
+  ['M: u32'],
+  BOX_WGSL,
+  `let k = i / u.M;
+  let m = i % u.M;
+  out[i] = iou(${loadBox('boxes1', 'k')}, ${loadBox('boxes2', 'm')});`,
+);
+
+/** Invocation i < K: dboxes1[i]; K ≤ i < K + M: dboxes2[i − K]. */
+const backwardKernel = gridKernel(
+  'box_iou:backward',
+  [{ name: 'boxes1' }, { name: 'boxes2' }, { name: 'dout' }, { name: 'dboxes1', write: true }, { name: 'dboxes2', write: true }],
+  ['K: u32', 'M: u32'],
+  BOX_WGSL,
+  `var g = vec4<f32>(0.0);
+  if (i < u.K) {
+    let a = ${loadBox('boxes1', 'i')};
+    for (var m = 0u; m < u.M; m++) { g += iou_grad(a, ${loadBox('boxes2', 'm')}, dout[i * u.M + m])[0]; }
+    ${storeBox('dboxes1', 'i', 'g')}
+  } else {
+    let m = i - u.K;
+    let b = ${loadBox('boxes2', 'm')};
+    for (var k = 0u; k < u.K; k++) { g += iou_grad(${loadBox('boxes1', 'k')}, b, dout[k * u.M + m])[1]; }
+    ${storeBox('dboxes2', 'm', 'g')}
+  }`,
+);
+
+export function boxIouForward(boxes1: GpuTensor, boxes2: GpuTensor): { out: GpuTensor; cache: BoxIouCache } {
+  const { K, M } = validateBoxIou(boxes1, boxes2);
+  const out = empty(boxes1.gpu, [K, M]);
+  launchGrid(boxes1.gpu, forwardKernel, [boxes1.buffer, boxes2.buffer, out.buffer], [['u32', M]], K * M);
+  return { out, cache: { boxes1, boxes2 } };
+}
+
+export function boxIouBackward(dout: GpuTensor, cache: BoxIouCache): { dboxes1: GpuTensor; dboxes2: GpuTensor } {
+  const { boxes1, boxes2 } = cache;
+  const [K, M] = [boxes1.shape[0], boxes2.shape[0]];
+  const dboxes1 = empty(dout.gpu, [K, 4]);
+  const dboxes2 = empty(dout.gpu, [M, 4]);
+  launchGrid(dout.gpu, backwardKernel, [boxes1.buffer, boxes2.buffer, dout.buffer, dboxes1.buffer, dboxes2.buffer],
+    [['u32', K], ['u32', M]], K + M);
+  return { dboxes1, dboxes2 };
+}

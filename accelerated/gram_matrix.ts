@@ -1,0 +1,18 @@
+import { type GramMatrixParams, validateGramMatrix } from '../reference/gram_matrix';
+import type { GpuTensor } from './buffers';
+import { gramMatrices, gramMatricesBackward } from './style';
+
+/** Twin of reference/gram_matrix through the stacked-matmul Gram kernels of accelerated/style.ts. */
+export interface GramMatrixCache {
+  features: GpuTensor;
+  scale: number;
+}
+
+export function gramMatrixForward(features: GpuTensor, params: GramMatrixParams = {}): { out: GpuTensor; cache: GramMatrixCache } {
+  const { scale } = validateGramMatrix(features, params);
+  return { out: gramMatrices(features, scale), cache: { features, scale } };
+}
+
+export function gramMatrixBackward(dout: GpuTensor, cache: GramMatrixCache): { dfeatures: GpuTensor } {
+  return { dfeatures: gramMatricesBackward(dout, cache.features, cache.scale) };
+}

@@ -1,0 +1,112 @@
+import { validateNms, type NmsParams } from '../reference/nms';
+import { empty, read, release, type GpuTensor } from './buffers';
+import { BOX_WGSL, loadBox } from './boxes';
+import { gridKernel, launchGrid, type Binding } from './grid_kernel';
+
+/**
+ * Twin of reference/nms and reference/batched_nms, after torchvision's CUDA NMS, all on the device:
+ *  1. rank: one invocation per box counts the boxes ahead of it (candidates before dropped boxes,
+ *     then higher score, then lower index) and writes itself to that slot of `order` — a sort by
+ *     counting, O(K²) work, no atomics (the ranks are a permutation).
+ *  2. mask: one invocation per (candidate p, 32-bit word w) sets bit b of mask[p, w] when the
+ *     candidate q = 32w + b comes after p and IoU > iou_threshold (and, batched, the class is the
+ *     same): the boxes p would suppress.
+ *  3. scan: the greedy pass is sequential; one invocation walks the candidates in order, keeps
+ *     each not yet removed and ORs its mask row into the removed bits (torchvision does this pass
+ *     on the host; here it stays on the device). It writes the kept indices and their count.
+ * The count is then read back (the only host step: it sizes `keep`) and the kept prefix copied out.
+ */
+const THRESHOLD_UNIFORMS = ['K: u32', 'words: u32', 'iou_threshold: f32', 'use_score_threshold: u32', 'score_threshold: f32'];
+
+/** WGSL: whether box k is a candidate (score above the threshold, when there is one). */
+const CANDIDATE = `
+fn candidate(k: u32) -> bool { return u.use_score_threshold == 0u || scores[k] > u.score_threshold; }`;
+
+const rankKernel = gridKernel(
+  'nms:rank',
+  [{ name: 'scores' }, { name: 'order', type: 'i32', write: true }],
+  THRESHOLD_UNIFORMS,
+  CANDIDATE,
+  `let mine = candidate(i);
+  let s = scores[i];
+  var rank = 0u;
+  for (var j = 0u; j < u.K; j++) {
+    let theirs = candidate(j);
+    let ahead = (theirs && !mine) || (theirs == mine && (scores[j] > s || (scores[j] == s && j < i)));
+    rank += select(0u, 1u, ahead);
+  }
+  order[rank] = i32(i);`,
+);
+
+const maskKernel = (batched: boolean) => {
+  const bindings: Binding[] = [{ name: 'boxes' }, { name: 'order', type: 'i32' }, ...(batched ? [{ name: 'idxs', type: 'i32' } as const] : []),
+    { name: 'mask', type: 'i32', write: true }];
+  return gridKernel(
+    `nms:mask:${batched}`,
+    bindings,
+    THRESHOLD_UNIFORMS,
+    BOX_WGSL,
+    `let p = i / u.words;
+  let first = (i % u.words) * 32u;
+  let me = u32(order[p]);
+  let box = ${loadBox('boxes', 'me')};
+  var bits = 0u;
+  for (var b = 0u; b < 32u; b++) {
+    let q = first + b;
+    if (q > p && q < u.K) {
+      let other = u32(order[q]);
+      let competes = ${batched ? 'idxs[me] == idxs[other]' : 'true'};
+      if (competes && iou(box, ${loadBox('boxes', 'other')}) > u.iou_threshold) { bits |= 1u << b; }
+    }
+  }
+  mask[i] = bitcast<i32>(bits);`,
+  );
+};
+const MASK_KERNELS = { plain: maskKernel(false), batched: maskKernel(true) };
+
+const scanKernel = gridKernel(
+  'nms:scan',
+  [{ name: 'scores' }, { name: 'order', type: 'i32' }, { name: 'mask', type: 'i32' }, { name: 'removed', type: 'i32', write: true },
+    { name: 'kept', type: 'i32', write: true }, { name: 'count', type: 'i32', write: true }],
+  THRESHOLD_UNIFORMS,
+  CANDIDATE,
+  `for (var w = 0u; w < u.words; w++) { removed[w] = 0; }
+  var n = 0u;
+  for (var p = 0u; p < u.K; p++) {
+    let k = u32(order[p]);
+    if (!candidate(k)) { break; }
+    if (((bitcast<u32>(removed[p / 32u]) >> (p % 32u)) & 1u) == 0u) {
+      kept[n] = i32(k);
+      n++;
+      for (var w = p / 32u; w < u.words; w++) { removed[w] |= mask[p * u.words + w]; }
+    }
+  }
+  count[0] = i32(n);`,
+);
+
+/** Greedy NMS of `boxes` by `scores`; with `idxs`, only boxes of the same class suppress each other. */
+export async function suppress(op: string, boxes: GpuTensor, scores: GpuTensor, idxs: GpuTensor | undefined, params: NmsParams): Promise<GpuTensor> {
+  const { K, iouThreshold, scoreThreshold } = validateNms(op, boxes, scores, params);
+  const { gpu } = boxes;
+  const words = Math.ceil(K / 32);
+  const fields = [['u32', K], ['u32', words], ['f32', iouThreshold], ['u32', scoreThreshold > -Infinity ? 1 : 0],
+    ['f32', Math.max(scoreThreshold, -3.4e38)]] as const;
+  const order = empty(gpu, [K], 'i32');
+  launchGrid(gpu, rankKernel, [scores.buffer, order.buffer], fields, K);
+  const mask = empty(gpu, [K, words], 'i32');
+  const maskBuffers = [boxes.buffer, order.buffer, ...(idxs ? [idxs.buffer] : []), mask.buffer];
+  launchGrid(gpu, idxs ? MASK_KERNELS.batched : MASK_KERNELS.plain, maskBuffers, fields, K * words);
+  const [removed, kept, count] = [empty(gpu, [words], 'i32'), empty(gpu, [K], 'i32'), empty(gpu, [1], 'i32')];
+  launchGrid(gpu, scanKernel, [scores.buffer, order.buffer, mask.buffer, removed.buffer, kept.buffer, count.buffer], fields, 1);
+  const n = (await read(count)).data[0];
+  const keep = empty(gpu, [n], 'i32');
+  const encoder = gpu.device.createCommandEncoder();
+  if (n > 0) encoder.copyBufferToBuffer(kept.buffer, 0, keep.buffer, 0, 4 * n);
+  gpu.device.queue.submit([encoder.finish()]);
+  release(order, mask, removed, kept, count);
+  return keep;
+}
+
+export async function nmsForward(boxes: GpuTensor, scores: GpuTensor, params: NmsParams = {}): Promise<{ keep: GpuTensor; cache: null }> {
+  return { keep: await suppress('nms', boxes, scores, undefined, params), cache: null };
+}

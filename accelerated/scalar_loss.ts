@@ -1,0 +1,76 @@
+import { numel } from '../reference/tensor';
+import { release, type GpuTensor } from './buffers';
+import type { Field } from './launch';
+import { pointwise } from './pointwise';
+import { sumAll } from './reduce';
+
+/**
+ * Scalar losses that are a scaled sum of per-element (or per-sample) terms, used across OPS.md
+ * "Generative, style, self-supervised, misc" (BCE, GAN/LSGAN, KL, content, style, TV, triplet, DQN):
+ * one kernel writes `terms[i]` (one invocation per term, no shared memory: nothing is reused),
+ * then the shared barrier-free tree reduction sums them and applies `scale` in its last pass.
+ * Gradients of such losses are pointwise too: `lossGradient` runs one invocation per element with
+ * `g` = dloss[0] in scope.
+ */
+export interface TermsKernel {
+  name: string;
+  inputs: Record<string, GpuTensor>;
+  count: number;
+  /** WGSL that assigns terms[i]. */
+  body: string;
+  uniforms?: Record<string, Field>;
+  functions?: string;
+}
+
+export function sumOfTerms(spec: TermsKernel, scale: number): GpuTensor {
+  const gpu = Object.values(spec.inputs)[0].gpu;
+  const { terms } = pointwise(gpu, { ...spec, name: `${spec.name}:terms`, outputs: { terms: { shape: [spec.count] } } });
+  const loss = sumAll(terms, scale);
+  release(terms);
+  return loss;
+}
+
+export interface GradientKernel {
+  name: string;
+  inputs: Record<string, GpuTensor>;
+  dloss: GpuTensor;
+  /** Gradient tensors written, by name, each of shape `shape`. */
+  grads: readonly string[];
+  shape: readonly number[];
+  /** WGSL that assigns each grad at i, with `g` = dloss[0]. */
+  body: string;
+  uniforms?: Record<string, Field>;
+  functions?: string;
+}
+
+export function lossGradient(spec: GradientKernel): Record<string, GpuTensor> {
+  const count = numel(spec.shape);
+  return pointwise(spec.dloss.gpu, {
+    name: `${spec.name}:grad`,
+    inputs: { ...spec.inputs, dloss: spec.dloss },
+    outputs: Object.fromEntries(spec.grads.map((k) => [k, { shape: spec.shape }])),
+    uniforms: spec.uniforms,
+    count,
+    functions: spec.functions,
+    body: `let g = dloss[0];\n  ${spec.body}`,
+  });
+}
+
+/**
+ * Numerically stable logistic functions in float32. log1p_small(u), u ∈ [0, 1], is log(1 + u)
+ * accurate to a few ulps even when 1 + u rounds to 1 (Goldberg's correction log(w)·u / (w − 1),
+ * w = 1 + u), so softplus(x) = max(x, 0) + log1p(e^(−|x|)) keeps its tail for |x| up to 1000 and
+ * neither overflows; sigmoid goes through e^(−|x|) as well.
+ */
+export const LOGISTIC_WGSL = `
+fn log1p_small(u: f32) -> f32 {
+  let w = 1.0 + u;
+  if (w == 1.0) { return u; }
+  return log(w) * (u / (w - 1.0));
+}
+fn softplus(x: f32) -> f32 { return max(x, 0.0) + log1p_small(exp(-abs(x))); }
+fn sigmoid(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  if (x >= 0.0) { return 1.0 / (1.0 + e); }
+  return e / (1.0 + e);
+}`;

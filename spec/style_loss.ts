@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import * as twin from '../accelerated/style_loss';
+import { gramMatrixForward } from '../reference/gram_matrix';
+import { randnTensor, type Rng } from '../reference/rng';
+import * as ref from '../reference/style_loss';
+import { tensor, type Tensor } from '../reference/tensor';
+import { dim, makeSample, samples } from './arbitraries';
+import { courseImpl, type OpRow } from './op';
+import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
+
+/**
+ * A variable number of inputs (OPS.md): this row fixes three feature maps feats_0…feats_2 and two
+ * style layers, style_targets_0 and style_targets_1; style_layers picks two of the three maps (in
+ * any order), so one map is never a style layer and gets a zero gradient.
+ */
+const FEATS = ['feats_0', 'feats_1', 'feats_2'];
+const TARGETS = ['style_targets_0', 'style_targets_1'];
+const io = [[...FEATS, ...TARGETS], ['loss']] as const;
+
+/** The normalized Gram matrix of another random (1, C, h, w) map: a realistic style target. */
+const targetFor = (C: number, rng: Rng): Tensor => gramMatrixForward(randnTensor([1, C, 1 + Math.floor(rng() * 4), 3], rng)).out;
+
+const layerPairs = [[0, 1], [0, 2], [1, 2], [2, 0], [1, 0], [2, 1]];
+
+const styleSamples = (maxC: number, maxHW: number) =>
+  samples(
+    fc.record({
+      maps: fc.array(fc.record({ C: dim(1, maxC), H: dim(1, maxHW), W: dim(1, maxHW) }), { minLength: 3, maxLength: 3 }),
+      style_layers: fc.constantFrom(...layerPairs),
+      style_weights: fc.array(fc.constantFrom(0.5, 2, 30, 200), { minLength: 2, maxLength: 2 }),
+    }),
+    ({ maps, style_layers, style_weights }, rng) => {
+      const feats = maps.map(({ C, H, W }) => randnTensor([1, C, H, W], rng));
+      const targets = style_layers.map((k) => targetFor(maps[k].C, rng));
+      return {
+        inputs: Object.fromEntries([...FEATS.map((n, k) => [n, feats[k]]), ...TARGETS.map((n, l) => [n, targets[l]])]),
+        params: { style_layers, style_weights },
+      };
+    },
+  );
+
+/** feats_0 (1, 2, 2, 2), feats_1 (1, 3, 1, 2), feats_2 (1, 1, 2, 1); style layers 0 and 2. */
+const okInputs = (): Record<string, Tensor> => ({
+  feats_0: tensor([1, 2, 2, 2], [1, 0, -1, 2, 0.5, 0.5, -0.5, 1]),
+  feats_1: tensor([1, 3, 1, 2], [1, 2, 3, 4, 5, 6]),
+  feats_2: tensor([1, 1, 2, 1], [1, -2]),
+  style_targets_0: tensor([1, 2, 2], [0.1, 0, 0, 0.2]),
+  style_targets_1: tensor([1, 1, 1], [0.5]),
+});
+const okParams = { style_layers: [0, 2], style_weights: [1, 10] };
+
+export const style_loss: OpRow = {
+  id: 'style_loss',
+  section: 'Generative, style, self-supervised, misc',
+  inputs: [
+    ...FEATS.map((name) => ({ name, kind: 'float' as const, differentiable: true })),
+    ...TARGETS.map((name) => ({ name, kind: 'float' as const, differentiable: false })),
+  ],
+  outputs: ['loss'],
+  reference: courseImpl(...io, ref.styleLossForward, ref.styleLossBackward),
+  twin: courseImpl(...io, twin.styleLossForward, twin.styleLossBackward),
+  validate: (inputs, params) => void ref.validateStyleLoss([...FEATS, ...TARGETS].map((n) => inputs[n]), params),
+  sample: styleSamples(8, 8),
+  gradSample: styleSamples(3, 3),
+  // Gram entries sum H·W products (float32 rounding ~√(H·W)) and enter squared, times weights up to 200.
+  tolerance: { ...scaledAtol(TWIN_TOLERANCE, 64), rtol: 2e-4 },
+  edgeCases: [
+    makeSample(okInputs(), okParams),
+    makeSample({ ...okInputs(), style_targets_0: tensor([1, 3, 3]), style_targets_1: tensor([1, 2, 2], [0.3, 0.1, 0.1, 0.2]) }, { style_layers: [1, 0], style_weights: [0.5, 0] }), // a zero target, a zero weight
+  ],
+  errors: [
+    { title: 'style layer out of range', sample: makeSample(okInputs(), { ...okParams, style_layers: [0, 3] }), message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [0,3]' },
+    { title: 'one weight for two layers', sample: makeSample(okInputs(), { ...okParams, style_weights: [1] }), message: 'style_loss: style_weights: expected 2 finite numbers (one per style layer), got [1]' },
+    { title: 'target of the wrong channel count', sample: makeSample({ ...okInputs(), style_targets_1: tensor([1, 2, 2]) }, okParams), message: 'style_loss: style_targets_1: expected shape [1, 1, 1] (C = 1 from feats_2), got [1, 2, 2]' },
+    { title: 'feature map batch of 2', sample: makeSample({ ...okInputs(), feats_1: tensor([2, 3, 1, 2]) }, okParams), message: 'style_loss: feats_1: expected shape [1, C, H, W], got [2, 3, 1, 2]' },
+    { title: 'NaN in feats_2', sample: makeSample({ ...okInputs(), feats_2: tensor([1, 1, 2, 1], [NaN, 0]) }, okParams), message: 'style_loss: feats_2: expected finite values, got NaN at [0, 0, 0, 0]' },
+  ],
+};
