@@ -169,7 +169,8 @@ export async function shareAdapterWithTfjs(gpu: Gpu): Promise<void> {
 export function formatBench(c: BenchCase, timings: Timing[]): string {
   const twin = timings.find((t) => t.impl === 'twin')!.seconds;
   const cells = timings.map((t) => {
-    const ratio = t.impl === 'twin' ? '' : `  twin ${(t.seconds / twin).toFixed(2)}× faster`;
+    const speedup = t.seconds / twin;
+    const ratio = t.impl === 'twin' ? '' : speedup >= 1 ? `  twin ${speedup.toFixed(2)}× faster` : `  twin ${(1 / speedup).toFixed(2)}× slower`;
     return `  ${t.impl.padEnd(12)} ${(t.seconds * 1000).toFixed(2).padStart(10)} ms  ${(c.flops / t.seconds / 1e9).toFixed(2).padStart(7)} GFLOP/s${ratio}`;
   });
   return [c.name, ...cells].join('\n');
