@@ -1,4 +1,4 @@
-import { gruSequenceBackward, gruSequenceForward, validateGru, type GruCache, type GruOptions } from './gru';
+import { gruSequenceBackward, gruSequenceForward, validateGru, type GruCache, type GruGrads, type GruOptions } from './gru';
 import type { Tensor } from './tensor';
 import type { Shaped } from './validate';
 
@@ -14,8 +14,11 @@ export const validateGruForward = (x: Shaped, h0: Shaped, weight_ih: Shaped, wei
  *   n = tanh(W_in x + b_in + r·(W_hn h + b_hn));  h' = (1 − z)·n + z·h
  * (loops and BPTT in reference/gru.ts)
  */
-export const gruForward = (x: Tensor, h0: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih: Tensor, bias_hh: Tensor) =>
-  gruSequenceForward(GRU, x, h0, weight_ih, weight_hh, bias_ih, bias_hh);
+export function gruForward(x: Tensor, h0: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih: Tensor, bias_hh: Tensor): { h: Tensor; cache: GruCache } {
+  return gruSequenceForward(GRU, x, h0, weight_ih, weight_hh, bias_ih, bias_hh);
+}
 
 /** Backpropagation through time → dx, dh0, dweight_ih, dweight_hh, dbias_ih, dbias_hh. */
-export const gruBackward = (dh: Tensor, cache: GruCache) => gruSequenceBackward(dh, cache);
+export function gruBackward(dh: Tensor, cache: GruCache): GruGrads {
+  return gruSequenceBackward(dh, cache);
+}

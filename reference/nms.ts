@@ -77,18 +77,22 @@ export function greedyVectorized(boxes: Tensor, order: readonly number[], iouThr
 
 const everyBox: Competes = () => true;
 
-const nms = (greedy: typeof greedyNaive) => (boxes: Tensor, scores: Tensor, params: NmsParams = {}): { keep: Tensor; cache: null } => {
+function nms(greedy: typeof greedyNaive, boxes: Tensor, scores: Tensor, params: NmsParams): { keep: Tensor; cache: null } {
   const { iouThreshold, scoreThreshold } = validateNms('nms', boxes, scores, params);
   const keep = greedy(boxes, candidateOrder(scores, scoreThreshold), iouThreshold, everyBox);
   return { keep: tensor([keep.length], keep), cache: null };
-};
+}
 
 /**
  * keep = greedy NMS of boxes (K, 4) by scores (K): candidates are the boxes with score >
  * score_threshold in descending score order (equal scores: lower index first); each is kept unless
  * a kept box has IoU > iou_threshold with it. Naive: IoU with each kept box as it goes.
  */
-export const nmsNaiveForward = nms(greedyNaive);
+export function nmsNaiveForward(boxes: Tensor, scores: Tensor, params: NmsParams = {}): { keep: Tensor; cache: null } {
+  return nms(greedyNaive, boxes, scores, params);
+}
 
 /** As nmsNaiveForward, from the full suppression matrix and one pass over it (torchvision's CUDA form). */
-export const nmsVectorizedForward = nms(greedyVectorized);
+export function nmsVectorizedForward(boxes: Tensor, scores: Tensor, params: NmsParams = {}): { keep: Tensor; cache: null } {
+  return nms(greedyVectorized, boxes, scores, params);
+}

@@ -113,3 +113,18 @@ it.each(['ops', 'verify', 'check', 'fixtures'])('%s --help', (command) => {
   expect(r.status).toBe(0);
   expect(r.stdout).toContain(`Usage: gradcheck ${command}`);
 });
+
+it('assignment writes a starter for every op that type-checks on its own', () => {
+  const ops = (JSON.parse(gradcheck(['ops', '--json']).stdout) as Array<{ op: string }>).map((r) => r.op);
+  const out = join(scratch, 'assignment');
+  const r = gradcheck(['assignment', ...ops, '--out', out]);
+  expect(r.status, r.all).toBe(0);
+  const tsc = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--target', 'ES2022', '--module', 'ESNext',
+      '--moduleResolution', 'Bundler', '--skipLibCheck', join(out, 'submission.ts')],
+    { encoding: 'utf8' },
+  );
+  expect(tsc.stdout + tsc.stderr).toBe('');
+  expect(tsc.status).toBe(0);
+});

@@ -31,13 +31,14 @@ export function tensor(shape: readonly number[], data?: ArrayLike<number>): Tens
 }
 `;
 
-/** Exported interfaces of every reference module, by name, as source text. */
+/** Interfaces and type aliases of every reference module, by name, as source text. */
 function referenceInterfaces(): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of readdirSync(REFERENCE).filter((f) => f.endsWith('.ts'))) {
     const source = ts.createSourceFile(file, readFileSync(join(REFERENCE, file), 'utf8'), ts.ScriptTarget.ES2022, true);
     for (const s of source.statements) {
-      if (ts.isInterfaceDeclaration(s) && s.name.text !== 'Tensor') found.set(s.name.text, s.getFullText().trim());
+      const named = ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s);
+      if (named && s.name.text !== 'Tensor') found.set(s.name.text, s.getFullText().trim());
     }
   }
   return found;
