@@ -28,23 +28,23 @@ export function isMasked({ mask, causal, heads }: Masking, b: number, i: number,
  * mask (N, Tq, Tk) of 0s and 1s, leaving every query row at least one key once `causal` (key j > query
  * i) is applied too: a fully masked row has no softmax.
  */
-export function validateMask(op: string, mask: Shaped | undefined, N: number, Tq: number, Tk: number, causal: boolean, why: string): void {
+export function validateMask(op: string, mask: Shaped | undefined, N: number, Tq: number, Tk: number, causal: boolean, why: string, arg = 'mask'): void {
   if (Tk === 0 && Tq > 0) {
-    throw new InputError(op, 'mask', 'at least one unmasked key in every query row', 'no keys (Tk = 0)');
+    throw new InputError(op, arg, 'at least one unmasked key in every query row', 'no keys (Tk = 0)');
   }
   if (!mask) return;
-  requireShape(op, 'mask', mask, [N, Tq, Tk], why);
+  requireShape(op, arg, mask, [N, Tq, Tk], why);
   const data = mask.data;
   if (!data) return;
   const bad = Array.prototype.findIndex.call(data, (m: number) => m !== 0 && m !== 1);
-  if (bad >= 0) throw new InputError(op, 'mask', '0 or 1', `${data[bad]} at ${formatIndex(bad, mask.shape)}`);
+  if (bad >= 0) throw new InputError(op, arg, '0 or 1', `${data[bad]} at ${formatIndex(bad, mask.shape)}`);
   for (let r = 0; r < N * Tq; r++) {
     const i = r % Tq;
     let open = false;
     for (let j = 0; j < Tk && !open; j++) open = data[r * Tk + j] === 0 && !(causal && j > i);
     if (!open) {
       const where = `query row [${Math.floor(r / Tq)}, ${i}]${causal ? ' (with causal)' : ''}`;
-      throw new InputError(op, 'mask', 'at least one unmasked key in every query row', `every key masked in ${where}`);
+      throw new InputError(op, arg, 'at least one unmasked key in every query row', `every key masked in ${where}`);
     }
   }
 }

@@ -1,0 +1,16 @@
+from generate import Case
+from transformer_layer import layer_case
+
+# nn.TransformerEncoderLayer(batch_first=True, dropout=0.0, activation relu) with the weights copied in.
+PREFIXES = {"self": "self_attn"}
+
+
+def cases():
+    for name, n, s, e, h, f, norm_first, masked in [
+        ("post-norm", 2, 3, 4, 1, 6, False, False),
+        ("pre-norm", 2, 4, 6, 2, 5, True, False),
+        ("post-norm-masked-batch-1", 1, 5, 8, 4, 7, False, True),
+        ("pre-norm-masked", 2, 3, 6, 3, 4, True, True),
+    ]:
+        inputs, forward, differentiable, params = layer_case("encoder", PREFIXES, n, s, None, e, h, f, norm_first, masked, seed=41)
+        yield Case(name, inputs, forward, differentiable, params=params)
