@@ -1,16 +1,17 @@
 import { validateConv2d, type Conv2dParams, type ConvGeometry } from '../reference/conv2d';
-import { empty, type GpuTensor } from './buffers';
+import { empty, release, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
 
 /**
  * Twin of reference/conv2d: forward, dx and dw are three implicit GEMMs (x is gathered inside the
- * kernels, no im2col buffer), db a per-channel sum. conv_transpose2d reuses them (its forward is
+ * kernels, no im2col buffer; the forward reads x through a zero-padded copy), db a per-channel sum. conv_transpose2d reuses them (its forward is
  * the dx GEMM, its dx the forward GEMM).
  *
  * Tiling shared by the three GEMM kernels (the idea of accelerated/matmul.ts): each invocation
  * accumulates a 4×4 tile of its GEMM's output in registers (four vec4 accumulators, one per tile
  * row, a component per tile column), loading 4 row values and 4 column values per reduction step:
- * 16 FMAs per 8 loads. No workgroup memory and no barriers, because SwiftShader runs barriers very
+ * 16 FMAs per 8 loads (the forward GEMM with stride 1 and dilation 1 uses 8×4 tiles and reuses
+ * x loads across its kernel's width: see forwardKernel). No workgroup memory and no barriers, because SwiftShader runs barriers very
  * slowly. The tiles are numbered (group, row tile, column tile), column tile fastest, on one flat
  * grid (grid1d) so that no dimension exceeds 65535 workgroups. Reads in the padding or in stride
  * gaps give 0; tile rows and columns overhanging the edges are computed but not written.
@@ -45,10 +46,12 @@ const gather4 = (src: string) => `fn ${src}4(rowBase: vec4<u32>, col: vec4<i32>,
  * A tile kernel: f32 storage bindings in order (the last one written), then the geometry uniform.
  * `helpers` are WGSL functions, among them store(grp, row, c0, acc) which writes one tile row and
  * skips what overhangs; `body` runs with grp (channel group), r0 / c0 (first row / column of the
- * tile) and the accumulators acc0…acc3 of tile rows 0…3. Overhanging tile rows and columns load
- * the last valid row or column (clamped), so loads need no bounds checks beyond the padding's.
+ * tile) and the accumulators acc0, acc1, … of its `tileRows` rows (4 unless the kernel says
+ * otherwise). Overhanging tile rows and columns load the last valid row or column (clamped), so
+ * loads need no bounds checks beyond the padding's.
  */
-function tileKernel(key: string, bindings: string[], helpers: string, body: string): Kernel {
+function tileKernel(key: string, bindings: string[], helpers: string, body: string, tileRows = 4): Kernel {
+  const rows = Array.from({ length: tileRows }, (_, r) => r);
   return {
     key: `conv2d:${key}`,
     source: () => `
@@ -59,18 +62,18 @@ ${helpers}
 ${MAIN_1D}
   if (i >= g.tiles) { return; }
   let grp = i / (g.colTiles * g.rowTiles);
-  let r0 = ((i / g.colTiles) % g.rowTiles) * 4u;
+  let r0 = ((i / g.colTiles) % g.rowTiles) * ${tileRows}u;
   let c0 = (i % g.colTiles) * 4u;
-  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
+  ${rows.map((r) => `var acc${r} = vec4<f32>();`).join(' ')}
 ${body}
-${ROWS.map((_, r) => `  store(grp, r0 + ${r}u, c0, acc${r});`).join('\n')}
+${rows.map((r) => `  store(grp, r0 + ${r}u, c0, acc${r});`).join('\n')}
 }`,
   };
 }
 
-/** Runs a tile kernel over a `rows` × `cols` GEMM per channel group. */
-function launchTiles(kernel: Kernel, tensors: GpuTensor[], g: ConvGeometry, rows: number, cols: number): void {
-  const rowTiles = Math.ceil(rows / 4);
+/** Runs a tile kernel of `tileRows` × 4 tiles over a `rows` × `cols` GEMM per channel group. */
+function launchTiles(kernel: Kernel, tensors: GpuTensor[], g: ConvGeometry, rows: number, cols: number, tileRows = 4): void {
+  const rowTiles = Math.ceil(rows / tileRows);
   const colTiles = Math.ceil(cols / 4);
   const tiles = rowTiles * colTiles * g.groups;
   const sizes = [g.N, g.C, g.H, g.W, g.F, g.HH, g.WW, g.Ho, g.Wo, g.stride, g.pad, g.dilation, g.C / g.groups, g.F / g.groups];
@@ -79,53 +82,131 @@ function launchTiles(kernel: Kernel, tensors: GpuTensor[], g: ConvGeometry, rows
 }
 
 /**
- * Forward GEMM per group: rows = output positions (n, oh, ow) (N·Ho·Wo), columns = the group's
- * filters (F/groups), reduction over (c, kh, kw) (C/groups·HH·WW). A tile is 4 output positions ×
- * 4 filters; each step loads 4 x values (one per position, gathered through stride, padding and
- * dilation) and 4 weights. Row validity (padding) is decided once per kernel row kh.
+ * Forward GEMM per group: rows = output positions (n, oh, ow), columns = the group's filters
+ * (F/groups), reduction over (c, kh, kw) (C/groups·HH·WW). A tile is R output positions × 4
+ * filters, its R positions consecutive along one output row (rows are numbered with Wo rounded up
+ * to a multiple of R; the overhang is computed on clamped or neighbouring positions and not
+ * written). The kernel reads x through a zero-padded copy (launched with pad 0, see convForward),
+ * so every window lies inside its plane and loads need no masks.
+ * - stride 1 and dilation 1 (`sliding`, R = 8): the R positions' windows overlap, so per kernel row
+ *   the x values are R + WW − 1 consecutive loads, and step kw takes the R starting at kw; the
+ *   HH × WW steps are unrolled (loop overhead dominates short loops on SwiftShader). Per step
+ *   4 weight loads and ~1 x load feed 32 FMAs.
+ * - otherwise (R = 4): the offset of step (c, kh, kw) from a window's corner is one scalar shared by
+ *   the 4 positions, advanced by additions; each step loads 4 x values and 4 weights for 16 FMAs.
  */
-const forwardKernel = (hasBias: boolean) =>
-  tileKernel(
-    `forward:${hasBias}`,
+const forwardKernel = (hasBias: boolean, sliding: boolean, HH: number, WW: number) => {
+  const R = sliding ? 8 : 4;
+  return tileKernel(
+    `forward:${hasBias}:${sliding}:${HH}:${WW}`,
     ['x', 'w', ...(hasBias ? ['bias'] : []), 'out'],
-    `${gather4('x')}
-fn store(grp: u32, p: u32, c0: u32, v: vec4<f32>) {
-  let HoWo = g.Ho * g.Wo;
-  if (p >= g.N * HoWo) { return; }
+    `fn store(grp: u32, p: u32, c0: u32, v: vec4<f32>) {
+  let WoR = (g.Wo + ${R - 1}u) / ${R}u * ${R}u;
+  let ow = p % WoR;
+  if (ow >= g.Wo) { return; }
+  let n = p / WoR / g.Ho;
+  let at = (p / WoR % g.Ho) * g.Wo + ow;
   for (var t = 0u; t < 4u; t++) {
     let f = grp * g.Fg + c0 + t;
-    if (c0 + t < g.Fg) { out[((p / HoWo) * g.F + f) * HoWo + p % HoWo] = v[t]${hasBias ? ' + bias[f]' : ''}; }
+    if (c0 + t < g.Fg) { out[(n * g.F + f) * g.Ho * g.Wo + at] = v[t]${hasBias ? ' + bias[f]' : ''}; }
   }
 }`,
-    `  // Tile row r = output position r0 + r: the top-left input pixel of its window, its group's first x plane.
-  let HoWo = g.Ho * g.Wo;
-  var ih0: vec4<i32>; var iw0: vec4<i32>; var plane0: vec4<u32>;
-  for (var r = 0u; r < 4u; r++) {
-    let p = min(r0 + r, g.N * HoWo - 1u);
-    ih0[r] = i32((p % HoWo) / g.Wo * g.stride) - i32(g.pad);
-    iw0[r] = i32((p % g.Wo) * g.stride) - i32(g.pad);
-    plane0[r] = ((p / HoWo) * g.C + grp * g.Cg) * g.H * g.W;
-  }
+    `  // The tile's output row (n, oh) and first column ow0; the x index where its windows' first rows start.
+  let WoR = (g.Wo + ${R - 1}u) / ${R}u * ${R}u;
+  let HW = g.H * g.W;
+  let n = r0 / WoR / g.Ho;
+  let ow0 = r0 % WoR;
+  let line = (n * g.C + grp * g.Cg) * HW + (r0 / WoR % g.Ho) * g.stride * g.W;
   // Tile column t = filter c0 + t of the group: its first weight.
   let K = g.Cg * g.HH * g.WW;
   var wrow: vec4<u32>;
   for (var t = 0u; t < 4u; t++) { wrow[t] = (grp * g.Fg + min(c0 + t, g.Fg - 1u)) * K; }
+  var k = 0u;
+${sliding ? slidingSteps(HH, WW) : STRIDED_STEPS}`,
+    R,
+  );
+};
+
+/** WGSL: 8 tile rows accumulate the rank-1 update lo[r]·b (rows 0…3) and hi[r]·b (rows 4…7). */
+const ACCUMULATE_8 = ROWS.map((v, r) => `acc${r} += lo.${v} * b; acc${r + 4} += hi.${v} * b;`).join(' ');
+
+/** The sliding forward reduction (stride 1, dilation 1, 8 positions per tile), HH × WW steps unrolled. */
+function slidingSteps(HH: number, WW: number): string {
+  const steps: string[] = [];
+  for (let kh = 0; kh < HH; kh++) {
+    const xs = Array.from({ length: WW + 7 }, (_, j) => `x[min(at + ${kh}u * g.W + ${j}u, last)]`);
+    steps.push(`{
+      let v = array<f32, ${WW + 7}>(${xs.join(', ')});`);
+    for (let kw = 0; kw < WW; kw++) {
+      const four = (from: number) => `vec4<f32>(${[0, 1, 2, 3].map((j) => `v[${from + j}]`).join(', ')})`;
+      steps.push(`{
+        let lo = ${four(kw)};
+        let hi = ${four(kw + 4)};
+        let b = vec4<f32>(${ROWS.map((v) => `w[wrow.${v} + k + ${kh * WW + kw}u]`).join(', ')});
+        ${ACCUMULATE_8}
+      }`);
+    }
+    steps.push('}');
+  }
+  return `  // Overhanging positions may read past the last plane: clamp to the buffer's end (their results are dropped).
+  let last = g.N * g.C * HW - 1u;
   for (var c = 0u; c < g.Cg; c++) {
-    let plane = plane0 + vec4<u32>(c * g.H * g.W);
+    let at = line + ow0 + c * HW;
+    ${steps.join('\n    ')}
+    k += ${HH * WW}u;
+  }`;
+}
+
+/** The forward reduction for any stride and dilation: 4 x loads per step. */
+const STRIDED_STEPS = `  var corner: vec4<u32>;
+  for (var r = 0u; r < 4u; r++) { corner[r] = line + min(ow0 + r, g.Wo - 1u) * g.stride; }
+  let rowStep = g.dilation * g.W;
+  for (var c = 0u; c < g.Cg; c++) {
+    var rowOffset = c * HW;
     for (var kh = 0u; kh < g.HH; kh++) {
-      let ih = ih0 + vec4<i32>(i32(kh * g.dilation));
-      let rowOk = inside(ih, g.H);
-      let rowBase = plane + vec4<u32>(select(vec4<i32>(), ih, rowOk)) * g.W;
+      var offset = rowOffset;
       for (var kw = 0u; kw < g.WW; kw++) {
-        let iw = iw0 + vec4<i32>(i32(kw * g.dilation));
-        let k = (c * g.HH + kh) * g.WW + kw;
-        let a = x4(rowBase, iw, rowOk & inside(iw, g.W));
+        let at = corner + vec4<u32>(offset);
+        let a = vec4<f32>(${ROWS.map((v) => `x[at.${v}]`).join(', ')});
         let b = vec4<f32>(${ROWS.map((v) => `w[wrow.${v} + k]`).join(', ')});
         ${ACCUMULATE}
+        offset += g.dilation;
+        k++;
       }
+      rowOffset += rowStep;
     }
-  }`,
-  );
+  }`;
+
+/** x (N, C, H, W) → the same with `pad` zeros around each plane. One invocation per output element. */
+const padKernel: Kernel = {
+  key: 'conv2d:pad',
+  source: () => `
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+struct Params { planes: u32, H: u32, W: u32, pad: u32 }
+@group(0) @binding(2) var<uniform> params: Params;
+${MAIN_1D}
+  let Wp = params.W + 2u * params.pad;
+  let Hp = params.H + 2u * params.pad;
+  if (i >= params.planes * Hp * Wp) { return; }
+  let plane = i / (Hp * Wp);
+  let h = i32((i / Wp) % Hp) - i32(params.pad);
+  let w = i32(i % Wp) - i32(params.pad);
+  let inside = h >= 0 && h < i32(params.H) && w >= 0 && w < i32(params.W);
+  let at = select(0u, (plane * params.H + u32(h)) * params.W + u32(w), inside);
+  dst[i] = select(0.0, src[at], inside);
+}`,
+};
+
+/** x with its padding written out as zeros, and the geometry that reads it with pad 0. */
+function padded(x: GpuTensor, g: ConvGeometry): { xp: GpuTensor; gp: ConvGeometry } {
+  if (g.pad === 0) return { xp: x, gp: g };
+  const [H, W] = [g.H + 2 * g.pad, g.W + 2 * g.pad];
+  const xp = empty(x.gpu, [g.N, g.C, H, W]);
+  const fields = [g.N * g.C, g.H, g.W, g.pad].map((v) => ['u32', v] as const);
+  launch(x.gpu, padKernel, [x.buffer, xp.buffer], fields, grid1d(g.N * g.C * H * W));
+  return { xp, gp: { ...g, H, W, pad: 0 } };
+}
 
 /**
  * Input-gradient GEMM per group, written as a gather (no atomics): rows = input positions
@@ -254,7 +335,12 @@ ${MAIN_1D}
 /** out (N, F, Ho, Wo) = conv(x, w) (+ bias[f]). */
 export function convForward(x: GpuTensor, w: GpuTensor, bias: GpuTensor | undefined, g: ConvGeometry): GpuTensor {
   const out = empty(x.gpu, [g.N, g.F, g.Ho, g.Wo]);
-  launchTiles(forwardKernel(!!bias), [x, w, ...(bias ? [bias] : []), out], g, g.N * g.Ho * g.Wo, g.F / g.groups);
+  const { xp, gp } = padded(x, g);
+  const sliding = g.stride === 1 && g.dilation === 1;
+  const R = sliding ? 8 : 4;
+  const kernel = forwardKernel(!!bias, sliding, sliding ? g.HH : 0, sliding ? g.WW : 0);
+  launchTiles(kernel, [xp, w, ...(bias ? [bias] : []), out], gp, g.N * g.Ho * Math.ceil(g.Wo / R) * R, g.F / g.groups, R);
+  if (xp !== x) release(xp);
   return out;
 }
 
