@@ -43,4 +43,14 @@ export function decoderLayer<T extends Shaped>(ops: LayerOps<T>) {
   };
 }
 
-export const { forward: transformerDecoderLayerForward, backward: transformerDecoderLayerBackward } = decoderLayer<Tensor>(REFERENCE_LAYER_OPS);
+const referenceDecoder = decoderLayer<Tensor>(REFERENCE_LAYER_OPS);
+
+/** The decoder layer on reference tensors (see decoderLayer): tgt, memory, the weights, tgt_mask, params. */
+export function transformerDecoderLayerForward(...args: DecoderArgs<Tensor>): { out: Tensor; cache: LayerCache<Tensor> } {
+  return referenceDecoder.forward(...args);
+}
+
+/** { dtgt, dmemory, dself_Wq, …, dcross_Wq, …, dW1, …, dln3_beta } */
+export function transformerDecoderLayerBackward(dout: Tensor, cache: LayerCache<Tensor>): Record<string, Tensor> {
+  return referenceDecoder.backward(dout, cache);
+}

@@ -50,4 +50,14 @@ export function encoderLayer<T extends Shaped>(ops: LayerOps<T>) {
   };
 }
 
-export const { forward: transformerEncoderLayerForward, backward: transformerEncoderLayerBackward } = encoderLayer(REFERENCE_LAYER_OPS);
+const referenceEncoder = encoderLayer(REFERENCE_LAYER_OPS);
+
+/** The encoder layer on reference tensors (see encoderLayer): x, the weights, src_mask, params. */
+export function transformerEncoderLayerForward(...args: EncoderArgs<Tensor>): { out: Tensor; cache: LayerCache<Tensor> } {
+  return referenceEncoder.forward(...args);
+}
+
+/** { dx, dself_Wq, …, dW1, …, dln2_beta } */
+export function transformerEncoderLayerBackward(dout: Tensor, cache: LayerCache<Tensor>): Record<string, Tensor> {
+  return referenceEncoder.backward(dout, cache);
+}
