@@ -13,6 +13,7 @@ import { agreementReport } from '../spec/properties';
 import { BENCH_CASES, benchCase, formatBench, shareAdapterWithTfjs } from './bench';
 import { coverage, formatCoverage } from './coverage';
 import { registerGradeCommands } from './grade/commands';
+import { registerTrainCommand } from './train';
 import { progressBar } from './progress';
 
 const integer = (name: string) => (value: string): number => {
@@ -134,6 +135,7 @@ program
   });
 
 registerGradeCommands(program);
+registerTrainCommand(program);
 
 try {
   await program.parseAsync();

@@ -1,0 +1,42 @@
+import type { Tensor } from '../tensor';
+import type * as optimizers from '../optimizers';
+
+/**
+ * What the Solver and the models need from a backend, over its tensor type T: the reference
+ * (float64 host tensors, reference/models/reference_backend.ts) or the WebGPU twins
+ * (device tensors, accelerated/models/backend.ts). Only `readScalar` and `accuracy` read back.
+ */
+export type OptimizerRule = 'sgd' | 'sgd_momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+
+/** The optimizer functions, as both reference/optimizers.ts and accelerated/optimizers.ts export them. */
+export interface Optimizers<T> {
+  sgdForward(w: T, dw: T, params?: optimizers.SgdParams): Record<string, T>;
+  sgdMomentumForward(w: T, dw: T, v: T, params?: optimizers.MomentumParams): Record<string, T>;
+  nesterovForward(w: T, dw: T, v: T, params?: optimizers.MomentumParams): Record<string, T>;
+  adagradForward(w: T, dw: T, cache: T, params?: optimizers.AdagradParams): Record<string, T>;
+  rmspropForward(w: T, dw: T, cache: T, params?: optimizers.RmspropParams): Record<string, T>;
+  adamForward(w: T, dw: T, m: T, v: T, t: T, params?: optimizers.AdamParams): Record<string, T>;
+}
+
+export interface Backend<T> {
+  readonly name: 'reference' | 'webgpu';
+  /** A host tensor on this backend (labels and step counters as 'i32'). */
+  upload(t: Tensor, dtype?: 'f32' | 'i32'): T;
+  /** Rows `rows` of X (N, D) and of the labels y (N): a minibatch. */
+  gatherRows(X: T, y: T, rows: readonly number[]): { X: T; y: T };
+  /** The fraction of rows of scores (N, C) whose arg-max is the label. */
+  accuracy(scores: T, y: T): Promise<number>;
+  readScalar(t: T): Promise<number>;
+  readonly optimizers: Optimizers<T>;
+  /** Frees device memory (nothing on the reference). */
+  release(...ts: T[]): void;
+}
+
+/** The loss of a model on a minibatch and its gradient for every parameter (named d<param>). */
+export interface LossAndGrads<T> { loss: T; grads: Record<string, T> }
+
+/** A trainable model on one backend: params keyed by name, as the init makes them. */
+export interface Model<T> {
+  loss(params: Record<string, T>, X: T, y: T): LossAndGrads<T>;
+  scores(params: Record<string, T>, X: T): T;
+}
