@@ -1,3 +1,4 @@
+import type { RoiShapes } from '../reference/rois';
 import fc from 'fast-check';
 import type { Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
@@ -8,14 +9,7 @@ import { dim } from './arbitraries';
  * pixels beyond the map on every side (partly or wholly outside), given in input-image coordinates
  * (feature coordinates / spatial_scale).
  */
-export interface RoiDraw {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  K: number;
-  ph: number;
-  pw: number;
+export interface RoiDraw extends RoiShapes {
   spatial_scale: number;
 }
 
