@@ -116,7 +116,7 @@ program
     } else {
       const n = writeFixtures(TABLE, (row) => bar.tick(row.id));
       bar.stop();
-      console.log(`wrote ${n} case files for ${TABLE.length} ops under fixtures/reference`);
+      console.log(`wrote ${n} files: the case files of ${TABLE.length} ops under fixtures/reference and the MNIST split fixtures/e2e/mnist-split.json`);
     }
   });
 

@@ -11,6 +11,7 @@ import { TABLE } from './table';
 const scratch = mkdtempSync(join(tmpdir(), 'gradcheck-fixtures-'));
 const copy = join(scratch, 'fixtures', 'reference');
 cpSync(REFERENCE_FIXTURES, copy, { recursive: true });
+cpSync(join(REFERENCE_FIXTURES, '..', 'e2e'), join(scratch, 'fixtures', 'e2e'), { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const [first] = TABLE;
@@ -30,6 +31,17 @@ describe('fixtures --check', () => {
       const problems = staleFixtures(TABLE, undefined, copy);
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(new RegExp(`^fixtures/reference/${first.id}/${firstFile}: stale, line \\d+ \\(\\w+\\): committed 12345.5, regenerated -?[\\d.]+`));
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+
+  it('names a stale end-to-end split', () => {
+    const path = join(scratch, 'fixtures', 'e2e', 'mnist-split.json');
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.replace('"seed": 0', '"seed": 1'));
+    try {
+      expect(staleFixtures(TABLE, undefined, copy)).toEqual([expect.stringMatching(/^fixtures\/e2e\/mnist-split.json: stale, line \d+ \(seed\): committed 1, regenerated 0$/)]);
     } finally {
       writeFileSync(path, original);
     }
