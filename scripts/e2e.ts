@@ -1,27 +1,32 @@
 import { Command, Option } from 'commander';
 import { releaseGpu } from '../accelerated/device';
-import { MODELS, trainWithProgress, type BackendName, type ModelName, type TrainResult } from './train';
+import { TASK_NAMES } from './tasks';
+import { formatMetric, type BackendName } from './tasks/task';
+import { DEFAULT_OUT_DIR, runTaskWithProgress, type TaskRun } from './train';
 
 /**
- * `npm run e2e [-- --backend reference|webgpu|both] [model…]`: the full MNIST runs of the models with
- * their targets (fixtures/e2e), one after another, then a summary table; exits 1 when any target is missed.
+ * `npm run e2e [-- --backend reference|webgpu|both] [model…]`: the full runs of the end-to-end
+ * tasks with their targets (fixtures/e2e), one after another, then a summary table; exits 1 when
+ * any target is missed.
  */
 const program = new Command('e2e')
-  .argument('[models...]', `models (default: all of ${MODELS.join(', ')})`)
+  .argument('[models...]', `models (default: all of ${TASK_NAMES.join(', ')})`)
   .addOption(new Option('--backend <backend>', 'which backend(s) to run').choices(['reference', 'webgpu', 'both']).default('both'))
-  .action(async (names: string[], opts: { backend: BackendName | 'both' }) => {
-    const unknown = names.filter((n) => !(MODELS as readonly string[]).includes(n));
-    if (unknown.length) program.error(`unknown model(s): ${unknown.join(', ')} (choose from ${MODELS.join(', ')})`);
-    const models = (names.length ? names : MODELS) as ModelName[];
+  .option('--out <dir>', 'folder for the PNG files the models write', DEFAULT_OUT_DIR)
+  .action(async (names: string[], opts: { backend: BackendName | 'both'; out: string }) => {
+    const unknown = names.filter((n) => !TASK_NAMES.includes(n));
+    if (unknown.length) program.error(`unknown model(s): ${unknown.join(', ')} (choose from ${TASK_NAMES.join(', ')})`);
     const backends: BackendName[] = opts.backend === 'both' ? ['reference', 'webgpu'] : [opts.backend];
-    const results: TrainResult[] = [];
-    for (const model of models) for (const backend of backends) results.push(await trainWithProgress(model, { backend }));
-    console.log('\n| model | backend | test accuracy | target | wall time |\n|---|---|---|---|---|');
-    for (const r of results) {
-      const mark = r.testAcc >= r.target ? '' : ' (missed)';
-      console.log(`| ${r.model} | ${r.backend} | ${(100 * r.testAcc).toFixed(1)}%${mark} | ≥ ${(100 * r.target).toFixed(0)}% | ${r.seconds.toFixed(0)} s |`);
+    const runs: TaskRun[] = [];
+    for (const task of names.length ? names : TASK_NAMES) {
+      for (const backend of backends) runs.push(await runTaskWithProgress(task, { backend, outDir: opts.out }));
     }
-    process.exitCode = results.every((r) => r.testAcc >= r.target) ? 0 : 1;
+    console.log('\n| model | backend | metric | value | target | wall time |\n|---|---|---|---|---|---|');
+    for (const r of runs) {
+      const mark = r.passed ? '' : ' (missed)';
+      console.log(`| ${r.task} | ${r.backend} | ${r.metric} | ${formatMetric(r.metric, r.value)}${mark} | ≥ ${formatMetric(r.metric, r.target)} | ${r.seconds.toFixed(0)} s |`);
+    }
+    process.exitCode = runs.every((r) => r.passed) ? 0 : 1;
   });
 
 try {

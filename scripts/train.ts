@@ -1,172 +1,52 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { webgpuBackend } from '../accelerated/models/backend';
-import { read, type GpuTensor } from '../accelerated/buffers';
-import { getGpu } from '../accelerated/device';
-import * as gpuKnn from '../accelerated/models/knn';
-import * as gpuLinearSoftmax from '../accelerated/models/linear_softmax';
-import * as gpuLinearSvm from '../accelerated/models/linear_svm';
-import * as gpuTwoLayer from '../accelerated/models/two_layer_net';
-import type { Backend, Model } from '../reference/models/backend';
-import { readModelFixture, readSplitFixture, type ModelFixture } from '../reference/models/fixtures';
-import * as refKnn from '../reference/models/knn';
-import { initLinear } from '../reference/models/linear';
-import { linearSoftmax } from '../reference/models/linear_softmax';
-import { linearSvm } from '../reference/models/linear_svm';
-import { CLASSES, IMAGE_SIZE, loadMnist, type MnistSplits } from '../reference/models/mnist';
-import { referenceBackend } from '../reference/models/reference_backend';
-import { Solver, type EpochReport, type SolverConfig } from '../reference/models/solver';
-import { initTwoLayerNet, twoLayerNet } from '../reference/models/two_layer_net';
-import type { Tensor } from '../reference/tensor';
+import { findTask, TASK_NAMES, TASKS } from './tasks';
+import { formatMetric, type BackendName, type TaskOptions } from './tasks/task';
 import { progressBar } from './progress';
 
 /**
- * `gradcheck train <model>`: the end-to-end runs on MNIST (fixtures/e2e: the split and each
- * model's hyper-parameters and target). trainModel is also what spec/models.test.ts and
- * scripts/e2e.ts call, with smaller sizes.
+ * `gradcheck train <model>`: one end-to-end task (scripts/tasks) with a progress bar, its report
+ * lines, and its metric against the target at the end.
  */
-export const MODELS = ['knn', 'linear_softmax', 'linear_svm', 'two_layer_net'] as const;
-export type ModelName = (typeof MODELS)[number];
-export type BackendName = 'reference' | 'webgpu';
-
-interface Trainable {
-  init(hyper: Record<string, number>, seed: number): Record<string, Tensor>;
-  reference(hyper: Record<string, number>): Model<Tensor>;
-  webgpu(hyper: Record<string, number>): Model<GpuTensor>;
-}
-
-const TRAINABLE: Record<Exclude<ModelName, 'knn'>, Trainable> = {
-  linear_softmax: {
-    init: (h, seed) => initLinear(IMAGE_SIZE, CLASSES, h.weight_scale, seed),
-    reference: (h) => linearSoftmax(h.reg),
-    webgpu: (h) => gpuLinearSoftmax.linearSoftmax(h.reg),
-  },
-  linear_svm: {
-    init: (h, seed) => initLinear(IMAGE_SIZE, CLASSES, h.weight_scale, seed),
-    reference: (h) => linearSvm(h.reg),
-    webgpu: (h) => gpuLinearSvm.linearSvm(h.reg),
-  },
-  two_layer_net: {
-    init: (h, seed) => initTwoLayerNet(IMAGE_SIZE, h.hidden_dim, CLASSES, h.weight_scale, seed),
-    reference: (h) => twoLayerNet(h.reg),
-    webgpu: (h) => gpuTwoLayer.twoLayerNet(h.reg),
-  },
-};
-
-export interface TrainOptions {
+export interface TaskRun {
+  task: string;
   backend: BackendName;
-  /** Overrides the fixture's num_epochs. */
-  epochs?: number;
-  /** Overrides the fixture's seed (weight init and shuffling; the data split stays the fixture's). */
-  seed?: number;
-  /** Keep only the first `limit` rows of each split (short runs in the spec suite). */
-  limit?: number;
-  /** Overrides of the fixture's Solver config (short runs). */
-  solver?: Partial<SolverConfig>;
-  onIteration?(iteration: number, total: number, loss: number): void;
-  onEpoch?(report: EpochReport): void;
-}
-
-export interface TrainResult {
-  model: ModelName;
-  backend: BackendName;
+  metric: string;
+  value: number;
   target: number;
-  testAcc: number;
-  valAcc: number;
-  lossHistory: number[];
-  epochs: EpochReport[];
+  passed: boolean;
   seconds: number;
-  /** The trained params, read back (short runs compare them across backends). */
-  params: Record<string, Tensor>;
+  files: string[];
 }
 
-export async function trainModel(name: ModelName, options: TrainOptions): Promise<TrainResult> {
-  const fixture = readModelFixture(name);
-  const data = loadMnist(readSplitFixture(), options.limit);
-  const started = performance.now();
-  const run = options.backend === 'reference'
-    ? await runOn(referenceBackend, name, fixture, data, options, {
-      read: async (t) => t,
-      model: (trainable) => trainable.reference(fixture.hyper),
-      knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
-    })
-    : await runOn(webgpuBackend(await getGpu()), name, fixture, data, options, {
-      read,
-      model: (trainable) => trainable.webgpu(fixture.hyper),
-      knnAccuracy: gpuKnn.knnAccuracy,
-    });
-  return { model: name, backend: options.backend, target: fixture.target, seconds: (performance.now() - started) / 1000, ...run };
-}
+export const DEFAULT_OUT_DIR = 'gradcheck-out';
 
-/** What runOn needs besides the Backend: reading params back, the backend's model and kNN. */
-interface BackendParts<T> {
-  read(t: T): Promise<Tensor>;
-  model(trainable: Trainable): Model<T>;
-  knnAccuracy(X_train: T, y_train: T, X: T, y: T, k: number): Promise<number>;
-}
-
-type Run = Omit<TrainResult, 'model' | 'backend' | 'target' | 'seconds'>;
-
-async function runOn<T>(
-  backend: Backend<T>,
-  name: ModelName,
-  fixture: ModelFixture,
-  data: MnistSplits,
-  options: TrainOptions,
-  parts: BackendParts<T>,
-): Promise<Run> {
-  const on = (split: keyof MnistSplits) => ({ X: backend.upload(data[split].X), y: backend.upload(data[split].y, 'i32') });
-  const [train, val, test] = [on('train'), on('val'), on('test')];
-  const sizes = { train: data.train.y.shape[0], val: data.val.y.shape[0], test: data.test.y.shape[0] };
-  try {
-    if (name === 'knn') {
-      const k = fixture.hyper.k;
-      const valAcc = await parts.knnAccuracy(train.X, train.y, val.X, val.y, k);
-      const testAcc = await parts.knnAccuracy(train.X, train.y, test.X, test.y, k);
-      return { testAcc, valAcc, lossHistory: [], epochs: [], params: {} };
-    }
-    const trainable = TRAINABLE[name];
-    const config: SolverConfig = { ...fixture.solver!, ...options.solver };
-    if (options.epochs !== undefined) config.num_epochs = options.epochs;
-    if (options.seed !== undefined) config.seed = options.seed;
-    const solver = new Solver(backend, parts.model(trainable), trainable.init(fixture.hyper, config.seed),
-      { X_train: train.X, y_train: train.y, X_val: val.X, y_val: val.y }, config);
-    const total = config.num_epochs * Math.ceil(sizes.train / config.batch_size);
-    const result = await solver.train(sizes, {
-      onIteration: (i, loss) => options.onIteration?.(i, total, loss),
-      onEpoch: options.onEpoch,
-    });
-    const testAcc = await solver.accuracy(test.X, test.y, sizes.test);
-    const params = Object.fromEntries(await Promise.all(Object.entries(result.params).map(async ([k, t]) => [k, await parts.read(t)] as const)));
-    backend.release(...Object.values(result.params));
-    return { testAcc, valAcc: result.bestValAcc, lossHistory: result.lossHistory, epochs: result.epochs, params };
-  } finally {
-    backend.release(train.X, train.y, val.X, val.y, test.X, test.y);
-  }
-}
-
-const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
-
-/** Runs one model with a progress bar and per-epoch lines, then prints the test accuracy against the target. */
-export async function trainWithProgress(name: ModelName, options: Omit<TrainOptions, 'onIteration' | 'onEpoch'>): Promise<TrainResult> {
+/** Runs the task with a progress bar and its report lines, then prints its metric against the target. */
+export async function runTaskWithProgress(name: string, options: Omit<TaskOptions, 'onIteration' | 'onReport'>): Promise<TaskRun> {
+  const task = findTask(name);
   let bar: ReturnType<typeof progressBar> | undefined;
-  let lastVal = '';
-  const result = await trainModel(name, {
+  let last = '';
+  const started = performance.now();
+  const outcome = await task.run({
     ...options,
     onIteration(i, total, loss) {
       bar ??= progressBar(`${name} (${options.backend})`, total);
-      bar.tick(`loss ${loss.toFixed(4)}${lastVal}`);
+      bar.tick(`loss ${loss.toFixed(4)}${last}`);
       if (i === total) { bar.stop(); bar = undefined; }
     },
-    onEpoch(r) {
-      lastVal = ` | train acc ${percent(r.trainAcc)} | val acc ${percent(r.valAcc)}`;
-      console.log(`epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  val acc ${percent(r.valAcc)}`);
+    onReport(line) {
+      last = ` | ${line}`;
+      if (bar) process.stderr.write('\n');
+      console.log(line);
     },
   });
   bar?.stop();
-  const ok = result.testAcc >= result.target;
-  console.log(`${name} (${options.backend}): test accuracy ${percent(result.testAcc)} (target ≥ ${percent(result.target)}) ` +
-    `val ${percent(result.valAcc)}, ${result.seconds.toFixed(1)} s — ${ok ? 'PASS' : 'MISSED'}`);
-  return result;
+  const seconds = (performance.now() - started) / 1000;
+  const passed = outcome.value >= outcome.target;
+  for (const line of outcome.details ?? []) console.log(line);
+  for (const file of outcome.files ?? []) console.log(`wrote ${file}`);
+  console.log(`${name} (${options.backend}): ${outcome.metric} ${formatMetric(outcome.metric, outcome.value)} ` +
+    `(target ≥ ${formatMetric(outcome.metric, outcome.target)}), ${seconds.toFixed(1)} s — ${passed ? 'PASS' : 'MISSED'}`);
+  return { task: name, backend: options.backend, metric: outcome.metric, value: outcome.value, target: outcome.target, passed, seconds, files: outcome.files ?? [] };
 }
 
 const integer = (flag: string, min: number) => (value: string): number => {
@@ -175,17 +55,20 @@ const integer = (flag: string, min: number) => (value: string): number => {
   return n;
 };
 
-/** `gradcheck train <model> [--backend reference|webgpu] [--epochs n] [--seed s]`; scripts/cli.ts calls this once. */
+/** `gradcheck train <model> [--backend reference|webgpu] [--epochs n] [--seed s] [--out dir]`; scripts/cli.ts calls this once. */
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('train a model on MNIST (split and hyper-parameters in fixtures/e2e) and check its test accuracy against the target; exits 1 when missed')
-    .addArgument(program.createArgument('<model>', 'the model').choices(MODELS))
+    .description('train a model end to end (data, hyper-parameters and target in fixtures/e2e) and check its metric against the target; exits 1 when missed')
+    .addArgument(program.createArgument('<model>', 'the model (listed below)').choices(TASK_NAMES))
     .addOption(new Option('--backend <backend>', 'reference ops (float64) or their WebGPU twins').choices(['reference', 'webgpu']).default('reference'))
-    .option('--epochs <n>', "epochs (default: the fixture's)", integer('--epochs', 1))
+    .option('--epochs <n>', "epochs or steps (default: the fixture's)", integer('--epochs', 1))
     .option('--seed <s>', "weight-init and shuffling seed (default: the fixture's)", integer('--seed', 0))
-    .action(async (model: ModelName, opts: { backend: BackendName; epochs?: number; seed?: number }) => {
-      const result = await trainWithProgress(model, opts);
-      process.exitCode = result.testAcc >= result.target ? 0 : 1;
+    .option('--out <dir>', 'folder for the PNG files a model writes', DEFAULT_OUT_DIR)
+    .addHelpText('after', `\nModels:\n${TASKS.map((t) => `  ${t.name.padEnd(26)}${t.summary}`).join('\n')}`)
+    .action(async (model: string, opts: { backend: BackendName; epochs?: number; seed?: number; out: string }) => {
+      const { out, ...rest } = opts;
+      const result = await runTaskWithProgress(model, { ...rest, outDir: out });
+      process.exitCode = result.passed ? 0 : 1;
     });
 }

@@ -10,7 +10,7 @@ import { learningRate, minibatches } from '../reference/models/solver';
 import { initTwoLayerNet, twoLayerNet } from '../reference/models/two_layer_net';
 import { makeRng, randintTensor, randnTensor } from '../reference/rng';
 import type { Tensor } from '../reference/tensor';
-import { trainModel, type ModelName, type TrainResult } from '../scripts/train';
+import { trainModel, type ModelName, type TrainResult } from '../scripts/tasks/mnist_classifiers';
 import { relError, STEP } from './gradcheck';
 import { GRADCHECK_THRESHOLD } from './tolerance';
 

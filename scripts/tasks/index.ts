@@ -1,0 +1,15 @@
+import { MNIST_CLASSIFIER_TASKS } from './mnist_classifiers';
+import type { Task } from './task';
+
+/** Every task of `gradcheck train` and `npm run e2e`, in the order e2e runs them. */
+export const TASKS: readonly Task[] = [
+  ...MNIST_CLASSIFIER_TASKS,
+];
+
+export const TASK_NAMES = TASKS.map((t) => t.name);
+
+export function findTask(name: string): Task {
+  const task = TASKS.find((t) => t.name === name);
+  if (!task) throw new Error(`unknown model "${name}" (choose from ${TASK_NAMES.join(', ')})`);
+  return task;
+}

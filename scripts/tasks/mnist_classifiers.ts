@@ -1,0 +1,166 @@
+import { webgpuBackend } from '../../accelerated/models/backend';
+import { read, type GpuTensor } from '../../accelerated/buffers';
+import { getGpu } from '../../accelerated/device';
+import * as gpuKnn from '../../accelerated/models/knn';
+import * as gpuLinearSoftmax from '../../accelerated/models/linear_softmax';
+import * as gpuLinearSvm from '../../accelerated/models/linear_svm';
+import * as gpuTwoLayer from '../../accelerated/models/two_layer_net';
+import type { Backend, Model } from '../../reference/models/backend';
+import { readModelFixture, readSplitFixture, type ModelFixture } from '../../reference/models/fixtures';
+import * as refKnn from '../../reference/models/knn';
+import { initLinear } from '../../reference/models/linear';
+import { linearSoftmax } from '../../reference/models/linear_softmax';
+import { linearSvm } from '../../reference/models/linear_svm';
+import { CLASSES, IMAGE_SIZE, loadMnist, type MnistSplits } from '../../reference/models/mnist';
+import { referenceBackend } from '../../reference/models/reference_backend';
+import { Solver, type EpochReport, type SolverConfig } from '../../reference/models/solver';
+import { initTwoLayerNet, twoLayerNet } from '../../reference/models/two_layer_net';
+import type { Tensor } from '../../reference/tensor';
+import type { BackendName, Task, TaskOptions } from './task';
+
+/**
+ * The MNIST classifiers (fixtures/e2e: the split and each model's hyper-parameters and target),
+ * trained by the Solver on either backend. trainModel is also what spec/models.test.ts calls,
+ * with smaller sizes.
+ */
+export const MODELS = ['knn', 'linear_softmax', 'linear_svm', 'two_layer_net'] as const;
+export type ModelName = (typeof MODELS)[number];
+
+interface Trainable {
+  init(hyper: Record<string, number>, seed: number): Record<string, Tensor>;
+  reference(hyper: Record<string, number>): Model<Tensor>;
+  webgpu(hyper: Record<string, number>): Model<GpuTensor>;
+}
+
+const TRAINABLE: Record<Exclude<ModelName, 'knn'>, Trainable> = {
+  linear_softmax: {
+    init: (h, seed) => initLinear(IMAGE_SIZE, CLASSES, h.weight_scale, seed),
+    reference: (h) => linearSoftmax(h.reg),
+    webgpu: (h) => gpuLinearSoftmax.linearSoftmax(h.reg),
+  },
+  linear_svm: {
+    init: (h, seed) => initLinear(IMAGE_SIZE, CLASSES, h.weight_scale, seed),
+    reference: (h) => linearSvm(h.reg),
+    webgpu: (h) => gpuLinearSvm.linearSvm(h.reg),
+  },
+  two_layer_net: {
+    init: (h, seed) => initTwoLayerNet(IMAGE_SIZE, h.hidden_dim, CLASSES, h.weight_scale, seed),
+    reference: (h) => twoLayerNet(h.reg),
+    webgpu: (h) => gpuTwoLayer.twoLayerNet(h.reg),
+  },
+};
+
+export interface TrainOptions {
+  backend: BackendName;
+  /** Overrides the fixture's num_epochs. */
+  epochs?: number;
+  /** Overrides the fixture's seed (weight init and shuffling; the data split stays the fixture's). */
+  seed?: number;
+  /** Keep only the first `limit` rows of each split (short runs in the spec suite). */
+  limit?: number;
+  /** Overrides of the fixture's Solver config (short runs). */
+  solver?: Partial<SolverConfig>;
+  onIteration?(iteration: number, total: number, loss: number): void;
+  onEpoch?(report: EpochReport): void;
+}
+
+export interface TrainResult {
+  model: ModelName;
+  backend: BackendName;
+  target: number;
+  testAcc: number;
+  valAcc: number;
+  lossHistory: number[];
+  epochs: EpochReport[];
+  seconds: number;
+  /** The trained params, read back (short runs compare them across backends). */
+  params: Record<string, Tensor>;
+}
+
+export async function trainModel(name: ModelName, options: TrainOptions): Promise<TrainResult> {
+  const fixture = readModelFixture(name);
+  const data = loadMnist(readSplitFixture(), options.limit);
+  const started = performance.now();
+  const run = options.backend === 'reference'
+    ? await runOn(referenceBackend, name, fixture, data, options, {
+      read: async (t) => t,
+      model: (trainable) => trainable.reference(fixture.hyper),
+      knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
+    })
+    : await runOn(webgpuBackend(await getGpu()), name, fixture, data, options, {
+      read,
+      model: (trainable) => trainable.webgpu(fixture.hyper),
+      knnAccuracy: gpuKnn.knnAccuracy,
+    });
+  return { model: name, backend: options.backend, target: fixture.target, seconds: (performance.now() - started) / 1000, ...run };
+}
+
+/** What runOn needs besides the Backend: reading params back, the backend's model and kNN. */
+interface BackendParts<T> {
+  read(t: T): Promise<Tensor>;
+  model(trainable: Trainable): Model<T>;
+  knnAccuracy(X_train: T, y_train: T, X: T, y: T, k: number): Promise<number>;
+}
+
+type Run = Omit<TrainResult, 'model' | 'backend' | 'target' | 'seconds'>;
+
+async function runOn<T>(
+  backend: Backend<T>,
+  name: ModelName,
+  fixture: ModelFixture,
+  data: MnistSplits,
+  options: TrainOptions,
+  parts: BackendParts<T>,
+): Promise<Run> {
+  const on = (split: keyof MnistSplits) => ({ X: backend.upload(data[split].X), y: backend.upload(data[split].y, 'i32') });
+  const [train, val, test] = [on('train'), on('val'), on('test')];
+  const sizes = { train: data.train.y.shape[0], val: data.val.y.shape[0], test: data.test.y.shape[0] };
+  try {
+    if (name === 'knn') {
+      const k = fixture.hyper.k;
+      const valAcc = await parts.knnAccuracy(train.X, train.y, val.X, val.y, k);
+      const testAcc = await parts.knnAccuracy(train.X, train.y, test.X, test.y, k);
+      return { testAcc, valAcc, lossHistory: [], epochs: [], params: {} };
+    }
+    const trainable = TRAINABLE[name];
+    const config: SolverConfig = { ...fixture.solver!, ...options.solver };
+    if (options.epochs !== undefined) config.num_epochs = options.epochs;
+    if (options.seed !== undefined) config.seed = options.seed;
+    const solver = new Solver(backend, parts.model(trainable), trainable.init(fixture.hyper, config.seed),
+      { X_train: train.X, y_train: train.y, X_val: val.X, y_val: val.y }, config);
+    const total = config.num_epochs * Math.ceil(sizes.train / config.batch_size);
+    const result = await solver.train(sizes, {
+      onIteration: (i, loss) => options.onIteration?.(i, total, loss),
+      onEpoch: options.onEpoch,
+    });
+    const testAcc = await solver.accuracy(test.X, test.y, sizes.test);
+    const params = Object.fromEntries(await Promise.all(Object.entries(result.params).map(async ([k, t]) => [k, await parts.read(t)] as const)));
+    backend.release(...Object.values(result.params));
+    return { testAcc, valAcc: result.bestValAcc, lossHistory: result.lossHistory, epochs: result.epochs, params };
+  } finally {
+    backend.release(train.X, train.y, val.X, val.y, test.X, test.y);
+  }
+}
+
+const SUMMARIES: Record<ModelName, string> = {
+  knn: 'k-nearest-neighbour classifier (L2 distances)',
+  linear_softmax: 'linear classifier, softmax loss',
+  linear_svm: 'linear classifier, multiclass SVM loss',
+  two_layer_net: 'affine – relu – affine – softmax',
+};
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** The MNIST classifiers as tasks: test accuracy against the fixture's target. */
+export const MNIST_CLASSIFIER_TASKS: Task[] = MODELS.map((name) => ({
+  name,
+  summary: `MNIST: ${SUMMARIES[name]}`,
+  async run(options: TaskOptions) {
+    const result = await trainModel(name, {
+      ...options,
+      onEpoch: (r) => options.onReport?.(
+        `epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  val acc ${percent(r.valAcc)}`),
+    });
+    return { metric: 'test accuracy', value: result.testAcc, target: result.target, details: [`best validation accuracy ${percent(result.valAcc)}`] };
+  },
+}));
