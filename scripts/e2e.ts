@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { releaseGpu } from '../accelerated/device';
 import { TASK_NAMES } from './tasks';
-import { formatMetric, type BackendName } from './tasks/task';
+import { describeCheck, passes, type BackendName } from './tasks/task';
 import { DEFAULT_OUT_DIR, runTaskWithProgress, type TaskRun } from './train';
 
 /**
@@ -21,10 +21,10 @@ const program = new Command('e2e')
     for (const task of names.length ? names : TASK_NAMES) {
       for (const backend of backends) runs.push(await runTaskWithProgress(task, { backend, outDir: opts.out }));
     }
-    console.log('\n| model | backend | metric | value | target | wall time |\n|---|---|---|---|---|---|');
+    console.log('\n| model | backend | result | wall time |\n|---|---|---|---|');
     for (const r of runs) {
-      const mark = r.passed ? '' : ' (missed)';
-      console.log(`| ${r.task} | ${r.backend} | ${r.metric} | ${formatMetric(r.metric, r.value)}${mark} | ≥ ${formatMetric(r.metric, r.target)} | ${r.seconds.toFixed(0)} s |`);
+      const checks = r.checks.map((c) => `${describeCheck(c)}${passes(c) ? '' : ' **missed**'}`).join('; ');
+      console.log(`| ${r.task} | ${r.backend} | ${checks} | ${r.seconds.toFixed(0)} s |`);
     }
     process.exitCode = runs.every((r) => r.passed) ? 0 : 1;
   });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { findTask, TASK_NAMES, TASKS } from './tasks';
-import { formatMetric, type BackendName, type TaskOptions } from './tasks/task';
+import { describeCheck, passes, type BackendName, type Check, type TaskOptions } from './tasks/task';
 import { progressBar } from './progress';
 
 /**
@@ -10,9 +10,7 @@ import { progressBar } from './progress';
 export interface TaskRun {
   task: string;
   backend: BackendName;
-  metric: string;
-  value: number;
-  target: number;
+  checks: Check[];
   passed: boolean;
   seconds: number;
   files: string[];
@@ -41,12 +39,11 @@ export async function runTaskWithProgress(name: string, options: Omit<TaskOption
   });
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
-  const passed = outcome.value >= outcome.target;
+  const passed = outcome.checks.every(passes);
   for (const line of outcome.details ?? []) console.log(line);
   for (const file of outcome.files ?? []) console.log(`wrote ${file}`);
-  console.log(`${name} (${options.backend}): ${outcome.metric} ${formatMetric(outcome.metric, outcome.value)} ` +
-    `(target ≥ ${formatMetric(outcome.metric, outcome.target)}), ${seconds.toFixed(1)} s — ${passed ? 'PASS' : 'MISSED'}`);
-  return { task: name, backend: options.backend, metric: outcome.metric, value: outcome.value, target: outcome.target, passed, seconds, files: outcome.files ?? [] };
+  console.log(`${name} (${options.backend}): ${outcome.checks.map(describeCheck).join(', ')}, ${seconds.toFixed(1)} s — ${passed ? 'PASS' : 'MISSED'}`);
+  return { task: name, backend: options.backend, checks: outcome.checks, passed, seconds, files: outcome.files ?? [] };
 }
 
 const integer = (flag: string, min: number) => (value: string): number => {

@@ -161,6 +161,6 @@ export const MNIST_CLASSIFIER_TASKS: Task[] = MODELS.map((name) => ({
       onEpoch: (r) => options.onReport?.(
         `epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  val acc ${percent(r.valAcc)}`),
     });
-    return { metric: 'test accuracy', value: result.testAcc, target: result.target, details: [`best validation accuracy ${percent(result.valAcc)}`] };
+    return { checks: [{ metric: 'test accuracy', value: result.testAcc, target: result.target }], details: [`best validation accuracy ${percent(result.valAcc)}`] };
   },
 }));

@@ -19,12 +19,20 @@ export interface TaskOptions {
   onReport?(line: string): void;
 }
 
-export interface TaskOutcome {
-  /** What `value` measures, e.g. 'test accuracy', 'exact match', 'mAP@0.5', 'loss drop'. */
+/** One number a full run must reach: value ≥ target, or value ≤ target where atMost (losses). */
+export interface Check {
+  /** What value measures, e.g. 'test accuracy', 'exact match', 'mAP@0.5', 'overfit loss'. */
   metric: string;
   value: number;
-  /** The value the full run must reach (value ≥ target passes). */
   target: number;
+  atMost?: boolean;
+}
+
+export const passes = (c: Check): boolean => (c.atMost ? c.value <= c.target : c.value >= c.target);
+
+export interface TaskOutcome {
+  /** Every check the run must pass; the first is the task's headline metric. */
+  checks: Check[];
   /** Extra summary lines (per-phase numbers), printed after the result. */
   details?: string[];
   /** Files written (PNG), relative to the working directory. */
@@ -40,5 +48,9 @@ export interface Task {
 
 /** A metric for printing: fractions as percentages, everything else as a number. */
 export function formatMetric(metric: string, value: number): string {
-  return /accuracy|match|mAP/.test(metric) ? `${(100 * value).toFixed(2)}%` : value.toFixed(3);
+  return /accuracy|match|mAP|fooled/.test(metric) ? `${(100 * value).toFixed(2)}%` : value.toPrecision(4);
 }
+
+/** 'test accuracy 97.10% (target ≥ 97.00%)' */
+export const describeCheck = (c: Check): string =>
+  `${c.metric} ${formatMetric(c.metric, c.value)} (target ${c.atMost ? '≤' : '≥'} ${formatMetric(c.metric, c.target)})`;
