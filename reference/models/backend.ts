@@ -39,4 +39,6 @@ export interface LossAndGrads<T> { loss: T; grads: Record<string, T> }
 export interface Model<T> {
   loss(params: Record<string, T>, X: T, y: T): LossAndGrads<T>;
   scores(params: Record<string, T>, X: T): T;
+  /** dL/dX for an upstream gradient dscores of scores(params, X), test mode (saliency, fooling, class visualization). */
+  inputGradient?(params: Record<string, T>, X: T, dscores: T): T;
 }
