@@ -1,22 +1,22 @@
-import { empty, type GpuTensor } from './buffers';
+import { alloc, type GpuTensor } from './buffers';
 import { launch } from './launch';
+import { launchVec4, MAX_GROUPS, vec4Shapes } from './matmul';
 
 /**
  * C[b] (M, N) = op(A[b])·op(B[b]) for every b of a batch, op = identity or transpose; A, B and C are
  * (batch, rows, cols) buffers laid out back to back (attention's B = N·heads problems).
  *
- * Tiling: the 4×4 register tile of accelerated/matmul.ts — each invocation accumulates a 4×4 block
- * of C[b] in four vec4 registers, 16 FMAs per 8 loads per step of k; a workgroup of 8×8 invocations
- * covers a 32×32 tile of one matrix. The batch runs along the grid's z axis (workgroups stride over
- * batches past 65535). No workgroup memory, no barriers; out-of-range rows and columns read as 0 and
- * are not written.
+ * Tiling: the register tiles of accelerated/matmul.ts. Where its vec4 kernel applies (vec4Shapes),
+ * that kernel with the batch along the grid's z axis (8×8 block of C per invocation); otherwise the
+ * scalar 4×4 tile below — each invocation accumulates a 4×4 block of C[b] in four vec4 registers,
+ * 16 FMAs per 8 loads per step of k; a workgroup of 8×8 invocations covers a 32×32 tile of one
+ * matrix. Workgroups stride over batches past 65535. No workgroup memory, no barriers; out-of-range
+ * rows and columns read as 0 and are not written.
  */
 export interface BatchedMatmulOptions {
   transA?: boolean;
   transB?: boolean;
 }
-
-const MAX_GROUPS = 65535;
 
 export function batchedMatmul(a: GpuTensor, b: GpuTensor, { transA = false, transB = false }: BatchedMatmulOptions = {}): GpuTensor {
   const [batch] = a.shape;
@@ -25,7 +25,11 @@ export function batchedMatmul(a: GpuTensor, b: GpuTensor, { transA = false, tran
   if (a.shape.length !== 3 || b.shape.length !== 3 || b.shape[0] !== batch || K !== Kb) {
     throw new Error(`batched_matmul: A is [${a.shape.join(', ')}]${transA ? 'ᵀ' : ''}, B is [${b.shape.join(', ')}]${transB ? 'ᵀ' : ''}`);
   }
-  const out = empty(a.gpu, [batch, M, N]);
+  const out = alloc(a.gpu, [batch, M, N]);
+  if (vec4Shapes(M, N, K, transA, transB)) {
+    launchVec4(a, b, undefined, out, { transA, transB, M, N, K, batch });
+    return out;
+  }
   const kernel = { key: `batched_matmul:${transA}:${transB}`, source: () => batchedMatmulSource(transA, transB) };
   launch(a.gpu, kernel, [a.buffer, b.buffer, out.buffer], [['u32', batch], ['u32', M], ['u32', N], ['u32', K]],
     [Math.ceil(N / 32), Math.ceil(M / 32), Math.min(batch, MAX_GROUPS)]);

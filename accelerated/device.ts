@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, globals } from 'webgpu';
+import { BufferPool } from './buffers';
 
 /**
  * The one place that finds a WebGPU adapter. On a machine without a GPU it uses SwiftShader, the
@@ -24,9 +25,42 @@ export class NoAdapterError extends Error {
   }
 }
 
+/** The most dispatches one batch may hold (the uniform arena's slots). */
+export const MAX_BATCH = 128;
+/** Bytes of the uniform arena per dispatch: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
+const UNIFORM_SLOT = 256;
+
+/**
+ * The device plus the state every twin shares: compiled pipelines, the buffer pool, and the open
+ * command batch.
+ *
+ * Command batching: launches record into one shared command encoder and compute pass, and are
+ * submitted together when something needs them: a read, an explicit `flush()`, MAX_BATCH
+ * dispatches, or any direct use of the device's queue (submit, writeBuffer, onSubmittedWorkDone are
+ * wrapped to flush first, so code that talks to the queue itself stays in order). Each dispatch's
+ * uniforms take a 256-byte slot of one uniform arena, written just before the batch's submit.
+ * `batching = false` submits after every launch (same commands, same results).
+ */
 export class Gpu {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   private firstError: string | undefined;
+  readonly pool: BufferPool;
+  /** Record launches into one encoder submitted on demand (true), or submit every launch (false). */
+  batching = true;
+  /** Dispatches after which a batch is submitted anyway (at most MAX_BATCH). */
+  maxBatch = MAX_BATCH;
+  /** Counts submitted batches: the open batch's number. */
+  batch = 0;
+  private encoder: GPUCommandEncoder | undefined;
+  private pass: GPUComputePassEncoder | undefined;
+  private dispatches = 0;
+  private readonly uniformHost = new Uint8Array(MAX_BATCH * UNIFORM_SLOT);
+  private readonly uniformArena: GPUBuffer;
+  private uniformUsed = 0;
+  private toDestroy: GPUBuffer[] = [];
+  private readonly submitRaw: GPUQueue['submit'];
+  private readonly writeRaw: (buffer: GPUBuffer, offset: number, data: BufferSource | SharedArrayBuffer, dataOffset?: number, size?: number) => void;
 
   constructor(
     /**
@@ -41,6 +75,24 @@ export class Gpu {
     device.addEventListener('uncapturederror', (event) => {
       this.firstError ??= (event as GPUUncapturedErrorEvent).error.message;
     });
+    this.pool = new BufferPool(device, (buffer) => this.destroyAfterSubmit(buffer));
+    this.uniformArena = device.createBuffer({ size: this.uniformHost.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const queue = device.queue;
+    this.submitRaw = queue.submit.bind(queue);
+    this.writeRaw = queue.writeBuffer.bind(queue) as Gpu['writeRaw'];
+    const workDone = queue.onSubmittedWorkDone.bind(queue);
+    queue.submit = (buffers) => {
+      this.flush();
+      this.submitRaw(buffers);
+    };
+    queue.writeBuffer = ((...args: Parameters<Gpu['writeRaw']>) => {
+      this.flush();
+      this.writeRaw(...args);
+    }) as GPUQueue['writeBuffer'];
+    queue.onSubmittedWorkDone = () => {
+      this.flush();
+      return workDone();
+    };
   }
 
   /** True on a CPU Vulkan driver, where kernels should avoid workgroup barriers. */
@@ -59,6 +111,76 @@ export class Gpu {
     return p;
   }
 
+  /** Bind group layout 0 of a pipeline (cached: each getBindGroupLayout call makes a new object). */
+  layout(pipeline: GPUComputePipeline): GPUBindGroupLayout {
+    let l = this.layouts.get(pipeline);
+    if (!l) this.layouts.set(pipeline, (l = pipeline.getBindGroupLayout(0)));
+    return l;
+  }
+
+  /** True while recorded commands await submission. */
+  get pending(): boolean {
+    return this.encoder !== undefined;
+  }
+
+  /** The open batch's encoder, outside any compute pass (for copies and clears). */
+  commandEncoder(): GPUCommandEncoder {
+    this.pass?.end();
+    this.pass = undefined;
+    return (this.encoder ??= this.device.createCommandEncoder());
+  }
+
+  /** The open batch's compute pass. */
+  computePass(): GPUComputePassEncoder {
+    return (this.pass ??= this.commandEncoder().beginComputePass());
+  }
+
+  /**
+   * A slot of the uniform arena holding `bytes` (at most 256) for the next dispatch. Call it before
+   * `computePass()`: a full arena submits the open batch.
+   */
+  uniforms(bytes: ArrayBuffer): GPUBufferBinding {
+    if (bytes.byteLength > UNIFORM_SLOT) throw new Error(`uniforms: at most ${UNIFORM_SLOT / 4} fields per launch, got ${bytes.byteLength / 4}`);
+    if (this.uniformUsed + UNIFORM_SLOT > this.uniformHost.byteLength) this.flush();
+    const offset = this.uniformUsed;
+    this.uniformHost.set(new Uint8Array(bytes), offset);
+    this.uniformUsed += UNIFORM_SLOT;
+    return { buffer: this.uniformArena, offset, size: bytes.byteLength };
+  }
+
+  /** Counts a recorded dispatch; submits when not batching or when the batch is full. */
+  dispatched(): void {
+    this.dispatches++;
+    if (!this.batching || this.dispatches >= Math.min(this.maxBatch, MAX_BATCH)) this.flush();
+  }
+
+  /** Submits every recorded command (their uniforms first); a no-op when nothing is recorded. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.pass?.end();
+    this.pass = undefined;
+    if (this.uniformUsed > 0) this.writeRaw(this.uniformArena, 0, this.uniformHost, 0, this.uniformUsed);
+    const commands = this.encoder.finish();
+    this.encoder = undefined;
+    this.dispatches = 0;
+    this.uniformUsed = 0;
+    this.batch++;
+    this.submitRaw([commands]);
+    for (const buffer of this.toDestroy) buffer.destroy();
+    this.toDestroy = [];
+  }
+
+  /** writeBuffer without the flush that the wrapped queue.writeBuffer does (the caller orders it). */
+  write(buffer: GPUBuffer, data: Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>): void {
+    this.writeRaw(buffer, 0, data);
+  }
+
+  /** Destroys a buffer once the commands recorded so far (which may use it) are submitted. */
+  destroyAfterSubmit(buffer: GPUBuffer): void {
+    if (this.encoder) this.toDestroy.push(buffer);
+    else buffer.destroy();
+  }
+
   /** Throws the first WebGPU validation error seen so far, naming the kernel where Dawn does. */
   throwIfFailed(): void {
     if (this.firstError !== undefined) {
@@ -69,6 +191,10 @@ export class Gpu {
   }
 
   destroy(): void {
+    this.encoder = undefined;
+    this.pass = undefined;
+    this.toDestroy = [];
+    this.pool.clear();
     this.device.destroy();
   }
 }

@@ -1,3 +1,4 @@
+import { bindingSize } from './buffers';
 import type { Gpu } from './device';
 
 /** One uniform field: WGSL type and value. Fields are packed in order, 4 bytes each. */
@@ -12,6 +13,10 @@ export interface Kernel {
 /**
  * Runs a compute kernel. Storage buffers bind to @binding(0…k−1) of @group(0) in order; the
  * uniform fields, if any, to @binding(k) as a struct of the same field order.
+ *
+ * The dispatch is recorded into the Gpu's open command batch (see Gpu in device.ts): it runs, in
+ * order with every other launch, copy and clear, when the batch is submitted — at the next read,
+ * `gpu.flush()`, a full batch, or any direct use of the queue.
  */
 export function launch(
   gpu: Gpu,
@@ -20,27 +25,15 @@ export function launch(
   uniforms: readonly Field[],
   groups: readonly [number, number?, number?],
 ): void {
-  const { device } = gpu;
   const pipeline = gpu.pipeline(kernel.key, kernel.source);
-  const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-  let uniformBuffer: GPUBuffer | undefined;
-  if (uniforms.length > 0) {
-    uniformBuffer = device.createBuffer({
-      size: Math.ceil((uniforms.length * 4) / 16) * 16,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    device.queue.writeBuffer(uniformBuffer, 0, packFields(uniforms));
-    entries.push({ binding: buffers.length, resource: { buffer: uniformBuffer } });
-  }
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
+  const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({ binding, resource: { buffer, size: bindingSize(buffer) } }));
+  if (uniforms.length > 0) entries.push({ binding: buffers.length, resource: gpu.uniforms(packFields(uniforms)) });
+  const bindGroup = gpu.device.createBindGroup({ layout: gpu.layout(pipeline), entries });
+  const pass = gpu.computePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
-  pass.end();
-  device.queue.submit([encoder.finish()]);
-  uniformBuffer?.destroy();
+  gpu.dispatched();
 }
 
 function packFields(fields: readonly Field[]): ArrayBuffer {

@@ -1,5 +1,5 @@
 import { numel } from '../reference/tensor';
-import { empty, release, type GpuTensor } from './buffers';
+import { alloc, release, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D } from './launch';
 
 /**
@@ -31,7 +31,7 @@ export function sumAll(t: GpuTensor, scale = 1): GpuTensor {
   let n = numel(t.shape);
   do {
     const m = Math.ceil(n / FAN_IN);
-    const next = empty(t.gpu, m === 1 ? [] : [m]);
+    const next = alloc(t.gpu, m === 1 ? [] : [m]);
     launch(t.gpu, sumPass, [current.buffer, next.buffer], [['u32', n], ['f32', m === 1 ? scale : 1]], grid1d(m));
     if (current !== t) release(current);
     current = next;
@@ -61,7 +61,7 @@ ${MAIN_1D}
  */
 export function columnSums(t: GpuTensor): GpuTensor {
   const [rows, cols] = t.shape;
-  const out = empty(t.gpu, [cols]);
+  const out = alloc(t.gpu, [cols]);
   launch(t.gpu, columnSumKernel, [t.buffer, out.buffer], [['u32', rows], ['u32', cols]], grid1d(cols));
   return out;
 }
