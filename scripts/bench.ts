@@ -2,20 +2,31 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
 import type { Gpu } from '../accelerated/device';
+import { webgpuBackend } from '../accelerated/models/backend';
+import { threeLayerConvNet as threeLayerConvNetTwin } from '../accelerated/models/three_layer_conv_net';
+import type { Backend, Model } from '../reference/models/backend';
+import { readModelFixture } from '../reference/models/fixtures';
+import { CLASSES, IMAGE_SIZE } from '../reference/models/mnist';
+import { referenceBackend } from '../reference/models/reference_backend';
+import { Solver } from '../reference/models/solver';
+import { initThreeLayerConvNet, threeLayerConvNet } from '../reference/models/three_layer_conv_net';
 import { makeRng, randnTensor } from '../reference/rng';
-import type { Tensor } from '../reference/tensor';
+import { tensor, type Tensor } from '../reference/tensor';
 import { findRow } from '../spec/table';
 
 /**
  * `gradcheck bench`: time per call of the twin, the reference, tfjs-backend-webgpu on the same Dawn
  * adapter and tfjs-backend-cpu, measured side by side in one run, printed as ratios and GFLOP/s.
- * Each case runs an op row's forward on fixed random inputs.
+ * Each case runs an op row's forward on fixed random inputs, or (`step`) a whole training step.
  */
 export interface BenchCase {
   name: string;
+  /** The op row whose forward is timed (or, for a `step` case, the model's name). */
   op: string;
   flops: number;
-  inputs: (seed: number) => Record<string, Tensor>;
+  inputs?: (seed: number) => Record<string, Tensor>;
+  /** Instead of an op row: one training step on a backend, set up once (untimed), then timed per call. */
+  step?: <T>(backend: Backend<T>) => () => Promise<void>;
   params?: Record<string, unknown>;
   /** The same computation in tfjs, on the active tfjs backend. */
   tfjs?: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
@@ -90,28 +101,71 @@ const attentionCase: BenchCase = {
   tfjs: ({ q, k, v }) => tf.tidy(() => tf.matMul(tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(128))), v)),
 };
 
-export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024), conv2dCase, lstmCase, attentionCase];
+/**
+ * One Solver step (minibatch gather, loss and gradients, optimizer update, loss read back) of the
+ * three-layer conv net with its e2e fixture's hyper-parameters and optimizer, on N = 50 random
+ * (N, 784) rows. FLOPs: 3× the forward's conv and affines (the backward costs about twice the forward).
+ */
+const CONV_NET_N = 50;
+const convNetFixture = () => readModelFixture('three_layer_conv_net');
+function convNetFlops(): number {
+  const { num_filters: F, filter_size: k, hidden_dim: hidden } = convNetFixture().hyper;
+  const pooled = F * IMAGE_SIZE / 4;
+  return 3 * 2 * CONV_NET_N * (F * IMAGE_SIZE * k * k + pooled * hidden + hidden * CLASSES);
+}
+
+const convNetStepCase: BenchCase = {
+  name: 'conv_net_step',
+  op: 'three_layer_conv_net',
+  get flops() {
+    return convNetFlops();
+  },
+  step<T>(backend: Backend<T>) {
+    const { hyper, solver: config } = convNetFixture();
+    if (!config) throw new Error('bench conv_net_step: fixtures/e2e/three_layer_conv_net.json has no solver config');
+    const rng = makeRng('bench:conv_net');
+    const X = backend.upload(tensor([CONV_NET_N, IMAGE_SIZE], Array.from({ length: CONV_NET_N * IMAGE_SIZE }, () => rng())));
+    const y = backend.upload(tensor([CONV_NET_N], Array.from({ length: CONV_NET_N }, () => Math.floor(rng() * CLASSES))), 'i32');
+    const model = (backend.name === 'webgpu' ? threeLayerConvNetTwin(hyper) : threeLayerConvNet(hyper)) as Model<T>;
+    const solver = new Solver(backend, model, initThreeLayerConvNet(hyper, 0), { X_train: X, y_train: y, X_val: X, y_val: y }, config);
+    const rows = Array.from({ length: CONV_NET_N }, (_, i) => i);
+    return async () => void (await solver.step(rows, config.optim_config.lr));
+  },
+};
+
+export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024), conv2dCase, lstmCase, attentionCase, convNetStepCase];
 
 export interface Timing {
   impl: string;
   seconds: number;
 }
 
-/** Mean seconds per call: one warm-up call, then calls until `budget` seconds or `maxCalls` have passed. */
+/**
+ * Median seconds per call: one warm-up call, then calls until `budget` seconds or `maxCalls` have
+ * passed (at least 3). The median, not the mean, so that a stall from another process sharing the
+ * cores does not count as the op's time.
+ */
 async function timeIt(run: () => Promise<void> | void, budget = 1, maxCalls = 20): Promise<number> {
   await run();
-  let calls = 0;
+  const times: number[] = [];
   const start = performance.now();
-  while (calls < maxCalls && (calls < 2 || performance.now() - start < budget * 1000)) {
+  while (times.length < maxCalls && (times.length < 3 || performance.now() - start < budget * 1000)) {
+    const t0 = performance.now();
     await run();
-    calls++;
+    times.push((performance.now() - t0) / 1000);
   }
-  return (performance.now() - start) / 1000 / calls;
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
 }
 
 export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean): Promise<Timing[]> {
+  if (c.step) {
+    const timings = [{ impl: 'twin', seconds: await timeIt(c.step(webgpuBackend(gpu)), 2) }];
+    if (withReference) timings.push({ impl: 'reference', seconds: await timeIt(c.step(referenceBackend), 2, 5) });
+    return timings;
+  }
   const row = findRow(c.op);
-  const hostInputs = c.inputs(1);
+  const hostInputs = c.inputs!(1);
   const params = c.params ?? {};
   const timings: Timing[] = [];
 
@@ -123,6 +177,7 @@ export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean):
     impl: 'twin',
     seconds: await timeIt(async () => {
       const { outputs } = await row.twin!.forward(deviceInputs, params);
+      gpu.flush();
       await gpu.device.queue.onSubmittedWorkDone();
       release(...Object.values(outputs));
     }),

@@ -32,13 +32,32 @@ export interface Backend<T> {
   release(...ts: T[]): void;
 }
 
-/** The loss of a model on a minibatch and its gradient for every parameter (named d<param>). */
-export interface LossAndGrads<T> { loss: T; grads: Record<string, T> }
+/**
+ * The loss of a model on a minibatch and its gradient for every trainable parameter (named
+ * d<param>); `state`: the next values of the model's non-trainable params (Model.state).
+ */
+export interface LossAndGrads<T> { loss: T; grads: Record<string, T>; state?: Record<string, T> }
 
-/** A trainable model on one backend: params keyed by name, as the init makes them. */
+/**
+ * What a training step tells the model: `seed` (a u32) is fresh per step and derived from the
+ * Solver's seed and the step number (stepSeed in solver.ts), so dropout draws a new mask each step
+ * and the same masks on every backend and rerun.
+ */
+export interface StepContext { seed: number }
+
+/**
+ * A trainable model on one backend: params keyed by name, as the init makes them. `loss` runs in
+ * train mode (batch statistics, dropout), `scores` and `inputGradient` in test mode (running
+ * statistics, no dropout).
+ */
 export interface Model<T> {
-  loss(params: Record<string, T>, X: T, y: T): LossAndGrads<T>;
+  loss(params: Record<string, T>, X: T, y: T, step?: StepContext): LossAndGrads<T>;
   scores(params: Record<string, T>, X: T): T;
+  /**
+   * The params that are state rather than weights (batch norm running statistics): the optimizer
+   * leaves them alone and each step takes their next values from the loss's `state`.
+   */
+  readonly state?: readonly string[];
   /** dL/dX for an upstream gradient dscores of scores(params, X), test mode (saliency, fooling, class visualization). */
   inputGradient?(params: Record<string, T>, X: T, dscores: T): T;
 }

@@ -19,6 +19,8 @@ export interface ModelFixture {
   /** Test-split accuracy the full run must reach. */
   target: number;
   hyper: Record<string, number>;
+  /** Settings that are not numbers (fc_net: hidden_dims, normalization), checked by the model that reads them. */
+  architecture?: Record<string, unknown>;
   solver?: SolverConfig;
 }
 

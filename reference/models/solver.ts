@@ -1,3 +1,4 @@
+import { randomBits } from '../init';
 import { makeRng } from '../rng';
 import * as schedules from '../schedules';
 import { scalar, tensor, type Tensor } from '../tensor';
@@ -8,7 +9,9 @@ import type { Backend, Model, OptimizerRule } from './backend';
  * optimizers of reference/optimizers.ts (or their twins), the learning rate of each epoch from a
  * schedule of reference/schedules.ts (evaluated at the epoch number), minibatches drawn from a
  * seeded shuffle per epoch, the train (on a fixed subsample) and validation accuracy after every
- * epoch, and the weights of the best validation accuracy restored at the end.
+ * epoch, and the weights of the best validation accuracy restored at the end. A model's state params
+ * (Model.state: batch norm running statistics) are not optimized: each step takes their next values
+ * from the loss, and the best-weights restore brings them back with the weights.
  */
 export interface SolverConfig {
   update: OptimizerRule;
@@ -46,6 +49,9 @@ export function learningRate(config: SolverConfig, epoch: number): number {
   return schedule(scalar(epoch), { base_lr, ...config.schedule.params }).out.data[0];
 }
 
+/** The u32 seed of step `step` (0, 1, …) of a run with Solver seed `seed`: the PCG hash of reference/init.ts. */
+export const stepSeed = (seed: number, step: number): number => randomBits(seed >>> 0, step);
+
 /** The epoch's minibatches: a seeded Fisher–Yates shuffle of 0 … N − 1, cut into batch_size rows. */
 export function minibatches(N: number, batchSize: number, seed: number, epoch: number): number[][] {
   const order = Array.from({ length: N }, (_, i) => i);
@@ -62,6 +68,8 @@ export class Solver<T> {
   /** The params of the best validation accuracy so far (kept alive while newer params train on). */
   private best: Record<string, T> | undefined;
   private readonly state: Record<string, Record<string, T>> = {};
+  /** Steps taken so far: the counter of stepSeed. */
+  private steps = 0;
 
   constructor(
     private readonly backend: Backend<T>,
@@ -71,7 +79,11 @@ export class Solver<T> {
     private readonly config: SolverConfig,
   ) {
     this.params = Object.fromEntries(Object.entries(initialParams).map(([k, t]) => [k, backend.upload(t)]));
+    for (const name of model.state ?? []) {
+      if (!(name in initialParams)) throw new Error(`Solver: the model's state param ${name} is missing from the initial params (${Object.keys(initialParams).join(', ')})`);
+    }
     for (const [name, w] of Object.entries(initialParams)) {
+      if (model.state?.includes(name)) continue;
       this.state[name] = Object.fromEntries(STATE[config.update].map((s) =>
         [s, s === 't' ? backend.upload(scalar(0), 'i32') : backend.upload(tensor(w.shape))]));
     }
@@ -81,10 +93,15 @@ export class Solver<T> {
   async step(rows: readonly number[], lr: number): Promise<number> {
     const { backend, model, params } = this;
     const batch = backend.gatherRows(this.data.X_train, this.data.y_train, rows);
-    const { loss, grads } = model.loss(params, batch.X, batch.y);
+    const { loss, grads, state: nextState = {} } = model.loss(params, batch.X, batch.y, { seed: stepSeed(this.config.seed, this.steps++) });
     const next: Record<string, T> = {};
     for (const [name, w] of Object.entries(params)) {
       const state = this.state[name];
+      if (!state) {
+        if (!nextState[name]) throw new Error(`Solver: the model's loss returned no next value for its state param ${name}`);
+        next[name] = nextState[name];
+        continue;
+      }
       const out = this.update(w, grads[`d${name}`], STATE[this.config.update].map((s) => state[s]), lr);
       next[name] = out.next_w;
       for (const s of Object.keys(state)) {

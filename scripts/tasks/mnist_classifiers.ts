@@ -4,8 +4,12 @@ import { getGpu } from '../../accelerated/device';
 import * as gpuKnn from '../../accelerated/models/knn';
 import * as gpuLinearSoftmax from '../../accelerated/models/linear_softmax';
 import * as gpuLinearSvm from '../../accelerated/models/linear_svm';
+import * as gpuFcNet from '../../accelerated/models/fc_net';
+import * as gpuResidualConv from '../../accelerated/models/residual_conv_net';
+import * as gpuThreeLayerConv from '../../accelerated/models/three_layer_conv_net';
 import * as gpuTwoLayer from '../../accelerated/models/two_layer_net';
 import type { Backend, Model } from '../../reference/models/backend';
+import { fcNet, initFcNet, type FcNetConfig, type Normalization } from '../../reference/models/fc_net';
 import { readModelFixture, readSplitFixture, type ModelFixture } from '../../reference/models/fixtures';
 import * as refKnn from '../../reference/models/knn';
 import { initLinear } from '../../reference/models/linear';
@@ -13,7 +17,9 @@ import { linearSoftmax } from '../../reference/models/linear_softmax';
 import { linearSvm } from '../../reference/models/linear_svm';
 import { CLASSES, IMAGE_SIZE, loadMnist, type MnistSplits } from '../../reference/models/mnist';
 import { referenceBackend } from '../../reference/models/reference_backend';
+import { initResidualConvNet, residualConvNet } from '../../reference/models/residual_conv_net';
 import { Solver, type EpochReport, type SolverConfig } from '../../reference/models/solver';
+import { initThreeLayerConvNet, threeLayerConvNet } from '../../reference/models/three_layer_conv_net';
 import { initTwoLayerNet, twoLayerNet } from '../../reference/models/two_layer_net';
 import type { Tensor } from '../../reference/tensor';
 import type { BackendName, Task, TaskOptions } from './task';
@@ -23,13 +29,25 @@ import type { BackendName, Task, TaskOptions } from './task';
  * trained by the Solver on either backend. trainModel is also what spec/models.test.ts calls,
  * with smaller sizes.
  */
-export const MODELS = ['knn', 'linear_softmax', 'linear_svm', 'two_layer_net'] as const;
+export const MODELS = ['knn', 'linear_softmax', 'linear_svm', 'two_layer_net', 'fc_net', 'three_layer_conv_net', 'residual_conv_net'] as const;
 export type ModelName = (typeof MODELS)[number];
 
+/** A model's init and its model on each backend, from the fixture's hyper-parameters (and architecture). */
 interface Trainable {
-  init(hyper: Record<string, number>, seed: number): Record<string, Tensor>;
-  reference(hyper: Record<string, number>): Model<Tensor>;
-  webgpu(hyper: Record<string, number>): Model<GpuTensor>;
+  init(hyper: Record<string, number>, seed: number, architecture: Record<string, unknown>): Record<string, Tensor>;
+  reference(hyper: Record<string, number>, architecture: Record<string, unknown>): Model<Tensor>;
+  webgpu(hyper: Record<string, number>, architecture: Record<string, unknown>): Model<GpuTensor>;
+}
+
+/** fc_net's config: architecture.hidden_dims and .normalization, hyper dropout (drop probability), reg, weight_scale. */
+function fcNetConfig(hyper: Record<string, number>, architecture: Record<string, unknown>): FcNetConfig {
+  return {
+    hidden_dims: architecture.hidden_dims as number[],
+    normalization: (architecture.normalization ?? 'none') as Normalization,
+    dropout: hyper.dropout ?? 0,
+    reg: hyper.reg ?? 0,
+    weight_scale: hyper.weight_scale ?? 0,
+  };
 }
 
 const TRAINABLE: Record<Exclude<ModelName, 'knn'>, Trainable> = {
@@ -47,6 +65,21 @@ const TRAINABLE: Record<Exclude<ModelName, 'knn'>, Trainable> = {
     init: (h, seed) => initTwoLayerNet(IMAGE_SIZE, h.hidden_dim, CLASSES, h.weight_scale, seed),
     reference: (h) => twoLayerNet(h.reg),
     webgpu: (h) => gpuTwoLayer.twoLayerNet(h.reg),
+  },
+  fc_net: {
+    init: (h, seed, a) => initFcNet(fcNetConfig(h, a), seed),
+    reference: (h, a) => fcNet(fcNetConfig(h, a)),
+    webgpu: (h, a) => gpuFcNet.fcNet(fcNetConfig(h, a)),
+  },
+  three_layer_conv_net: {
+    init: initThreeLayerConvNet,
+    reference: threeLayerConvNet,
+    webgpu: gpuThreeLayerConv.threeLayerConvNet,
+  },
+  residual_conv_net: {
+    init: initResidualConvNet,
+    reference: residualConvNet,
+    webgpu: gpuResidualConv.residualConvNet,
   },
 };
 
@@ -84,12 +117,12 @@ export async function trainModel(name: ModelName, options: TrainOptions): Promis
   const run = options.backend === 'reference'
     ? await runOn(referenceBackend, name, fixture, data, options, {
       read: async (t) => t,
-      model: (trainable) => trainable.reference(fixture.hyper),
+      model: (trainable) => trainable.reference(fixture.hyper, fixture.architecture ?? {}),
       knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
     })
     : await runOn(webgpuBackend(await getGpu()), name, fixture, data, options, {
       read,
-      model: (trainable) => trainable.webgpu(fixture.hyper),
+      model: (trainable) => trainable.webgpu(fixture.hyper, fixture.architecture ?? {}),
       knnAccuracy: gpuKnn.knnAccuracy,
     });
   return { model: name, backend: options.backend, target: fixture.target, seconds: (performance.now() - started) / 1000, ...run };
@@ -126,7 +159,7 @@ async function runOn<T>(
     const config: SolverConfig = { ...fixture.solver!, ...options.solver };
     if (options.epochs !== undefined) config.num_epochs = options.epochs;
     if (options.seed !== undefined) config.seed = options.seed;
-    const solver = new Solver(backend, parts.model(trainable), trainable.init(fixture.hyper, config.seed),
+    const solver = new Solver(backend, parts.model(trainable), trainable.init(fixture.hyper, config.seed, fixture.architecture ?? {}),
       { X_train: train.X, y_train: train.y, X_val: val.X, y_val: val.y }, config);
     const total = config.num_epochs * Math.ceil(sizes.train / config.batch_size);
     const result = await solver.train(sizes, {
@@ -147,6 +180,9 @@ const SUMMARIES: Record<ModelName, string> = {
   linear_softmax: 'linear classifier, softmax loss',
   linear_svm: 'linear classifier, multiclass SVM loss',
   two_layer_net: 'affine – relu – affine – softmax',
+  fc_net: 'fully connected net: {affine – batch/layer norm – relu – dropout} × L – affine – softmax',
+  three_layer_conv_net: 'conv – relu – 2×2 max pool – affine – relu – affine – softmax',
+  residual_conv_net: 'conv – bn – relu – pool, residual blocks (conv – bn – relu – conv – bn + skip, relu), pool – affine – softmax',
 };
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -156,10 +192,20 @@ export const MNIST_CLASSIFIER_TASKS: Task[] = MODELS.map((name) => ({
   name,
   summary: `MNIST: ${SUMMARIES[name]}`,
   async run(options: TaskOptions) {
+    /** When the epoch's first step began (the data load before it does not count). */
+    let epochStart: number | undefined;
     const result = await trainModel(name, {
       ...options,
-      onEpoch: (r) => options.onReport?.(
-        `epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  val acc ${percent(r.valAcc)}`),
+      onIteration: (i, total, loss) => {
+        epochStart ??= performance.now();
+        options.onIteration?.(i, total, loss);
+      },
+      onEpoch: (r) => {
+        const seconds = (performance.now() - epochStart!) / 1000;
+        epochStart = undefined;
+        options.onReport?.(`epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  ` +
+          `val acc ${percent(r.valAcc)}  (${seconds.toFixed(1)} s)`);
+      },
     });
     return { checks: [{ metric: 'test accuracy', value: result.testAcc, target: result.target }], details: [`best validation accuracy ${percent(result.valAcc)}`] };
   },

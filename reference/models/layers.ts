@@ -1,0 +1,348 @@
+import { affineBackward, affineForward } from '../affine';
+import { batchnormBackward, batchnormForward } from '../batchnorm';
+import type { Conv2dParams } from '../conv2d';
+import { conv2dBackward, conv2dForward } from '../conv2d';
+import { dropoutBackward, dropoutForward, type DropoutParams } from '../dropout';
+import { globalAvgPoolBackward, globalAvgPoolForward } from '../global_avg_pool';
+import { randomBits } from '../init';
+import { l2RegularizationBackward, l2RegularizationForward, type L2RegularizationParams } from '../l2_regularization';
+import { layernormBackward, layernormForward, type LayernormParams } from '../layernorm';
+import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
+import type { BatchnormParams } from '../normalization';
+import type { PoolParams } from '../pooling';
+import { reluBackward, reluForward } from '../relu';
+import { softmaxLossVectorizedBackward, softmaxLossVectorizedForward } from '../softmax_loss';
+import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
+import { clone, reshape, scalar, tensor, type Tensor } from '../tensor';
+import type { Model } from './backend';
+import { add } from './linear';
+
+/**
+ * The deeper MNIST classifiers (fc_net, three_layer_conv_net, residual_conv_net) are written once,
+ * over the ops of either backend: `Ops<T>` is what reference/<op>.ts exports (REFERENCE_OPS below)
+ * and what the twins of accelerated/<op>.ts export (accelerated/models/layers.ts), so the twin
+ * model composes twins and keeps every tensor on the device.
+ *
+ * A network is written forward on a `Tape`: each layer calls the op's forward and records how its
+ * backward maps the layer's upstream gradient to its input's and to its params' gradients (a
+ * small reverse-mode tape; a value used twice, as a residual skip, sums its gradients). The tape
+ * owns every intermediate it made (outputs, caches' fresh tensors, gradients) and frees them in
+ * one go; on the reference freeing is a no-op.
+ */
+
+/** What an op forward returns on either backend; `temps`: device tensors the cache holds that must be freed with it. */
+export interface Forward<T> { out: T; cache: unknown; temps?: T[] }
+type Norm<T> = Forward<T> & { running_mean: T; running_var: T };
+
+/** The ops a network composes, with the names and signatures of reference/<op>.ts (and their twins). */
+export interface Ops<T> {
+  affineForward(x: T, w: T, b: T): Forward<T>;
+  affineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
+  conv2dForward(x: T, w: T, b: T, params?: Conv2dParams): Forward<T>;
+  conv2dBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
+  /** Only dw and db of conv2dBackward, where the backend can skip dx (a first layer's, unwanted). */
+  conv2dParamGrads?(dout: T, cache: unknown): { dw: T; db: T };
+  reluForward(x: T): Forward<T>;
+  reluBackward(dout: T, cache: unknown): { dx: T };
+  maxPool2dForward(x: T, params: PoolParams): Forward<T>;
+  maxPool2dBackward(dout: T, cache: unknown): { dx: T };
+  globalAvgPoolForward(x: T): Forward<T>;
+  globalAvgPoolBackward(dout: T, cache: unknown): { dx: T };
+  batchnormForward(x: T, gamma: T, beta: T, running_mean: T, running_var: T, params: BatchnormParams): Norm<T>;
+  batchnormBackward(dout: T, cache: unknown): { dx: T; dgamma: T; dbeta: T };
+  spatialBatchnormForward(x: T, gamma: T, beta: T, running_mean: T, running_var: T, params: BatchnormParams): Norm<T>;
+  spatialBatchnormBackward(dout: T, cache: unknown): { dx: T; dgamma: T; dbeta: T };
+  layernormForward(x: T, gamma: T, beta: T, params?: LayernormParams): Forward<T>;
+  layernormBackward(dout: T, cache: unknown): { dx: T; dgamma: T; dbeta: T };
+  dropoutForward(x: T, params: DropoutParams): Forward<T>;
+  dropoutBackward(dout: T, cache: unknown): { dx: T };
+  softmaxLossForward(x: T, y: T): { loss: T; cache: unknown };
+  softmaxLossBackward(dloss: T, cache: unknown): { dx: T };
+  l2RegularizationForward(w: T, params: L2RegularizationParams): { loss: T; cache: unknown };
+  l2RegularizationBackward(dloss: T, cache: unknown): { dw: T };
+  add(a: T, b: T): T;
+  /** The same data under another shape (no copy: never freed on its own). */
+  view(t: T, shape: readonly number[]): T;
+  copy(t: T): T;
+  /** The scalar 1, on the backend of `like`. */
+  one(like: T): T;
+  /** A zero tensor of `shape`, on the backend of `like`. */
+  zeros(like: T, shape: readonly number[]): T;
+  release(...ts: T[]): void;
+}
+
+export const REFERENCE_OPS: Ops<Tensor> = {
+  affineForward, affineBackward, conv2dForward, conv2dBackward, reluForward, reluBackward,
+  maxPool2dForward, maxPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
+  batchnormForward, batchnormBackward, spatialBatchnormForward, spatialBatchnormBackward,
+  layernormForward, layernormBackward, dropoutForward, dropoutBackward,
+  softmaxLossForward: softmaxLossVectorizedForward, softmaxLossBackward: softmaxLossVectorizedBackward,
+  l2RegularizationForward, l2RegularizationBackward,
+  add, view: reshape, copy: clone, one: () => scalar(1), zeros: (_, shape) => tensor(shape), release: () => undefined,
+};
+
+/** A value of the network; `grad`: dL/dvalue once the backward has reached it. */
+export interface Node<T> {
+  readonly value: T;
+  grad?: T;
+  /** No gradient wanted (the images, in a training step). */
+  readonly constant?: boolean;
+}
+
+export class Tape<T> {
+  /** d<param> of every param a layer used. */
+  readonly grads: Record<string, T> = {};
+  /** Next running statistics (train mode), keyed by param name. */
+  readonly state: Record<string, T> = {};
+  private readonly temps: T[] = [];
+  private readonly steps: Array<() => void> = [];
+
+  /** `seed`: the step's u32 seed (dropout masks); `train`: batch statistics and dropout, else test mode. */
+  constructor(readonly ops: Ops<T>, private readonly params: Record<string, T>, readonly train: boolean, private readonly seed = 0) {}
+
+  /** X (N, …) viewed as `shape`, the network's input. */
+  input(X: T, shape: readonly number[], constant: boolean): Node<T> {
+    return { value: this.ops.view(X, shape), constant };
+  }
+
+  param(name: string): T {
+    const p = this.params[name];
+    if (!p) throw new Error(`model: params lack ${name} (have ${Object.keys(this.params).join(', ')})`);
+    return p;
+  }
+
+  /**
+   * x·W + b (x's trailing dimensions flattened, as affine does); without b (before batch norm, whose
+   * mean removes any bias: its gradient would be 0) the bias is a zero constant.
+   */
+  affine(x: Node<T>, W: string, b?: string): Node<T> {
+    const w = this.param(W);
+    const r = this.ops.affineForward(x.value, w, this.bias(w, 1, b));
+    return this.layer(r, (dout) => this.withParams(x, this.ops.affineBackward(dout, r.cache), { dw: W, db: b }));
+  }
+
+  /** conv2d with weights W and bias b (or none, as affine). */
+  conv(x: Node<T>, W: string, b: string | undefined, params: Conv2dParams): Node<T> {
+    const w = this.param(W);
+    const r = this.ops.conv2dForward(x.value, w, this.bias(w, 0, b), params);
+    const { conv2dParamGrads } = this.ops;
+    if (x.constant && conv2dParamGrads) {
+      return this.layer(r, (dout) => this.paramGrads(conv2dParamGrads(dout, r.cache), { dw: W, db: b }));
+    }
+    return this.layer(r, (dout) => this.withParams(x, this.ops.conv2dBackward(dout, r.cache), { dw: W, db: b }));
+  }
+
+  relu(x: Node<T>): Node<T> {
+    const r = this.ops.reluForward(x.value);
+    return this.layer(r, (dout) => this.flow(x, this.ops.reluBackward(dout, r.cache).dx, true));
+  }
+
+  maxPool(x: Node<T>, params: PoolParams): Node<T> {
+    const r = this.ops.maxPool2dForward(x.value, params);
+    return this.layer(r, (dout) => this.flow(x, this.ops.maxPool2dBackward(dout, r.cache).dx, true));
+  }
+
+  globalAvgPool(x: Node<T>): Node<T> {
+    const r = this.ops.globalAvgPoolForward(x.value);
+    return this.layer(r, (dout) => this.flow(x, this.ops.globalAvgPoolBackward(dout, r.cache).dx, true));
+  }
+
+  /**
+   * batchnorm (x of rank 2) or spatial_batchnorm (rank 4) with gamma<k>, beta<k> and the state
+   * running_mean<k>, running_var<k>: batch statistics and their running update in train mode, the
+   * running statistics in test mode.
+   */
+  batchnorm(x: Node<T>, k: string): Node<T> {
+    const spatial = this.shapeOf(x).length === 4;
+    const forward = spatial ? this.ops.spatialBatchnormForward : this.ops.batchnormForward;
+    const backward = spatial ? this.ops.spatialBatchnormBackward : this.ops.batchnormBackward;
+    const r = forward(x.value, this.param(`gamma${k}`), this.param(`beta${k}`), this.param(`running_mean${k}`), this.param(`running_var${k}`),
+      { mode: this.train ? 'train' : 'test' });
+    if (this.train) Object.assign(this.state, { [`running_mean${k}`]: r.running_mean, [`running_var${k}`]: r.running_var });
+    else this.temps.push(r.running_mean, r.running_var);
+    return this.layer(r, (dout) => this.normGrads(x, backward(dout, r.cache), k));
+  }
+
+  /** layernorm with gamma<k>, beta<k> (the same in both modes). */
+  layernorm(x: Node<T>, k: string): Node<T> {
+    const r = this.ops.layernormForward(x.value, this.param(`gamma${k}`), this.param(`beta${k}`));
+    return this.layer(r, (dout) => this.normGrads(x, this.ops.layernormBackward(dout, r.cache), k));
+  }
+
+  /** Inverted dropout with drop probability p in train mode, its mask seeded by the step's seed and `layer`; the identity in test mode. */
+  dropout(x: Node<T>, p: number, layer: number): Node<T> {
+    if (!this.train || p === 0) return x;
+    const r = this.ops.dropoutForward(x.value, { p, train: true, seed: randomBits(this.seed, layer) });
+    return this.layer(r, (dout) => this.flow(x, this.ops.dropoutBackward(dout, r.cache).dx, true));
+  }
+
+  /** a + b (a residual connection): both receive the sum's gradient. */
+  add(a: Node<T>, b: Node<T>): Node<T> {
+    return this.layer({ out: this.ops.add(a.value, b.value), cache: null }, (dout) => {
+      this.flow(a, dout, false);
+      this.flow(b, dout, false);
+    });
+  }
+
+  /** x under another shape (flattening before an affine layer, or images from rows). */
+  reshape(x: Node<T>, shape: readonly number[]): Node<T> {
+    const y: Node<T> = { value: this.ops.view(x.value, shape) };
+    this.steps.push(() => { if (y.grad) this.flow(x, this.ops.view(y.grad, this.shapeOf(x)), false); });
+    return y;
+  }
+
+  /** Runs the recorded backwards from `out`, whose gradient is `dout` (the caller's). */
+  backward(out: Node<T>, dout: T): void {
+    out.grad = dout;
+    for (let s = this.steps.length - 1; s >= 0; s--) this.steps[s]();
+  }
+
+  /** Frees everything the tape made, except `keep`. */
+  release(keep?: T): void {
+    this.ops.release(...this.temps.filter((t) => t !== keep));
+    this.temps.length = 0;
+  }
+
+  /** The bias param b, or zeros of the size of `w`'s axis `axis` (its outputs). */
+  private bias(w: T, axis: number, b: string | undefined): T {
+    if (b) return this.param(b);
+    const zeros = this.ops.zeros(w, [(w as { shape: readonly number[] }).shape[axis]]);
+    this.temps.push(zeros);
+    return zeros;
+  }
+
+  private shapeOf(x: Node<T>): readonly number[] {
+    return (x.value as { shape: readonly number[] }).shape;
+  }
+
+  /** A layer's node: its output (owned by the tape) and its backward, run once its gradient is known. */
+  private layer(r: Forward<T>, backward: (dout: T) => void): Node<T> {
+    this.temps.push(r.out, ...(r.temps ?? []));
+    const y: Node<T> = { value: r.out };
+    this.steps.push(() => { if (y.grad) backward(y.grad); });
+    return y;
+  }
+
+  /** Adds gradient g into x's; `owned`: g is fresh and the tape frees it. */
+  private flow(x: Node<T>, g: T, owned: boolean): void {
+    if (owned) this.temps.push(g);
+    if (x.constant) return;
+    if (!x.grad) {
+      x.grad = g;
+      return;
+    }
+    x.grad = this.ops.add(x.grad, g);
+    this.temps.push(x.grad);
+  }
+
+  private paramGrad(name: string, g: T): void {
+    const old = this.grads[`d${name}`];
+    this.grads[`d${name}`] = old ? this.ops.add(old, g) : g;
+    if (old) this.temps.push(old, g);
+  }
+
+  private withParams(x: Node<T>, g: { dx: T; dw: T; db: T }, names: { dw: string; db?: string }): void {
+    this.flow(x, g.dx, true);
+    this.paramGrads(g, names);
+  }
+
+  /** The weight's gradient, and the bias's (freed when the layer has no bias param). */
+  private paramGrads(g: { dw: T; db: T }, names: { dw: string; db?: string }): void {
+    this.paramGrad(names.dw, g.dw);
+    if (names.db) this.paramGrad(names.db, g.db);
+    else this.temps.push(g.db);
+  }
+
+  private normGrads(x: Node<T>, g: { dx: T; dgamma: T; dbeta: T }, k: string): void {
+    this.flow(x, g.dx, true);
+    this.paramGrad(`gamma${k}`, g.dgamma);
+    this.paramGrad(`beta${k}`, g.dbeta);
+  }
+}
+
+/** A network: the scores node (N, classes) from the input node, built on the tape. */
+export type Network<T> = (tape: Tape<T>, x: Node<T>) => Node<T>;
+
+export interface ClassifierSpec<T> {
+  /** One sample's input shape: [784] for rows, [1, 28, 28] for images. */
+  sample: readonly number[];
+  net: Network<T>;
+  /** L2 strength on every param named W… (weights, not biases or normalization params). */
+  reg: number;
+  /** The non-trainable params (Model.state). */
+  state?: readonly string[];
+}
+
+/**
+ * A softmax classifier on the network: L = softmax_loss(scores, y) + reg·Σ_{W…} ΣW², in train
+ * mode; scores and the input gradient in test mode.
+ */
+export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
+  const rowsOf = (X: T) => (X as { shape: readonly number[] }).shape[0];
+  function run(params: Record<string, T>, X: T, train: boolean, seed: number, inputGrad: boolean) {
+    const tape = new Tape(ops, params, train, seed);
+    const x = tape.input(X, [rowsOf(X), ...spec.sample], !inputGrad);
+    return { tape, x, scores: spec.net(tape, x) };
+  }
+  return {
+    state: spec.state ?? [],
+    scores(params, X) {
+      const { tape, scores } = run(params, X, false, 0, false);
+      tape.release(scores.value);
+      return scores.value;
+    },
+    loss(params, X, y, step) {
+      const { tape, scores } = run(params, X, true, step?.seed ?? 0, false);
+      const data = ops.softmaxLossForward(scores.value, y);
+      const dloss = ops.one(scores.value);
+      const dscores = ops.softmaxLossBackward(dloss, data.cache).dx;
+      tape.backward(scores, dscores);
+      const { grads } = tape;
+      let loss = data.loss;
+      for (const name of spec.reg === 0 ? [] : Object.keys(params).filter((k) => k.startsWith('W'))) {
+        const penalty = ops.l2RegularizationForward(params[name], { reg: spec.reg });
+        const dw = ops.l2RegularizationBackward(dloss, penalty.cache).dw;
+        const [lossSum, gradSum] = [ops.add(loss, penalty.loss), ops.add(grads[`d${name}`], dw)];
+        ops.release(loss, penalty.loss, grads[`d${name}`], dw);
+        [loss, grads[`d${name}`]] = [lossSum, gradSum];
+      }
+      ops.release(dloss, dscores);
+      tape.release();
+      return { loss, grads, state: tape.state };
+    },
+    inputGradient(params, X, dscores) {
+      const { tape, x, scores } = run(params, X, false, 0, true);
+      tape.backward(scores, dscores);
+      const dX = ops.copy(ops.view(x.grad!, (X as { shape: readonly number[] }).shape));
+      tape.release();
+      return dX;
+    },
+  };
+}
+
+/** The σ of a weight's N(0, σ²) init: cs231n's weight_scale, or Kaiming's √(2/fan_in) when weight_scale is 0. */
+export function weightScale(weight_scale: number, fanIn: number): number {
+  return weight_scale > 0 ? weight_scale : Math.sqrt(2 / fanIn);
+}
+
+/** gamma<k> = 1, beta<k> = 0 of C channels and, with running statistics, running_mean<k> = 0, running_var<k> = 1. */
+export function normParams(k: string, C: number, running: boolean): Record<string, Tensor> {
+  const ones = () => tensor([C], new Float64Array(C).fill(1));
+  return {
+    [`gamma${k}`]: ones(), [`beta${k}`]: tensor([C]),
+    ...(running ? { [`running_mean${k}`]: tensor([C]), [`running_var${k}`]: ones() } : {}),
+  };
+}
+
+/** The state names of normParams(k, …, true) for each k. */
+export const runningNames = (ks: readonly string[]): string[] => ks.flatMap((k) => [`running_mean${k}`, `running_var${k}`]);
+
+/**
+ * The image shape (1, S, S) of the conv nets' input rows (N, S²): MNIST's 28 unless
+ * hyper.image_size says otherwise (tiny instances in the gradient checks); S a multiple of 4.
+ */
+export function imageShape(op: string, hyper: Record<string, number>): [number, number, number] {
+  const S = hyper.image_size ?? 28;
+  if (!Number.isInteger(S) || S < 4 || S % 4 !== 0) throw new Error(`${op}: hyper.image_size must be a positive multiple of 4, got ${S}`);
+  return [1, S, S];
+}
