@@ -1,0 +1,194 @@
+import { captionBackend, type CaptionOps } from '../../reference/models/captioning_ops';
+import { END, NULL } from '../../reference/models/digit_strips';
+import { numel } from '../../reference/tensor';
+import type { Backend } from '../../reference/models/backend';
+import * as affine from '../affine';
+import { empty, read, release, upload, view, type GpuTensor } from '../buffers';
+import type { Gpu } from '../device';
+import * as attentionStep from '../dot_product_attention_step';
+import * as globalAvgPool from '../global_avg_pool';
+import { grid1d, launch, MAIN_1D, type Field, type Kernel } from '../launch';
+import * as lstmForward from '../lstm_forward';
+import * as lstmStep from '../lstm_step';
+import { pointwise } from '../pointwise';
+import * as positionalEncoding from '../positional_encoding';
+import * as relu from '../relu';
+import { columnSums, sumAll } from '../reduce';
+import * as rnnForward from '../rnn_forward';
+import * as rnnStep from '../rnn_step';
+import * as temporalAffine from '../temporal_affine';
+import * as temporalSoftmaxLoss from '../temporal_softmax_loss';
+import * as decoderLayer from '../transformer_decoder_layer';
+import * as wordEmbedding from '../word_embedding';
+import { add } from './linear';
+
+/**
+ * The captioning models' ops on the device (CaptionOps of reference/models/captioning_ops.ts): the
+ * twins of the OPS.md ops, plus the data movements of the captioners as small kernels of their own.
+ * Tiling: one invocation per element written (per output element for the copies, per row for the
+ * arg-max and the exact match, which walk their V words or L columns); no shared memory — they move
+ * a few kilobytes per call and have nothing to reuse. Two of them write into an existing tensor in
+ * place (a time slice of a sequence, a column of the greedy tokens), so they launch their own WGSL
+ * rather than `pointwise`, whose outputs are fresh.
+ */
+const size = (t: GpuTensor): number => numel(t.shape);
+
+/** One output `out` of `shape` from the body, with the inputs and uniforms named. */
+function copyKernel(name: string, inputs: Record<string, GpuTensor>, shape: readonly number[], uniforms: Record<string, Field>, body: string, dtype: 'f32' | 'i32' = 'f32'): GpuTensor {
+  const [first] = Object.values(inputs);
+  return pointwise(first.gpu, { name: `captioning:${name}`, inputs, outputs: { out: { shape, dtype } }, uniforms, count: numel(shape), body }).out;
+}
+
+/** A kernel over `count` invocations that writes into the read_write binding `target` in place. */
+function inPlace(name: string, bindings: ReadonlyArray<readonly [string, GpuTensor, boolean]>, fields: Array<[string, Field]>, count: number, body: string): void {
+  const kernel: Kernel = {
+    key: `captioning:${name}`,
+    source: () => `
+${bindings.map(([n, t, write], k) => `@group(0) @binding(${k}) var<storage, ${write ? 'read_write' : 'read'}> ${n}: array<${t.dtype}>;`).join('\n')}
+struct Sizes { count: u32, ${fields.map(([n, [type]]) => `${n}: ${type}`).join(', ')} }
+@group(0) @binding(${bindings.length}) var<uniform> sizes: Sizes;
+${MAIN_1D}
+  if (i >= sizes.count) { return; }
+  ${body}
+}`,
+  };
+  const gpu = bindings[0][1].gpu;
+  launch(gpu, kernel, bindings.map(([, t]) => t.buffer), [['u32', count], ...fields.map(([, f]) => f)], grid1d(count));
+}
+
+function timeSlice(seq: GpuTensor, t: number): GpuTensor {
+  const [N, T, F] = seq.shape;
+  return copyKernel('time-slice', { seq }, [N, F], { T: ['u32', T], F: ['u32', F], t: ['u32', t] }, 'out[i] = seq[((i / F) * T + t) * F + i % F];');
+}
+
+function setTimeSlice(seq: GpuTensor, t: number, value: GpuTensor): void {
+  const [N, T, F] = seq.shape;
+  inPlace('set-time-slice', [['seq', seq, true], ['value', value, false]], [['T', ['u32', T]], ['F', ['u32', F]], ['t', ['u32', t]]], N * F,
+    'seq[((i / sizes.F) * sizes.T + sizes.t) * sizes.F + i % sizes.F] = value[i];');
+}
+
+function concatColumns(a: GpuTensor, b: GpuTensor): GpuTensor {
+  const [N, A] = a.shape;
+  const B = b.shape[1];
+  return copyKernel('concat', { a, b }, [N, A + B], { A: ['u32', A], B: ['u32', B] }, `
+  let n = i / (A + B);
+  let c = i % (A + B);
+  if (c < A) { out[i] = a[n * A + c]; } else { out[i] = b[n * B + c - A]; }`);
+}
+
+function splitColumns(x: GpuTensor, A: number): [GpuTensor, GpuTensor] {
+  const [N, C] = x.shape;
+  const B = C - A;
+  const first = copyKernel('split-first', { x }, [N, A], { A: ['u32', A], C: ['u32', C] }, 'out[i] = x[(i / A) * C + i % A];');
+  const second = copyKernel('split-second', { x }, [N, B], { A: ['u32', A], B: ['u32', B], C: ['u32', C] }, 'out[i] = x[(i / B) * C + A + i % B];');
+  return [first, second];
+}
+
+const addPositions = (x: GpuTensor, pos: GpuTensor): GpuTensor =>
+  copyKernel('add-positions', { x, pos }, x.shape, { width: ['u32', size(pos)] }, 'out[i] = x[i] + pos[i % width];');
+
+function sumOverBatch(x: GpuTensor): GpuTensor {
+  const shape = x.shape.slice(1);
+  return view(columnSums(view(x, [x.shape[0], numel(shape)])), shape);
+}
+
+function swapLastAxes(x: GpuTensor): GpuTensor {
+  const [N, A, B] = x.shape;
+  return copyKernel('swap', { x }, [N, B, A], { A: ['u32', A], B: ['u32', B] }, `
+  let a = i % A;
+  let b = (i / A) % B;
+  let n = i / (A * B);
+  out[i] = x[(n * A + a) * B + b];`);
+}
+
+function splitCaptions(captions: GpuTensor) {
+  const [N, L] = captions.shape;
+  const shape = [N, L - 1];
+  const at = (shift: number) => copyKernel(`captions-${shift}`, { captions }, shape, { L: ['u32', L] },
+    `out[i] = captions[(i / (L - 1u)) * L + i % (L - 1u) + ${shift}u];`, 'i32');
+  const mask = copyKernel('captions-mask', { captions }, shape, { L: ['u32', L] },
+    `out[i] = select(1, 0, captions[(i / (L - 1u)) * L + i % (L - 1u) + 1u] == ${NULL});`, 'i32');
+  return { captionsIn: at(0), captionsOut: at(1), mask };
+}
+
+function writeArgmax(scores: GpuTensor, s: number, tokens: GpuTensor, col: number): void {
+  const [N, S, V] = scores.shape;
+  const L = tokens.shape[1];
+  inPlace('argmax', [['scores', scores, false], ['tokens', tokens, true]], [['S', ['u32', S]], ['V', ['u32', V]], ['s', ['u32', s]], ['L', ['u32', L]], ['col', ['u32', col]]], N, `
+  let row = (i * sizes.S + sizes.s) * sizes.V;
+  var best = 0u;
+  for (var v = 1u; v < sizes.V; v++) { if (scores[row + v] > scores[row + best]) { best = v; } }
+  tokens[i * sizes.L + sizes.col] = i32(best);`);
+}
+
+/** Rows `rows` of a (N, …) tensor of either dtype. */
+export function gatherRowsOf(t: GpuTensor, rows: readonly number[]): GpuTensor {
+  const D = numel(t.shape.slice(1));
+  const index = upload(t.gpu, { shape: [rows.length], data: Float64Array.from(rows) }, 'i32');
+  const out = copyKernel('gather', { t, index }, [rows.length, ...t.shape.slice(1)], { D: ['u32', D] }, 'out[i] = t[u32(index[i / D]) * D + i % D];', t.dtype);
+  release(index);
+  return out;
+}
+
+/** The exact-match rate of greedy tokens against the captions (exactMatches of the reference), one invocation per row. */
+export async function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promise<number> {
+  const [N, L] = captions.shape;
+  const hits = copyKernel('exact-match', { tokens, captions }, [N], { L: ['u32', L] }, `
+  var hit = 1.0;
+  for (var t = 1u; t < L; t++) {
+    let want = captions[i * L + t];
+    if (tokens[i * L + t] != want) { hit = 0.0; break; }
+    if (want == ${END}) { break; }
+  }
+  out[i] = hit;`);
+  const fraction = sumAll(hits, 1 / N);
+  const value = (await read(fraction)).data[0];
+  release(hits, fraction);
+  return value;
+}
+
+const isTensor = (v: object): v is GpuTensor => 'buffer' in v && 'shape' in v && 'gpu' in v;
+
+/**
+ * Every device tensor reachable from the caches through plain objects and arrays, except those whose
+ * buffer one of `keep` holds, handed back to the pool (views share their allocation's lease, so a
+ * tensor found twice is released once).
+ */
+function releaseCaches(keep: readonly GpuTensor[], ...caches: unknown[]): void {
+  const kept = new Set(keep.map((t) => t.buffer));
+  const seen = new Set<object>();
+  const found: GpuTensor[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return;
+    seen.add(v);
+    if (isTensor(v)) {
+      if (!kept.has(v.buffer)) found.push(v);
+      return;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (proto === Object.prototype || proto === null) Object.values(v).forEach(walk);
+  };
+  caches.forEach(walk);
+  release(...found);
+}
+
+/** The captioning ops on `gpu`. */
+export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
+  return {
+    ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward, ...lstmForward,
+    ...rnnStep, ...lstmStep, ...attentionStep, ...globalAvgPool, ...positionalEncoding,
+    transformerDecoderLayerForward: decoderLayer.transformerDecoderLayerForward,
+    transformerDecoderLayerBackward: decoderLayer.transformerDecoderLayerBackward,
+    upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
+    zeros: (shape) => empty(gpu, shape),
+    reshape: view,
+    add, timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
+    splitCaptions, writeArgmax,
+    release: (...ts) => release(...ts),
+    releaseCaches,
+  };
+}
+
+/** The Solver's captioning backend on the device (captionBackend over the WebGPU backend). */
+export const gpuCaptionBackend = (base: Backend<GpuTensor>): Backend<GpuTensor> => captionBackend(base, { gatherRows: gatherRowsOf, exactMatch });

@@ -1,0 +1,252 @@
+import * as affine from '../affine';
+import * as attentionStep from '../dot_product_attention_step';
+import * as globalAvgPool from '../global_avg_pool';
+import * as lstmForward from '../lstm_forward';
+import * as lstmStep from '../lstm_step';
+import * as positionalEncoding from '../positional_encoding';
+import { setTimeSlice, timeSlice } from '../recurrent';
+import * as relu from '../relu';
+import { randnTensor, type Rng } from '../rng';
+import * as rnnForward from '../rnn_forward';
+import * as rnnStep from '../rnn_step';
+import * as temporalAffine from '../temporal_affine';
+import * as temporalSoftmaxLoss from '../temporal_softmax_loss';
+import { numel, reshape, tensor, type Tensor } from '../tensor';
+import * as decoderLayer from '../transformer_decoder_layer';
+import type { DecoderArgs } from '../transformer_decoder_layer';
+import type { Shaped } from '../validate';
+import * as wordEmbedding from '../word_embedding';
+import type { Backend } from './backend';
+import { END, NULL } from './digit_strips';
+import { add } from './linear';
+import { referenceBackend } from './reference_backend';
+
+/**
+ * What the captioning models are composed of, on tensors of type T: the ops of OPS.md they use
+ * (reference/*.ts, or their twins in accelerated/) plus a few data movements of their own (time
+ * slices, column concatenation, caption shifting, greedy word choice) and the bookkeeping of device
+ * memory (no-ops here). The models (captioning_rnn.ts, captioning_transformer.ts) are written once
+ * over these ops, so the reference and the twin run the same composition; caches are opaque.
+ * Integer tensors (captions, masks, positions) are 'i32' on the device.
+ */
+export interface CaptionOps<T extends Shaped> {
+  affineForward(x: T, w: T, b: T): { out: T; cache: unknown };
+  affineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
+  reluForward(x: T): { out: T; cache: unknown };
+  reluBackward(dout: T, cache: unknown): { dx: T };
+  wordEmbeddingForward(x: T, W: T): { out: T; cache: unknown };
+  wordEmbeddingBackward(dout: T, cache: unknown): { dW: T };
+  temporalAffineForward(x: T, w: T, b: T): { out: T; cache: unknown };
+  temporalAffineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
+  temporalSoftmaxLossForward(x: T, y: T, mask: T): { loss: T; cache: unknown };
+  temporalSoftmaxLossBackward(dloss: T, cache: unknown): { dx: T };
+  rnnForward(x: T, h0: T, Wx: T, Wh: T, b: T): { h: T; cache: unknown };
+  rnnBackward(dh: T, cache: unknown): { dx: T; dh0: T; dWx: T; dWh: T; db: T };
+  lstmForward(x: T, h0: T, Wx: T, Wh: T, b: T): { h: T; cache: unknown };
+  lstmBackward(dh: T, cache: unknown): { dx: T; dh0: T; dWx: T; dWh: T; db: T };
+  rnnStepForward(x: T, prev_h: T, Wx: T, Wh: T, b: T): { next_h: T; cache: unknown };
+  lstmStepForward(x: T, prev_h: T, prev_c: T, Wx: T, Wh: T, b: T): { next_h: T; next_c: T; cache: unknown };
+  lstmStepBackward(dnext_h: T, dnext_c: T, cache: unknown): { dx: T; dprev_h: T; dprev_c: T; dWx: T; dWh: T; db: T };
+  dotProductAttentionStepForward(prevH: T, A: T): { attn: T; attn_weights: T; cache: unknown };
+  dotProductAttentionStepBackward(dattn: T, dattnWeights: T, cache: unknown): { dprev_h: T; dA: T };
+  globalAvgPoolForward(x: T): { out: T; cache: unknown };
+  globalAvgPoolBackward(dout: T, cache: unknown): { dx: T };
+  positionalEncodingForward(positions: T, params: { E: number }): { out: T };
+  transformerDecoderLayerForward(...args: DecoderArgs<T>): { out: T; cache: unknown };
+  transformerDecoderLayerBackward(dout: T, cache: unknown): Record<string, T>;
+
+  /** A host tensor on this backend. */
+  upload(t: Tensor, dtype?: 'f32' | 'i32'): T;
+  /** Zeros of this shape. */
+  zeros(shape: readonly number[]): T;
+  reshape(t: T, shape: readonly number[]): T;
+  add(a: T, b: T): T;
+  /** seq[:, t, :] of (N, T, F) as (N, F). */
+  timeSlice(seq: T, t: number): T;
+  /** seq[:, t, :] = value, in place. */
+  setTimeSlice(seq: T, t: number, value: T): void;
+  /** [a, b] along the last axis: (N, A), (N, B) → (N, A + B). */
+  concatColumns(a: T, b: T): T;
+  /** The inverse: (N, A + B) → (N, A), (N, B). */
+  splitColumns(x: T, A: number): [T, T];
+  /** x (N, L, E) + pos (L, E) broadcast over N. Its backward: dx = dout, dpos = Σ_n dout (sumOverBatch). */
+  addPositions(x: T, pos: T): T;
+  /** Σ_n x[n, …] of (N, …) → (…). */
+  sumOverBatch(x: T): T;
+  /** (N, A, B) → (N, B, A); its own backward. */
+  swapLastAxes(x: T): T;
+  /** captions (N, L) → captions_in = [:, :L−1], captions_out = [:, 1:], mask = captions_out ≠ <NULL>, all (N, L−1). */
+  splitCaptions(captions: T): { captionsIn: T; captionsOut: T; mask: T };
+  /** tokens[n, col] = argmax_v scores[n, s, v] (first maximum), in place; scores (N, S, V), tokens (N, L). */
+  writeArgmax(scores: T, s: number, tokens: T, col: number): void;
+  /** Frees device memory (nothing here). */
+  release(...ts: T[]): void;
+  /** Frees every tensor held by the caches except `keep` (the params and the batch). */
+  releaseCaches(keep: readonly T[], ...caches: unknown[]): void;
+}
+
+/** a + b, freeing a and b (gradients summed over time steps, layers or paths). */
+export function sum<T extends Shaped>(ops: CaptionOps<T>, a: T, b: T): T {
+  const s = ops.add(a, b);
+  ops.release(a, b);
+  return s;
+}
+
+/**
+ * The image features of every captioner: one small MLP shared by the cells (a digit encoder),
+ *   F[n, p] = relu(X[n, p]·W_cell + b_cell)·W_proj + b_proj,
+ * on X (N, P, Dc) viewed as (N·P, Dc) → (N·P, F).
+ */
+export function cellEncoderForward<T extends Shaped>(ops: CaptionOps<T>, p: Record<string, T>, X: T) {
+  const [N, P, Dc] = X.shape;
+  const hidden = ops.affineForward(ops.reshape(X, [N * P, Dc]), p.W_cell, p.b_cell);
+  const activated = ops.reluForward(hidden.out);
+  const proj = ops.affineForward(activated.out, p.W_proj, p.b_proj);
+  return { out: proj.out, cache: { caches: [hidden.cache, activated.cache, proj.cache], scratch: [hidden.out, activated.out] } };
+}
+
+export type CellEncoderCache = ReturnType<typeof cellEncoderForward>['cache'];
+
+/** dout (N·P, F) → the encoder's weight gradients. */
+export function cellEncoderBackward<T extends Shaped>(ops: CaptionOps<T>, dout: T, { caches: [hidden, activated, proj] }: CellEncoderCache) {
+  const second = ops.affineBackward(dout, proj);
+  const dhidden = ops.reluBackward(second.dx, activated).dx;
+  const first = ops.affineBackward(dhidden, hidden);
+  ops.release(second.dx, dhidden, first.dx);
+  return { dW_cell: first.dw, db_cell: first.db, dW_proj: second.dw, db_proj: second.db };
+}
+
+/** The encoder's weights: W_cell (Dc, C) ~ N(0, 2/Dc) (Kaiming, relu), W_proj (C, F) ~ N(0, 1/C), biases 0. */
+export function initCellEncoder(Dc: number, C: number, F: number, rng: Rng): Record<string, Tensor> {
+  return { W_cell: randnTensor([Dc, C], rng, Math.sqrt(2 / Dc)), b_cell: tensor([C]), W_proj: randnTensor([C, F], rng, 1 / Math.sqrt(C)), b_proj: tensor([F]) };
+}
+
+/** (N, A, B) → (N, B, A) */
+function swapLastAxes(x: Tensor): Tensor {
+  const [N, A, B] = x.shape;
+  const out = tensor([N, B, A]);
+  for (let n = 0; n < N; n++)
+    for (let a = 0; a < A; a++)
+      for (let b = 0; b < B; b++) out.data[(n * B + b) * A + a] = x.data[(n * A + a) * B + b];
+  return out;
+}
+
+function concatColumns(a: Tensor, b: Tensor): Tensor {
+  const [N, A] = a.shape;
+  const B = b.shape[1];
+  const out = tensor([N, A + B]);
+  for (let n = 0; n < N; n++) {
+    out.data.set(a.data.subarray(n * A, (n + 1) * A), n * (A + B));
+    out.data.set(b.data.subarray(n * B, (n + 1) * B), n * (A + B) + A);
+  }
+  return out;
+}
+
+function splitColumns(x: Tensor, A: number): [Tensor, Tensor] {
+  const [N, C] = x.shape;
+  const B = C - A;
+  const a = tensor([N, A]);
+  const b = tensor([N, B]);
+  for (let n = 0; n < N; n++) {
+    a.data.set(x.data.subarray(n * C, n * C + A), n * A);
+    b.data.set(x.data.subarray(n * C + A, (n + 1) * C), n * B);
+  }
+  return [a, b];
+}
+
+function addPositions(x: Tensor, pos: Tensor): Tensor {
+  const size = pos.data.length;
+  return tensor(x.shape, x.data.map((v, i) => v + pos.data[i % size]));
+}
+
+function sumOverBatch(x: Tensor): Tensor {
+  const shape = x.shape.slice(1);
+  const out = tensor(shape);
+  const size = numel(shape);
+  x.data.forEach((v, i) => { out.data[i % size] += v; });
+  return out;
+}
+
+function splitCaptions(captions: Tensor): { captionsIn: Tensor; captionsOut: Tensor; mask: Tensor } {
+  const [N, L] = captions.shape;
+  const T = L - 1;
+  const [captionsIn, captionsOut, mask] = [tensor([N, T]), tensor([N, T]), tensor([N, T])];
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < T; t++) {
+      captionsIn.data[n * T + t] = captions.data[n * L + t];
+      captionsOut.data[n * T + t] = captions.data[n * L + t + 1];
+      mask.data[n * T + t] = captions.data[n * L + t + 1] === NULL ? 0 : 1;
+    }
+  }
+  return { captionsIn, captionsOut, mask };
+}
+
+function writeArgmax(scores: Tensor, s: number, tokens: Tensor, col: number): void {
+  const [N, S, V] = scores.shape;
+  const L = tokens.shape[1];
+  for (let n = 0; n < N; n++) {
+    const row = (n * S + s) * V;
+    let best = 0;
+    for (let v = 1; v < V; v++) if (scores.data[row + v] > scores.data[row + best]) best = v;
+    tokens.data[n * L + col] = best;
+  }
+}
+
+export const REFERENCE_CAPTION_OPS: CaptionOps<Tensor> = {
+  ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward, ...lstmForward,
+  ...rnnStep, ...lstmStep, ...attentionStep, ...globalAvgPool, ...positionalEncoding, ...decoderLayer,
+  upload: (t) => t,
+  zeros: (shape) => tensor(shape),
+  reshape, add, timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
+  splitCaptions, writeArgmax,
+  release: () => undefined,
+  releaseCaches: () => undefined,
+};
+
+/**
+ * Exact match of greedy captions: row n matches when tokens[n, t] = captions[n, t] for every t ≥ 1
+ * up to and including the caption's <END> (what follows <END> is not compared).
+ */
+export function exactMatches(tokens: Tensor, captions: Tensor): boolean[] {
+  const [N, L] = captions.shape;
+  return Array.from({ length: N }, (_, n) => {
+    for (let t = 1; t < L; t++) {
+      if (tokens.data[n * L + t] !== captions.data[n * L + t]) return false;
+      if (captions.data[n * L + t] === END) return true;
+    }
+    return true;
+  });
+}
+
+/** Rows `rows` of a (N, …) tensor. */
+export function gatherRowsOf(t: Tensor, rows: readonly number[]): Tensor {
+  const size = numel(t.shape.slice(1));
+  const out = tensor([rows.length, ...t.shape.slice(1)]);
+  rows.forEach((r, i) => out.data.set(t.data.subarray(r * size, (r + 1) * size), i * size));
+  return out;
+}
+
+/**
+ * The Solver's backend for captioning, over a base backend: minibatches take whole caption rows
+ * (N, L) as the labels, and "accuracy" is the exact-match rate of the model's `scores`, which for a
+ * captioner are its greedy captions (N, L) (the Solver's per-epoch accuracies and its best-val
+ * weights then track caption exact match).
+ */
+export function captionBackend<T>(base: Backend<T>, parts: {
+  gatherRows(t: T, rows: readonly number[]): T;
+  exactMatch(tokens: T, captions: T): Promise<number>;
+}): Backend<T> {
+  return {
+    ...base,
+    gatherRows: (X, y, rows) => ({ X: parts.gatherRows(X, rows), y: parts.gatherRows(y, rows) }),
+    accuracy: parts.exactMatch,
+  };
+}
+
+export const REFERENCE_CAPTION_BACKEND = captionBackend(referenceBackend, {
+  gatherRows: gatherRowsOf,
+  exactMatch: async (tokens, captions) => {
+    const hits = exactMatches(tokens, captions);
+    return hits.filter(Boolean).length / hits.length;
+  },
+});
