@@ -1,0 +1,91 @@
+import type { Rng } from '../rng';
+import { randn } from '../rng';
+import { tensor, type Tensor } from '../tensor';
+import { initLayers, netForward, REFERENCE_OPS, releaseDx, upstream, type Layer, type ModelOps } from './generative_layers';
+
+/**
+ * SimCLR (Chen et al. 2020; the EECS498 self-supervised assignment) on 28×28 digits: an MLP
+ * encoder f and a projection head g trained with nt_xent on two augmented views of each image,
+ *
+ *   h = f(x) = relu(x·W_enc + b_enc)                  (the representation, probed after training)
+ *   z = g(h) = relu(h·W_head1 + b_head1)·W_head2 + b_head2
+ *   L = nt_xent([z(view₁); z(view₂)], τ)              (rows k and k + N are the two views of image k)
+ *
+ * Views (`augmentPairs`): each a random integer shift of up to `shift` pixels in each direction
+ * (zero fill) plus Gaussian pixel noise of standard deviation `noise`, from a seeded generator.
+ * Written once over ModelOps (generative_layers.ts): `simclrModel(REFERENCE_OPS, …)` composes the
+ * reference ops, accelerated/models/simclr.ts the twins.
+ */
+export interface SimclrHyper { pixels: number; hidden: number; projection: number; tau: number }
+
+export function simclrNets({ pixels, hidden, projection }: SimclrHyper): Record<'encoder' | 'head', Layer[]> {
+  return {
+    encoder: [{ kind: 'affine', name: 'enc', in: pixels, out: hidden }, { kind: 'relu' }],
+    head: [
+      { kind: 'affine', name: 'head1', in: hidden, out: hidden }, { kind: 'relu' },
+      { kind: 'affine', name: 'head2', in: hidden, out: projection },
+    ],
+  };
+}
+
+export function initSimclr(hyper: SimclrHyper, seed: number): Record<string, Tensor> {
+  return initLayers(Object.values(simclrNets(hyper)).flat(), 'simclr', seed);
+}
+
+export interface SimclrModel<T> {
+  /** L and d<param> for the views V (2N, pixels): rows k and k + N are views of one image. */
+  loss(params: Record<string, T>, views: T): { loss: T; grads: Record<string, T> };
+  /** The representation h = f(X) (N, hidden). */
+  represent(params: Record<string, T>, X: T): T;
+}
+
+export function simclrModel<T extends { shape: readonly number[] }>(ops: ModelOps<T>, hyper: SimclrHyper): SimclrModel<T> {
+  const nets = simclrNets(hyper);
+  return {
+    represent(params, X) {
+      const enc = netForward(ops, nets.encoder, params, X);
+      enc.release();
+      return enc.out;
+    },
+    loss(params, views) {
+      const enc = netForward(ops, nets.encoder, params, views);
+      const head = netForward(ops, nets.head, params, enc.out);
+      const { loss, cache } = ops.ntXentForward(head.out, { tau: hyper.tau });
+      const dloss = upstream(ops, views);
+      const { dz } = ops.ntXentBackward(dloss, cache);
+      const headBack = head.backward(dz);
+      const encBack = enc.backward(headBack.dx);
+      releaseDx(ops, headBack);
+      releaseDx(ops, encBack);
+      ops.releaseCache(cache);
+      ops.release(dloss, dz, head.out, enc.out);
+      return { loss, grads: { ...encBack.grads, ...headBack.grads } };
+    },
+  };
+}
+
+export const simclr = (hyper: SimclrHyper): SimclrModel<Tensor> => simclrModel(REFERENCE_OPS, hyper);
+
+/**
+ * Two views of each row of X (N, side·side): rows k and k + N of the result. Each view shifts the
+ * image by (dy, dx), integers uniform in [−shift, shift] (pixels moved in from outside are 0), and
+ * adds noise·N(0, 1) to every pixel.
+ */
+export function augmentPairs(X: Tensor, side: number, rng: Rng, { shift, noise }: { shift: number; noise: number }): Tensor {
+  const [N, D] = X.shape;
+  if (D !== side * side) throw new Error(`augmentPairs: X must have side·side = ${side * side} columns, got ${D}`);
+  const out = tensor([2 * N, D]);
+  for (let v = 0; v < 2 * N; v++) {
+    const source = v % N;
+    const dy = Math.floor(rng() * (2 * shift + 1)) - shift;
+    const dx = Math.floor(rng() * (2 * shift + 1)) - shift;
+    for (let r = 0; r < side; r++) {
+      for (let c = 0; c < side; c++) {
+        const [sr, sc] = [r - dy, c - dx];
+        const inside = sr >= 0 && sr < side && sc >= 0 && sc < side;
+        out.data[v * D + r * side + c] = (inside ? X.data[source * D + sr * side + sc] : 0) + noise * randn(rng);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,104 @@
+import type { Tensor } from '../tensor';
+import { initLayers, netForward, REFERENCE_OPS, releaseDx, upstream, type Layer, type ModelOps } from './generative_layers';
+
+/**
+ * Variational autoencoder on images flattened to D pixels in [0, 1] (Kingma & Welling; the
+ * cs231n / EECS498 VAE), MLP encoder and decoder with a Bernoulli likelihood:
+ *
+ *   h = relu(x·W_enc + b_enc),  mu = h·W_mu + b_mu,  logvar = h·W_logvar + b_logvar      (encoder)
+ *   z = mu + e^(logvar/2)·eps,  eps ~ N(0, I) given                                     (reparameterize)
+ *   logits = relu(z·W_dec1 + b_dec1)·W_dec2 + b_dec2                                    (decoder)
+ *   L = D·bce_with_logits(logits, x) + kl_gaussian(mu, logvar)
+ *
+ * bce_with_logits averages over the N·D pixels, kl_gaussian over the N images, so L is the
+ * negative ELBO per image in nats (one-sample estimate): −E_q[log p(x|z)] + KL(q(z|x) ‖ N(0, I)).
+ * Written once over ModelOps (generative_layers.ts): `vaeModel(REFERENCE_OPS)` composes the
+ * reference ops, accelerated/models/vae.ts the twins.
+ */
+export interface VaeHyper { pixels: number; hidden: number; latent: number }
+
+export function vaeNets({ pixels, hidden, latent }: VaeHyper): Record<'encoder' | 'mu' | 'logvar' | 'decoder', Layer[]> {
+  return {
+    encoder: [{ kind: 'affine', name: 'enc', in: pixels, out: hidden }, { kind: 'relu' }],
+    mu: [{ kind: 'affine', name: 'mu', in: hidden, out: latent }],
+    logvar: [{ kind: 'affine', name: 'logvar', in: hidden, out: latent }],
+    decoder: [{ kind: 'affine', name: 'dec1', in: latent, out: hidden }, { kind: 'relu' }, { kind: 'affine', name: 'dec2', in: hidden, out: pixels }],
+  };
+}
+
+/** He-normal weights, zero biases (generative_layers.ts initLayers), from the seed. */
+export function initVae(hyper: VaeHyper, seed: number): Record<string, Tensor> {
+  return initLayers(Object.values(vaeNets(hyper)).flat(), 'vae', seed);
+}
+
+export interface VaeLoss<T> {
+  /** The negative ELBO per image. */
+  loss: T;
+  /** Its KL term (the reconstruction term D·bce is loss − kl). */
+  kl: T;
+  grads: Record<string, T>;
+}
+
+export interface VaeModel<T> {
+  /** L and d<param> for images X (N, D) and the noise eps (N, latent). */
+  loss(params: Record<string, T>, X: T, eps: T): VaeLoss<T>;
+  /** Pixel probabilities σ(logits) of the decoder at latent codes z (N, latent). */
+  decode(params: Record<string, T>, z: T): T;
+  /** Pixel probabilities of the decoder at the encoder's mean mu(X). */
+  reconstruct(params: Record<string, T>, X: T): T;
+}
+
+export function vaeModel<T extends { shape: readonly number[] }>(ops: ModelOps<T>, hyper: VaeHyper): VaeModel<T> {
+  const nets = vaeNets(hyper);
+
+  function decode(params: Record<string, T>, z: T): T {
+    const dec = netForward(ops, nets.decoder, params, z);
+    const { out } = ops.sigmoidForward(dec.out);
+    dec.release();
+    ops.release(dec.out);
+    return out;
+  }
+
+  return {
+    decode,
+    reconstruct(params, X) {
+      const enc = netForward(ops, nets.encoder, params, X);
+      const mu = netForward(ops, nets.mu, params, enc.out);
+      const out = decode(params, mu.out);
+      enc.release();
+      mu.release();
+      ops.release(enc.out, mu.out);
+      return out;
+    },
+    loss(params, X, eps) {
+      const enc = netForward(ops, nets.encoder, params, X);
+      const mu = netForward(ops, nets.mu, params, enc.out);
+      const logvar = netForward(ops, nets.logvar, params, enc.out);
+      const rep = ops.reparameterizeForward(mu.out, logvar.out, eps);
+      const dec = netForward(ops, nets.decoder, params, rep.z);
+      const bce = ops.bceWithLogitsForward(dec.out, X);
+      const kl = ops.klGaussianForward(mu.out, logvar.out);
+      const loss = ops.axpy(hyper.pixels, bce.loss, kl.loss);
+
+      // backward: dlogits = D·∂bce, dz through the decoder, then dmu and dlogvar from both terms
+      const [dRecon, dKl] = [upstream(ops, X, hyper.pixels), upstream(ops, X)];
+      const { dx: dlogits } = ops.bceWithLogitsBackward(dRecon, bce.cache);
+      const back = dec.backward(dlogits);
+      const fromZ = ops.reparameterizeBackward(back.dx, rep.cache);
+      const fromKl = ops.klGaussianBackward(dKl, kl.cache);
+      const dmu = ops.add(fromZ.dmu, fromKl.dmu);
+      const dlogvar = ops.add(fromZ.dlogvar, fromKl.dlogvar);
+      const muBack = mu.backward(dmu);
+      const logvarBack = logvar.backward(dlogvar);
+      const dh = ops.add(muBack.dx, logvarBack.dx);
+      const encBack = enc.backward(dh);
+      releaseDx(ops, encBack);
+      ops.release(dRecon, dKl, dlogits, dec.out, rep.z, fromZ.dmu, fromZ.dlogvar, fromKl.dmu, fromKl.dlogvar, dmu, dlogvar,
+        mu.out, logvar.out, enc.out, dh, bce.loss);
+      for (const b of [back, muBack, logvarBack]) releaseDx(ops, b);
+      return { loss, kl: kl.loss, grads: { ...encBack.grads, ...muBack.grads, ...logvarBack.grads, ...back.grads } };
+    },
+  };
+}
+
+export const vae = (hyper: VaeHyper): VaeModel<Tensor> => vaeModel(REFERENCE_OPS, hyper);
