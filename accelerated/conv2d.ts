@@ -1,20 +1,28 @@
 import { validateConv2d, type Conv2dParams, type ConvGeometry } from '../reference/conv2d';
-import { empty, release, type GpuTensor } from './buffers';
+import { alloc, empty, release, view, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
+import { pointwise } from './pointwise';
+import { columnSums } from './reduce';
 
 /**
  * Twin of reference/conv2d: forward, dx and dw are three implicit GEMMs (x is gathered inside the
- * kernels, no im2col buffer; the forward reads x through a zero-padded copy), db a per-channel sum. conv_transpose2d reuses them (its forward is
- * the dx GEMM, its dx the forward GEMM).
+ * kernels, no im2col buffer; the forward and dw read x through a zero-padded copy), db a
+ * per-channel sum. conv_transpose2d reuses them (its forward is the dx GEMM, its dx the forward
+ * GEMM). With stride 1 and dilation 1, dx runs as the forward GEMM of the padded dout with flipped
+ * filters (convInputGrad).
  *
  * Tiling shared by the three GEMM kernels (the idea of accelerated/matmul.ts): each invocation
  * accumulates a 4×4 tile of its GEMM's output in registers (four vec4 accumulators, one per tile
  * row, a component per tile column), loading 4 row values and 4 column values per reduction step:
- * 16 FMAs per 8 loads (the forward GEMM with stride 1 and dilation 1 uses 8×4 tiles and reuses
- * x loads across its kernel's width: see forwardKernel). No workgroup memory and no barriers, because SwiftShader runs barriers very
- * slowly. The tiles are numbered (group, row tile, column tile), column tile fastest, on one flat
- * grid (grid1d) so that no dimension exceeds 65535 workgroups. Reads in the padding or in stride
- * gaps give 0; tile rows and columns overhanging the edges are computed but not written.
+ * 16 FMAs per 8 loads. With stride 1 and dilation 1 the forward uses 8×4 or 16×4 tiles and dw
+ * 4×4 or 4×8 tiles that reuse x loads sliding along a row (see forwardKernel, weightGradKernel). No workgroup
+ * memory and no barriers, because SwiftShader runs barriers very slowly. dw and db have few
+ * outputs, each a long sum (N·H'·W' terms), so their reductions are split into parts summed by
+ * separate invocations, then added by accelerated/reduce.ts's column sum (split-K), which keeps
+ * every core busy. The tiles are numbered (part, group, row tile, column tile), column tile
+ * fastest, on one flat grid (grid1d) so that no dimension exceeds 65535 workgroups. Reads in the
+ * padding or in stride gaps give 0; tile rows and columns overhanging the edges are computed but
+ * not written.
  */
 const ROWS = ['x', 'y', 'z', 'w'];
 
@@ -27,7 +35,7 @@ const ACCUMULATE = ROWS.map((v, r) => `acc${r} += a.${v} * b;`).join(' ');
 /** The geometry uniform, in conv2d terms, plus the tile counts of the launch; WGSL helpers. */
 const PRELUDE = `struct Geometry {
   N: u32, C: u32, H: u32, W: u32, F: u32, HH: u32, WW: u32, Ho: u32, Wo: u32,
-  stride: u32, pad: u32, dilation: u32, Cg: u32, Fg: u32, rowTiles: u32, colTiles: u32, tiles: u32,
+  stride: u32, pad: u32, dilation: u32, Cg: u32, Fg: u32, rowTiles: u32, colTiles: u32, tiles: u32, chunk: u32,
 }
 fn inside(v: vec4<i32>, size: u32) -> vec4<bool> {
   return (v >= vec4<i32>()) & (v < vec4<i32>(i32(size)));
@@ -71,13 +79,17 @@ ${rows.map((r) => `  store(grp, r0 + ${r}u, c0, acc${r});`).join('\n')}
   };
 }
 
-/** Runs a tile kernel of `tileRows` × 4 tiles over a `rows` × `cols` GEMM per channel group. */
-function launchTiles(kernel: Kernel, tensors: GpuTensor[], g: ConvGeometry, rows: number, cols: number, tileRows = 4): void {
+/**
+ * Runs a tile kernel of `tileRows` × 4 tiles over a `rows` × `cols` GEMM per channel group; with
+ * split-K, `parts` copies of that grid (the kernel's `grp` is then part · groups + group), each
+ * summing `chunk` reduction rows (the uniform g.chunk).
+ */
+function launchTiles(kernel: Kernel, tensors: GpuTensor[], g: ConvGeometry, rows: number, cols: number, tileRows = 4, parts = 1, chunk = 0): void {
   const rowTiles = Math.ceil(rows / tileRows);
   const colTiles = Math.ceil(cols / 4);
-  const tiles = rowTiles * colTiles * g.groups;
+  const tiles = rowTiles * colTiles * g.groups * parts;
   const sizes = [g.N, g.C, g.H, g.W, g.F, g.HH, g.WW, g.Ho, g.Wo, g.stride, g.pad, g.dilation, g.C / g.groups, g.F / g.groups];
-  const fields = [...sizes, rowTiles, colTiles, tiles].map((v) => ['u32', v] as const);
+  const fields = [...sizes, rowTiles, colTiles, tiles, chunk].map((v) => ['u32', v] as const);
   launch(tensors[0].gpu, kernel, tensors.map((t) => t.buffer), fields, grid1d(tiles));
 }
 
@@ -88,15 +100,15 @@ function launchTiles(kernel: Kernel, tensors: GpuTensor[], g: ConvGeometry, rows
  * to a multiple of R; the overhang is computed on clamped or neighbouring positions and not
  * written). The kernel reads x through a zero-padded copy (launched with pad 0, see convForward),
  * so every window lies inside its plane and loads need no masks.
- * - stride 1 and dilation 1 (`sliding`, R = 8): the R positions' windows overlap, so per kernel row
- *   the x values are R + WW − 1 consecutive loads, and step kw takes the R starting at kw; the
- *   HH × WW steps are unrolled (loop overhead dominates short loops on SwiftShader). Per step
- *   4 weight loads and ~1 x load feed 32 FMAs.
+ * - stride 1 and dilation 1 (`sliding`, R = 8 or 16: see slide): the R positions' windows overlap,
+ *   so per kernel row the x values are R + WW − 1 consecutive loads, and step kw takes the R
+ *   starting at kw; the HH × WW steps are unrolled (loop overhead dominates short loops on
+ *   SwiftShader). Per step 4 weight loads and ~1 x load feed 4·R FMAs.
  * - otherwise (R = 4): the offset of step (c, kh, kw) from a window's corner is one scalar shared by
  *   the 4 positions, advanced by additions; each step loads 4 x values and 4 weights for 16 FMAs.
  */
 const forwardKernel = (hasBias: boolean, sliding: boolean, HH: number, WW: number) => {
-  const R = sliding ? 8 : 4;
+  const R = sliding ? slide(WW) : 4;
   return tileKernel(
     `forward:${hasBias}:${sliding}:${HH}:${WW}`,
     ['x', 'w', ...(hasBias ? ['bias'] : []), 'out'],
@@ -127,23 +139,30 @@ ${sliding ? slidingSteps(HH, WW) : STRIDED_STEPS}`,
   );
 };
 
-/** WGSL: 8 tile rows accumulate the rank-1 update lo[r]·b (rows 0…3) and hi[r]·b (rows 4…7). */
-const ACCUMULATE_8 = ROWS.map((v, r) => `acc${r} += lo.${v} * b; acc${r + 4} += hi.${v} * b;`).join(' ');
+/**
+ * Output positions per tile of the sliding forward: 16 for kernels at least 5 wide, else 8.
+ * Measured on SwiftShader: 16 ran the 5×5 forward (1 → 16 channels) and its dx about 20% faster
+ * than 8, but a 3×3 forward (16 → 32 channels) about 15% slower.
+ */
+const slide = (WW: number): number => (WW >= 5 ? 16 : 8);
 
-/** The sliding forward reduction (stride 1, dilation 1, 8 positions per tile), HH × WW steps unrolled. */
+/** The sliding forward reduction (stride 1, dilation 1, slide(WW) positions per tile), HH × WW steps unrolled. */
 function slidingSteps(HH: number, WW: number): string {
+  const R = slide(WW);
+  const quads = Array.from({ length: R / 4 }, (_, q) => q);
+  // Tile row 4q + r accumulates the rank-1 update q<q>[r]·b.
+  const accumulate = quads.map((q) => ROWS.map((v, r) => `acc${4 * q + r} += q${q}.${v} * b;`).join(' ')).join(' ');
   const steps: string[] = [];
   for (let kh = 0; kh < HH; kh++) {
-    const xs = Array.from({ length: WW + 7 }, (_, j) => `x[min(at + ${kh}u * g.W + ${j}u, last)]`);
+    const xs = Array.from({ length: WW + R - 1 }, (_, j) => `x[min(at + ${kh}u * g.W + ${j}u, last)]`);
     steps.push(`{
-      let v = array<f32, ${WW + 7}>(${xs.join(', ')});`);
+      let v = array<f32, ${WW + R - 1}>(${xs.join(', ')});`);
     for (let kw = 0; kw < WW; kw++) {
       const four = (from: number) => `vec4<f32>(${[0, 1, 2, 3].map((j) => `v[${from + j}]`).join(', ')})`;
       steps.push(`{
-        let lo = ${four(kw)};
-        let hi = ${four(kw + 4)};
+        ${quads.map((q) => `let q${q} = ${four(kw + 4 * q)};`).join(' ')}
         let b = vec4<f32>(${ROWS.map((v) => `w[wrow.${v} + k + ${kh * WW + kw}u]`).join(', ')});
-        ${ACCUMULATE_8}
+        ${accumulate}
       }`);
     }
     steps.push('}');
@@ -177,33 +196,36 @@ const STRIDED_STEPS = `  var corner: vec4<u32>;
     }
   }`;
 
-/** x (N, C, H, W) → the same with `pad` zeros around each plane. One invocation per output element. */
+/** x (N, C, H, W) → the same with padH / padW zeros around each plane. One invocation per output element. */
 const padKernel: Kernel = {
   key: 'conv2d:pad',
   source: () => `
 @group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { planes: u32, H: u32, W: u32, pad: u32 }
+struct Params { planes: u32, H: u32, W: u32, padH: u32, padW: u32 }
 @group(0) @binding(2) var<uniform> params: Params;
 ${MAIN_1D}
-  let Wp = params.W + 2u * params.pad;
-  let Hp = params.H + 2u * params.pad;
+  let Wp = params.W + 2u * params.padW;
+  let Hp = params.H + 2u * params.padH;
   if (i >= params.planes * Hp * Wp) { return; }
   let plane = i / (Hp * Wp);
-  let h = i32((i / Wp) % Hp) - i32(params.pad);
-  let w = i32(i % Wp) - i32(params.pad);
+  let h = i32((i / Wp) % Hp) - i32(params.padH);
+  let w = i32(i % Wp) - i32(params.padW);
   let inside = h >= 0 && h < i32(params.H) && w >= 0 && w < i32(params.W);
   let at = select(0u, (plane * params.H + u32(h)) * params.W + u32(w), inside);
   dst[i] = select(0.0, src[at], inside);
 }`,
 };
 
-/** x with its padding written out as zeros, and the geometry that reads it with pad 0. */
-function padded(x: GpuTensor, g: ConvGeometry): { xp: GpuTensor; gp: ConvGeometry } {
-  if (g.pad === 0) return { xp: x, gp: g };
-  const [H, W] = [g.H + 2 * g.pad, g.W + 2 * g.pad];
-  const xp = empty(x.gpu, [g.N, g.C, H, W]);
-  const fields = [g.N * g.C, g.H, g.W, g.pad].map((v) => ['u32', v] as const);
+/**
+ * x with its padding written out as zeros (padH rows, padW columns; both g.pad unless given), and
+ * the geometry that reads it with pad 0.
+ */
+function padded(x: GpuTensor, g: ConvGeometry, padH = g.pad, padW = g.pad): { xp: GpuTensor; gp: ConvGeometry } {
+  if (padH === 0 && padW === 0) return { xp: x, gp: g };
+  const [H, W] = [g.H + 2 * padH, g.W + 2 * padW];
+  const xp = alloc(x.gpu, [g.N, g.C, H, W]);
+  const fields = [g.N * g.C, g.H, g.W, padH, padW].map((v) => ['u32', v] as const);
   launch(x.gpu, padKernel, [x.buffer, xp.buffer], fields, grid1d(g.N * g.C * H * W));
   return { xp, gp: { ...g, H, W, pad: 0 } };
 }
@@ -266,68 +288,104 @@ fn store(grp: u32, p: u32, c0: u32, v: vec4<f32>) {
 /**
  * Weight-gradient GEMM per group: rows = the group's filters (F/groups), columns = weights of a
  * filter (c, kh, kw) (C/groups·HH·WW), reduction over output positions (n, oh, ow) (N·Ho·Wo).
- * A tile is 4 filters × 4 weights; each step loads 4 dout values and 4 gathered x values.
+ * Few outputs (e.g. 16 × 25) each summing many products (e.g. 39,200) would leave all the work to
+ * one workgroup, so the reduction is split (split-K): part p sums the output rows (n, oh) in
+ * [p·chunk, (p+1)·chunk) into its own (F, C/groups·HH·WW) slab, and a column sum
+ * (accelerated/reduce.ts) adds the slabs (see convWeightGrad for the part count). x is read
+ * through a zero-padded copy, so no load needs a mask. Tiles:
+ * - stride 1 and dilation 1 (`taps` = 4 or 8, sliding): a tile is 4 filters × `taps` consecutive
+ *   taps kw0… of one kernel row (c, kh) (each kernel row is covered by ⌈WW/taps⌉ tiles; taps past
+ *   WW are computed but not written). Along an output row those taps read consecutive x values
+ *   that slide by one per step, kept in registers (one vec4 per 4 taps): each step loads 4 dout
+ *   values and 1 x value for 4·taps FMAs. 8 taps (tile rows 0…3 hold taps kw0…kw0+3 of the 4
+ *   filters, rows 4…7 taps kw0+4…) when WW > 4, else 4.
+ * - otherwise (`taps` = 0) a tile is 4 filters × 4 weights; each step loads 4 dout values and
+ *   4 x values for 16 FMAs.
  */
-const weightGradKernel = tileKernel(
-  'weight-grad',
-  ['x', 'dout', 'dw'],
-  `${gather4('x')}
-fn store(grp: u32, fl: u32, c0: u32, v: vec4<f32>) {
+const weightGradKernel = (taps: 0 | 4 | 8) => {
+  const storeSliding = `let Q = (g.WW + ${taps - 1}u) / ${taps}u;
+  let kr = c0 / 4u / Q;
+  let kw = (c0 / 4u % Q) * ${taps}u${taps === 8 ? ' + p % 8u / 4u * 4u' : ''} + t;
+  if (kw < g.WW) { dw[row + kr * g.WW + kw] = v[t]; }`;
+  return tileKernel(
+    `weight-grad:${taps}`,
+    ['x', 'dout', 'dw'],
+    `fn store(grp: u32, p: u32, c0: u32, v: vec4<f32>) {
   let K = g.Cg * g.HH * g.WW;
+  let fl = ${taps === 8 ? 'p / 8u * 4u + p % 4u' : 'p'};
   if (fl >= g.Fg) { return; }
+  let G = g.C / g.Cg;
+  let row = ((grp / G) * g.F + (grp % G) * g.Fg + fl) * K;
   for (var t = 0u; t < 4u; t++) {
-    if (c0 + t < K) { dw[(grp * g.Fg + fl) * K + c0 + t] = v[t]; }
+    ${taps ? storeSliding : 'if (c0 + t < K) { dw[row + c0 + t] = v[t]; }'}
   }
 }`,
-  `  // Tile column t = weight (c, kh, kw) = c0 + t: its x plane in image 0, its offset from a window's corner.
-  let K = g.Cg * g.HH * g.WW;
+    `  let G = g.C / g.Cg;
+  let part = grp / G;
+  let gr = grp % G;
+  let HW = g.H * g.W;
   let HoWo = g.Ho * g.Wo;
-  var dh: vec4<i32>; var dwo: vec4<i32>; var plane0: vec4<u32>;
+  // Filter f0 + r of the group (r < 4): its dout plane in image 0.
+  let f0 = r0${taps === 8 ? ' / 2u' : ''};
+  var drow: vec4<u32>;
+  for (var r = 0u; r < 4u; r++) { drow[r] = (gr * g.Fg + min(f0 + r, g.Fg - 1u)) * HoWo; }
+${taps
+  ? `  // The tile's kernel row (c, kh) and first tap kw0: the x index of its taps' window corner in image 0.
+  let Q = (g.WW + ${taps - 1}u) / ${taps}u;
+  let kr = c0 / 4u / Q;
+  let corner = (gr * g.Cg + kr / g.HH) * HW + (kr % g.HH) * g.W + (c0 / 4u % Q) * ${taps}u;
+  // Taps past WW may read past the last plane: clamp to the buffer's end (their results are dropped).
+  let last = g.N * g.C * HW - 1u;`
+  : `  // Tile column t = weight (c, kh, kw) = c0 + t: its offset from a window's corner in image 0.
+  let K = g.Cg * g.HH * g.WW;
+  var tap: vec4<u32>;
   for (var t = 0u; t < 4u; t++) {
     let k = min(c0 + t, K - 1u);
-    plane0[t] = (grp * g.Cg + k / (g.HH * g.WW)) * g.H * g.W;
-    dh[t] = i32((k / g.WW) % g.HH * g.dilation) - i32(g.pad);
-    dwo[t] = i32((k % g.WW) * g.dilation) - i32(g.pad);
-  }
-  // Tile row r = filter r0 + r of the group: its dout plane in image 0.
-  var drow: vec4<u32>;
-  for (var r = 0u; r < 4u; r++) { drow[r] = (grp * g.Fg + min(r0 + r, g.Fg - 1u)) * HoWo; }
-  for (var n = 0u; n < g.N; n++) {
-    let plane = plane0 + vec4<u32>(n * g.C * g.H * g.W);
-    let dplane = drow + vec4<u32>(n * g.F * HoWo);
-    for (var oh = 0u; oh < g.Ho; oh++) {
-      let ih = dh + vec4<i32>(i32(oh * g.stride));
-      let rowOk = inside(ih, g.H);
-      let rowBase = plane + vec4<u32>(select(vec4<i32>(), ih, rowOk)) * g.W;
-      for (var ow = 0u; ow < g.Wo; ow++) {
-        let iw = dwo + vec4<i32>(i32(ow * g.stride));
-        let q = dplane + vec4<u32>(oh * g.Wo + ow);
-        let a = vec4<f32>(${ROWS.map((v) => `dout[q.${v}]`).join(', ')});
-        let b = x4(rowBase, iw, rowOk & inside(iw, g.W));
-        ${ACCUMULATE}
-      }
-    }
+    tap[t] = (gr * g.Cg + k / (g.HH * g.WW)) * HW + (k / g.WW) % g.HH * g.dilation * g.W + k % g.WW * g.dilation;
+  }`}
+  for (var q = part * g.chunk; q < min(part * g.chunk + g.chunk, g.N * g.Ho); q++) {
+    let n = q / g.Ho;
+    let oh = q % g.Ho;
+    let d = drow + vec4<u32>(n * g.F * HoWo + oh * g.Wo);
+${taps
+  ? `    let at = corner + n * g.C * HW + oh * g.W;
+    ${Array.from({ length: taps / 4 }, (_, h) => `var b${h} = vec4<f32>(${[0, 1, 2, 3].map((j) => `x[min(at + ${4 * h + j}u, last)]`).join(', ')});`).join('\n    ')}
+    for (var ow = 0u; ow < g.Wo; ow++) {
+      let a = vec4<f32>(${ROWS.map((v) => `dout[d.${v} + ow]`).join(', ')});
+      ${ROWS.map((v, r) => `acc${r} += a.${v} * b0;${taps === 8 ? ` acc${r + 4} += a.${v} * b1;` : ''}`).join(' ')}
+      ${taps === 8
+        ? `b0 = vec4<f32>(b0.yzw, b1.x);
+      b1 = vec4<f32>(b1.yzw, x[min(at + ow + 8u, last)]);`
+        : 'b0 = vec4<f32>(b0.yzw, x[min(at + ow + 4u, last)]);'}
+    }`
+  : `    let at = tap + vec4<u32>(n * g.C * HW + oh * g.stride * g.W);
+    for (var ow = 0u; ow < g.Wo; ow++) {
+      let a = vec4<f32>(${ROWS.map((v) => `dout[d.${v} + ow]`).join(', ')});
+      let xo = at + vec4<u32>(ow * g.stride);
+      let b = vec4<f32>(${ROWS.map((v) => `x[xo.${v}]`).join(', ')});
+      ${ACCUMULATE}
+    }`}
   }`,
-);
+    taps === 8 ? 8 : 4,
+  );
+};
 
 /**
- * Σ over n and positions of a (N, F, Ho, Wo) tensor → (F). Tiling: one invocation per channel walks
- * its N planes serially (F is small; plain loads, no shared memory).
+ * Σ over positions of a (N, F, Ho, Wo) tensor → (N, F), one invocation per (n, f) (plain loads, no
+ * shared memory); channelSums then adds the N rows with accelerated/reduce.ts's column sum (one
+ * invocation per channel over all N·Ho·Wo values would leave the work to a single workgroup).
  */
-const channelSumKernel: Kernel = {
-  key: 'conv2d:channel-sums',
+const planeSumKernel: Kernel = {
+  key: 'conv2d:plane-sums',
   source: () => `
 @group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { N: u32, F: u32, L: u32 }
+struct Params { planes: u32, L: u32 }
 @group(0) @binding(2) var<uniform> params: Params;
 ${MAIN_1D}
-  if (i >= params.F) { return; }
+  if (i >= params.planes) { return; }
   var s = 0.0;
-  for (var n = 0u; n < params.N; n++) {
-    let base = (n * params.F + i) * params.L;
-    for (var l = 0u; l < params.L; l++) { s += src[base + l]; }
-  }
+  for (var l = i * params.L; l < (i + 1u) * params.L; l++) { s += src[l]; }
   dst[i] = s;
 }`,
 };
@@ -337,32 +395,88 @@ export function convForward(x: GpuTensor, w: GpuTensor, bias: GpuTensor | undefi
   const out = empty(x.gpu, [g.N, g.F, g.Ho, g.Wo]);
   const { xp, gp } = padded(x, g);
   const sliding = g.stride === 1 && g.dilation === 1;
-  const R = sliding ? 8 : 4;
+  const R = sliding ? slide(g.WW) : 4;
   const kernel = forwardKernel(!!bias, sliding, sliding ? g.HH : 0, sliding ? g.WW : 0);
   launchTiles(kernel, [xp, w, ...(bias ? [bias] : []), out], gp, g.N * g.Ho * Math.ceil(g.Wo / R) * R, g.F / g.groups, R);
   if (xp !== x) release(xp);
   return out;
 }
 
-/** dx (N, C, H, W) of conv(x, w) for upstream dout (N, F, Ho, Wo) (+ bias[c]: conv_transpose2d's forward). */
+/**
+ * dx (N, C, H, W) of conv(x, w) for upstream dout (N, F, Ho, Wo) (+ bias[c]: conv_transpose2d's
+ * forward). With stride 1 and dilation 1, dx is the forward convolution of dout, padded by
+ * HH − 1 − pad rows and WW − 1 − pad columns, with the filters flipped and their in/out channels
+ * swapped (flippedFilters), so it runs on the sliding forward kernel (x loads shared across 8
+ * positions) instead of the gathering input-gradient kernel.
+ */
 export function convInputGrad(dout: GpuTensor, w: GpuTensor, bias: GpuTensor | undefined, g: ConvGeometry): GpuTensor {
+  const [padH, padW] = [g.HH - 1 - g.pad, g.WW - 1 - g.pad];
+  if (g.stride === 1 && g.dilation === 1 && padH >= 0 && padW >= 0) {
+    const adjoint: ConvGeometry = { ...g, C: g.F, H: g.Ho, W: g.Wo, F: g.C, Ho: g.H, Wo: g.W, pad: 0 };
+    const { xp, gp } = padded(dout, adjoint, padH, padW);
+    const flipped = flippedFilters(w, g);
+    const dx = convForward(xp, flipped, bias, gp);
+    release(flipped);
+    if (xp !== dout) release(xp);
+    return dx;
+  }
   const dx = empty(dout.gpu, [g.N, g.C, g.H, g.W]);
   launchTiles(inputGradKernel(!!bias), [dout, w, ...(bias ? [bias] : []), dx], g, g.N * g.H * g.W, g.C / g.groups);
   return dx;
 }
 
+/** w (F, C/groups, HH, WW) → w' (C, F/groups, HH, WW), w'[g·Cg + c, f, kh, kw] = w[g·Fg + f, c, HH−1−kh, WW−1−kw]. */
+function flippedFilters(w: GpuTensor, g: ConvGeometry): GpuTensor {
+  const [Cg, Fg] = [g.C / g.groups, g.F / g.groups];
+  return pointwise(w.gpu, {
+    name: 'conv2d:flipped-filters',
+    inputs: { w },
+    outputs: { flipped: { shape: [g.C, Fg, g.HH, g.WW] } },
+    uniforms: { Cg: ['u32', Cg], Fg: ['u32', Fg], HH: ['u32', g.HH], WW: ['u32', g.WW] },
+    count: g.C * Fg * g.HH * g.WW,
+    body: `let kw = i % WW;
+  let kh = (i / WW) % HH;
+  let f = (i / (WW * HH)) % Fg;
+  let c = i / (WW * HH * Fg);
+  flipped[i] = w[((((c / Cg) * Fg + f) * Cg + c % Cg) * HH + HH - 1u - kh) * WW + WW - 1u - kw];`,
+  }).flipped;
+}
+
+/** Invocations the split-K weight gradient aims for: 32 workgroups of 64, enough to keep every core busy. */
+const SPLIT_K_INVOCATIONS = 2048;
+/** Fewest reduction rows (n, oh) per part, so that a part's work outweighs its share of the column sum. */
+const MIN_CHUNK = 4;
+
 /** dw (F, C/groups, HH, WW) of conv(x, w) for upstream dout (N, F, Ho, Wo). */
 export function convWeightGrad(x: GpuTensor, dout: GpuTensor, g: ConvGeometry): GpuTensor {
-  const dw = empty(x.gpu, [g.F, g.C / g.groups, g.HH, g.WW]);
-  launchTiles(weightGradKernel, [x, dout, dw], g, g.F / g.groups, (g.C / g.groups) * g.HH * g.WW);
-  return dw;
+  const [Cg, Fg] = [g.C / g.groups, g.F / g.groups];
+  const taps = g.stride !== 1 || g.dilation !== 1 ? 0 : g.WW > 4 ? 8 : 4;
+  // GEMM rows and columns as launchTiles counts them (see weightGradKernel).
+  const rows = taps === 8 ? Math.ceil(Fg / 4) * 8 : Fg;
+  const cols = taps ? Cg * g.HH * Math.ceil(g.WW / taps) * 4 : Cg * g.HH * g.WW;
+  const tiles = Math.ceil(Fg / 4) * Math.ceil(cols / 4) * g.groups;
+  // Split-K: enough parts for SPLIT_K_INVOCATIONS invocations, each at least MIN_CHUNK rows (n, oh).
+  const reduction = g.N * g.Ho;
+  const chunk = Math.max(MIN_CHUNK, Math.ceil(reduction / Math.ceil(SPLIT_K_INVOCATIONS / tiles)));
+  const parts = Math.ceil(reduction / chunk);
+  const { xp, gp } = padded(x, g);
+  const shape = [g.F, Cg, g.HH, g.WW];
+  const slabs = alloc(x.gpu, parts === 1 ? shape : [parts, g.F * Cg * g.HH * g.WW]);
+  launchTiles(weightGradKernel(taps), [xp, dout, slabs], gp, rows, cols, taps === 8 ? 8 : 4, parts, chunk);
+  if (xp !== x) release(xp);
+  if (parts === 1) return slabs;
+  const dw = columnSums(slabs);
+  release(slabs);
+  return view(dw, shape);
 }
 
 /** db[f] = Σ_{n, i, j} dout[n, f, i, j]. */
 export function channelSums(dout: GpuTensor): GpuTensor {
   const [N, F, Ho, Wo] = dout.shape;
-  const db = empty(dout.gpu, [F]);
-  launch(dout.gpu, channelSumKernel, [dout.buffer, db.buffer], [['u32', N], ['u32', F], ['u32', Ho * Wo]], grid1d(F));
+  const planes = alloc(dout.gpu, [N, F]);
+  launch(dout.gpu, planeSumKernel, [dout.buffer, planes.buffer], [['u32', N * F], ['u32', Ho * Wo]], grid1d(N * F));
+  const db = columnSums(planes);
+  release(planes);
   return db;
 }
 

@@ -86,6 +86,8 @@ export const conv2d: OpRow = {
     fixedConvSample(5, [1, 4, 4, 6], [6, 2, 1, 3], 6, { stride: 2, pad: 0, dilation: 1, groups: 2 }), // groups 2, 1×3 kernel
     fixedConvSample(6, [1, 1, 1, 1], [2, 1, 1, 1], 2, { stride: 1, pad: 2, dilation: 1, groups: 1 }), // padding wider than x
     fixedConvSample(7, [1, 3, 4, 5], [2, 3, 4, 5], 2, { stride: 3, pad: 0, dilation: 1, groups: 1 }), // kernel covers x: 1×1 output
+    fixedConvSample(8, [3, 1, 10, 10], [4, 1, 5, 5], 4, { stride: 1, pad: 2, dilation: 1, groups: 1 }), // 5×5 'same': the twin's wide tile, split-K dw, dx by the forward kernel
+    fixedConvSample(9, [1, 2, 9, 8], [3, 2, 7, 6], 3, { stride: 1, pad: 3, dilation: 1, groups: 1 }), // kernel wider than 4 columns, non-square
   ],
   errors: [
     {

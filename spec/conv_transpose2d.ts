@@ -61,6 +61,7 @@ export const conv_transpose2d: OpRow = {
     fixedConvSample(13, [1, 2, 2, 3], [2, 3, 2, 2], 3, { stride: 3, pad: 0, output_padding: 0 }), // stride > kernel: bias-only gaps
     fixedConvSample(14, [1, 4, 1, 1], [4, 2, 3, 1], 2, { stride: 1, pad: 0, output_padding: 0 }), // 1×1 input
     fixedConvSample(15, [1, 1, 4, 4], [1, 2, 4, 4], 2, { stride: 2, pad: 2, output_padding: 0 }), // padding crops the border
+    fixedConvSample(16, [2, 3, 6, 7], [3, 4, 5, 6], 4, { stride: 1, pad: 1, output_padding: 0 }), // kernel wider than 4 columns: the twin's wide conv tiles
   ],
   errors: [
     {
