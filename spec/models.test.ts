@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseGpu } from '../accelerated/device';
+import { read } from '../accelerated/buffers';
+import { getGpu, releaseGpu } from '../accelerated/device';
+import { webgpuBackend } from '../accelerated/models/backend';
 import type { Model, StepContext } from '../reference/models/backend';
 import { fcNet, initFcNet, type FcNetConfig } from '../reference/models/fc_net';
 import { readSplitFixture, SPLIT } from '../reference/models/fixtures';
@@ -9,11 +11,11 @@ import { linearSvm } from '../reference/models/linear_svm';
 import { IMAGE_SIZE, splitIndices } from '../reference/models/mnist';
 import { referenceBackend } from '../reference/models/reference_backend';
 import { initResidualConvNet, residualConvNet } from '../reference/models/residual_conv_net';
-import { learningRate, minibatches, Solver, stepSeed } from '../reference/models/solver';
+import { learningRate, minibatches, shiftsOf, Solver, stepSeed } from '../reference/models/solver';
 import { initThreeLayerConvNet, threeLayerConvNet } from '../reference/models/three_layer_conv_net';
 import { initTwoLayerNet, twoLayerNet } from '../reference/models/two_layer_net';
 import { makeRng, randintTensor, randnTensor } from '../reference/rng';
-import { clone, scalar, type Tensor } from '../reference/tensor';
+import { clone, scalar, tensor, type Tensor } from '../reference/tensor';
 import { trainModel, type ModelName, type TrainResult } from '../scripts/tasks/mnist_classifiers';
 import { modelGradcheck } from './gradcheck';
 import { GRADCHECK_THRESHOLD } from './tolerance';
@@ -50,6 +52,64 @@ describe('solver', () => {
     expect(learningRate(config, 3)).toBe(0.1);
     const stepped = { ...config, schedule: { name: 'step_schedule' as const, params: { step_size: 2, gamma: 0.5 } } };
     expect([0, 1, 2, 3, 4].map((e) => learningRate(stepped, e))).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
+  });
+});
+
+describe('solver augmentation (random image shifts)', () => {
+  const augment = { max_shift: 2, image_size: 6 };
+  const [N, C, S] = [5, 2, 6];
+  /** Integer pixels (exact in float32), distinct per (row, channel, i, j). */
+  const X = tensor([N, C * S * S], Array.from({ length: N * C * S * S }, (_, k) => k + 1));
+  const y = tensor([N], [3, 1, 4, 1, 5]);
+  const rows = [4, 0, 2];
+
+  it('draws per-row shifts in −max_shift … max_shift, reproducibly per seed and step', () => {
+    const s = shiftsOf(augment, 40, 7, 3);
+    expect(s.dy).toHaveLength(40);
+    expect([...s.dy, ...s.dx].every((d) => Number.isInteger(d) && Math.abs(d) <= 2)).toBe(true);
+    expect(new Set([...s.dy, ...s.dx]).size).toBe(5);
+    expect(shiftsOf(augment, 40, 7, 3)).toEqual(s);
+    expect(shiftsOf(augment, 40, 7, 4)).not.toEqual(s);
+    expect(shiftsOf(augment, 40, 8, 3)).not.toEqual(s);
+    expect(() => shiftsOf({ max_shift: 1.5, image_size: 6 }, 1, 0, 0)).toThrow(/augment.max_shift must be an integer ≥ 0, got 1.5/);
+  });
+
+  it('the reference gathers each row shifted by (dy, dx), 0 where the pixel comes from outside; the twin gathers the same pixels', async () => {
+    const shifts = { size: S, dy: [1, -2, 0], dx: [-1, 2, 0] };
+    const ref = referenceBackend.gatherRows(X, y, rows, shifts);
+    rows.forEach((r, n) => {
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < S; i++) {
+          for (let j = 0; j < S; j++) {
+            const [si, sj] = [i - shifts.dy[n], j - shifts.dx[n]];
+            const inside = si >= 0 && si < S && sj >= 0 && sj < S;
+            const expected = inside ? X.data[((r * C + c) * S + si) * S + sj] : 0;
+            expect(ref.X.data[((n * C + c) * S + i) * S + j], `row ${n} (${c}, ${i}, ${j})`).toBe(expected);
+          }
+        }
+      }
+      expect(ref.y.data[n]).toBe(y.data[r]);
+    });
+    const gpu = webgpuBackend(await getGpu());
+    const [gX, gy] = [gpu.upload(X), gpu.upload(y, 'i32')];
+    const twin = gpu.gatherRows(gX, gy, rows, shiftsOf(augment, rows.length, 1, 2));
+    const again = referenceBackend.gatherRows(X, y, rows, shiftsOf(augment, rows.length, 1, 2));
+    expect(Array.from((await read(twin.X)).data)).toEqual(Array.from(again.X.data));
+    expect(Array.from((await read(twin.y)).data)).toEqual(Array.from(again.y.data));
+    gpu.release(gX, gy, twin.X, twin.y);
+  });
+
+  it('the Solver trains on the shifted minibatch of its seed and step', async () => {
+    const model = linearSoftmax(0);
+    const params = initLinear(C * S * S, 10, 0.01, 0);
+    const config = { update: 'sgd' as const, optim_config: { lr: 0.1 }, batch_size: N, num_epochs: 1, seed: 3, augment };
+    const { lossHistory } = await new Solver(referenceBackend, model, params, { X_train: X, y_train: y, X_val: X, y_val: y }, config)
+      .train({ train: N, val: N });
+    const [batch] = minibatches(N, N, 3, 0);
+    const shifted = referenceBackend.gatherRows(X, y, batch, shiftsOf(augment, N, 3, 0));
+    expect(lossHistory[0]).toBe(model.loss(params, shifted.X, shifted.y).loss.data[0]);
+    const plain = referenceBackend.gatherRows(X, y, batch);
+    expect(lossHistory[0]).not.toBe(model.loss(params, plain.X, plain.y).loss.data[0]);
   });
 });
 
@@ -218,11 +278,11 @@ describe('short runs on MNIST (both backends)', () => {
     },
     // fixtures/e2e/three_layer_conv_net.json: 16 filters 5×5, hidden 100
     three_layer_conv_net: { W1: [16, 1, 5, 5], b1: [16], W2: [16 * 14 * 14, 100], b2: [100], W3: [100, 10], b3: [10] },
-    // fixtures/e2e/residual_conv_net.json: 8 channels, 1 block, max pool – affine head
+    // fixtures/e2e/residual_conv_net.json: 16 channels, 1 block, max pool – affine head
     residual_conv_net: {
-      W0: [8, 1, 3, 3], W1a: [8, 8, 3, 3], W1b: [8, 8, 3, 3],
-      ...Object.fromEntries(['0', '1a', '1b'].flatMap((k) => ['gamma', 'beta', 'running_mean', 'running_var'].map((p) => [`${p}${k}`, [8]]))),
-      W_head: [8 * 7 * 7, 10], b_head: [10],
+      W0: [16, 1, 3, 3], W1a: [16, 16, 3, 3], W1b: [16, 16, 3, 3],
+      ...Object.fromEntries(['0', '1a', '1b'].flatMap((k) => ['gamma', 'beta', 'running_mean', 'running_var'].map((p) => [`${p}${k}`, [16]]))),
+      W_head: [16 * 7 * 7, 10], b_head: [10],
     },
   };
   const sortedShapes = (params: Record<string, { shape: readonly number[] }>) =>

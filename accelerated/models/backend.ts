@@ -11,6 +11,9 @@ import { sumAll } from '../reduce';
  * the device; the host uploads the minibatch row numbers and reads back one scalar per loss or
  * accuracy. Kernels (accelerated/pointwise.ts: one invocation per element, no shared memory):
  *   gather    one invocation per (row, column) of the minibatch copies X[rows[r], c]; column 0 also copies the label.
+ *             With ImageShifts (Solver augmentation) the column c = (channel, i, j) reads pixel
+ *             (i − dy[r], j − dx[r]) of its channel, or writes 0 where that lies outside the image
+ *             (shiftedSource of reference/models/backend.ts); the per-row dy, dx are uploaded with the rows.
  *   accuracy  one invocation per sample walks its C scores for the arg-max (first maximum, as the
  *             reference) and writes 1 or 0; the tree reduction of accelerated/reduce.ts counts them.
  */
@@ -18,16 +21,31 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   return {
     name: 'webgpu',
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
-    gatherRows(X, y, rows) {
+    gatherRows(X, y, rows, shifts) {
       const D = X.shape.slice(1).reduce((a, b) => a * b, 1);
-      const index = upload(gpu, tensor([rows.length], rows), 'i32');
+      const S = shifts?.size ?? 1;
+      if (shifts && D % (S * S) !== 0) throw new Error(`gatherRows: shifts.size² (${S * S}) must divide the row length ${D}`);
+      // index: per row its source row, and with shifts its dy and dx
+      const perRow = rows.flatMap((r, n) => (shifts ? [r, shifts.dy[n], shifts.dx[n]] : [r]));
+      const index = upload(gpu, tensor([perRow.length], perRow), 'i32');
       const out = pointwise(gpu, {
-        name: 'models:gather',
+        name: shifts ? 'models:gather-shifted' : 'models:gather',
         inputs: { X, y, index },
         outputs: { Xb: { shape: [rows.length, ...X.shape.slice(1)] }, yb: { shape: [rows.length], dtype: 'i32' } },
-        uniforms: { D: ['u32', D] },
+        uniforms: { D: ['u32', D], S: ['i32', S] },
         count: rows.length * D,
-        body: `
+        body: shifts ? `
+  let r = i / D;
+  let c = i % D;
+  let source = u32(index[3u * r]);
+  let plane = c / u32(S * S);
+  let p = i32(c % u32(S * S));
+  let si = p / S - index[3u * r + 1u];
+  let sj = p % S - index[3u * r + 2u];
+  let inside = si >= 0 && si < S && sj >= 0 && sj < S;
+  let src = source * D + plane * u32(S * S) + u32(select(0, si * S + sj, inside));
+  Xb[i] = select(0.0, X[src], inside);
+  if (c == 0u) { yb[r] = y[source]; }` : `
   let r = i / D;
   let c = i % D;
   let source = u32(index[r]);

@@ -18,12 +18,24 @@ export interface Optimizers<T> {
   adamForward(w: T, dw: T, m: T, v: T, t: T, params?: optimizers.AdamParams): Record<string, T>;
 }
 
+/**
+ * Per-row image shifts of a minibatch (Solver augmentation): row r, images of C channels of
+ * size × size (D = C·size²), becomes out[c, i, j] = X[c, i − dy[r], j − dx[r]], 0 outside the image.
+ */
+export interface ImageShifts { size: number; dy: readonly number[]; dx: readonly number[] }
+
+/** The source offset of pixel (i, j) of an image shifted by (dy, dx), or −1 where it comes from outside. */
+export function shiftedSource(size: number, i: number, j: number, dy: number, dx: number): number {
+  const [si, sj] = [i - dy, j - dx];
+  return si >= 0 && si < size && sj >= 0 && sj < size ? si * size + sj : -1;
+}
+
 export interface Backend<T> {
   readonly name: 'reference' | 'webgpu';
   /** A host tensor on this backend (labels and step counters as 'i32'). */
   upload(t: Tensor, dtype?: 'f32' | 'i32'): T;
-  /** Rows `rows` of X (N, D) and of the labels y (N): a minibatch. */
-  gatherRows(X: T, y: T, rows: readonly number[]): { X: T; y: T };
+  /** Rows `rows` of X (N, D) and of the labels y (N): a minibatch; with `shifts`, each row's image shifted (ImageShifts). */
+  gatherRows(X: T, y: T, rows: readonly number[], shifts?: ImageShifts): { X: T; y: T };
   /** The fraction of rows of scores (N, C) whose arg-max is the label. */
   accuracy(scores: T, y: T): Promise<number>;
   readScalar(t: T): Promise<number>;

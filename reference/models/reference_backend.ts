@@ -1,18 +1,31 @@
 import * as optimizers from '../optimizers';
 import { tensor, type Tensor } from '../tensor';
-import type { Backend } from './backend';
+import { shiftedSource, type Backend } from './backend';
 
 /** The float64 reference backend: host tensors; nothing to upload or free. */
 export const referenceBackend: Backend<Tensor> = {
   name: 'reference',
   upload: (t) => t,
-  gatherRows(X, y, rows) {
+  gatherRows(X, y, rows, shifts) {
     const D = X.data.length / X.shape[0];
     const Xb = tensor([rows.length, ...X.shape.slice(1)]);
     const yb = tensor([rows.length]);
-    rows.forEach((r, i) => {
-      Xb.data.set(X.data.subarray(r * D, (r + 1) * D), i * D);
-      yb.data[i] = y.data[r];
+    const plane = shifts ? shifts.size * shifts.size : D;
+    if (D % plane !== 0) throw new Error(`gatherRows: shifts.size² (${plane}) must divide the row length ${D}`);
+    rows.forEach((r, n) => {
+      yb.data[n] = y.data[r];
+      if (!shifts) {
+        Xb.data.set(X.data.subarray(r * D, (r + 1) * D), n * D);
+        return;
+      }
+      for (let c = 0; c < D / plane; c++) {
+        for (let i = 0; i < shifts.size; i++) {
+          for (let j = 0; j < shifts.size; j++) {
+            const source = shiftedSource(shifts.size, i, j, shifts.dy[n], shifts.dx[n]);
+            if (source >= 0) Xb.data[n * D + c * plane + i * shifts.size + j] = X.data[r * D + c * plane + source];
+          }
+        }
+      }
     });
     return { X: Xb, y: yb };
   },

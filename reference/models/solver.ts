@@ -2,7 +2,7 @@ import { randomBits } from '../init';
 import { makeRng } from '../rng';
 import * as schedules from '../schedules';
 import { scalar, tensor, type Tensor } from '../tensor';
-import type { Backend, Model, OptimizerRule } from './backend';
+import type { Backend, ImageShifts, Model, OptimizerRule } from './backend';
 
 /**
  * cs231n's Solver, for either backend: minibatch SGD-family training of a Model with one of the
@@ -24,6 +24,12 @@ export interface SolverConfig {
   seed: number;
   /** Training rows whose accuracy is reported each epoch (cs231n's num_train_samples). */
   num_train_samples?: number;
+  /**
+   * Data augmentation (off without it): each training row, an image of 1 or more channels of
+   * image_size × image_size, is shifted by (dy, dx) pixels, each uniform in −max_shift … max_shift,
+   * drawn per row from the Solver's seed and step (shiftsOf); pixels shifted in from outside are 0.
+   */
+  augment?: { max_shift: number; image_size: number };
 }
 
 export interface EpochReport { epoch: number; lr: number; loss: number; trainAcc: number; valAcc: number }
@@ -52,6 +58,25 @@ export function learningRate(config: SolverConfig, epoch: number): number {
 /** The u32 seed of step `step` (0, 1, …) of a run with Solver seed `seed`: the PCG hash of reference/init.ts. */
 export const stepSeed = (seed: number, step: number): number => randomBits(seed >>> 0, step);
 
+/**
+ * The per-row shifts of step `step` of a run with Solver seed `seed` (config.augment): dy and dx
+ * uniform integers in −max_shift … max_shift from makeRng(`augment:<seed>:<step>`), row by row.
+ */
+export function shiftsOf(augment: NonNullable<SolverConfig['augment']>, rows: number, seed: number, step: number): ImageShifts {
+  const { max_shift, image_size } = augment;
+  if (!Number.isInteger(max_shift) || max_shift < 0) throw new Error(`Solver: augment.max_shift must be an integer ≥ 0, got ${max_shift}`);
+  if (!Number.isInteger(image_size) || image_size <= max_shift) throw new Error(`Solver: augment.image_size must be an integer > max_shift (${max_shift}), got ${image_size}`);
+  const rng = makeRng(`augment:${seed}:${step}`);
+  const draw = () => Math.floor(rng() * (2 * max_shift + 1)) - max_shift;
+  const dy: number[] = [];
+  const dx: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    dy.push(draw());
+    dx.push(draw());
+  }
+  return { size: image_size, dy, dx };
+}
+
 /** The epoch's minibatches: a seeded Fisher–Yates shuffle of 0 … N − 1, cut into batch_size rows. */
 export function minibatches(N: number, batchSize: number, seed: number, epoch: number): number[][] {
   const order = Array.from({ length: N }, (_, i) => i);
@@ -78,6 +103,7 @@ export class Solver<T> {
     private readonly data: { X_train: T; y_train: T; X_val: T; y_val: T },
     private readonly config: SolverConfig,
   ) {
+    if (config.augment) shiftsOf(config.augment, 0, config.seed, 0); // checks the config up front
     this.params = Object.fromEntries(Object.entries(initialParams).map(([k, t]) => [k, backend.upload(t)]));
     for (const name of model.state ?? []) {
       if (!(name in initialParams)) throw new Error(`Solver: the model's state param ${name} is missing from the initial params (${Object.keys(initialParams).join(', ')})`);
@@ -91,9 +117,11 @@ export class Solver<T> {
 
   /** One optimizer step on rows `rows` of the training set; returns the minibatch loss. */
   async step(rows: readonly number[], lr: number): Promise<number> {
-    const { backend, model, params } = this;
-    const batch = backend.gatherRows(this.data.X_train, this.data.y_train, rows);
-    const { loss, grads, state: nextState = {} } = model.loss(params, batch.X, batch.y, { seed: stepSeed(this.config.seed, this.steps++) });
+    const { backend, model, params, config } = this;
+    const step = this.steps++;
+    const shifts = config.augment && config.augment.max_shift > 0 ? shiftsOf(config.augment, rows.length, config.seed, step) : undefined;
+    const batch = backend.gatherRows(this.data.X_train, this.data.y_train, rows, shifts);
+    const { loss, grads, state: nextState = {} } = model.loss(params, batch.X, batch.y, { seed: stepSeed(config.seed, step) });
     const next: Record<string, T> = {};
     for (const [name, w] of Object.entries(params)) {
       const state = this.state[name];
