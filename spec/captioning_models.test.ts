@@ -26,18 +26,15 @@ afterAll(releaseGpu);
 describe('digit strips', () => {
   const spec = { seed: 3, sizes: { train: 0, val: 0, test: 0 }, min_digits: 2, max_digits: 4, train_shift: 0 };
   const { pixels, labels } = mnistImages();
-  /** The 14×14 average-pooled MNIST image g, as the generator draws it unshifted. */
-  const pooled = (g: number) => Array.from({ length: CELL_SIZE }, (_, k) => {
-    const [r, c] = [Math.floor(k / 14), k % 14];
-    return [0, 1, 28, 29].reduce((s, d) => s + pixels[g * 784 + (2 * r) * 28 + 2 * c + d], 0) / 4;
-  });
+  /** The central 20×20 window (rows and columns 4 … 23) of MNIST image g, as the generator draws it unshifted. */
+  const window = (g: number) => Array.from({ length: CELL_SIZE }, (_, k) => pixels[g * 784 + (4 + Math.floor(k / 20)) * 28 + 4 + (k % 20)]);
 
   it('draws 2–4 digits of its pool per strip, with the caption of their labels and blank cells after', () => {
     const pool = [5, 1234, 6000, 9999];
     const strips = generateStrips(spec, 'test', pool, 30);
     expect(strips.cells.shape).toEqual([30, 4, CELL_SIZE]);
     expect(strips.captions.shape).toEqual([30, 6]);
-    const images = pool.map(pooled);
+    const images = pool.map(window);
     const counts = new Set<number>();
     strips.digits.forEach((digits, n) => {
       counts.add(digits.length);
@@ -144,6 +141,17 @@ describe('full-loss gradient checks (float64, tiny instances)', () => {
       const scale = Math.max(...grads[`d${name.replace('bk', 'bq')}`].data.map(Math.abs));
       expect(Math.max(...grads[`d${name}`].data.map(Math.abs)), name).toBeLessThan(1e-12 * Math.max(1, scale));
     }
+  });
+});
+
+describe('init', () => {
+  it('the LSTMs\' bias is 1 on the forget gate (block f of i, f, o, g) and 0 elsewhere; the RNN\'s is 0', () => {
+    const H = 8;
+    for (const cell of ['lstm', 'attention_lstm'] as const) {
+      const { b } = initCaptioningRnn(cell, { P: 4, Dc: 5, C: 3, V: 7, W: 3, H }, 0);
+      expect(Array.from(b.data), cell).toEqual(Array.from({ length: 4 * H }, (_, i) => (i >= H && i < 2 * H ? 1 : 0)));
+    }
+    expect(initCaptioningRnn('rnn', { P: 4, Dc: 5, C: 3, V: 7, W: 3, H }, 0).b.data.every((v) => v === 0)).toBe(true);
   });
 });
 

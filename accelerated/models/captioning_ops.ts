@@ -8,7 +8,6 @@ import type { Gpu } from '../device';
 import * as attentionStep from '../dot_product_attention_step';
 import * as globalAvgPool from '../global_avg_pool';
 import { grid1d, launch, MAIN_1D, type Field, type Kernel } from '../launch';
-import * as lstmForward from '../lstm_forward';
 import * as lstmStep from '../lstm_step';
 import { pointwise } from '../pointwise';
 import * as positionalEncoding from '../positional_encoding';
@@ -176,7 +175,7 @@ function releaseCaches(keep: readonly GpuTensor[], ...caches: unknown[]): void {
 /** The captioning ops on `gpu`. */
 export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
   return {
-    ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward, ...lstmForward,
+    ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward,
     ...rnnStep, ...lstmStep, ...attentionStep, ...globalAvgPool, ...positionalEncoding,
     transformerDecoderLayerForward: decoderLayer.transformerDecoderLayerForward,
     transformerDecoderLayerBackward: decoderLayer.transformerDecoderLayerBackward,

@@ -1,7 +1,6 @@
 import * as affine from '../affine';
 import * as attentionStep from '../dot_product_attention_step';
 import * as globalAvgPool from '../global_avg_pool';
-import * as lstmForward from '../lstm_forward';
 import * as lstmStep from '../lstm_step';
 import * as positionalEncoding from '../positional_encoding';
 import { setTimeSlice, timeSlice } from '../recurrent';
@@ -42,8 +41,6 @@ export interface CaptionOps<T extends Shaped> {
   temporalSoftmaxLossBackward(dloss: T, cache: unknown): { dx: T };
   rnnForward(x: T, h0: T, Wx: T, Wh: T, b: T): { h: T; cache: unknown };
   rnnBackward(dh: T, cache: unknown): { dx: T; dh0: T; dWx: T; dWh: T; db: T };
-  lstmForward(x: T, h0: T, Wx: T, Wh: T, b: T): { h: T; cache: unknown };
-  lstmBackward(dh: T, cache: unknown): { dx: T; dh0: T; dWx: T; dWh: T; db: T };
   rnnStepForward(x: T, prev_h: T, Wx: T, Wh: T, b: T): { next_h: T; cache: unknown };
   lstmStepForward(x: T, prev_h: T, prev_c: T, Wx: T, Wh: T, b: T): { next_h: T; next_c: T; cache: unknown };
   lstmStepBackward(dnext_h: T, dnext_c: T, cache: unknown): { dx: T; dprev_h: T; dprev_c: T; dWx: T; dWh: T; db: T };
@@ -193,7 +190,7 @@ function writeArgmax(scores: Tensor, s: number, tokens: Tensor, col: number): vo
 }
 
 export const REFERENCE_CAPTION_OPS: CaptionOps<Tensor> = {
-  ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward, ...lstmForward,
+  ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward,
   ...rnnStep, ...lstmStep, ...attentionStep, ...globalAvgPool, ...positionalEncoding, ...decoderLayer,
   upload: (t) => t,
   zeros: (shape) => tensor(shape),

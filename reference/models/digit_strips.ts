@@ -14,12 +14,15 @@ import { mnistImages, type SplitIndices } from './mnist';
  * [min_digits, max_digits], then K images uniform over the split's list (with replacement), and for
  * train strips only (augmentation) a shift (dy, dx) per digit, each uniform in [−train_shift,
  * train_shift] pixels of the 28×28 image (zeros shifted in), from its own stream
- * makeRng(`digit-strips:<seed>:train:shift`), so shifting leaves the draws of digits unchanged. Each digit is 2×2 average-pooled to
- * 14×14 (pixels in [0, 1], no centering) and fills one of max_digits cells from the left; the cells
- * after the last digit stay 0.
+ * makeRng(`digit-strips:<seed>:train:shift`), so shifting leaves the draws of digits unchanged. Each
+ * digit's cell is the central 20×20 window (rows and columns 4 … 23) of its shifted 28×28 image, at
+ * full resolution (pixels in [0, 1], no centering): MNIST digits are size-normalized into a 20×20
+ * box and centered in the 28×28 frame, so the window keeps the ink and drops the blank border (2×2
+ * average pooling to 14×14 instead cost about 1.5 points of per-digit accuracy, ~5 of strip exact
+ * match). The digits fill max_digits cells from the left; the cells after the last digit stay 0.
  *
- * Model input: the cells (N, P, 196), P = max_digits, cell p = the flattened 14×14 digit p. As an
- * image the strip is (N, 1, 14, 14·P). Captions (N, L), L = max_digits + 2, as word indices.
+ * Model input: the cells (N, P, 400), P = max_digits, cell p = the flattened 20×20 digit p. As an
+ * image the strip is (N, 1, 20, 20·P). Captions (N, L), L = max_digits + 2, as word indices.
  */
 export const WORDS = ['<NULL>', '<START>', '<END>', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
 export const NULL = 0;
@@ -27,8 +30,10 @@ export const START = 1;
 export const END = 2;
 /** The word index of digit d. */
 export const digitWord = (d: number): number => 3 + d;
-export const CELL = 14;
+export const CELL = 20;
 export const CELL_SIZE = CELL * CELL;
+/** The window's first row and column in the 28×28 image. */
+const BORDER = (28 - CELL) / 2;
 
 export interface StripSpec {
   seed: number;
@@ -42,7 +47,7 @@ export interface StripSpec {
 export interface StripFixture extends StripSpec { description: string }
 
 export interface StripSet {
-  /** (N, P, 196): cell p of strip n, flattened. */
+  /** (N, P, 400): cell p of strip n, flattened. */
   cells: Tensor;
   /** (N, L) word indices: <START>, the digits' words, <END>, <NULL>… */
   captions: Tensor;
@@ -74,14 +79,13 @@ export function captionText(words: ArrayLike<number>): string {
   return out.join(' ');
 }
 
-/** Global MNIST image g shifted by (dy, dx) (zeros shifted in), 2×2 average-pooled to 14×14, written at cells[offset …]. */
-function poolDigit(pixels: Float64Array, g: number, [dy, dx]: readonly number[], cells: Float64Array, offset: number): void {
+/** Global MNIST image g shifted by (dy, dx) (zeros shifted in), its central CELL×CELL window written at cells[offset …]. */
+function cropDigit(pixels: Float64Array, g: number, [dy, dx]: readonly number[], cells: Float64Array, offset: number): void {
   const base = g * 28 * 28;
-  const pixel = (row: number, col: number) => (row < 0 || row >= 28 || col < 0 || col >= 28 ? 0 : pixels[base + row * 28 + col]);
   for (let r = 0; r < CELL; r++) {
     for (let c = 0; c < CELL; c++) {
-      const at = (dr: number, dc: number) => pixel(2 * r + dr - dy, 2 * c + dc - dx);
-      cells[offset + r * CELL + c] = (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 4;
+      const [row, col] = [BORDER + r - dy, BORDER + c - dx];
+      cells[offset + r * CELL + c] = row < 0 || row >= 28 || col < 0 || col >= 28 ? 0 : pixels[base + row * 28 + col];
     }
   }
 }
@@ -111,7 +115,7 @@ export function generateStrips(spec: StripSpec, split: string, pool: readonly nu
     const images = Array.from({ length: K }, () => pool[Math.floor(rng() * pool.length)]);
     const shift = split === 'train' ? spec.train_shift : 0;
     const draw = () => (shift === 0 ? 0 : Math.floor(shifts() * (2 * shift + 1)) - shift);
-    images.forEach((g, k) => poolDigit(pixels, g, [draw(), draw()], cells.data, (n * P + k) * CELL_SIZE));
+    images.forEach((g, k) => cropDigit(pixels, g, [draw(), draw()], cells.data, (n * P + k) * CELL_SIZE));
     digits.push(images.map((g) => labels[g]));
     captions.data.set(caption(digits[n], L), n * L);
   }
@@ -124,7 +128,7 @@ export function stripSplits(spec: StripSpec, mnist: SplitIndices, limit = Infini
   return { train: make('train'), val: make('val'), test: make('test') };
 }
 
-/** Strips as images (N, 1, 14, 14·P) for PNG grids. */
+/** Strips as images (N, 1, 20, 20·P) for PNG grids. */
 export function stripImages(cells: Tensor): Tensor {
   const [N, P] = cells.shape;
   const W = CELL * P;

@@ -184,8 +184,8 @@ async function runCaptioner<T>(
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 const SUMMARIES: Record<CaptionerName, string> = {
-  captioning_rnn: 'vanilla RNN captioner (h0 = affine projection of the strip)',
-  captioning_lstm: 'LSTM captioner (h0 = affine projection of the strip)',
+  captioning_rnn: 'vanilla RNN captioner (h0 = the cells\' features side by side)',
+  captioning_lstm: 'LSTM captioner (h0 = the cells\' features side by side)',
   captioning_attention_lstm: 'LSTM with dot-product attention over the digit cells',
   captioning_transformer: 'transformer decoder captioner, memory = one token per digit cell',
 };
