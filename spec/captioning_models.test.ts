@@ -12,7 +12,7 @@ import { mnistImages } from '../reference/models/mnist';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { CAPTIONERS, trainCaptioner, type CaptionerName, type CaptionTrainResult } from '../scripts/tasks/captioning';
-import { STEP } from './gradcheck';
+import { modelGradcheck } from './gradcheck';
 import { GRADCHECK_THRESHOLD } from './tolerance';
 
 /**
@@ -80,37 +80,6 @@ describe('digit strips', () => {
   });
 });
 
-/**
- * Max rel_error per parameter of the full loss against centered differences (h = STEP, float64),
- * with the round-off floor of the op-level gradcheck (spec/gradcheck.ts) for a scalar: the quotient
- * carries up to ε·(|L⁺| + |L⁻|)/2h of round-off, and an element whose analytic and numeric values
- * agree within it counts as rel_error 0. The LSTM and attention captioners have elements with true
- * gradients of ~1e-7 (gates near saturation, the forget gate at c0 = 0) that no float64 difference
- * can resolve to 1e-7 relative; without the floor those fail on round-off alone.
- */
-function fullLossGradcheck(lossAndGrads: (p: Record<string, Tensor>) => { loss: Tensor; grads: Record<string, Tensor> }, params: Record<string, Tensor>) {
-  const { grads } = lossAndGrads(params);
-  const lossAt = (p: Tensor, i: number, value: number) => {
-    const kept = p.data[i];
-    p.data[i] = value;
-    const loss = lossAndGrads(params).loss.data[0];
-    p.data[i] = kept;
-    return loss;
-  };
-  return Object.fromEntries(Object.entries(params).map(([name, p]) => {
-    const analytic = grads[`d${name}`];
-    let worst = 0;
-    p.data.forEach((v, i) => {
-      const [plus, minus] = [lossAt(p, i, v + STEP), lossAt(p, i, v - STEP)];
-      const numeric = (plus - minus) / (2 * STEP);
-      const gap = Math.abs(numeric - analytic.data[i]);
-      if (gap <= (Number.EPSILON * (Math.abs(plus) + Math.abs(minus))) / (2 * STEP)) return;
-      worst = Math.max(worst, gap / Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic.data[i])));
-    });
-    return [name, worst];
-  }));
-}
-
 describe('full-loss gradient checks (float64, tiny instances)', () => {
   const [N, P, Dc, V, L] = [2, 4, 3, 7, 5];
   const rng = makeRng('captioning-gradcheck');
@@ -128,7 +97,7 @@ describe('full-loss gradient checks (float64, tiny instances)', () => {
   ];
   for (const [name, model, params] of cases) {
     it(`${name}: every parameter's gradient of the caption loss matches centered differences`, () => {
-      const errors = fullLossGradcheck((p) => model.loss(p, X, captions), params);
+      const errors = modelGradcheck((p) => model.loss(p, X, captions), params);
       expect(Object.keys(errors).sort()).toEqual(Object.keys(params).sort());
       for (const [param, e] of Object.entries(errors)) expect(e, `d${param}`).toBeLessThan(GRADCHECK_THRESHOLD);
     });
