@@ -83,17 +83,12 @@ const TRAINABLE: Record<Exclude<ModelName, 'knn'>, Trainable> = {
   },
 };
 
-export interface TrainOptions {
-  backend: BackendName;
-  /** Overrides the fixture's num_epochs. */
-  epochs?: number;
-  /** Overrides the fixture's seed (weight init and shuffling; the data split stays the fixture's). */
-  seed?: number;
+/** A task's backend, epochs, seed and progress ticks, plus the spec suite's short-run knobs. */
+export interface TrainOptions extends Pick<TaskOptions, 'backend' | 'epochs' | 'seed' | 'onIteration'> {
   /** Keep only the first `limit` rows of each split (short runs in the spec suite). */
   limit?: number;
   /** Overrides of the fixture's Solver config (short runs). */
   solver?: Partial<SolverConfig>;
-  onIteration?(iteration: number, total: number, loss: number): void;
   onEpoch?(report: EpochReport): void;
 }
 
