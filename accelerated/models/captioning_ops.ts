@@ -2,28 +2,16 @@ import { captionBackend, type CaptionOps } from '../../reference/models/captioni
 import { END, NULL } from '../../reference/models/digit_strips';
 import { numel } from '../../reference/tensor';
 import type { Backend } from '../../reference/models/backend';
-import * as affine from '../affine';
 import { empty, read, release, upload, view, type GpuTensor } from '../buffers';
 import type { Gpu } from '../device';
-import * as attentionStep from '../dot_product_attention_step';
-import * as globalAvgPool from '../global_avg_pool';
 import { grid1d, launch, MAIN_1D, type Field, type Kernel } from '../launch';
-import * as lstmStep from '../lstm_step';
 import { pointwise } from '../pointwise';
-import * as positionalEncoding from '../positional_encoding';
-import * as relu from '../relu';
 import { columnSums, sumAll } from '../reduce';
-import * as rnnForward from '../rnn_forward';
-import * as rnnStep from '../rnn_step';
-import * as temporalAffine from '../temporal_affine';
-import * as temporalSoftmaxLoss from '../temporal_softmax_loss';
-import * as decoderLayer from '../transformer_decoder_layer';
-import * as wordEmbedding from '../word_embedding';
-import { add } from './linear';
+import { WEBGPU_MODEL_OPS } from './ops';
 
 /**
  * The captioning models' ops on the device (CaptionOps of reference/models/captioning_ops.ts): the
- * twins of the OPS.md ops, plus the data movements of the captioners as small kernels of their own.
+ * model op table's twins (accelerated/models/ops.ts), plus the data movements of the captioners as small kernels of their own.
  * Tiling: one invocation per element written (per output element for the copies, per row for the
  * arg-max and the exact match, which walk their V words or L columns); no shared memory — they move
  * a few kilobytes per call and have nothing to reuse. Two of them write into an existing tensor in
@@ -175,16 +163,11 @@ function releaseCaches(keep: readonly GpuTensor[], ...caches: unknown[]): void {
 /** The captioning ops on `gpu`. */
 export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
   return {
-    ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward,
-    ...rnnStep, ...lstmStep, ...attentionStep, ...globalAvgPool, ...positionalEncoding,
-    transformerDecoderLayerForward: decoderLayer.transformerDecoderLayerForward,
-    transformerDecoderLayerBackward: decoderLayer.transformerDecoderLayerBackward,
+    ...WEBGPU_MODEL_OPS,
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
     zeros: (shape) => empty(gpu, shape),
-    reshape: view,
-    add, timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
+    timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
     splitCaptions, writeArgmax,
-    release: (...ts) => release(...ts),
     releaseCaches,
   };
 }

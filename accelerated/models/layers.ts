@@ -1,54 +1,21 @@
-import type { Forward, Ops } from '../../reference/models/layers';
-import { affineBackward, affineForward } from '../affine';
-import { batchnormBackward, batchnormForward } from '../batchnorm';
+import type { Ops } from '../../reference/models/layers';
 import { tensor } from '../../reference/tensor';
-import { release, upload, view, type GpuTensor } from '../buffers';
-import { channelSums, conv2dBackward, conv2dForward, convWeightGrad, type Conv2dCache } from '../conv2d';
-import { dropoutBackward, dropoutForward } from '../dropout';
+import { upload, type GpuTensor } from '../buffers';
+import { channelSums, convWeightGrad, type Conv2dCache } from '../conv2d';
 import { map } from '../elementwise';
-import { globalAvgPoolBackward, globalAvgPoolForward } from '../global_avg_pool';
-import { l2RegularizationBackward, l2RegularizationForward } from '../l2_regularization';
-import { layernormBackward, layernormForward } from '../layernorm';
-import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
-import type { NormCache } from '../normalization';
-import { reluBackward, reluForward } from '../relu';
-import { softmaxLossBackward, softmaxLossForward } from '../softmax_loss';
-import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
-import { add, one } from './linear';
+import { one } from './linear';
+import { WEBGPU_MODEL_OPS } from './ops';
 
 /**
- * The twins as the Ops of reference/models/layers.ts, so the deeper classifiers run on the device
- * with the same network code. Each forward also names the fresh device tensors its cache holds
- * (`temps`), which the tape frees with the step: max pool's indices, the normalizations' x̂ and
- * batch variance (in test mode batchnorm's cache holds running_var, a param, which stays), the
- * dropout mask. No kernel of its own besides `copy`, an elementwise identity. conv2dParamGrads is
- * conv2dBackward without its dx GEMM (accelerated/conv2d's convWeightGrad and channelSums), for a
- * first layer whose input needs no gradient.
+ * The Ops of reference/models/layers.ts on the device, so the deeper classifiers run there with the
+ * same network code: the model op table's twins (accelerated/models/ops.ts, whose forwards name the
+ * fresh tensors their caches hold, freed by the tape with the step) and the tape's helpers. No
+ * kernel of its own besides `copy`, an elementwise identity. conv2dParamGrads is conv2dBackward
+ * without its dx GEMM (accelerated/conv2d's convWeightGrad and channelSums), for a first layer
+ * whose input needs no gradient.
  */
-const normTemps = (cache: NormCache): GpuTensor[] => (cache.batchStats ? [cache.xhat, cache.variance] : [cache.xhat]);
-
-function withNormTemps<R extends { cache: NormCache }>(r: R): R & { temps: GpuTensor[] } {
-  return { ...r, temps: normTemps(r.cache) };
-}
-
 export const WEBGPU_OPS: Ops<GpuTensor> = {
-  affineForward, affineBackward, conv2dForward, conv2dBackward, reluForward, reluBackward,
+  ...WEBGPU_MODEL_OPS,
   conv2dParamGrads: (dout, { x, geometry }: Conv2dCache) => ({ dw: convWeightGrad(x, dout, geometry), db: channelSums(dout) }),
-  maxPool2dForward(x, params): Forward<GpuTensor> {
-    const r = maxPool2dForward(x, params);
-    return { ...r, temps: [r.indices] };
-  },
-  maxPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
-  batchnormForward: (...args) => withNormTemps(batchnormForward(...args)),
-  batchnormBackward,
-  spatialBatchnormForward: (...args) => withNormTemps(spatialBatchnormForward(...args)),
-  spatialBatchnormBackward,
-  layernormForward: (...args) => withNormTemps(layernormForward(...args)),
-  layernormBackward,
-  dropoutForward(x, params) {
-    const r = dropoutForward(x, params);
-    return { ...r, temps: r.cache.mask ? [r.cache.mask] : [] };
-  },
-  dropoutBackward, softmaxLossForward, softmaxLossBackward, l2RegularizationForward, l2RegularizationBackward,
-  add, view, copy: (t) => map('copy', 'a', t), one, zeros: (like, shape) => upload(like.gpu, tensor(shape)), release: (...ts) => release(...ts),
+  copy: (t) => map('copy', 'a', t), one, zeros: (like, shape) => upload(like.gpu, tensor(shape)),
 };

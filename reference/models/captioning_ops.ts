@@ -1,63 +1,25 @@
-import * as affine from '../affine';
-import * as attentionStep from '../dot_product_attention_step';
-import * as globalAvgPool from '../global_avg_pool';
-import * as lstmStep from '../lstm_step';
-import * as positionalEncoding from '../positional_encoding';
 import { setTimeSlice, timeSlice } from '../recurrent';
-import * as relu from '../relu';
 import { randnTensor, type Rng } from '../rng';
-import * as rnnForward from '../rnn_forward';
-import * as rnnStep from '../rnn_step';
-import * as temporalAffine from '../temporal_affine';
-import * as temporalSoftmaxLoss from '../temporal_softmax_loss';
-import { numel, reshape, tensor, type Tensor } from '../tensor';
-import * as decoderLayer from '../transformer_decoder_layer';
-import type { DecoderArgs } from '../transformer_decoder_layer';
+import { numel, tensor, type Tensor } from '../tensor';
 import type { Shaped } from '../validate';
-import * as wordEmbedding from '../word_embedding';
 import type { Backend } from './backend';
 import { END, NULL } from './digit_strips';
-import { add } from './linear';
+import { REFERENCE_MODEL_OPS, type ModelOpTable } from './ops';
 import { referenceBackend } from './reference_backend';
 
 /**
- * What the captioning models are composed of, on tensors of type T: the ops of OPS.md they use
- * (reference/*.ts, or their twins in accelerated/) plus a few data movements of their own (time
- * slices, column concatenation, caption shifting, greedy word choice) and the bookkeeping of device
- * memory (no-ops here). The models (captioning_rnn.ts, captioning_transformer.ts) are written once
+ * What the captioning models are composed of, on tensors of type T: the model op table of ops.ts
+ * (reference ops, or their twins) plus a few data movements of their own (time slices, column
+ * concatenation, caption shifting, greedy word choice) and the bookkeeping of device memory (no-ops
+ * here). The models (captioning_rnn.ts, captioning_transformer.ts) are written once
  * over these ops, so the reference and the twin run the same composition; caches are opaque.
  * Integer tensors (captions, masks, positions) are 'i32' on the device.
  */
-export interface CaptionOps<T extends Shaped> {
-  affineForward(x: T, w: T, b: T): { out: T; cache: unknown };
-  affineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
-  reluForward(x: T): { out: T; cache: unknown };
-  reluBackward(dout: T, cache: unknown): { dx: T };
-  wordEmbeddingForward(x: T, W: T): { out: T; cache: unknown };
-  wordEmbeddingBackward(dout: T, cache: unknown): { dW: T };
-  temporalAffineForward(x: T, w: T, b: T): { out: T; cache: unknown };
-  temporalAffineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
-  temporalSoftmaxLossForward(x: T, y: T, mask: T): { loss: T; cache: unknown };
-  temporalSoftmaxLossBackward(dloss: T, cache: unknown): { dx: T };
-  rnnForward(x: T, h0: T, Wx: T, Wh: T, b: T): { h: T; cache: unknown };
-  rnnBackward(dh: T, cache: unknown): { dx: T; dh0: T; dWx: T; dWh: T; db: T };
-  rnnStepForward(x: T, prev_h: T, Wx: T, Wh: T, b: T): { next_h: T; cache: unknown };
-  lstmStepForward(x: T, prev_h: T, prev_c: T, Wx: T, Wh: T, b: T): { next_h: T; next_c: T; cache: unknown };
-  lstmStepBackward(dnext_h: T, dnext_c: T, cache: unknown): { dx: T; dprev_h: T; dprev_c: T; dWx: T; dWh: T; db: T };
-  dotProductAttentionStepForward(prevH: T, A: T): { attn: T; attn_weights: T; cache: unknown };
-  dotProductAttentionStepBackward(dattn: T, dattnWeights: T, cache: unknown): { dprev_h: T; dA: T };
-  globalAvgPoolForward(x: T): { out: T; cache: unknown };
-  globalAvgPoolBackward(dout: T, cache: unknown): { dx: T };
-  positionalEncodingForward(positions: T, params: { E: number }): { out: T };
-  transformerDecoderLayerForward(...args: DecoderArgs<T>): { out: T; cache: unknown };
-  transformerDecoderLayerBackward(dout: T, cache: unknown): Record<string, T>;
-
+export interface CaptionOps<T extends Shaped> extends ModelOpTable<T> {
   /** A host tensor on this backend. */
   upload(t: Tensor, dtype?: 'f32' | 'i32'): T;
   /** Zeros of this shape. */
   zeros(shape: readonly number[]): T;
-  reshape(t: T, shape: readonly number[]): T;
-  add(a: T, b: T): T;
   /** seq[:, t, :] of (N, T, F) as (N, F). */
   timeSlice(seq: T, t: number): T;
   /** seq[:, t, :] = value, in place. */
@@ -76,8 +38,6 @@ export interface CaptionOps<T extends Shaped> {
   splitCaptions(captions: T): { captionsIn: T; captionsOut: T; mask: T };
   /** tokens[n, col] = argmax_v scores[n, s, v] (first maximum), in place; scores (N, S, V), tokens (N, L). */
   writeArgmax(scores: T, s: number, tokens: T, col: number): void;
-  /** Frees device memory (nothing here). */
-  release(...ts: T[]): void;
   /** Frees every tensor held by the caches except `keep` (the params and the batch). */
   releaseCaches(keep: readonly T[], ...caches: unknown[]): void;
 }
@@ -96,7 +56,7 @@ export function sum<T extends Shaped>(ops: CaptionOps<T>, a: T, b: T): T {
  */
 export function cellEncoderForward<T extends Shaped>(ops: CaptionOps<T>, p: Record<string, T>, X: T) {
   const [N, P, Dc] = X.shape;
-  const hidden = ops.affineForward(ops.reshape(X, [N * P, Dc]), p.W_cell, p.b_cell);
+  const hidden = ops.affineForward(ops.view(X, [N * P, Dc]), p.W_cell, p.b_cell);
   const activated = ops.reluForward(hidden.out);
   const proj = ops.affineForward(activated.out, p.W_proj, p.b_proj);
   return { out: proj.out, cache: { caches: [hidden.cache, activated.cache, proj.cache], scratch: [hidden.out, activated.out] } };
@@ -190,13 +150,11 @@ function writeArgmax(scores: Tensor, s: number, tokens: Tensor, col: number): vo
 }
 
 export const REFERENCE_CAPTION_OPS: CaptionOps<Tensor> = {
-  ...affine, ...relu, ...wordEmbedding, ...temporalAffine, ...temporalSoftmaxLoss, ...rnnForward,
-  ...rnnStep, ...lstmStep, ...attentionStep, ...globalAvgPool, ...positionalEncoding, ...decoderLayer,
+  ...REFERENCE_MODEL_OPS,
   upload: (t) => t,
   zeros: (shape) => tensor(shape),
-  reshape, add, timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
+  timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
   splitCaptions, writeArgmax,
-  release: () => undefined,
   releaseCaches: () => undefined,
 };
 

@@ -89,7 +89,7 @@ type Params<T> = Record<string, T>;
 function cellFeatures<T extends Shaped>(ops: CaptionOps<T>, p: Params<T>, X: T) {
   const [N, P] = X.shape;
   const encoded = cellEncoderForward(ops, p, X);
-  return { h0: ops.reshape(encoded.out, [N, P * p.W_proj.shape[1]]), cache: encoded.cache, rows: encoded.out.shape };
+  return { h0: ops.view(encoded.out, [N, P * p.W_proj.shape[1]]), cache: encoded.cache, rows: encoded.out.shape };
 }
 
 interface GridCache {
@@ -104,8 +104,8 @@ function attentionGridForward<T extends Shaped>(ops: CaptionOps<T>, p: Params<T>
   const H = p.W_proj.shape[1];
   const side = gridSide(P);
   const encoded = cellEncoderForward(ops, p, X);
-  const features = ops.addPositions(ops.reshape(encoded.out, [N, P, H]), p.pos);
-  const A = ops.reshape(ops.swapLastAxes(features), [N, H, side, side]);
+  const features = ops.addPositions(ops.view(encoded.out, [N, P, H]), p.pos);
+  const A = ops.view(ops.swapLastAxes(features), [N, H, side, side]);
   const pool = ops.globalAvgPoolForward(A);
   ops.release(encoded.out, features);
   return { A, h0: pool.out, cache: { encoder: encoded.cache, pool: pool.cache, shape: [N, P, H] } };
@@ -117,9 +117,9 @@ function attentionGridBackward<T extends Shaped>(ops: CaptionOps<T>, dA: T, dh0:
   const dmean = ops.add(dh0, dc0);
   const dpool = ops.globalAvgPoolBackward(dmean, cache.pool).dx;
   const dgrid = ops.add(dA, dpool);
-  const dfeatures = ops.swapLastAxes(ops.reshape(dgrid, [N, H, P]));
+  const dfeatures = ops.swapLastAxes(ops.view(dgrid, [N, H, P]));
   const dpos = ops.sumOverBatch(dfeatures);
-  const encoder = cellEncoderBackward(ops, ops.reshape(dfeatures, [N * P, H]), cache.encoder);
+  const encoder = cellEncoderBackward(ops, ops.view(dfeatures, [N * P, H]), cache.encoder);
   ops.release(dmean, dpool, dgrid, dfeatures);
   return { ...encoder, dpos };
 }
@@ -235,7 +235,7 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
       backwardToImage = (dh) => {
         const back = lstmLoopBackward(ops, dh, seq.caches, undefined);
         const dfeatures = sum(ops, back.dh0, back.dc0);
-        const encoder = cellEncoderBackward(ops, ops.reshape(dfeatures, proj.rows), proj.cache);
+        const encoder = cellEncoderBackward(ops, ops.view(dfeatures, proj.rows), proj.cache);
         ops.release(dfeatures);
         return { dx: back.dx, grads: { ...back.grads, ...encoder } };
       };
@@ -246,7 +246,7 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
       caches = [proj, seq.cache];
       backwardToImage = (dh) => {
         const { dx, dh0, dWx, dWh, db } = ops.rnnBackward(dh, seq.cache);
-        const encoder = cellEncoderBackward(ops, ops.reshape(dh0, proj.rows), proj.cache);
+        const encoder = cellEncoderBackward(ops, ops.view(dh0, proj.rows), proj.cache);
         ops.release(dh0);
         return { dx, grads: { dWx, dWh, db, ...encoder } };
       };
@@ -294,7 +294,7 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
         step = s;
       }
       const scores = ops.affineForward(step.next_h, p.W_vocab, p.b_vocab);
-      ops.writeArgmax(ops.reshape(scores.out, [N, 1, scores.out.shape[1]]), 0, tokens, t + 1);
+      ops.writeArgmax(ops.view(scores.out, [N, 1, scores.out.shape[1]]), 0, tokens, t + 1);
       scratch.push(embedded.out, x, scores.out);
       caches.push(step.cache, scores.cache);
       [h, c] = [step.next_h, step.next_c ?? c];

@@ -78,7 +78,7 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
     const [N, P] = X.shape;
     const E = p.W_proj.shape[1];
     const encoded = cellEncoderForward(ops, p, X);
-    const memory = ops.addPositions(ops.reshape(encoded.out, [N, P, E]), p.pos);
+    const memory = ops.addPositions(ops.view(encoded.out, [N, P, E]), p.pos);
     ops.release(encoded.out);
     return { memory, cache: encoded.cache };
   }
@@ -127,7 +127,7 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
     grads.dW_embed = ops.wordEmbeddingBackward(dx, run.embedded.cache).dW;
     grads.dpos = ops.sumOverBatch(dmemory!);
     const [N, P, E] = dmemory!.shape;
-    Object.assign(grads, cellEncoderBackward(ops, ops.reshape(dmemory!, [N * P, E]), image.cache));
+    Object.assign(grads, cellEncoderBackward(ops, ops.view(dmemory!, [N * P, E]), image.cache));
     ops.release(dloss, dscores, dx, dmemory!, run.scores, image.memory, ...run.scratch);
     ops.releaseCaches([...Object.values(p), X, captions], run, data.cache, image, mask, captionsIn, captionsOut);
     return { loss: data.loss, grads };

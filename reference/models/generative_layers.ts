@@ -1,86 +1,32 @@
-import { affineBackward, affineForward } from '../affine';
-import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
-import { conv2dBackward, conv2dForward } from '../conv2d';
-import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
-import { discriminatorLossBackward, discriminatorLossForward } from '../discriminator_loss';
-import { generatorLossBackward, generatorLossForward } from '../generator_loss';
-import { klGaussianBackward, klGaussianForward } from '../kl_gaussian';
-import { leakyReluBackward, leakyReluForward } from '../leaky_relu';
-import { ntXentVectorizedBackward, ntXentVectorizedForward, type NtXentParams } from '../nt_xent';
-import { reluBackward, reluForward } from '../relu';
-import { reparameterizeBackward, reparameterizeForward } from '../reparameterize';
 import { makeRng, randnTensor } from '../rng';
-import { sigmoidForward } from '../sigmoid';
-import { tanhBackward, tanhForward } from '../tanh';
-import { reshape, scalar, tensor, type Tensor } from '../tensor';
+import { scalar, tensor, type Tensor } from '../tensor';
 import type { Backend } from './backend';
-import { add } from './linear';
+import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
 
 /**
  * What the generative and self-supervised models (vae.ts, gan.ts, simclr.ts) are built from, once
- * for both backends: a model is written against `ModelOps<T>`, the ops it composes, and each
- * backend supplies them — REFERENCE_OPS here (float64 reference ops), GPU_OPS in
- * accelerated/models/generative_layers.ts (the WebGPU twins, tensors kept on the device). So the
- * twin model is the reference model's composition with every op replaced by its twin.
+ * for both backends: a model is written against `ModelOps<T>`, the model op table of ops.ts
+ * with three helpers, and each backend supplies them — REFERENCE_OPS here (float64 reference ops),
+ * GPU_OPS in accelerated/models/generative_layers.ts (the WebGPU twins, tensors kept on the device).
+ * So the twin model is the reference model's composition with every op replaced by its twin.
  *
  * Networks are lists of layers (`Layer`); `netForward` runs one and returns its output with a
  * `backward` that returns dL/dx and the gradient d<param> of each of its parameters. Parameters are
  * named after their layer: `<layer>_W`, `<layer>_b`.
  */
-interface Pass<T> { out: T; cache: unknown }
-interface ConvParams { stride: number; pad: number }
-
-/** The ops a generative model composes: the names and signatures of reference/*.ts and their twins. */
-export interface ModelOps<T> {
-  affineForward(x: T, w: T, b: T): Pass<T>;
-  affineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
-  reluForward(x: T): Pass<T>;
-  reluBackward(dout: T, cache: unknown): { dx: T };
-  leakyReluForward(x: T, params: { alpha: number }): Pass<T>;
-  leakyReluBackward(dout: T, cache: unknown): { dx: T };
-  tanhForward(x: T): Pass<T>;
-  tanhBackward(dout: T, cache: unknown): { dx: T };
-  sigmoidForward(x: T): Pass<T>;
-  conv2dForward(x: T, w: T, b: T, params: ConvParams): Pass<T>;
-  conv2dBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
-  convTranspose2dForward(x: T, w: T, b: T, params: ConvParams): Pass<T>;
-  convTranspose2dBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
-  reparameterizeForward(mu: T, logvar: T, eps: T): { z: T; cache: unknown };
-  reparameterizeBackward(dz: T, cache: unknown): { dmu: T; dlogvar: T };
-  klGaussianForward(mu: T, logvar: T): { loss: T; cache: unknown };
-  klGaussianBackward(dloss: T, cache: unknown): { dmu: T; dlogvar: T };
-  bceWithLogitsForward(x: T, y: T): { loss: T; cache: unknown };
-  bceWithLogitsBackward(dloss: T, cache: unknown): { dx: T };
-  discriminatorLossForward(logitsReal: T, logitsFake: T): { loss: T; cache: unknown };
-  discriminatorLossBackward(dloss: T, cache: unknown): { dlogits_real: T; dlogits_fake: T };
-  generatorLossForward(logitsFake: T): { loss: T; cache: unknown };
-  generatorLossBackward(dloss: T, cache: unknown): { dlogits_fake: T };
-  ntXentForward(z: T, params: NtXentParams): { loss: T; cache: unknown };
-  ntXentBackward(dloss: T, cache: unknown): { dz: T };
-  /** a + b */
-  add(a: T, b: T): T;
+export interface ModelOps<T> extends ModelOpTable<T> {
   /** alpha·a + b */
   axpy(alpha: number, a: T, b: T): T;
   /** A host tensor on the backend of `like`. */
   constant(like: T, t: Tensor): T;
-  /** The same data under another shape of equal size (no copy: the view shares t's storage). */
-  view(t: T, shape: readonly number[]): T;
-  release(...ts: T[]): void;
   /** Frees what an nt_xent cache holds beyond its input. */
   releaseCache(cache: unknown): void;
 }
 
 export const REFERENCE_OPS: ModelOps<Tensor> = {
-  affineForward, affineBackward, reluForward, reluBackward, leakyReluForward, leakyReluBackward, tanhForward, tanhBackward,
-  sigmoidForward, conv2dForward, conv2dBackward, convTranspose2dForward, convTranspose2dBackward,
-  reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward, bceWithLogitsForward, bceWithLogitsBackward,
-  discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward,
-  ntXentForward: ntXentVectorizedForward, ntXentBackward: ntXentVectorizedBackward,
-  add,
+  ...REFERENCE_MODEL_OPS,
   axpy: (alpha, a, b) => tensor(a.shape, a.data.map((v, i) => alpha * v + b.data[i])),
   constant: (_like, t) => t,
-  view: reshape,
-  release: () => undefined,
   releaseCache: () => undefined,
 };
 

@@ -1,27 +1,15 @@
-import { affineBackward, affineForward } from '../affine';
-import { batchnormBackward, batchnormForward } from '../batchnorm';
 import type { Conv2dParams } from '../conv2d';
-import { conv2dBackward, conv2dForward } from '../conv2d';
-import { dropoutBackward, dropoutForward, type DropoutParams } from '../dropout';
-import { globalAvgPoolBackward, globalAvgPoolForward } from '../global_avg_pool';
 import { randomBits } from '../init';
-import { l2RegularizationBackward, l2RegularizationForward, type L2RegularizationParams } from '../l2_regularization';
-import { layernormBackward, layernormForward, type LayernormParams } from '../layernorm';
-import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
-import type { BatchnormParams } from '../normalization';
 import type { PoolParams } from '../pooling';
-import { reluBackward, reluForward } from '../relu';
-import { softmaxLossVectorizedBackward, softmaxLossVectorizedForward } from '../softmax_loss';
-import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
-import { clone, reshape, scalar, tensor, type Tensor } from '../tensor';
+import { clone, scalar, tensor, type Tensor } from '../tensor';
 import type { Model } from './backend';
-import { add } from './linear';
+import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
 
 /**
  * The deeper MNIST classifiers (fc_net, three_layer_conv_net, residual_conv_net) are written once,
- * over the ops of either backend: `Ops<T>` is what reference/<op>.ts exports (REFERENCE_OPS below)
- * and what the twins of accelerated/<op>.ts export (accelerated/models/layers.ts), so the twin
- * model composes twins and keeps every tensor on the device.
+ * over the ops of either backend: `Ops<T>` is the model op table of ops.ts (reference ops, or their
+ * twins in accelerated/models/layers.ts) with the tape's few helpers, so the twin model composes
+ * twins and keeps every tensor on the device.
  *
  * A network is written forward on a `Tape`: each layer calls the op's forward and records how its
  * backward maps the layer's upstream gradient to its input's and to its params' gradients (a
@@ -30,55 +18,19 @@ import { add } from './linear';
  * one go; on the reference freeing is a no-op.
  */
 
-/** What an op forward returns on either backend; `temps`: device tensors the cache holds that must be freed with it. */
-export interface Forward<T> { out: T; cache: unknown; temps?: T[] }
-type Norm<T> = Forward<T> & { running_mean: T; running_var: T };
-
-/** The ops a network composes, with the names and signatures of reference/<op>.ts (and their twins). */
-export interface Ops<T> {
-  affineForward(x: T, w: T, b: T): Forward<T>;
-  affineBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
-  conv2dForward(x: T, w: T, b: T, params?: Conv2dParams): Forward<T>;
-  conv2dBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
+/** The model op table (ops.ts) and the few helpers of the tape. */
+export interface Ops<T> extends ModelOpTable<T> {
   /** Only dw and db of conv2dBackward, where the backend can skip dx (a first layer's, unwanted). */
   conv2dParamGrads?(dout: T, cache: unknown): { dw: T; db: T };
-  reluForward(x: T): Forward<T>;
-  reluBackward(dout: T, cache: unknown): { dx: T };
-  maxPool2dForward(x: T, params: PoolParams): Forward<T>;
-  maxPool2dBackward(dout: T, cache: unknown): { dx: T };
-  globalAvgPoolForward(x: T): Forward<T>;
-  globalAvgPoolBackward(dout: T, cache: unknown): { dx: T };
-  batchnormForward(x: T, gamma: T, beta: T, running_mean: T, running_var: T, params: BatchnormParams): Norm<T>;
-  batchnormBackward(dout: T, cache: unknown): { dx: T; dgamma: T; dbeta: T };
-  spatialBatchnormForward(x: T, gamma: T, beta: T, running_mean: T, running_var: T, params: BatchnormParams): Norm<T>;
-  spatialBatchnormBackward(dout: T, cache: unknown): { dx: T; dgamma: T; dbeta: T };
-  layernormForward(x: T, gamma: T, beta: T, params?: LayernormParams): Forward<T>;
-  layernormBackward(dout: T, cache: unknown): { dx: T; dgamma: T; dbeta: T };
-  dropoutForward(x: T, params: DropoutParams): Forward<T>;
-  dropoutBackward(dout: T, cache: unknown): { dx: T };
-  softmaxLossForward(x: T, y: T): { loss: T; cache: unknown };
-  softmaxLossBackward(dloss: T, cache: unknown): { dx: T };
-  l2RegularizationForward(w: T, params: L2RegularizationParams): { loss: T; cache: unknown };
-  l2RegularizationBackward(dloss: T, cache: unknown): { dw: T };
-  add(a: T, b: T): T;
-  /** The same data under another shape (no copy: never freed on its own). */
-  view(t: T, shape: readonly number[]): T;
   copy(t: T): T;
   /** The scalar 1, on the backend of `like`. */
   one(like: T): T;
   /** A zero tensor of `shape`, on the backend of `like`. */
   zeros(like: T, shape: readonly number[]): T;
-  release(...ts: T[]): void;
 }
 
 export const REFERENCE_OPS: Ops<Tensor> = {
-  affineForward, affineBackward, conv2dForward, conv2dBackward, reluForward, reluBackward,
-  maxPool2dForward, maxPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
-  batchnormForward, batchnormBackward, spatialBatchnormForward, spatialBatchnormBackward,
-  layernormForward, layernormBackward, dropoutForward, dropoutBackward,
-  softmaxLossForward: softmaxLossVectorizedForward, softmaxLossBackward: softmaxLossVectorizedBackward,
-  l2RegularizationForward, l2RegularizationBackward,
-  add, view: reshape, copy: clone, one: () => scalar(1), zeros: (_, shape) => tensor(shape), release: () => undefined,
+  ...REFERENCE_MODEL_OPS, copy: clone, one: () => scalar(1), zeros: (_, shape) => tensor(shape),
 };
 
 /** A value of the network; `grad`: dL/dvalue once the backward has reached it. */
@@ -216,7 +168,7 @@ export class Tape<T> {
   }
 
   /** A layer's node: its output (owned by the tape) and its backward, run once its gradient is known. */
-  private layer(r: Forward<T>, backward: (dout: T) => void): Node<T> {
+  private layer(r: Pass<T>, backward: (dout: T) => void): Node<T> {
     this.temps.push(r.out, ...(r.temps ?? []));
     const y: Node<T> = { value: r.out };
     this.steps.push(() => { if (y.grad) backward(y.grad); });

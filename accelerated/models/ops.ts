@@ -1,0 +1,74 @@
+import type { ModelOpTable, Pass } from '../../reference/models/ops';
+import { affineBackward, affineForward } from '../affine';
+import { batchnormBackward, batchnormForward } from '../batchnorm';
+import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
+import { release, view, type GpuTensor } from '../buffers';
+import { conv2dBackward, conv2dForward } from '../conv2d';
+import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
+import { discriminatorLossBackward, discriminatorLossForward } from '../discriminator_loss';
+import { dotProductAttentionStepBackward, dotProductAttentionStepForward } from '../dot_product_attention_step';
+import { dropoutBackward, dropoutForward } from '../dropout';
+import { generatorLossBackward, generatorLossForward } from '../generator_loss';
+import { globalAvgPoolBackward, globalAvgPoolForward } from '../global_avg_pool';
+import { klGaussianBackward, klGaussianForward } from '../kl_gaussian';
+import { l2RegularizationBackward, l2RegularizationForward } from '../l2_regularization';
+import { layernormBackward, layernormForward } from '../layernorm';
+import { leakyReluBackward, leakyReluForward } from '../leaky_relu';
+import { lstmStepBackward, lstmStepForward } from '../lstm_step';
+import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
+import type { NormCache } from '../normalization';
+import { ntXentBackward, ntXentForward } from '../nt_xent';
+import { positionalEncodingForward } from '../positional_encoding';
+import { reluBackward, reluForward } from '../relu';
+import { reparameterizeBackward, reparameterizeForward } from '../reparameterize';
+import { rnnBackward, rnnForward } from '../rnn_forward';
+import { rnnStepForward } from '../rnn_step';
+import { sigmoidForward } from '../sigmoid';
+import { softmaxLossBackward, softmaxLossForward } from '../softmax_loss';
+import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
+import { tanhBackward, tanhForward } from '../tanh';
+import { temporalAffineBackward, temporalAffineForward } from '../temporal_affine';
+import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
+import { transformerDecoderLayerBackward, transformerDecoderLayerForward } from '../transformer_decoder_layer';
+import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
+import { add } from './linear';
+
+/**
+ * The model op table of reference/models/ops.ts on the device: every entry the WebGPU twin of the
+ * reference op, so a model written over the table runs on the device with the reference's
+ * composition. Forwards whose cache holds fresh device tensors beyond its inputs name them in
+ * `temps`, for whoever frees the cache: max pool's indices, the normalizations' x̂ and batch variance
+ * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask.
+ */
+const normTemps = (cache: NormCache): GpuTensor[] => (cache.batchStats ? [cache.xhat, cache.variance] : [cache.xhat]);
+
+function withNormTemps<R extends { cache: NormCache }>(r: R): R & { temps: GpuTensor[] } {
+  return { ...r, temps: normTemps(r.cache) };
+}
+
+export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
+  affineForward, affineBackward, reluForward, reluBackward, leakyReluForward, leakyReluBackward, tanhForward, tanhBackward, sigmoidForward,
+  conv2dForward, conv2dBackward, convTranspose2dForward, convTranspose2dBackward,
+  maxPool2dForward(x, params): Pass<GpuTensor> {
+    const r = maxPool2dForward(x, params);
+    return { ...r, temps: [r.indices] };
+  },
+  maxPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
+  batchnormForward: (...args) => withNormTemps(batchnormForward(...args)),
+  batchnormBackward,
+  spatialBatchnormForward: (...args) => withNormTemps(spatialBatchnormForward(...args)),
+  spatialBatchnormBackward,
+  layernormForward: (...args) => withNormTemps(layernormForward(...args)),
+  layernormBackward,
+  dropoutForward(x, params): Pass<GpuTensor> {
+    const r = dropoutForward(x, params);
+    return { ...r, temps: r.cache.mask ? [r.cache.mask] : [] };
+  },
+  dropoutBackward, softmaxLossForward, softmaxLossBackward, l2RegularizationForward, l2RegularizationBackward,
+  reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward, bceWithLogitsForward, bceWithLogitsBackward,
+  discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward, ntXentForward, ntXentBackward,
+  wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
+  rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
+  positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,
+  add, view, release: (...ts) => release(...ts),
+};
