@@ -1,23 +1,19 @@
 import {
-  anchorParams, anchorsPerCell, validateDetectorHyper, type AnchorConfig, type BoxLossParams, type DetectorHyper, type DetectorModel,
+  anchorParams, detectorModel, type AnchorConfig, type BoxLossParams, type DetectorHyper, type DetectorModel, type DetectorOps,
 } from '../../reference/models/detector';
 import { numel, tensor, type Tensor } from '../../reference/tensor';
 import { anchorsForward } from '../anchors';
 import { batchedNmsForward } from '../batched_nms';
 import { boxDecodeForward } from '../box_decode';
 import { read, release, upload, view, type GpuTensor } from '../buffers';
-import { conv2dBackward, conv2dForward, type Conv2dCache } from '../conv2d';
-import { maxPool2dBackward, maxPool2dForward, type MaxPool2dCache } from '../max_pool2d';
 import { pointwise } from '../pointwise';
-import { reluBackward, reluForward } from '../relu';
 import { lossGradient, sumOfTerms } from '../scalar_loss';
 import { softmaxForward } from '../softmax';
-import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
-import { add, addAndRelease, one } from './linear';
+import { WEBGPU_OPS } from './layers';
 
 /**
- * Twin of reference/models/detector.ts: the same backbone, heads, loss and inference composed of
- * twins (conv2d, relu, max_pool2d, temporal_softmax_loss, softmax, anchors, box_decode,
+ * Twin of reference/models/detector.ts: the same model (detectorModel) over the twins of its ops
+ * (conv2d, relu, max_pool2d, temporal_softmax_loss; for inference softmax, anchors, box_decode,
  * batched_nms), everything on the device; only the loss of a step and the detections after NMS
  * are read back. The pieces that are not ops are small kernels here, each through
  * accelerated/pointwise.ts (one invocation per element, no shared memory: pure gathers and
@@ -72,97 +68,41 @@ function anchorRows(direction: 'forward' | 'backward', src: GpuTensor, mapShape:
   return out;
 }
 
+interface BoxLossCache { pred: GpuTensor; target: GpuTensor; labels: GpuTensor; params: BoxLossParams }
+
 /** Twin of boxLossForward: box_weight/N · Σ over positive anchors of smoothL1_β(pred − target). */
-function boxLossForward(pred: GpuTensor, target: GpuTensor, labels: GpuTensor, p: BoxLossParams): GpuTensor {
-  return sumOfTerms({
+function boxLossForward(pred: GpuTensor, target: GpuTensor, labels: GpuTensor, params: BoxLossParams): { loss: GpuTensor; cache: BoxLossCache } {
+  const loss = sumOfTerms({
     name: 'detector:box_loss',
     inputs: { pred, goal: target, labels },
     count: numel(pred.shape),
-    uniforms: { beta: ['f32', p.beta] },
+    uniforms: { beta: ['f32', params.beta] },
     body: `let d = abs(pred[i] - goal[i]);
   terms[i] = select(0.0, select(d - 0.5 * beta, 0.5 * d * d / beta, d < beta), labels[i / 4u] > 0);`,
-  }, p.box_weight / pred.shape[0]);
+  }, params.box_weight / pred.shape[0]);
+  return { loss, cache: { pred, target, labels, params } };
 }
 
-function boxLossBackward(dloss: GpuTensor, pred: GpuTensor, target: GpuTensor, labels: GpuTensor, p: BoxLossParams): GpuTensor {
-  return lossGradient({
+function boxLossBackward(dloss: GpuTensor, { pred, target, labels, params }: BoxLossCache): { dpred: GpuTensor } {
+  const { dpred } = lossGradient({
     name: 'detector:box_loss',
     inputs: { pred, goal: target, labels },
     dloss,
     grads: ['dpred'],
     shape: pred.shape,
-    uniforms: { beta: ['f32', p.beta], scale: ['f32', p.box_weight / pred.shape[0]] },
+    uniforms: { beta: ['f32', params.beta], scale: ['f32', params.box_weight / pred.shape[0]] },
     body: 'dpred[i] = select(0.0, g * scale * clamp((pred[i] - goal[i]) / beta, -1.0, 1.0), labels[i / 4u] > 0);',
-  }).dpred;
+  });
+  return { dpred };
 }
 
-interface Layer { conv: Conv2dCache; relu: { x: GpuTensor }; pool?: MaxPool2dCache }
-interface Head { conv: Conv2dCache; mapShape: readonly number[] }
-
-interface Pass {
-  features: GpuTensor;
-  cls: GpuTensor;
-  deltas: GpuTensor;
-  layers: Layer[];
-  heads: { cls: Head; deltas: Head };
-  /** Every intermediate, freed together once the step is done. */
-  temps: GpuTensor[];
-}
-
-const POOL = { pool_height: 2, pool_width: 2, stride: 2 };
-
-function backboneLayer(x: GpuTensor, w: GpuTensor, b: GpuTensor, pool: boolean, temps: GpuTensor[]): { out: GpuTensor; layer: Layer } {
-  const conv = conv2dForward(x, w, b, { pad: 1 });
-  const relu = reluForward(conv.out);
-  temps.push(conv.out, relu.out);
-  if (!pool) return { out: relu.out, layer: { conv: conv.cache, relu: relu.cache } };
-  const pooled = maxPool2dForward(relu.out, POOL);
-  temps.push(pooled.out, pooled.indices);
-  return { out: pooled.out, layer: { conv: conv.cache, relu: relu.cache, pool: pooled.cache } };
-}
-
-function headForward(features: GpuTensor, w: GpuTensor, b: GpuTensor, A: number, temps: GpuTensor[]): { out: GpuTensor; head: Head } {
-  const conv = conv2dForward(features, w, b, { pad: (w.shape[2] - 1) / 2 });
-  const out = anchorRows('forward', conv.out, conv.out.shape, A);
-  temps.push(conv.out, out);
-  return { out, head: { conv: conv.cache, mapShape: conv.out.shape } };
-}
-
-function detectorForward(p: Record<string, GpuTensor>, X: GpuTensor, A: number): Pass {
-  const temps: GpuTensor[] = [];
-  const l1 = backboneLayer(X, p.W1, p.b1, true, temps);
-  const l2 = backboneLayer(l1.out, p.W2, p.b2, true, temps);
-  const l3 = backboneLayer(l2.out, p.W3, p.b3, false, temps);
-  const cls = headForward(l3.out, p.Wc, p.bc, A, temps);
-  const deltas = headForward(l3.out, p.Wr, p.br, A, temps);
-  return { features: l3.out, cls: cls.out, deltas: deltas.out, layers: [l1.layer, l2.layer, l3.layer], heads: { cls: cls.head, deltas: deltas.head }, temps };
-}
-
-/** Twin of detectorBackward; its intermediates join pass.temps. */
-function detectorBackward(dcls: GpuTensor, ddeltas: GpuTensor, pass: Pass, A: number): Record<string, GpuTensor> {
-  const { heads, layers, temps } = pass;
-  const headGrad = (d: GpuTensor, head: Head) => {
-    const dmap = anchorRows('backward', d, head.mapShape, A);
-    temps.push(dmap);
-    return conv2dBackward(dmap, head.conv);
-  };
-  const gc = headGrad(dcls, heads.cls);
-  const gr = headGrad(ddeltas, heads.deltas);
-  const grads: Record<string, GpuTensor> = { dWc: gc.dw, dbc: gc.db, dWr: gr.dw, dbr: gr.db };
-  let dout = add(gc.dx, gr.dx);
-  temps.push(gc.dx, gr.dx, dout);
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const { conv, relu, pool } = layers[l];
-    const dpooled = pool ? maxPool2dBackward(dout, pool).dx : dout;
-    const drelu = reluBackward(dpooled, relu).dx;
-    const g = conv2dBackward(drelu, conv);
-    temps.push(...(pool ? [dpooled] : []), drelu, g.dx);
-    grads[`dW${l + 1}`] = g.dw;
-    grads[`db${l + 1}`] = g.db;
-    dout = g.dx;
-  }
-  return grads;
-}
+const WEBGPU_DETECTOR_OPS: DetectorOps<GpuTensor> = {
+  ...WEBGPU_OPS,
+  anchorRowsForward: (x, A) => ({ out: anchorRows('forward', x, x.shape, A), cache: { shape: x.shape, A } }),
+  anchorRowsBackward: (dout, { shape, A }: { shape: readonly number[]; A: number }) => ({ dx: anchorRows('backward', dout, shape, A) }),
+  boxLossForward,
+  boxLossBackward,
+};
 
 /** anchors (T, 4) repeated `times` times: one row per (image, anchor). */
 function tileRows(anchors: GpuTensor, times: number): GpuTensor {
@@ -213,43 +153,24 @@ async function detectionRows(keep: GpuTensor, c: ReturnType<typeof candidates>, 
   return host;
 }
 
-/** Twin of referenceDetector. */
-export function webgpuDetector(h: DetectorHyper, a: AnchorConfig): DetectorModel<GpuTensor> {
-  validateDetectorHyper(h);
-  const A = anchorsPerCell(a);
-  return {
-    loss(params, X, targets) {
-      const pass = detectorForward(params, X, A);
-      const cls = temporalSoftmaxLossForward(pass.cls, targets.labels, targets.mask);
-      const box = boxLossForward(pass.deltas, targets.deltas, targets.labels, h);
-      const dloss = one(X);
-      const dcls = temporalSoftmaxLossBackward(dloss, cls.cache).dx;
-      const dpred = boxLossBackward(dloss, pass.deltas, targets.deltas, targets.labels, h);
-      pass.temps.push(dloss, dcls, dpred);
-      const grads = detectorBackward(dcls, dpred, pass, A);
-      release(...pass.temps);
-      return { loss: addAndRelease(cls.loss, box), grads };
-    },
-    async detect(params, X, firstImage) {
-      const pass = detectorForward(params, X, A);
-      const [N, T] = pass.cls.shape;
-      const { anchors } = anchorsForward(pass.features, anchorParams(a));
-      const probs = softmaxForward(pass.cls).out;
-      const tiled = tileRows(anchors, N);
-      const { boxes } = boxDecodeForward(view(pass.deltas, [N * T, 4]), tiled);
-      pass.temps.push(anchors, probs, tiled, boxes);
-      const found: Tensor[] = [];
-      try {
-        for (let n = 0; n < N; n++) {
-          const c = candidates(probs, boxes, n, X.shape[3]);
-          const { keep } = await batchedNmsForward(c.boxes, c.scores, c.idxs, { iou_threshold: h.nms_iou, score_threshold: h.score_threshold });
-          found.push(await detectionRows(keep, c, firstImage + n));
-          release(keep, c.boxes, c.scores, c.idxs);
-        }
-      } finally {
-        release(...pass.temps);
+/** Twin of referenceDetector: the same model (detectorModel), its inference on the device. */
+export const webgpuDetector = (h: DetectorHyper, a: AnchorConfig): DetectorModel<GpuTensor> =>
+  detectorModel(WEBGPU_DETECTOR_OPS, h, a, async ({ features, cls, deltas }, X, firstImage) => {
+    const [N, T] = cls.shape;
+    const { anchors } = anchorsForward(features, anchorParams(a));
+    const probs = softmaxForward(cls).out;
+    const tiled = tileRows(anchors, N);
+    const { boxes } = boxDecodeForward(view(deltas, [N * T, 4]), tiled);
+    const found: Tensor[] = [];
+    try {
+      for (let n = 0; n < N; n++) {
+        const c = candidates(probs, boxes, n, X.shape[3]);
+        const { keep } = await batchedNmsForward(c.boxes, c.scores, c.idxs, { iou_threshold: h.nms_iou, score_threshold: h.score_threshold });
+        found.push(await detectionRows(keep, c, firstImage + n));
+        release(keep, c.boxes, c.scores, c.idxs);
       }
-      return tensor([found.reduce((s, d) => s + d.shape[0], 0), 7], found.flatMap((d) => Array.from(d.data)));
-    },
-  };
-}
+    } finally {
+      release(anchors, probs, tiled, boxes);
+    }
+    return tensor([found.reduce((s, d) => s + d.shape[0], 0), 7], found.flatMap((d) => Array.from(d.data)));
+  });

@@ -3,23 +3,21 @@ import { batchedNmsForward } from '../batched_nms';
 import { boxDecodeForward } from '../box_decode';
 import { boxEncodeForward } from '../box_encode';
 import { boxIouForward } from '../box_iou';
-import { conv2dBackward, conv2dForward, type Conv2dCache } from '../conv2d';
 import { hyper } from '../hyperparams';
 import { kaimingNormalForward } from '../init';
-import { maxPool2dBackward, maxPool2dForward, type MaxPool2dCache } from '../max_pool2d';
-import { reluBackward, reluForward, type ReluCache } from '../relu';
 import { softmaxForward } from '../softmax';
 import { scalar, tensor, reshape, type Tensor } from '../tensor';
-import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
-import { InputError, requireShape } from '../validate';
+import { InputError, requireShape, type Shaped } from '../validate';
 import type { LossAndGrads } from './backend';
 import { readModelFixture } from './fixtures';
+import { REFERENCE_OPS, Tape, type Ops } from './layers';
 import { SHAPE_CLASSES, type ShapeObject, type ShapesConfig } from './shapes';
 import type { SolverConfig } from './solver';
 
 /**
- * A single-stage anchor detector on the synthetic shapes (reference/models/shapes.ts), composed of
- * reference ops (float64). Architecture, on x (N, 1, S, S), S divisible by 4:
+ * A single-stage anchor detector on the synthetic shapes (reference/models/shapes.ts), written once
+ * over a backend's ops (detectorModel: the reference ops here, the twins in
+ * accelerated/models/detector.ts) on the classifiers' tape (layers.ts). Architecture, on x (N, 1, S, S), S divisible by 4:
  *   backbone  conv3×3(1→c1, pad 1) – relu – maxpool 2×2 – conv3×3(c1→c2) – relu – maxpool 2×2 –
  *             conv3×3(c2→c3) – relu                    → features (N, c3, S/4, S/4), stride 4
  *   heads     conv k×k(c3 → A·(C+1)) and conv k×k(c3 → A·4) (pad (k−1)/2) on the features,
@@ -268,85 +266,86 @@ export interface DetectorModel<T> {
   detect(params: Record<string, T>, X: T, firstImage: number): Promise<Tensor>;
 }
 
-interface Layer { conv: Conv2dCache; relu: ReluCache; pool?: MaxPool2dCache }
-type RowsCache = ReturnType<typeof anchorRowsForward>['cache'];
-interface Head { conv: Conv2dCache; rows: RowsCache }
-
-export interface DetectorPass {
-  /** The backbone's output (N, c3, S/4, S/4): the anchors op reads its shape. */
-  features: Tensor;
-  cls: Tensor;
-  deltas: Tensor;
-  layers: Layer[];
-  heads: { cls: Head; deltas: Head };
+/**
+ * The ops the detector is composed of: the classifiers' (layers.ts: the model op table and the
+ * tape's helpers) and the two pieces above that are not ops. REFERENCE_DETECTOR_OPS here, the twins
+ * in accelerated/models/detector.ts.
+ */
+export interface DetectorOps<T> extends Ops<T> {
+  anchorRowsForward(x: T, A: number): { out: T; cache: unknown };
+  anchorRowsBackward(dout: T, cache: unknown): { dx: T };
+  boxLossForward(pred: T, target: T, labels: T, params: BoxLossParams): { loss: T; cache: unknown };
+  boxLossBackward(dloss: T, cache: unknown): { dpred: T };
 }
+
+export const REFERENCE_DETECTOR_OPS: DetectorOps<Tensor> = { ...REFERENCE_OPS, anchorRowsForward, anchorRowsBackward, boxLossForward, boxLossBackward };
+
+/** The network's outputs: the backbone's features (N, c3, S/4, S/4), whose shape the anchors op reads, and both heads as anchor rows. */
+export interface DetectorOutputs<T> { features: T; cls: T; deltas: T }
 
 const POOL = { pool_height: 2, pool_width: 2, stride: 2 };
 
-/** conv (pad 1) – relu – [max_pool 2×2] of the backbone, with its caches. */
-function backboneLayer(x: Tensor, w: Tensor, b: Tensor, pool: boolean): { out: Tensor; layer: Layer } {
-  const conv = conv2dForward(x, w, b, { pad: 1 });
-  const relu = reluForward(conv.out);
-  if (!pool) return { out: relu.out, layer: { conv: conv.cache, relu: relu.cache } };
-  const pooled = maxPool2dForward(relu.out, POOL);
-  return { out: pooled.out, layer: { conv: conv.cache, relu: relu.cache, pool: pooled.cache } };
-}
-
-/** A head: conv k×k (pad (k − 1)/2) on the features, reordered to one row per anchor. */
-function headForward(features: Tensor, w: Tensor, b: Tensor, A: number): { out: Tensor; head: Head } {
-  const conv = conv2dForward(features, w, b, { pad: (w.shape[2] - 1) / 2 });
-  const rows = anchorRowsForward(conv.out, A);
-  return { out: rows.out, head: { conv: conv.cache, rows: rows.cache } };
-}
-
-/** The backbone and both heads on X, with every cache for detectorBackward. */
-export function detectorForward(p: Record<string, Tensor>, X: Tensor, A: number): DetectorPass {
-  const l1 = backboneLayer(X, p.W1, p.b1, true);
-  const l2 = backboneLayer(l1.out, p.W2, p.b2, true);
-  const l3 = backboneLayer(l2.out, p.W3, p.b3, false);
-  const cls = headForward(l3.out, p.Wc, p.bc, A);
-  const deltas = headForward(l3.out, p.Wr, p.br, A);
-  return { features: l3.out, cls: cls.out, deltas: deltas.out, layers: [l1.layer, l2.layer, l3.layer], heads: { cls: cls.head, deltas: deltas.head } };
-}
-
-/** Gradients of every parameter from dcls (N, T, C+1) and ddeltas (N, T, 4): the chain above, backwards. */
-export function detectorBackward(dcls: Tensor, ddeltas: Tensor, pass: DetectorPass): Record<string, Tensor> {
-  const { heads, layers } = pass;
-  const gc = conv2dBackward(anchorRowsBackward(dcls, heads.cls.rows).dx, heads.cls.conv);
-  const gr = conv2dBackward(anchorRowsBackward(ddeltas, heads.deltas.rows).dx, heads.deltas.conv);
-  const grads: Record<string, Tensor> = { dWc: gc.dw, dbc: gc.db, dWr: gr.dw, dbr: gr.db };
-  let dout = tensor(gc.dx.shape, gc.dx.data.map((v, i) => v + gr.dx.data[i]));
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const { conv, relu, pool } = layers[l];
-    const dpooled = pool ? maxPool2dBackward(dout, pool).dx : dout;
-    const g = conv2dBackward(reluBackward(dpooled, relu).dx, conv);
-    grads[`dW${l + 1}`] = g.dw;
-    grads[`db${l + 1}`] = g.db;
-    dout = g.dx;
+/**
+ * The backbone (conv pad 1 – relu – [max_pool 2×2], three times, the last without pool) and the two
+ * heads (conv k×k, pad (k − 1)/2, reordered to one row per anchor) on the tape.
+ */
+function detectorNetwork<T extends Shaped>(tape: Tape<T>, ops: DetectorOps<T>, X: T, A: number) {
+  let h = tape.input(X, X.shape, true);
+  for (let l = 1; l <= 3; l++) {
+    h = tape.relu(tape.conv(h, `W${l}`, `b${l}`, { pad: 1 }));
+    if (l < 3) h = tape.maxPool(h, POOL);
   }
-  return grads;
+  const features = h;
+  const head = (W: string, b: string) => {
+    const map = tape.conv(features, W, b, { pad: (tape.param(W).shape[2] - 1) / 2 });
+    return tape.custom(map, ops.anchorRowsForward(map.value, A), (dout, cache) => ops.anchorRowsBackward(dout, cache).dx);
+  };
+  return { features, cls: head('Wc', 'bc'), deltas: head('Wr', 'br') };
 }
 
-/** The detector of `hyper` and `anchors` (A per cell) on the reference ops. */
-export function referenceDetector(h: DetectorHyper, a: AnchorConfig): DetectorModel<Tensor> {
+/**
+ * The detector of `hyper` and `anchors` (A per cell) on a backend's ops, written once:
+ *   L = temporal_softmax_loss(cls, labels, mask) + box_loss(deltas, target deltas, labels),
+ * its gradients by the tape; `infer` turns the outputs of a test-mode pass into detection rows (the
+ * candidates and NMS of each backend).
+ */
+export function detectorModel<T extends Shaped>(
+  ops: DetectorOps<T>, h: DetectorHyper, a: AnchorConfig,
+  infer: (outputs: DetectorOutputs<T>, X: T, firstImage: number) => Promise<Tensor>,
+): DetectorModel<T> {
   validateDetectorHyper(h);
   const A = anchorsPerCell(a);
   return {
     loss(params, X, targets) {
-      const pass = detectorForward(params, X, A);
-      const cls = temporalSoftmaxLossForward(pass.cls, targets.labels, targets.mask);
-      const box = boxLossForward(pass.deltas, targets.deltas, targets.labels, h);
-      const one = scalar(1);
-      const grads = detectorBackward(temporalSoftmaxLossBackward(one, cls.cache).dx, boxLossBackward(one, box.cache).dpred, pass);
-      return { loss: scalar(cls.loss.data[0] + box.loss.data[0]), grads };
+      const tape = new Tape(ops, params, true);
+      const net = detectorNetwork(tape, ops, X, A);
+      const cls = ops.temporalSoftmaxLossForward(net.cls.value, targets.labels, targets.mask);
+      const box = ops.boxLossForward(net.deltas.value, targets.deltas, targets.labels, h);
+      const one = ops.one(X);
+      const dcls = ops.temporalSoftmaxLossBackward(one, cls.cache).dx;
+      const dpred = ops.boxLossBackward(one, box.cache).dpred;
+      tape.backward([net.cls, dcls], [net.deltas, dpred]);
+      const loss = ops.add(cls.loss, box.loss);
+      ops.release(one, dcls, dpred, cls.loss, box.loss);
+      tape.release();
+      return { loss, grads: tape.grads };
     },
     async detect(params, X, firstImage) {
-      const pass = detectorForward(params, X, A);
-      const { anchors } = anchorsForward(pass.features, anchorParams(a));
-      return detections(pass.cls, pass.deltas, anchors, X.shape[3], firstImage, h);
+      const tape = new Tape(ops, params, false);
+      const net = detectorNetwork(tape, ops, X, A);
+      try {
+        return await infer({ features: net.features.value, cls: net.cls.value, deltas: net.deltas.value }, X, firstImage);
+      } finally {
+        tape.release();
+      }
     },
   };
 }
+
+/** The detector on the reference ops. */
+export const referenceDetector = (h: DetectorHyper, a: AnchorConfig): DetectorModel<Tensor> =>
+  detectorModel(REFERENCE_DETECTOR_OPS, h, a, async ({ features, cls, deltas }, X, firstImage) =>
+    detections(cls, deltas, anchorsForward(features, anchorParams(a)).anchors, X.shape[3], firstImage, h));
 
 /**
  * The detections of head outputs cls (N, T, C+1) and deltas (N, T, 4) on anchors (T, 4): per

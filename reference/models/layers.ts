@@ -143,9 +143,17 @@ export class Tape<T> {
     return y;
   }
 
-  /** Runs the recorded backwards from `out`, whose gradient is `dout` (the caller's). */
-  backward(out: Node<T>, dout: T): void {
-    out.grad = dout;
+  /**
+   * A one-input layer of an op outside the list above (a model's own data movement): its forward's
+   * result and how its backward maps dout to a fresh dx.
+   */
+  custom(x: Node<T>, r: Pass<T>, dx: (dout: T, cache: unknown) => T): Node<T> {
+    return this.layer(r, (dout) => this.flow(x, dx(dout, r.cache), true));
+  }
+
+  /** Runs the recorded backwards from the outputs, each with its gradient (the caller's). */
+  backward(...outputs: ReadonlyArray<readonly [Node<T>, T]>): void {
+    for (const [out, dout] of outputs) out.grad = dout;
     for (let s = this.steps.length - 1; s >= 0; s--) this.steps[s]();
   }
 
@@ -248,7 +256,7 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
       const data = ops.softmaxLossForward(scores.value, y);
       const dloss = ops.one(scores.value);
       const dscores = ops.softmaxLossBackward(dloss, data.cache).dx;
-      tape.backward(scores, dscores);
+      tape.backward([scores, dscores]);
       const { grads } = tape;
       let loss = data.loss;
       for (const name of spec.reg === 0 ? [] : Object.keys(params).filter((k) => k.startsWith('W'))) {
@@ -264,7 +272,7 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
     },
     inputGradient(params, X, dscores) {
       const { tape, x, scores } = run(params, X, false, 0, true);
-      tape.backward(scores, dscores);
+      tape.backward([scores, dscores]);
       const dX = ops.copy(ops.view(x.grad!, (X as { shape: readonly number[] }).shape));
       tape.release();
       return dX;
