@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu } from '../accelerated/device';
 import { dcgan, gan, initGan, mlpGan, type GanArch } from '../reference/models/gan';
 import { knnAccuracy } from '../reference/models/knn';
-import { add } from '../reference/models/linear';
+import { add } from '../reference/models/ops';
 import { augmentPairs, initSimclr, simclr } from '../reference/models/simclr';
 import { initVae, vae } from '../reference/models/vae';
 import { makeRng, randnTensor, uniformTensor } from '../reference/rng';

@@ -3,7 +3,7 @@ import { tensor } from '../../reference/tensor';
 import { upload, type GpuTensor } from '../buffers';
 import { channelSums, convWeightGrad, type Conv2dCache } from '../conv2d';
 import { map } from '../elementwise';
-import { one } from './linear';
+import { one } from './ops';
 import { WEBGPU_MODEL_OPS } from './ops';
 
 /**

@@ -1,8 +1,9 @@
 import type { ModelOpTable, Pass } from '../../reference/models/ops';
+import { scalar } from '../../reference/tensor';
 import { affineBackward, affineForward } from '../affine';
 import { batchnormBackward, batchnormForward } from '../batchnorm';
 import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
-import { release, view, type GpuTensor } from '../buffers';
+import { release, upload, view, type GpuTensor } from '../buffers';
 import { conv2dBackward, conv2dForward } from '../conv2d';
 import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
 import { discriminatorLossBackward, discriminatorLossForward } from '../discriminator_loss';
@@ -16,6 +17,7 @@ import { layernormBackward, layernormForward } from '../layernorm';
 import { leakyReluBackward, leakyReluForward } from '../leaky_relu';
 import { lstmStepBackward, lstmStepForward } from '../lstm_step';
 import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
+import { map } from '../elementwise';
 import type { NormCache } from '../normalization';
 import { ntXentBackward, ntXentForward } from '../nt_xent';
 import { positionalEncodingForward } from '../positional_encoding';
@@ -25,13 +27,13 @@ import { rnnBackward, rnnForward } from '../rnn_forward';
 import { rnnStepForward } from '../rnn_step';
 import { sigmoidForward } from '../sigmoid';
 import { softmaxLossBackward, softmaxLossForward } from '../softmax_loss';
+import { svmLossBackward, svmLossForward } from '../svm_loss';
 import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
 import { tanhBackward, tanhForward } from '../tanh';
 import { temporalAffineBackward, temporalAffineForward } from '../temporal_affine';
 import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
 import { transformerDecoderLayerBackward, transformerDecoderLayerForward } from '../transformer_decoder_layer';
 import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
-import { add } from './linear';
 
 /**
  * The model op table of reference/models/ops.ts on the device: every entry the WebGPU twin of the
@@ -40,6 +42,19 @@ import { add } from './linear';
  * `temps`, for whoever frees the cache: max pool's indices, the normalizations' x̂ and batch variance
  * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask.
  */
+/** a + b on the device (losses and gradients summed). */
+export const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
+
+/** add(a, b), freeing a and b. */
+export function addAndRelease(a: GpuTensor, b: GpuTensor): GpuTensor {
+  const sum = add(a, b);
+  release(a, b);
+  return sum;
+}
+
+/** The scalar 1 on the device: the upstream gradient of the full loss. */
+export const one = (like: GpuTensor): GpuTensor => upload(like.gpu, scalar(1));
+
 const normTemps = (cache: NormCache): GpuTensor[] => (cache.batchStats ? [cache.xhat, cache.variance] : [cache.xhat]);
 
 function withNormTemps<R extends { cache: NormCache }>(r: R): R & { temps: GpuTensor[] } {
@@ -64,7 +79,7 @@ export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
     const r = dropoutForward(x, params);
     return { ...r, temps: r.cache.mask ? [r.cache.mask] : [] };
   },
-  dropoutBackward, softmaxLossForward, softmaxLossBackward, l2RegularizationForward, l2RegularizationBackward,
+  dropoutBackward, softmaxLossForward, softmaxLossBackward, svmLossForward, svmLossBackward, l2RegularizationForward, l2RegularizationBackward,
   reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward, bceWithLogitsForward, bceWithLogitsBackward,
   discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward, ntXentForward, ntXentBackward,
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,

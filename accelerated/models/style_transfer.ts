@@ -7,7 +7,7 @@ import { gramMatrixForward } from '../gram_matrix';
 import { reluBackward, reluForward } from '../relu';
 import { styleLossBackward, styleLossForward } from '../style_loss';
 import { tvLossBackward, tvLossForward } from '../tv_loss';
-import { add, addAndRelease, one } from './linear';
+import { add, addAndRelease, one } from './ops';
 
 /**
  * Twin of reference/models/style_transfer.ts: the fixed feature net (conv 3×3 – relu blocks with

@@ -224,24 +224,27 @@ export class Tape<T> {
 export type Network<T> = (tape: Tape<T>, x: Node<T>) => Node<T>;
 
 export interface ClassifierSpec<T> {
-  /** One sample's input shape: [784] for rows, [1, 28, 28] for images. */
-  sample: readonly number[];
+  /** One sample's input shape: [1, 28, 28] for images; left out, the rows (N, D) as they are. */
+  sample?: readonly number[];
   net: Network<T>;
   /** L2 strength on every param named W… (weights, not biases or normalization params). */
   reg: number;
   /** The non-trainable params (Model.state). */
   state?: readonly string[];
+  /** The data loss: softmax_loss (the default) or svm_loss (multiclass hinge). */
+  dataLoss?: 'softmax' | 'svm';
 }
 
 /**
- * A softmax classifier on the network: L = softmax_loss(scores, y) + reg·Σ_{W…} ΣW², in train
- * mode; scores and the input gradient in test mode.
+ * A classifier on the network: L = data_loss(scores, y) + reg·Σ_{W…} ΣW², in train mode; scores
+ * and the input gradient in test mode.
  */
 export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
-  const rowsOf = (X: T) => (X as { shape: readonly number[] }).shape[0];
+  const shapeOf = (X: T) => (X as { shape: readonly number[] }).shape;
+  const [lossForward, lossBackward] = spec.dataLoss === 'svm' ? [ops.svmLossForward, ops.svmLossBackward] : [ops.softmaxLossForward, ops.softmaxLossBackward];
   function run(params: Record<string, T>, X: T, train: boolean, seed: number, inputGrad: boolean) {
     const tape = new Tape(ops, params, train, seed);
-    const x = tape.input(X, [rowsOf(X), ...spec.sample], !inputGrad);
+    const x = tape.input(X, spec.sample ? [shapeOf(X)[0], ...spec.sample] : shapeOf(X), !inputGrad);
     return { tape, x, scores: spec.net(tape, x) };
   }
   return {
@@ -253,9 +256,9 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
     },
     loss(params, X, y, step) {
       const { tape, scores } = run(params, X, true, step?.seed ?? 0, false);
-      const data = ops.softmaxLossForward(scores.value, y);
+      const data = lossForward(scores.value, y);
       const dloss = ops.one(scores.value);
-      const dscores = ops.softmaxLossBackward(dloss, data.cache).dx;
+      const dscores = lossBackward(dloss, data.cache).dx;
       tape.backward([scores, dscores]);
       const { grads } = tape;
       let loss = data.loss;
@@ -273,7 +276,7 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
     inputGradient(params, X, dscores) {
       const { tape, x, scores } = run(params, X, false, 0, true);
       tape.backward([scores, dscores]);
-      const dX = ops.copy(ops.view(x.grad!, (X as { shape: readonly number[] }).shape));
+      const dX = ops.copy(ops.view(x.grad!, shapeOf(X)));
       tape.release();
       return dX;
     },

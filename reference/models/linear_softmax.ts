@@ -1,6 +1,5 @@
-import { softmaxLossVectorizedBackward, softmaxLossVectorizedForward } from '../softmax_loss';
-import { linearClassifier } from './linear';
+import { REFERENCE_OPS } from './layers';
+import { linearClassifierOn } from './linear';
 
 /** Linear softmax classifier: L = softmax_loss(X·W + b, y) + reg·ΣW² (linear.ts). */
-export const linearSoftmax = (reg: number) =>
-  linearClassifier({ forward: softmaxLossVectorizedForward, backward: softmaxLossVectorizedBackward }, reg);
+export const linearSoftmax = (reg: number) => linearClassifierOn(REFERENCE_OPS, 'softmax', reg);

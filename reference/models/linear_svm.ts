@@ -1,6 +1,5 @@
-import { svmLossVectorizedBackward, svmLossVectorizedForward } from '../svm_loss';
-import { linearClassifier } from './linear';
+import { REFERENCE_OPS } from './layers';
+import { linearClassifierOn } from './linear';
 
 /** Linear SVM: L = svm_loss(X·W + b, y) + reg·ΣW² (multiclass hinge, margin 1; linear.ts). */
-export const linearSvm = (reg: number) =>
-  linearClassifier({ forward: svmLossVectorizedForward, backward: svmLossVectorizedBackward }, reg);
+export const linearSvm = (reg: number) => linearClassifierOn(REFERENCE_OPS, 'svm', reg);

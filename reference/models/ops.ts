@@ -28,10 +28,10 @@ import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_ba
 import { tanhBackward, tanhForward } from '../tanh';
 import { temporalAffineBackward, temporalAffineForward } from '../temporal_affine';
 import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
-import { reshape, type Tensor } from '../tensor';
+import { svmLossVectorizedBackward, svmLossVectorizedForward } from '../svm_loss';
+import { reshape, tensor, type Tensor } from '../tensor';
 import { transformerDecoderLayerBackward, transformerDecoderLayerForward, type DecoderArgs } from '../transformer_decoder_layer';
 import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
-import { add } from './linear';
 
 /**
  * The one table of ops every model composes: each op of OPS.md a model uses, under the name and
@@ -79,6 +79,8 @@ export interface ModelOpTable<T> {
   dropoutBackward(dout: T, cache: unknown): { dx: T };
   softmaxLossForward(x: T, y: T): Loss<T>;
   softmaxLossBackward(dloss: T, cache: unknown): { dx: T };
+  svmLossForward(x: T, y: T): Loss<T>;
+  svmLossBackward(dloss: T, cache: unknown): { dx: T };
   l2RegularizationForward(w: T, params: L2RegularizationParams): Loss<T>;
   l2RegularizationBackward(dloss: T, cache: unknown): { dw: T };
   reparameterizeForward(mu: T, logvar: T, eps: T): { z: T; cache: unknown };
@@ -118,6 +120,11 @@ export interface ModelOpTable<T> {
   release(...ts: T[]): void;
 }
 
+/** a + b, elementwise (gradients of one value summed over its uses; losses summed). */
+export function add(a: Tensor, b: Tensor): Tensor {
+  return tensor(a.shape, a.data.map((v, i) => v + b.data[i]));
+}
+
 /** The reference ops (the vectorized variant where an op has two). */
 export const REFERENCE_MODEL_OPS: ModelOpTable<Tensor> = {
   affineForward, affineBackward, reluForward, reluBackward, leakyReluForward, leakyReluBackward, tanhForward, tanhBackward, sigmoidForward,
@@ -125,6 +132,7 @@ export const REFERENCE_MODEL_OPS: ModelOpTable<Tensor> = {
   globalAvgPoolForward, globalAvgPoolBackward, batchnormForward, batchnormBackward, spatialBatchnormForward, spatialBatchnormBackward,
   layernormForward, layernormBackward, dropoutForward, dropoutBackward,
   softmaxLossForward: softmaxLossVectorizedForward, softmaxLossBackward: softmaxLossVectorizedBackward,
+  svmLossForward: svmLossVectorizedForward, svmLossBackward: svmLossVectorizedBackward,
   l2RegularizationForward, l2RegularizationBackward, reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward,
   bceWithLogitsForward, bceWithLogitsBackward, discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward,
   ntXentForward: ntXentVectorizedForward, ntXentBackward: ntXentVectorizedBackward,

@@ -9,7 +9,7 @@ import { styleLossBackward, styleLossForward } from '../style_loss';
 import { scalar, tensor, type Tensor } from '../tensor';
 import { tvLossBackward, tvLossForward } from '../tv_loss';
 import type { Backend } from './backend';
-import { add } from './linear';
+import { add } from './ops';
 import { IMAGE_SIZE, mnistImages } from './mnist';
 
 /**
