@@ -54,6 +54,7 @@ export class BufferPool {
   /** Every pooled buffer → the Gpu batch in which it was released. */
   private readonly releasedIn = new Map<GPUBuffer, number>();
   private bytes = 0;
+  private outstanding = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -70,6 +71,11 @@ export class BufferPool {
     return this.releasedIn.size;
   }
 
+  /** Buffers handed out by `take` and not given back: a computation that returns to the same count freed all it made. */
+  get lent(): number {
+    return this.outstanding;
+  }
+
   has(buffer: GPUBuffer): boolean {
     return this.releasedIn.has(buffer);
   }
@@ -78,6 +84,7 @@ export class BufferPool {
   take(bytes: number, usage: number): { buffer: GPUBuffer; releasedIn?: number } {
     // Rounding up never crosses the device's buffer size limit (a request past it fails as it is).
     const size = Math.max(bytes, Math.min(sizeClass(bytes), this.device.limits.maxBufferSize));
+    this.outstanding++;
     const buffer = this.free.get(`${usage}:${size}`)?.pop();
     if (!buffer) return { buffer: this.device.createBuffer({ size, usage }) };
     const releasedIn = this.releasedIn.get(buffer)!;
@@ -89,6 +96,7 @@ export class BufferPool {
   /** Returns a buffer made by `take`, released during `batch`; ignored if it is already pooled. */
   give(buffer: GPUBuffer, batch: number): void {
     if (this.releasedIn.has(buffer)) return;
+    this.outstanding--;
     if (this.bytes + buffer.size > this.capBytes) {
       this.dispose(buffer);
       return;
@@ -175,6 +183,32 @@ export function view(t: GpuTensor, shape: readonly number[]): GpuTensor {
     throw new Error(`view: cannot view [${t.shape.join(', ')}] as [${shape.join(', ')}]`);
   }
   return { ...t, shape: [...shape] };
+}
+
+const isTensor = (v: object): v is GpuTensor => 'buffer' in v && 'shape' in v && 'gpu' in v;
+
+/**
+ * Releases every device tensor reachable from `roots` (caches) through plain objects and arrays,
+ * except those whose buffer one of `keep` holds (views share their allocation's lease, so a tensor
+ * found twice is released once).
+ */
+export function releaseReachable(keep: readonly GpuTensor[], ...roots: unknown[]): void {
+  const kept = new Set(keep.map((t) => t.buffer));
+  const seen = new Set<object>();
+  const found: GpuTensor[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return;
+    seen.add(v);
+    if (isTensor(v)) {
+      if (!kept.has(v.buffer)) found.push(v);
+      return;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (proto === Object.prototype || proto === null) Object.values(v).forEach(walk);
+  };
+  roots.forEach(walk);
+  release(...found);
 }
 
 /** Hands tensors' buffers back to their pool. A tensor (or any view of it) must not be used after. */

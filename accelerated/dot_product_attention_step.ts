@@ -1,5 +1,5 @@
 import { validateDotProductAttentionStep } from '../reference/dot_product_attention_step';
-import { view, type GpuTensor } from './buffers';
+import { release, view, type GpuTensor } from './buffers';
 import { batchedMatmul } from './batched_matmul';
 import { map } from './elementwise';
 import { pointwise } from './pointwise';
@@ -30,9 +30,11 @@ const scaled = (x: GpuTensor, scale: number): GpuTensor =>
 export function dotProductAttentionStepForward(prevH: GpuTensor, A: GpuTensor): { attn: GpuTensor; attn_weights: GpuTensor; cache: DotProductAttentionStepCache } {
   const { N, H, P } = validateDotProductAttentionStep(prevH, A);
   const A3 = view(A, [N, H, P]);
-  const scores = scaled(batchedMatmul(view(prevH, [N, 1, H]), A3), 1 / Math.sqrt(H));
+  const raw = batchedMatmul(view(prevH, [N, 1, H]), A3);
+  const scores = scaled(raw, 1 / Math.sqrt(H));
   const weights = softmaxForward(view(scores, [N, P]));
   const attn = batchedMatmul(A3, view(weights.out, [N, P, 1]));
+  release(raw, scores);
   const [, , Da] = A.shape;
   return { attn: view(attn, [N, H]), attn_weights: view(weights.out, [N, Da, Da]), cache: { prevH, A, weights: weights.cache } };
 }
@@ -46,7 +48,8 @@ export function dotProductAttentionStepBackward(dattn: GpuTensor, dattnWeights: 
   // dW = dattn_weights + dattnᵀ·A per sample, then the softmax backward and the 1/√H of the scores.
   const fromAttn = batchedMatmul(view(dattn, [N, H, 1]), A3, { transA: true });
   const dW = map('dot_product_attention_step:add', 'a + b', view(fromAttn, [N, P]), view(dattnWeights, [N, P]));
-  const dScores = scaled(softmaxBackward(dW, weights).dx, scale);
+  const dSoftmax = softmaxBackward(dW, weights).dx;
+  const dScores = scaled(dSoftmax, scale);
   const dprevH = batchedMatmul(view(dScores, [N, 1, P]), A3, { transB: true });
   const { dA } = pointwise(A.gpu, {
     name: 'dot_product_attention_step:dA',
@@ -60,5 +63,6 @@ export function dotProductAttentionStepBackward(dattn: GpuTensor, dattnWeights: 
   let n = nh / H;
   dA[i] = dattn[nh] * w[n * P + p] + prev_h[nh] * dscores[n * P + p];`,
   });
+  release(fromAttn, dW, dSoftmax, dScores);
   return { dprev_h: view(dprevH, [N, H]), dA };
 }

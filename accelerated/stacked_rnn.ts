@@ -1,5 +1,5 @@
 import { stackBackward, stackForward, validateStackedRnn, type BlockMove, type StackedLayout, type StackingBackend } from '../reference/stacked_rnn';
-import { empty, type GpuTensor } from './buffers';
+import { empty, release, type GpuTensor } from './buffers';
 import { gruBackward, gruForward } from './gru_forward';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
 import { lstmBackward, lstmForward } from './lstm_forward';
@@ -42,6 +42,7 @@ function moveBlock(src: GpuTensor, dst: GpuTensor, m: BlockMove): void {
 const TWIN: StackingBackend<GpuTensor> = {
   zeros: (like, shape) => empty(like.gpu, shape),
   moveBlock,
+  release: (...ts) => release(...ts),
   cells: {
     rnn: { forward: rnnForward, backward: rnnBackward },
     lstm: { forward: lstmForward, backward: lstmBackward },

@@ -1,6 +1,6 @@
 import type { LayerOps } from '../reference/transformer_layer';
 import { affineBackward, affineForward } from './affine';
-import { view, type GpuTensor } from './buffers';
+import { release, view, type GpuTensor } from './buffers';
 import { map } from './elementwise';
 import { layernormBackward, layernormForward } from './layernorm';
 import { multiHeadAttentionBackward, multiHeadAttentionForward } from './multi_head_attention';
@@ -16,4 +16,5 @@ export const GPU_LAYER_OPS: LayerOps<GpuTensor> = {
   affineForward, affineBackward, reluForward, reluBackward,
   add: (a, b) => map('transformer_layer:add', 'a + b', a, b),
   reshape: view,
+  release: (...ts) => release(...ts),
 };

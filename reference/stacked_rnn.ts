@@ -158,6 +158,8 @@ export interface StackingBackend<Tn> {
   zeros(like: Tn, shape: readonly number[]): Tn;
   moveBlock(src: Tn, dst: Tn, move: BlockMove): void;
   cells: Record<CellName, CellFunctions<Tn>>;
+  /** Frees intermediates (device memory; nothing on the reference). */
+  release(...ts: Tn[]): void;
 }
 
 function take<Tn>(backend: StackingBackend<Tn>, src: Tn, shape: readonly number[], move: BlockMove): Tn {
@@ -165,6 +167,8 @@ function take<Tn>(backend: StackingBackend<Tn>, src: Tn, shape: readonly number[
   backend.moveBlock(src, out, move);
   return out;
 }
+
+interface DirectionCache { cell: unknown; taken: unknown[] }
 
 /** Each layer's directions in turn, each on its feature block of the layer input (time-reversed for the reverse direction). */
 export function stackForward<Tn>(backend: StackingBackend<Tn>, layout: StackedLayout, x: Tn, h0: Tn, weights: Tn): { h: Tn; caches: unknown[][] } {
@@ -181,9 +185,11 @@ export function stackForward<Tn>(backend: StackingBackend<Tn>, layout: StackedLa
         const ws = dir.weights.map((slot) => take(backend, weights, slot.shape, rangeMove(slot.offset, numel(slot.shape))));
         const { h, cache } = cell.forward(seq, start, ...ws);
         backend.moveBlock(h, out, featureMove(layout, dirs * H, d * H, H, dir.reverse, true));
-        return cache;
+        // The cell's cache, and what was taken for it (freed with the cache; the cell may cache only some).
+        return { cell: cache, taken: [seq, start, ...ws, h] };
       }),
     );
+    if (input !== x) backend.release(input);
     input = out;
   }
   return { h: input, caches };
@@ -200,11 +206,14 @@ export function stackBackward<Tn>(backend: StackingBackend<Tn>, layout: StackedL
     const inputSize = layout.layers[l][0].inputSize;
     const dinput = backend.zeros(dh, [N, T, inputSize]); // zeroed: the directions accumulate into it
     layout.layers[l].forEach((dir, d) => {
-      const grads = cell.backward(take(backend, upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse)), caches[l][d] as never);
+      const dhDir = take(backend, upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse));
+      const grads = cell.backward(dhDir, (caches[l][d] as DirectionCache).cell as never) as Record<string, Tn>;
       backend.moveBlock(grads.dx, dinput, featureMove(layout, inputSize, 0, inputSize, dir.reverse, true));
       backend.moveBlock(grads.dh0, dh0, rangeMove(dir.state * N * H, N * H, true));
-      for (const slot of dir.weights) backend.moveBlock((grads as Record<string, Tn>)[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
+      for (const slot of dir.weights) backend.moveBlock(grads[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
+      backend.release(dhDir, ...Object.values(grads));
     });
+    if (upstream !== dh) backend.release(upstream);
     upstream = dinput;
   }
   return { dx: upstream, dh0, dweights };
@@ -212,6 +221,7 @@ export function stackBackward<Tn>(backend: StackingBackend<Tn>, layout: StackedL
 
 const REFERENCE: StackingBackend<Tensor> = {
   zeros: (_like, shape) => tensor(shape),
+  release: () => undefined,
   moveBlock,
   cells: {
     rnn: { forward: rnnForward, backward: rnnBackward },

@@ -17,6 +17,7 @@ export const REFERENCE_LAYER_OPS: LayerOps<Tensor> = {
   affineForward, affineBackward, reluForward, reluBackward,
   add: (a, b) => tensor(a.shape, a.data.map((v, i) => v + b.data[i])),
   reshape,
+  release: () => undefined,
 };
 
 /** Course-style arguments: x, the weights in ENCODER_INPUTS order, src_mask (optional), params. */

@@ -55,6 +55,8 @@ export interface LayerOps<T extends Shaped> {
   reluBackward(dout: T, cache: unknown): { dx: T };
   add(a: T, b: T): T;
   reshape(t: T, shape: readonly number[]): T;
+  /** Frees intermediates no cache holds (device memory; nothing on the reference). */
+  release(...ts: T[]): void;
 }
 
 export interface LayerSettings {
@@ -87,8 +89,11 @@ function attentionSublayer<T extends Shaped>(
         [...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((name) => [`d${prefix}_${name}`, g[`d${name}`]]),
       );
       const dkv = ops.add(g.dkey, g.dvalue);
+      ops.release(g.dkey, g.dvalue);
       if (memory) return { dx: g.dquery, grads: { ...grads, dmemory: dkv } };
-      return { dx: ops.add(g.dquery, dkv), grads };
+      const dx = ops.add(g.dquery, dkv);
+      ops.release(g.dquery, dkv);
+      return { dx, grads };
     },
   };
 }
@@ -107,7 +112,9 @@ function feedForwardSublayer<T extends Shaped>(ops: LayerOps<T>, w: Weights<T>):
       const [hidden, activated, projected] = (cache as { caches: unknown[] }).caches;
       const [N, L, E] = dy.shape;
       const second = ops.affineBackward(ops.reshape(dy, [N * L, E]), projected);
-      const first = ops.affineBackward(ops.reluBackward(second.dx, activated).dx, hidden);
+      const dhidden = ops.reluBackward(second.dx, activated).dx;
+      const first = ops.affineBackward(dhidden, hidden);
+      ops.release(second.dx, dhidden);
       return { dx: ops.reshape(first.dx, dy.shape), grads: { dW1: first.dw, db1: first.db, dW2: second.dw, db2: second.db } };
     },
   };
@@ -137,10 +144,14 @@ function residualForward<T extends Shaped>(ops: LayerOps<T>, f: Sublayer<T>, x: 
   if (s.normFirst) {
     const norm = normForward(ops, x, w, k, s.eps);
     const sub = f.forward(norm.out);
-    return { out: ops.add(x, sub.out), cache: { norm: norm.cache, sub: sub.cache } };
+    const out = ops.add(x, sub.out);
+    ops.release(sub.out);
+    return { out, cache: { norm: norm.cache, sub: sub.cache } };
   }
   const sub = f.forward(x);
-  const norm = normForward(ops, ops.add(x, sub.out), w, k, s.eps);
+  const sum = ops.add(x, sub.out);
+  const norm = normForward(ops, sum, w, k, s.eps);
+  ops.release(sub.out, sum);
   return { out: norm.out, cache: { norm: norm.cache, sub: sub.cache } };
 }
 
@@ -149,17 +160,23 @@ function residualBackward<T extends Shaped>(ops: LayerOps<T>, f: Sublayer<T>, dy
   if (s.normFirst) {
     const sub = f.backward(dy, cache.sub);
     const norm = normBackward(ops, sub.dx, cache.norm, k);
-    return { dx: ops.add(dy, norm.dx), grads: { ...sub.grads, ...norm.grads } };
+    const dx = ops.add(dy, norm.dx);
+    ops.release(sub.dx, norm.dx);
+    return { dx, grads: { ...sub.grads, ...norm.grads } };
   }
   const norm = normBackward(ops, dy, cache.norm, k);
   const sub = f.backward(norm.dx, cache.sub);
-  return { dx: ops.add(norm.dx, sub.dx), grads: { ...sub.grads, ...norm.grads } };
+  const dx = ops.add(norm.dx, sub.dx);
+  ops.release(norm.dx, sub.dx);
+  return { dx, grads: { ...sub.grads, ...norm.grads } };
 }
 
 export interface LayerCache<T> {
   sublayers: Sublayer<T>[];
   caches: ResidualCache[];
   settings: LayerSettings;
+  /** The outputs of all blocks but the last: held here, freed with the cache (pre-norm's are in no op's cache). */
+  inner: T[];
 }
 
 /**
@@ -175,13 +192,15 @@ export function layerForward<T extends Shaped>(
     feedForwardSublayer(ops, w),
   ];
   const caches: ResidualCache[] = [];
+  const inner: T[] = [];
   let out = x;
   sublayers.forEach((f, i) => {
     const block = residualForward(ops, f, out, w, i + 1, s);
+    if (out !== x) inner.push(out);
     out = block.out;
     caches.push(block.cache);
   });
-  return { out, cache: { sublayers, caches, settings: s } };
+  return { out, cache: { sublayers, caches, settings: s, inner } };
 }
 
 /** Back through the blocks in reverse; gradients of a shared input (the memory) are summed. */
@@ -191,8 +210,13 @@ export function layerBackward<T extends Shaped>(ops: LayerOps<T>, dout: T, cache
   const grads: Record<string, T> = {};
   for (let i = sublayers.length - 1; i >= 0; i--) {
     const block = residualBackward(ops, sublayers[i], dx, caches[i], i + 1, settings);
+    if (dx !== dout) ops.release(dx);
     dx = block.dx;
-    for (const [name, g] of Object.entries(block.grads)) grads[name] = grads[name] ? ops.add(grads[name], g) : g;
+    for (const [name, g] of Object.entries(block.grads)) {
+      const sum = grads[name] ? ops.add(grads[name], g) : g;
+      if (grads[name]) ops.release(grads[name], g);
+      grads[name] = sum;
+    }
   }
   return { dx, grads };
 }

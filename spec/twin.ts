@@ -1,11 +1,13 @@
 import { getGpu } from '../accelerated/device';
-import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
+import { read, release, releaseReachable, upload, type GpuTensor } from '../accelerated/buffers';
 import type { Tensor, Tensors } from '../reference/tensor';
 import type { Impl, OpRow, Sample, TwinImpl } from './op';
 
 export interface Run {
   outputs: Tensors;
   grads?: Tensors;
+  /** Twin runs: device buffers still taken once the inputs, outputs, grads and whatever the cache holds are freed (0 for a twin that frees its intermediates). */
+  leaked?: number;
 }
 
 /** Runs a reference implementation: forward, then backward with `douts` when given. */
@@ -18,13 +20,22 @@ export function runReference(impl: Impl<Tensor>, sample: Sample, douts?: Tensors
 /**
  * Runs a twin (the row's, or a user's kernel module of the same shape) on host tensors: checks the
  * inputs on the host, uploads them (float → f32, int → i32), runs forward and, given `douts`,
- * backward, reads everything back and frees the device buffers.
+ * backward, reads everything back and frees the device buffers, counting those the twin left taken.
  */
 export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin: TwinImpl | undefined = row.twin): Promise<Run> {
   if (!twin) throw new Error(`${row.id}: no twin (${row.reasons?.twin_fwd ?? 'not written yet'})`);
   row.validate(sample.inputs, sample.params);
   const gpu = await getGpu();
+  const lentBefore = gpu.pool.lent;
   const owned: GpuTensor[] = [];
+  let cache: unknown;
+  const leaked = () => {
+    release(...owned);
+    releaseReachable([], cache);
+    owned.length = 0;
+    cache = undefined;
+    return gpu.pool.lent - lentBefore;
+  };
   const put = (t: Tensor, kind: 'float' | 'int'): GpuTensor => {
     const g = upload(gpu, t, kind === 'int' ? 'i32' : 'f32');
     owned.push(g);
@@ -40,11 +51,12 @@ export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin:
     const kinds = Object.fromEntries(row.inputs.map((i) => [i.name, i.kind]));
     const inputs = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, put(t, kinds[k] ?? 'float')]));
     const forward = await twin.forward(inputs, sample.params);
+    cache = forward.cache;
     const outputs = await fetch(forward.outputs);
-    if (!douts || !twin.backward) return { outputs };
+    if (!douts || !twin.backward) return { outputs, leaked: leaked() };
     const gpuDouts = Object.fromEntries(Object.entries(douts).map(([k, t]) => [k, put(t, 'float')]));
     const grads = await fetch(twin.backward(gpuDouts, forward.cache));
-    return { outputs, grads };
+    return { outputs, grads, leaked: leaked() };
   } finally {
     release(...owned);
   }

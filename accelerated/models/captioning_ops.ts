@@ -2,7 +2,7 @@ import { captionBackend, type CaptionOps } from '../../reference/models/captioni
 import { END, NULL } from '../../reference/models/digit_strips';
 import { numel } from '../../reference/tensor';
 import type { Backend } from '../../reference/models/backend';
-import { empty, read, release, upload, view, type GpuTensor } from '../buffers';
+import { empty, read, release, releaseReachable, upload, view, type GpuTensor } from '../buffers';
 import type { Gpu } from '../device';
 import { grid1d, launch, MAIN_1D, type Field, type Kernel } from '../launch';
 import { pointwise } from '../pointwise';
@@ -134,32 +134,6 @@ export async function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promis
   return value;
 }
 
-const isTensor = (v: object): v is GpuTensor => 'buffer' in v && 'shape' in v && 'gpu' in v;
-
-/**
- * Every device tensor reachable from the caches through plain objects and arrays, except those whose
- * buffer one of `keep` holds, handed back to the pool (views share their allocation's lease, so a
- * tensor found twice is released once).
- */
-function releaseCaches(keep: readonly GpuTensor[], ...caches: unknown[]): void {
-  const kept = new Set(keep.map((t) => t.buffer));
-  const seen = new Set<object>();
-  const found: GpuTensor[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || seen.has(v)) return;
-    seen.add(v);
-    if (isTensor(v)) {
-      if (!kept.has(v.buffer)) found.push(v);
-      return;
-    }
-    const proto = Object.getPrototypeOf(v);
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (proto === Object.prototype || proto === null) Object.values(v).forEach(walk);
-  };
-  caches.forEach(walk);
-  release(...found);
-}
-
 /** The captioning ops on `gpu`. */
 export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
   return {
@@ -168,7 +142,7 @@ export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
     zeros: (shape) => empty(gpu, shape),
     timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
     splitCaptions, writeArgmax,
-    releaseCaches,
+    releaseCaches: releaseReachable,
   };
 }
 

@@ -1,9 +1,11 @@
 import type { ModelOpTable, Pass } from '../../reference/models/ops';
 import { scalar } from '../../reference/tensor';
 import { affineBackward, affineForward } from '../affine';
+import { avgPool2dBackward, avgPool2dForward } from '../avg_pool2d';
 import { batchnormBackward, batchnormForward } from '../batchnorm';
 import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
 import { release, upload, view, type GpuTensor } from '../buffers';
+import { contentLossBackward, contentLossForward } from '../content_loss';
 import { conv2dBackward, conv2dForward } from '../conv2d';
 import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
 import { discriminatorLossBackward, discriminatorLossForward } from '../discriminator_loss';
@@ -11,6 +13,7 @@ import { dotProductAttentionStepBackward, dotProductAttentionStepForward } from 
 import { dropoutBackward, dropoutForward } from '../dropout';
 import { generatorLossBackward, generatorLossForward } from '../generator_loss';
 import { globalAvgPoolBackward, globalAvgPoolForward } from '../global_avg_pool';
+import { gramMatrixForward } from '../gram_matrix';
 import { klGaussianBackward, klGaussianForward } from '../kl_gaussian';
 import { l2RegularizationBackward, l2RegularizationForward } from '../l2_regularization';
 import { layernormBackward, layernormForward } from '../layernorm';
@@ -29,10 +32,12 @@ import { sigmoidForward } from '../sigmoid';
 import { softmaxLossBackward, softmaxLossForward } from '../softmax_loss';
 import { svmLossBackward, svmLossForward } from '../svm_loss';
 import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
+import { styleLossBackward, styleLossForward } from '../style_loss';
 import { tanhBackward, tanhForward } from '../tanh';
 import { temporalAffineBackward, temporalAffineForward } from '../temporal_affine';
 import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
 import { transformerDecoderLayerBackward, transformerDecoderLayerForward } from '../transformer_decoder_layer';
+import { tvLossBackward, tvLossForward } from '../tv_loss';
 import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 
 /**
@@ -40,7 +45,8 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
  * reference op, so a model written over the table runs on the device with the reference's
  * composition. Forwards whose cache holds fresh device tensors beyond its inputs name them in
  * `temps`, for whoever frees the cache: max pool's indices, the normalizations' x̂ and batch variance
- * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask.
+ * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask,
+ * style_loss's residuals.
  */
 /** a + b on the device (losses and gradients summed). */
 export const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
@@ -68,7 +74,7 @@ export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
     const r = maxPool2dForward(x, params);
     return { ...r, temps: [r.indices] };
   },
-  maxPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
+  maxPool2dBackward, avgPool2dForward, avgPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
   batchnormForward: (...args) => withNormTemps(batchnormForward(...args)),
   batchnormBackward,
   spatialBatchnormForward: (...args) => withNormTemps(spatialBatchnormForward(...args)),
@@ -82,6 +88,12 @@ export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
   dropoutBackward, softmaxLossForward, softmaxLossBackward, svmLossForward, svmLossBackward, l2RegularizationForward, l2RegularizationBackward,
   reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward, bceWithLogitsForward, bceWithLogitsBackward,
   discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward, ntXentForward, ntXentBackward,
+  gramMatrixForward, contentLossForward, contentLossBackward,
+  styleLossForward(...args) {
+    const r = styleLossForward(...args);
+    return { ...r, temps: r.cache.residuals };
+  },
+  styleLossBackward, tvLossForward, tvLossBackward,
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
   rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
   positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,

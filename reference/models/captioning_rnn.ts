@@ -189,11 +189,12 @@ function lstmLoopBackward<T extends Shaped>(ops: CaptionOps<T>, dh: T, caches: A
   const grads: Params<T> = {};
   for (let t = T - 1; t >= 0; t--) {
     const dht = ops.timeSlice(dh, t);
-    const step = attentionLstmStepBackward(ops, sum(ops, dht, carryH), carryC, zeroWeights, caches[t]);
+    const dnext_h = sum(ops, dht, carryH);
+    const step = attentionLstmStepBackward(ops, dnext_h, carryC, zeroWeights, caches[t]);
     ops.setTimeSlice(dx, t, step.dx);
     if (dA && step.dA) dA = sum(ops, dA, step.dA);
     for (const k of ['dWx', 'dWh', 'db'] as const) grads[k] = grads[k] ? sum(ops, grads[k], step[k]) : step[k];
-    ops.release(carryC, step.dx);
+    ops.release(dnext_h, carryC, step.dx);
     [carryH, carryC] = [step.dprev_h, step.dprev_c];
   }
   if (zeroWeights) ops.release(zeroWeights);

@@ -317,7 +317,7 @@ export function detectorModel<T extends Shaped>(
   const A = anchorsPerCell(a);
   return {
     loss(params, X, targets) {
-      const tape = new Tape(ops, params, true);
+      const tape = new Tape(ops, params, { train: true });
       const net = detectorNetwork(tape, ops, X, A);
       const cls = ops.temporalSoftmaxLossForward(net.cls.value, targets.labels, targets.mask);
       const box = ops.boxLossForward(net.deltas.value, targets.deltas, targets.labels, h);
@@ -331,7 +331,7 @@ export function detectorModel<T extends Shaped>(
       return { loss, grads: tape.grads };
     },
     async detect(params, X, firstImage) {
-      const tape = new Tape(ops, params, false);
+      const tape = new Tape(ops, params, { train: false, paramGrads: false });
       const net = detectorNetwork(tape, ops, X, A);
       try {
         return await infer({ features: net.features.value, cls: net.cls.value, deltas: net.deltas.value }, X, firstImage);

@@ -22,6 +22,8 @@ import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
 export interface Ops<T> extends ModelOpTable<T> {
   /** Only dw and db of conv2dBackward, where the backend can skip dx (a first layer's, unwanted). */
   conv2dParamGrads?(dout: T, cache: unknown): { dw: T; db: T };
+  /** Only dx of conv2dBackward, where the backend can skip dw and db (a fixed network's). */
+  conv2dInputGrad?(dout: T, cache: unknown): T;
   copy(t: T): T;
   /** The scalar 1, on the backend of `like`. */
   one(like: T): T;
@@ -49,8 +51,19 @@ export class Tape<T> {
   private readonly temps: T[] = [];
   private readonly steps: Array<() => void> = [];
 
-  /** `seed`: the step's u32 seed (dropout masks); `train`: batch statistics and dropout, else test mode. */
-  constructor(readonly ops: Ops<T>, private readonly params: Record<string, T>, readonly train: boolean, private readonly seed = 0) {}
+  readonly train: boolean;
+  private readonly seed: number;
+  private readonly paramGrads: boolean;
+
+  /**
+   * `train`: batch statistics and dropout, else test mode; `seed`: the step's u32 seed (dropout
+   * masks); `paramGrads: false`: the params are fixed (no d<param>, only the inputs' gradients).
+   */
+  constructor(readonly ops: Ops<T>, private readonly params: Record<string, T>, mode: { train: boolean; seed?: number; paramGrads?: boolean }) {
+    this.train = mode.train;
+    this.seed = mode.seed ?? 0;
+    this.paramGrads = mode.paramGrads ?? true;
+  }
 
   /** X (N, …) viewed as `shape`, the network's input. */
   input(X: T, shape: readonly number[], constant: boolean): Node<T> {
@@ -77,10 +90,11 @@ export class Tape<T> {
   conv(x: Node<T>, W: string, b: string | undefined, params: Conv2dParams): Node<T> {
     const w = this.param(W);
     const r = this.ops.conv2dForward(x.value, w, this.bias(w, 0, b), params);
-    const { conv2dParamGrads } = this.ops;
+    const { conv2dParamGrads, conv2dInputGrad } = this.ops;
     if (x.constant && conv2dParamGrads) {
-      return this.layer(r, (dout) => this.paramGrads(conv2dParamGrads(dout, r.cache), { dw: W, db: b }));
+      return this.layer(r, (dout) => this.recordParamGrads(conv2dParamGrads(dout, r.cache), { dw: W, db: b }));
     }
+    if (!this.paramGrads && conv2dInputGrad) return this.layer(r, (dout) => this.flow(x, conv2dInputGrad(dout, r.cache), true));
     return this.layer(r, (dout) => this.withParams(x, this.ops.conv2dBackward(dout, r.cache), { dw: W, db: b }));
   }
 
@@ -92,6 +106,11 @@ export class Tape<T> {
   maxPool(x: Node<T>, params: PoolParams): Node<T> {
     const r = this.ops.maxPool2dForward(x.value, params);
     return this.layer(r, (dout) => this.flow(x, this.ops.maxPool2dBackward(dout, r.cache).dx, true));
+  }
+
+  avgPool(x: Node<T>, params: PoolParams): Node<T> {
+    const r = this.ops.avgPool2dForward(x.value, params);
+    return this.layer(r, (dout) => this.flow(x, this.ops.avgPool2dBackward(dout, r.cache).dx, true));
   }
 
   globalAvgPool(x: Node<T>): Node<T> {
@@ -151,9 +170,9 @@ export class Tape<T> {
     return this.layer(r, (dout) => this.flow(x, dx(dout, r.cache), true));
   }
 
-  /** Runs the recorded backwards from the outputs, each with its gradient (the caller's). */
+  /** Runs the recorded backwards from the outputs, each with its gradient (the caller's; one node's gradients are summed). */
   backward(...outputs: ReadonlyArray<readonly [Node<T>, T]>): void {
-    for (const [out, dout] of outputs) out.grad = dout;
+    for (const [out, dout] of outputs) this.flow(out, dout, false);
     for (let s = this.steps.length - 1; s >= 0; s--) this.steps[s]();
   }
 
@@ -196,6 +215,10 @@ export class Tape<T> {
   }
 
   private paramGrad(name: string, g: T): void {
+    if (!this.paramGrads) {
+      this.temps.push(g);
+      return;
+    }
     const old = this.grads[`d${name}`];
     this.grads[`d${name}`] = old ? this.ops.add(old, g) : g;
     if (old) this.temps.push(old, g);
@@ -203,11 +226,11 @@ export class Tape<T> {
 
   private withParams(x: Node<T>, g: { dx: T; dw: T; db: T }, names: { dw: string; db?: string }): void {
     this.flow(x, g.dx, true);
-    this.paramGrads(g, names);
+    this.recordParamGrads(g, names);
   }
 
   /** The weight's gradient, and the bias's (freed when the layer has no bias param). */
-  private paramGrads(g: { dw: T; db: T }, names: { dw: string; db?: string }): void {
+  private recordParamGrads(g: { dw: T; db: T }, names: { dw: string; db?: string }): void {
     this.paramGrad(names.dw, g.dw);
     if (names.db) this.paramGrad(names.db, g.db);
     else this.temps.push(g.db);
@@ -243,7 +266,7 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
   const shapeOf = (X: T) => (X as { shape: readonly number[] }).shape;
   const [lossForward, lossBackward] = spec.dataLoss === 'svm' ? [ops.svmLossForward, ops.svmLossBackward] : [ops.softmaxLossForward, ops.softmaxLossBackward];
   function run(params: Record<string, T>, X: T, train: boolean, seed: number, inputGrad: boolean) {
-    const tape = new Tape(ops, params, train, seed);
+    const tape = new Tape(ops, params, { train, seed, paramGrads: !inputGrad });
     const x = tape.input(X, spec.sample ? [shapeOf(X)[0], ...spec.sample] : shapeOf(X), !inputGrad);
     return { tape, x, scores: spec.net(tape, x) };
   }

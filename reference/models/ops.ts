@@ -1,6 +1,8 @@
 import { affineBackward, affineForward } from '../affine';
+import { avgPool2dBackward, avgPool2dForward } from '../avg_pool2d';
 import { batchnormBackward, batchnormForward } from '../batchnorm';
 import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
+import { contentLossBackward, contentLossForward } from '../content_loss';
 import { conv2dBackward, conv2dForward, type Conv2dParams } from '../conv2d';
 import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
 import { discriminatorLossBackward, discriminatorLossForward } from '../discriminator_loss';
@@ -8,6 +10,7 @@ import { dotProductAttentionStepBackward, dotProductAttentionStepForward } from 
 import { dropoutBackward, dropoutForward, type DropoutParams } from '../dropout';
 import { generatorLossBackward, generatorLossForward } from '../generator_loss';
 import { globalAvgPoolBackward, globalAvgPoolForward } from '../global_avg_pool';
+import { gramMatrixForward } from '../gram_matrix';
 import { klGaussianBackward, klGaussianForward } from '../kl_gaussian';
 import { l2RegularizationBackward, l2RegularizationForward, type L2RegularizationParams } from '../l2_regularization';
 import { layernormBackward, layernormForward, type LayernormParams } from '../layernorm';
@@ -25,12 +28,14 @@ import { rnnStepForward } from '../rnn_step';
 import { sigmoidForward } from '../sigmoid';
 import { softmaxLossVectorizedBackward, softmaxLossVectorizedForward } from '../softmax_loss';
 import { spatialBatchnormBackward, spatialBatchnormForward } from '../spatial_batchnorm';
+import { styleLossBackward, styleLossForward, type StyleLossParams } from '../style_loss';
 import { tanhBackward, tanhForward } from '../tanh';
 import { temporalAffineBackward, temporalAffineForward } from '../temporal_affine';
 import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
 import { svmLossVectorizedBackward, svmLossVectorizedForward } from '../svm_loss';
 import { reshape, tensor, type Tensor } from '../tensor';
 import { transformerDecoderLayerBackward, transformerDecoderLayerForward, type DecoderArgs } from '../transformer_decoder_layer';
+import { tvLossBackward, tvLossForward } from '../tv_loss';
 import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 
 /**
@@ -48,8 +53,9 @@ export interface Pass<T> {
   /** Device tensors the cache holds beyond its inputs (a max pool's indices, a dropout mask), freed with it. */
   temps?: T[];
 }
+/** A loss op's forward; `temps` as Pass's. */
 type Norm<T> = Pass<T> & { running_mean: T; running_var: T };
-type Loss<T> = { loss: T; cache: unknown };
+type Loss<T> = { loss: T; cache: unknown; temps?: T[] };
 
 export interface ModelOpTable<T> {
   affineForward(x: T, w: T, b: T): Pass<T>;
@@ -67,6 +73,8 @@ export interface ModelOpTable<T> {
   convTranspose2dBackward(dout: T, cache: unknown): { dx: T; dw: T; db: T };
   maxPool2dForward(x: T, params: PoolParams): Pass<T>;
   maxPool2dBackward(dout: T, cache: unknown): { dx: T };
+  avgPool2dForward(x: T, params: PoolParams): Pass<T>;
+  avgPool2dBackward(dout: T, cache: unknown): { dx: T };
   globalAvgPoolForward(x: T): Pass<T>;
   globalAvgPoolBackward(dout: T, cache: unknown): { dx: T };
   batchnormForward(x: T, gamma: T, beta: T, running_mean: T, running_var: T, params: BatchnormParams): Norm<T>;
@@ -95,6 +103,13 @@ export interface ModelOpTable<T> {
   generatorLossBackward(dloss: T, cache: unknown): { dlogits_fake: T };
   ntXentForward(z: T, params: NtXentParams): Loss<T>;
   ntXentBackward(dloss: T, cache: unknown): { dz: T };
+  gramMatrixForward(features: T): Pass<T>;
+  contentLossForward(current: T, original: T, params: { content_weight: number }): Loss<T>;
+  contentLossBackward(dloss: T, cache: unknown): { dcurrent: T };
+  styleLossForward(...args: Array<T | StyleLossParams>): Loss<T>;
+  styleLossBackward(dloss: T, cache: unknown): Record<string, T>;
+  tvLossForward(img: T, params: { tv_weight: number }): Loss<T>;
+  tvLossBackward(dloss: T, cache: unknown): { dimg: T };
   wordEmbeddingForward(x: T, W: T): Pass<T>;
   wordEmbeddingBackward(dout: T, cache: unknown): { dW: T };
   temporalAffineForward(x: T, w: T, b: T): Pass<T>;
@@ -129,13 +144,14 @@ export function add(a: Tensor, b: Tensor): Tensor {
 export const REFERENCE_MODEL_OPS: ModelOpTable<Tensor> = {
   affineForward, affineBackward, reluForward, reluBackward, leakyReluForward, leakyReluBackward, tanhForward, tanhBackward, sigmoidForward,
   conv2dForward, conv2dBackward, convTranspose2dForward, convTranspose2dBackward, maxPool2dForward, maxPool2dBackward,
-  globalAvgPoolForward, globalAvgPoolBackward, batchnormForward, batchnormBackward, spatialBatchnormForward, spatialBatchnormBackward,
+  avgPool2dForward, avgPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward, batchnormForward, batchnormBackward, spatialBatchnormForward, spatialBatchnormBackward,
   layernormForward, layernormBackward, dropoutForward, dropoutBackward,
   softmaxLossForward: softmaxLossVectorizedForward, softmaxLossBackward: softmaxLossVectorizedBackward,
   svmLossForward: svmLossVectorizedForward, svmLossBackward: svmLossVectorizedBackward,
   l2RegularizationForward, l2RegularizationBackward, reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward,
   bceWithLogitsForward, bceWithLogitsBackward, discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward,
   ntXentForward: ntXentVectorizedForward, ntXentBackward: ntXentVectorizedBackward,
+  gramMatrixForward, contentLossForward, contentLossBackward, styleLossForward, styleLossBackward, tvLossForward, tvLossBackward,
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
   rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
   positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,

@@ -93,6 +93,8 @@ export class Solver<T> {
   /** The params of the best validation accuracy so far (kept alive while newer params train on). */
   private best: Record<string, T> | undefined;
   private readonly state: Record<string, Record<string, T>> = {};
+  /** train() has returned (and freed the optimizer state). */
+  private finished = false;
   /** Steps taken so far: the counter of stepSeed. */
   private steps = 0;
 
@@ -117,6 +119,7 @@ export class Solver<T> {
 
   /** One optimizer step on rows `rows` of the training set; returns the minibatch loss. */
   async step(rows: readonly number[], lr: number): Promise<number> {
+    if (this.finished) throw new Error('Solver: train() has finished and freed the optimizer state; make a new Solver to train again');
     const { backend, model, params, config } = this;
     const step = this.steps++;
     const shifts = config.augment && config.augment.max_shift > 0 ? shiftsOf(config.augment, rows.length, config.seed, step) : undefined;
@@ -185,6 +188,9 @@ export class Solver<T> {
       this.params = this.best;
     }
     this.best = undefined;
+    // The optimizer state belongs to the last weights, not to the restored best ones: training ends here.
+    for (const state of Object.values(this.state)) this.backend.release(...Object.values(state));
+    this.finished = true;
     return { params: this.params, bestValAcc, lossHistory, epochs };
   }
 

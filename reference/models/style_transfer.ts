@@ -1,20 +1,14 @@
-import { avgPool2dBackward, avgPool2dForward, type AvgPool2dCache } from '../avg_pool2d';
-import { contentLossBackward, contentLossForward } from '../content_loss';
-import { conv2dBackward, conv2dForward, type Conv2dCache } from '../conv2d';
-import { gramMatrixForward } from '../gram_matrix';
 import type { PoolParams } from '../pooling';
-import { reluBackward, reluForward, type ReluCache } from '../relu';
 import { makeRng, randnTensor, uniformTensor } from '../rng';
-import { styleLossBackward, styleLossForward } from '../style_loss';
 import { scalar, tensor, type Tensor } from '../tensor';
-import { tvLossBackward, tvLossForward } from '../tv_loss';
+import type { Shaped } from '../validate';
 import type { Backend } from './backend';
-import { add } from './ops';
+import { REFERENCE_OPS, Tape, type Node, type Ops } from './layers';
 import { IMAGE_SIZE, mnistImages } from './mnist';
 
 /**
- * Style transfer (cs231n StyleTransfer, Gatys et al.) on a small fixed feature extractor, composed
- * of reference ops. The extractor ("feature net") is K blocks of conv 3×3 (pad 1) – relu with a
+ * Style transfer (cs231n StyleTransfer, Gatys et al.) on a small fixed feature extractor, written
+ * once over a backend's ops (styleTransferObjectiveOn; the net runs on the classifiers' tape). The extractor ("feature net") is K blocks of conv 3×3 (pad 1) – relu with a
  * 2×2 average pool in front of every block but the first:
  *
  *   feats[0] = relu(conv₀(img)),   feats[k] = relu(conv_k(avg_pool(feats[k−1])))
@@ -60,62 +54,66 @@ export function initFeatureNet(inChannels: number, channels: readonly number[], 
   return net;
 }
 
-interface BlockCache { pool?: AvgPool2dCache; conv: Conv2dCache; relu: ReluCache }
-
-/** feats[k] of every block for img (1, C, H, W). */
-export function featureNetForward(net: Record<string, Tensor>, img: Tensor): { feats: Tensor[]; caches: BlockCache[] } {
-  const feats: Tensor[] = [];
-  const caches: BlockCache[] = [];
-  for (let k = 0; `w${k}` in net; k++) {
-    const pool = k > 0 ? avgPool2dForward(feats[k - 1], POOL) : undefined;
-    const conv = conv2dForward(pool?.out ?? img, net[`w${k}`], net[`b${k}`], CONV);
-    const relu = reluForward(conv.out);
-    feats.push(relu.out);
-    caches.push({ pool: pool?.cache, conv: conv.cache, relu: relu.cache });
-  }
-  return { feats, caches };
+/** feats[k] of every block of the feature net `net` (its params w<k>, b<k>) on the tape. */
+function featureNet<T>(tape: Tape<T>, img: Node<T>, net: Record<string, T>): Node<T>[] {
+  const feats: Node<T>[] = [];
+  for (let k = 0; `w${k}` in net; k++) feats.push(tape.relu(tape.conv(k > 0 ? tape.avgPool(feats[k - 1], POOL) : img, `w${k}`, `b${k}`, CONV)));
+  return feats;
 }
 
-/** dimg from the upstream gradients of every feats[k] (block k's output also feeds block k + 1). */
-export function featureNetBackward(dfeats: readonly Tensor[], caches: readonly BlockCache[]): Tensor {
-  let g: Tensor | undefined;
-  for (let k = caches.length - 1; k >= 0; k--) {
-    const dfeat = g ? add(g, dfeats[k]) : dfeats[k];
-    const { dx } = conv2dBackward(reluBackward(dfeat, caches[k].relu).dx, caches[k].conv);
-    const pool = caches[k].pool;
-    g = pool ? avgPool2dBackward(dx, pool).dx : dx;
-  }
-  return g!;
-}
+/** A test-mode tape of the fixed feature net: only the image gets a gradient. */
+const featureTape = <T>(ops: Ops<T>, net: Record<string, T>) => new Tape(ops, net, { train: false, paramGrads: false });
 
 /** The fixed targets: feats[content_layer] of the content image and the Gram matrices of the style image's style layers. */
-export function styleTargets(net: Record<string, Tensor>, content: Tensor, style: Tensor, hyper: StyleTransferHyper): { content: Tensor; styles: Tensor[] } {
-  const contentFeats = featureNetForward(net, content).feats;
-  const styleFeats = featureNetForward(net, style).feats;
-  return { content: contentFeats[hyper.content_layer], styles: hyper.style_layers.map((l) => gramMatrixForward(styleFeats[l]).out) };
+function styleTargets<T extends Shaped>(ops: Ops<T>, net: Record<string, T>, content: T, style: T, hyper: StyleTransferHyper): { content: T; styles: T[] } {
+  const onContent = featureTape(ops, net);
+  const contentTarget = featureNet(onContent, onContent.input(content, content.shape, true), net)[hyper.content_layer].value;
+  onContent.release(contentTarget);
+  const onStyle = featureTape(ops, net);
+  const styleFeats = featureNet(onStyle, onStyle.input(style, style.shape, true), net);
+  const styles = hyper.style_layers.map((l) => ops.gramMatrixForward(styleFeats[l].value).out);
+  onStyle.release();
+  return { content: contentTarget, styles };
 }
 
-/** The objective of one image on a backend: full loss, dL/dimg, and its three terms (for reports). */
-export type ImageObjective<T> = (img: T) => { loss: T; grads: { dimg: T }; terms: { content: T; style: T; tv: T } };
+/** The objective of one image on a backend: full loss, dL/dimg, and its three terms (for reports); `dispose` frees its targets. */
+export type ImageObjective<T> = ((img: T) => { loss: T; grads: { dimg: T }; terms: { content: T; style: T; tv: T } }) & { dispose(): void };
 
-/** L(img) and dL/dimg (float64), with the targets computed once from the content and style images. */
-export function styleTransferObjective(net: Record<string, Tensor>, content: Tensor, style: Tensor, hyper: StyleTransferHyper): ImageObjective<Tensor> {
-  const targets = styleTargets(net, content, style, hyper);
+/**
+ * L(img) and dL/dimg on a backend's ops, with the targets computed once from the content and style
+ * images. The style and content gradients enter the feature net's backward at their layers (the tape
+ * sums them with what flows back from the later blocks); the net's weights get no gradient.
+ */
+export function styleTransferObjectiveOn<T extends Shaped>(
+  ops: Ops<T>, net: Record<string, T>, content: T, style: T, hyper: StyleTransferHyper,
+): ImageObjective<T> {
+  const targets = styleTargets(ops, net, content, style, hyper);
   const styleParams = { style_layers: hyper.style_layers, style_weights: hyper.style_weights };
-  return (img) => {
-    const { feats, caches } = featureNetForward(net, img);
-    const c = contentLossForward(feats[hyper.content_layer], targets.content, { content_weight: hyper.content_weight });
-    const s = styleLossForward(...feats, ...targets.styles, styleParams);
-    const tv = tvLossForward(img, { tv_weight: hyper.tv_weight });
-    const one = scalar(1);
-    const sg = styleLossBackward(one, s.cache);
-    const dfeats = feats.map((_, k) => sg[`dfeats_${k}`]);
-    dfeats[hyper.content_layer] = add(dfeats[hyper.content_layer], contentLossBackward(one, c.cache).dcurrent);
-    const dimg = add(featureNetBackward(dfeats, caches), tvLossBackward(one, tv.cache).dimg);
-    const terms = { content: c.loss, style: s.loss, tv: tv.loss };
-    return { loss: scalar(c.loss.data[0] + s.loss.data[0] + tv.loss.data[0]), grads: { dimg }, terms };
+  const objective = (img: T) => {
+    const tape = featureTape(ops, net);
+    const x = tape.input(img, img.shape, false);
+    const feats = featureNet(tape, x, net);
+    const c = ops.contentLossForward(feats[hyper.content_layer].value, targets.content, { content_weight: hyper.content_weight });
+    const s = ops.styleLossForward(...feats.map((f) => f.value), ...targets.styles, styleParams);
+    const tv = ops.tvLossForward(img, { tv_weight: hyper.tv_weight });
+    const one = ops.one(img);
+    const dstyle = ops.styleLossBackward(one, s.cache);
+    const dcontent = ops.contentLossBackward(one, c.cache).dcurrent;
+    tape.backward(...feats.map((f, k) => [f, dstyle[`dfeats_${k}`]] as const), [feats[hyper.content_layer], dcontent]);
+    const dtv = ops.tvLossBackward(one, tv.cache).dimg;
+    const dimg = ops.add(x.grad!, dtv);
+    const partial = ops.add(c.loss, s.loss);
+    const loss = ops.add(partial, tv.loss);
+    ops.release(partial, one, dcontent, dtv, ...Object.values(dstyle), ...(s.temps ?? []));
+    tape.release();
+    return { loss, grads: { dimg }, terms: { content: c.loss, style: s.loss, tv: tv.loss } };
   };
+  return Object.assign(objective, { dispose: () => ops.release(targets.content, ...targets.styles) });
 }
+
+/** The objective on the reference ops (float64). */
+export const styleTransferObjective = (net: Record<string, Tensor>, content: Tensor, style: Tensor, hyper: StyleTransferHyper): ImageObjective<Tensor> =>
+  styleTransferObjectiveOn(REFERENCE_OPS, net, content, style, hyper);
 
 export interface DescentResult<T> {
   img: T;
