@@ -1,7 +1,6 @@
 import type { ModelOps } from '../../reference/models/generative_layers';
 import { numel } from '../../reference/tensor';
-import { release, upload, type GpuTensor } from '../buffers';
-import type { NtXentCache } from '../nt_xent';
+import type { GpuTensor } from '../buffers';
 import { pointwise } from '../pointwise';
 import { WEBGPU_MODEL_OPS } from './ops';
 
@@ -9,8 +8,7 @@ import { WEBGPU_MODEL_OPS } from './ops';
  * The twins behind the generative models (reference/models/generative_layers.ts states the
  * scheme): the model op table's twins (accelerated/models/ops.ts), so vae, gan and simclr run on
  * the device with the reference's composition. Only `axpy` is a kernel of its own (one invocation
- * per element, alpha a uniform: memory-bound, nothing to reuse); `releaseCache` frees the buffers
- * the nt_xent twin keeps for its backward (U, the row norms, P).
+ * per element, alpha a uniform: memory-bound, nothing to reuse).
  */
 export const GPU_OPS: ModelOps<GpuTensor> = {
   ...WEBGPU_MODEL_OPS,
@@ -18,9 +16,4 @@ export const GPU_OPS: ModelOps<GpuTensor> = {
     name: 'models:axpy', inputs: { a, b }, outputs: { out: { shape: a.shape } }, count: numel(a.shape),
     uniforms: { alpha: ['f32', alpha] }, body: 'out[i] = alpha * a[i] + b[i];',
   }).out,
-  constant: (like, t) => upload(like.gpu, t),
-  releaseCache(cache) {
-    const { u, norms, probs } = cache as NtXentCache;
-    release(u, norms, probs);
-  },
 };

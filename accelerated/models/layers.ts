@@ -1,9 +1,7 @@
 import type { Ops } from '../../reference/models/layers';
-import { tensor } from '../../reference/tensor';
-import { upload, type GpuTensor } from '../buffers';
+import type { GpuTensor } from '../buffers';
 import { channelSums, convInputGrad, convWeightGrad, type Conv2dCache } from '../conv2d';
 import { map } from '../elementwise';
-import { one } from './ops';
 import { WEBGPU_MODEL_OPS } from './ops';
 
 /**
@@ -19,5 +17,5 @@ export const WEBGPU_OPS: Ops<GpuTensor> = {
   ...WEBGPU_MODEL_OPS,
   conv2dParamGrads: (dout, { x, geometry }: Conv2dCache) => ({ dw: convWeightGrad(x, dout, geometry), db: channelSums(dout) }),
   conv2dInputGrad: (dout, { w, geometry }: Conv2dCache) => convInputGrad(dout, w, undefined, geometry),
-  copy: (t) => map('copy', 'a', t), one, zeros: (like, shape) => upload(like.gpu, tensor(shape)),
+  copy: (t) => map('copy', 'a', t),
 };

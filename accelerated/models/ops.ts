@@ -1,5 +1,4 @@
 import type { ModelOpTable, Pass } from '../../reference/models/ops';
-import { scalar } from '../../reference/tensor';
 import { affineBackward, affineForward } from '../affine';
 import { avgPool2dBackward, avgPool2dForward } from '../avg_pool2d';
 import { batchnormBackward, batchnormForward } from '../batchnorm';
@@ -46,20 +45,10 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
  * composition. Forwards whose cache holds fresh device tensors beyond its inputs name them in
  * `temps`, for whoever frees the cache: max pool's indices, the normalizations' x̂ and batch variance
  * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask,
- * style_loss's residuals.
+ * style_loss's residuals, nt_xent's U, row norms and P.
  */
 /** a + b on the device (losses and gradients summed). */
-export const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
-
-/** add(a, b), freeing a and b. */
-export function addAndRelease(a: GpuTensor, b: GpuTensor): GpuTensor {
-  const sum = add(a, b);
-  release(a, b);
-  return sum;
-}
-
-/** The scalar 1 on the device: the upstream gradient of the full loss. */
-export const one = (like: GpuTensor): GpuTensor => upload(like.gpu, scalar(1));
+const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
 
 const normTemps = (cache: NormCache): GpuTensor[] => (cache.batchStats ? [cache.xhat, cache.variance] : [cache.xhat]);
 
@@ -87,7 +76,12 @@ export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
   },
   dropoutBackward, softmaxLossForward, softmaxLossBackward, svmLossForward, svmLossBackward, l2RegularizationForward, l2RegularizationBackward,
   reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward, bceWithLogitsForward, bceWithLogitsBackward,
-  discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward, ntXentForward, ntXentBackward,
+  discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward,
+  ntXentForward(z, params) {
+    const r = ntXentForward(z, params);
+    return { ...r, temps: [r.cache.u, r.cache.norms, r.cache.probs] };
+  },
+  ntXentBackward,
   gramMatrixForward, contentLossForward, contentLossBackward,
   styleLossForward(...args) {
     const r = styleLossForward(...args);
@@ -97,5 +91,5 @@ export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
   rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
   positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,
-  add, view, release: (...ts) => release(...ts),
+  add, constant: (like, t) => upload(like.gpu, t), view, release: (...ts) => release(...ts),
 };

@@ -321,7 +321,7 @@ export function detectorModel<T extends Shaped>(
       const net = detectorNetwork(tape, ops, X, A);
       const cls = ops.temporalSoftmaxLossForward(net.cls.value, targets.labels, targets.mask);
       const box = ops.boxLossForward(net.deltas.value, targets.deltas, targets.labels, h);
-      const one = ops.one(X);
+      const one = ops.constant(X, scalar(1));
       const dcls = ops.temporalSoftmaxLossBackward(one, cls.cache).dx;
       const dpred = ops.boxLossBackward(one, box.cache).dpred;
       tape.backward([net.cls, dcls], [net.deltas, dpred]);

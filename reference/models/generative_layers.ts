@@ -6,7 +6,7 @@ import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
 /**
  * What the generative and self-supervised models (vae.ts, gan.ts, simclr.ts) are built from, once
  * for both backends: a model is written against `ModelOps<T>`, the model op table of ops.ts
- * with three helpers, and each backend supplies them — REFERENCE_OPS here (float64 reference ops),
+ * with `axpy`, and each backend supplies them — REFERENCE_OPS here (float64 reference ops),
  * GPU_OPS in accelerated/models/generative_layers.ts (the WebGPU twins, tensors kept on the device).
  * So the twin model is the reference model's composition with every op replaced by its twin.
  *
@@ -17,17 +17,11 @@ import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
 export interface ModelOps<T> extends ModelOpTable<T> {
   /** alpha·a + b */
   axpy(alpha: number, a: T, b: T): T;
-  /** A host tensor on the backend of `like`. */
-  constant(like: T, t: Tensor): T;
-  /** Frees what an nt_xent cache holds beyond its input. */
-  releaseCache(cache: unknown): void;
 }
 
 export const REFERENCE_OPS: ModelOps<Tensor> = {
   ...REFERENCE_MODEL_OPS,
   axpy: (alpha, a, b) => tensor(a.shape, a.data.map((v, i) => alpha * v + b.data[i])),
-  constant: (_like, t) => t,
-  releaseCache: () => undefined,
 };
 
 /** A layer of a network. `shape` of a reshape is per sample (the batch axis is kept). */

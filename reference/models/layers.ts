@@ -25,15 +25,9 @@ export interface Ops<T> extends ModelOpTable<T> {
   /** Only dx of conv2dBackward, where the backend can skip dw and db (a fixed network's). */
   conv2dInputGrad?(dout: T, cache: unknown): T;
   copy(t: T): T;
-  /** The scalar 1, on the backend of `like`. */
-  one(like: T): T;
-  /** A zero tensor of `shape`, on the backend of `like`. */
-  zeros(like: T, shape: readonly number[]): T;
 }
 
-export const REFERENCE_OPS: Ops<Tensor> = {
-  ...REFERENCE_MODEL_OPS, copy: clone, one: () => scalar(1), zeros: (_, shape) => tensor(shape),
-};
+export const REFERENCE_OPS: Ops<Tensor> = { ...REFERENCE_MODEL_OPS, copy: clone };
 
 /** A value of the network; `grad`: dL/dvalue once the backward has reached it. */
 export interface Node<T> {
@@ -185,7 +179,7 @@ export class Tape<T> {
   /** The bias param b, or zeros of the size of `w`'s axis `axis` (its outputs). */
   private bias(w: T, axis: number, b: string | undefined): T {
     if (b) return this.param(b);
-    const zeros = this.ops.zeros(w, [(w as { shape: readonly number[] }).shape[axis]]);
+    const zeros = this.ops.constant(w, tensor([(w as { shape: readonly number[] }).shape[axis]]));
     this.temps.push(zeros);
     return zeros;
   }
@@ -280,7 +274,7 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
     loss(params, X, y, step) {
       const { tape, scores } = run(params, X, true, step?.seed ?? 0, false);
       const data = lossForward(scores.value, y);
-      const dloss = ops.one(scores.value);
+      const dloss = ops.constant(scores.value, scalar(1));
       const dscores = lossBackward(dloss, data.cache).dx;
       tape.backward([scores, dscores]);
       const { grads } = tape;

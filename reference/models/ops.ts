@@ -129,6 +129,8 @@ export interface ModelOpTable<T> {
 
   /** a + b (a fresh tensor). */
   add(a: T, b: T): T;
+  /** A host tensor on the backend of `like` (the upstream gradient 1 of a loss, zero biases). */
+  constant(like: T, t: Tensor): T;
   /** The same data under another shape of equal size (no copy: the view shares t's storage and is never freed on its own). */
   view(t: T, shape: readonly number[]): T;
   /** Frees device memory (nothing on the reference). */
@@ -155,5 +157,5 @@ export const REFERENCE_MODEL_OPS: ModelOpTable<Tensor> = {
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
   rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
   positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,
-  add, view: reshape, release: () => undefined,
+  add, constant: (_like, t) => t, view: reshape, release: () => undefined,
 };

@@ -50,15 +50,14 @@ export function simclrModel<T extends { shape: readonly number[] }>(ops: ModelOp
     loss(params, views) {
       const enc = netForward(ops, nets.encoder, params, views);
       const head = netForward(ops, nets.head, params, enc.out);
-      const { loss, cache } = ops.ntXentForward(head.out, { tau: hyper.tau });
+      const { loss, cache, temps = [] } = ops.ntXentForward(head.out, { tau: hyper.tau });
       const dloss = upstream(ops, views);
       const { dz } = ops.ntXentBackward(dloss, cache);
       const headBack = head.backward(dz);
       const encBack = enc.backward(headBack.dx);
       releaseDx(ops, headBack);
       releaseDx(ops, encBack);
-      ops.releaseCache(cache);
-      ops.release(dloss, dz, head.out, enc.out);
+      ops.release(dloss, dz, head.out, enc.out, ...temps);
       return { loss, grads: { ...encBack.grads, ...headBack.grads } };
     },
   };

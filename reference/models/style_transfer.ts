@@ -96,7 +96,7 @@ export function styleTransferObjectiveOn<T extends Shaped>(
     const c = ops.contentLossForward(feats[hyper.content_layer].value, targets.content, { content_weight: hyper.content_weight });
     const s = ops.styleLossForward(...feats.map((f) => f.value), ...targets.styles, styleParams);
     const tv = ops.tvLossForward(img, { tv_weight: hyper.tv_weight });
-    const one = ops.one(img);
+    const one = ops.constant(img, scalar(1));
     const dstyle = ops.styleLossBackward(one, s.cache);
     const dcontent = ops.contentLossBackward(one, c.cache).dcurrent;
     tape.backward(...feats.map((f, k) => [f, dstyle[`dfeats_${k}`]] as const), [feats[hyper.content_layer], dcontent]);
