@@ -6,10 +6,11 @@ import type { Model } from './backend';
 import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
 
 /**
- * The deeper MNIST classifiers (fc_net, three_layer_conv_net, residual_conv_net) are written once,
- * over the ops of either backend: `Ops<T>` is the model op table of ops.ts (reference ops, or their
- * twins in accelerated/models/layers.ts) with the tape's few helpers, so the twin model composes
- * twins and keeps every tensor on the device.
+ * The MNIST classifiers (linear, two_layer_net, fc_net, three_layer_conv_net, residual_conv_net),
+ * the detector and style transfer's feature net are written once, over the ops of either backend:
+ * `Ops<T>` is the model op table of ops.ts (reference ops, or their twins in
+ * accelerated/models/layers.ts) with the tape's few helpers, so the twin model composes twins and
+ * keeps every tensor on the device.
  *
  * A network is written forward on a `Tape`: each layer calls the op's forward and records how its
  * backward maps the layer's upstream gradient to its input's and to its params' gradients (a
