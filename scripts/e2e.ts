@@ -21,10 +21,10 @@ const program = new Command('e2e')
     for (const task of names.length ? names : TASK_NAMES) {
       for (const backend of backends) runs.push(await runTaskWithProgress(task, { backend, outDir: opts.out }));
     }
-    console.log('\n| model | backend | result | wall time |\n|---|---|---|---|');
+    console.log('\n| model | backend | result | wall time (CPU) |\n|---|---|---|---|');
     for (const r of runs) {
       const checks = r.checks.map((c) => `${describeCheck(c)}${passes(c) ? '' : ' **missed**'}`).join('; ');
-      console.log(`| ${r.task} | ${r.backend} | ${checks} | ${r.seconds.toFixed(0)} s |`);
+      console.log(`| ${r.task} | ${r.backend} | ${checks} | ${r.seconds.toFixed(0)} s (${r.cpuSeconds.toFixed(0)} s) |`);
     }
     process.exitCode = runs.every((r) => r.passed) ? 0 : 1;
   });

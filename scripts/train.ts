@@ -13,6 +13,8 @@ export interface TaskRun {
   checks: Check[];
   passed: boolean;
   seconds: number;
+  /** CPU time of this process (every thread, SwiftShader's included): what a busy machine disturbs least. */
+  cpuSeconds: number;
   files: string[];
 }
 
@@ -24,6 +26,7 @@ export async function runTaskWithProgress(name: string, options: Omit<TaskOption
   let bar: ReturnType<typeof progressBar> | undefined;
   let last = '';
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const outcome = await task.run({
     ...options,
     onIteration(i, total, loss) {
@@ -39,11 +42,13 @@ export async function runTaskWithProgress(name: string, options: Omit<TaskOption
   });
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const passed = outcome.checks.every(passes);
   for (const line of outcome.details ?? []) console.log(line);
   for (const file of outcome.files ?? []) console.log(`wrote ${file}`);
-  console.log(`${name} (${options.backend}): ${outcome.checks.map(describeCheck).join(', ')}, ${seconds.toFixed(1)} s — ${passed ? 'PASS' : 'MISSED'}`);
-  return { task: name, backend: options.backend, checks: outcome.checks, passed, seconds, files: outcome.files ?? [] };
+  console.log(`${name} (${options.backend}): ${outcome.checks.map(describeCheck).join(', ')}, ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s) — ${passed ? 'PASS' : 'MISSED'}`);
+  return { task: name, backend: options.backend, checks: outcome.checks, passed, seconds, cpuSeconds, files: outcome.files ?? [] };
 }
 
 const integer = (flag: string, min: number) => (value: string): number => {

@@ -128,3 +128,25 @@ it('assignment writes a starter for every op that type-checks on its own', () =>
   expect(tsc.stdout + tsc.stderr).toBe('');
   expect(tsc.status).toBe(0);
 });
+
+describe('train', () => {
+  it('trains a model with its fixture, prints each epoch and the metric against its target, exits 0 when it is met', () => {
+    const r = gradcheck(['train', 'linear_svm', '--epochs', '2', '--out', scratch]);
+    expect(r.status, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 2: lr .* val acc \d+\.\d+%/m);
+    expect(r.stdout).toMatch(/^linear_svm \(reference\): test accuracy \d+\.\d+% \(target ≥ 87\.00%\), [\d.]+ s \(CPU [\d.]+ s\) — PASS$/m);
+  });
+
+  it('exits 1 and says MISSED when a check is missed (style transfer stopped after one step)', () => {
+    const r = gradcheck(['train', 'style_transfer', '--epochs', '1', '--out', scratch]);
+    expect(r.status, r.all).toBe(1);
+    expect(r.stdout).toMatch(/^style_transfer \(reference\): loss drop [\d.]+ \(target ≥ 10\.00\), .* — MISSED$/m);
+    expect(r.stdout).toContain(`wrote ${join(scratch, 'style_transfer_reference.png')}`);
+  });
+
+  it('names the models it knows when given another', () => {
+    const r = gradcheck(['train', 'resnet50']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/value 'resnet50' is invalid for argument 'model'\. Allowed choices are knn, linear_softmax, .*captioning_transformer\./);
+  });
+});
