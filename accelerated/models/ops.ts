@@ -45,9 +45,9 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
  * composition. Forwards whose cache holds fresh device tensors beyond its inputs name them in
  * `temps`, for whoever frees the cache: max pool's indices, the normalizations' x̂ and batch variance
  * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask,
- * style_loss's residuals, nt_xent's U, row norms and P.
+ * style_loss's residuals, nt_xent's U, row norms and P. `add` is the elementwise kernel of
+ * accelerated/elementwise.ts.
  */
-/** a + b on the device (losses and gradients summed). */
 const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
 
 const normTemps = (cache: NormCache): GpuTensor[] => (cache.batchStats ? [cache.xhat, cache.variance] : [cache.xhat]);

@@ -40,12 +40,12 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 
 /**
  * The one table of ops every model composes: each op of OPS.md a model uses, under the name and
- * signature of reference/<op>.ts, plus the three tensor helpers all of them need. A model is
- * written once over this table (generic in the tensor type T) and runs on either backend:
- * REFERENCE_MODEL_OPS below (float64, host tensors) or WEBGPU_MODEL_OPS in accelerated/models/ops.ts
- * (the twins, tensors kept on the device). Each family extends the table with the data movements of
- * its own: layers.ts (the deeper classifiers' tape), generative_layers.ts (vae, gan, simclr),
- * captioning_ops.ts (the captioners); caches are opaque.
+ * signature of reference/<op>.ts, plus the tensor helpers all of them need (add, constant, view,
+ * release). A model is written once over this table (generic in the tensor type T) and runs on
+ * either backend: REFERENCE_MODEL_OPS below (float64, host tensors) or WEBGPU_MODEL_OPS in
+ * accelerated/models/ops.ts (the twins, tensors kept on the device). Each family extends the table with pieces of its own:
+ * layers.ts (the tape of the classifiers, the detector and style transfer), detector.ts,
+ * generative_layers.ts (vae, gan, simclr), captioning_ops.ts (the captioners); caches are opaque.
  */
 export interface Pass<T> {
   out: T;
@@ -53,8 +53,8 @@ export interface Pass<T> {
   /** Device tensors the cache holds beyond its inputs (a max pool's indices, a dropout mask), freed with it. */
   temps?: T[];
 }
-/** A loss op's forward; `temps` as Pass's. */
 type Norm<T> = Pass<T> & { running_mean: T; running_var: T };
+/** A loss op's forward; `temps` as Pass's. */
 type Loss<T> = { loss: T; cache: unknown; temps?: T[] };
 
 export interface ModelOpTable<T> {
