@@ -26,6 +26,9 @@ export const zeros = (shape: readonly number[]): Tensor => tensor(shape);
 
 export const scalar = (value: number): Tensor => tensor([], [value]);
 
+/** a + b, elementwise (a's shape; b of the same size). */
+export const add = (a: Tensor, b: Tensor): Tensor => tensor(a.shape, a.data.map((v, i) => v + b.data[i]));
+
 export function clone(t: Tensor): Tensor {
   return tensor(t.shape, t.data);
 }

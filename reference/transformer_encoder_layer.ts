@@ -2,7 +2,7 @@ import { affineBackward, affineForward } from './affine';
 import { multiHeadAttentionBackward, multiHeadAttentionForward } from './multi_head_attention';
 import { layernormBackward, layernormForward } from './layernorm';
 import { reluBackward, reluForward } from './relu';
-import { reshape, tensor, type Tensor } from './tensor';
+import { add, reshape, type Tensor } from './tensor';
 import { layerBackward, layerForward, layerWeights, validateLayer, type LayerCache, type LayerOps, type TransformerLayerParams } from './transformer_layer';
 import type { Shaped } from './validate';
 
@@ -15,7 +15,7 @@ export const ENCODER_INPUTS = ['x', ...layerWeights(PREFIXES), 'src_mask'];
 export const REFERENCE_LAYER_OPS: LayerOps<Tensor> = {
   multiHeadAttentionForward, multiHeadAttentionBackward, layernormForward, layernormBackward,
   affineForward, affineBackward, reluForward, reluBackward,
-  add: (a, b) => tensor(a.shape, a.data.map((v, i) => v + b.data[i])),
+  add,
   reshape,
   release: () => undefined,
 };

@@ -6,7 +6,6 @@ import type { Model, StepContext } from '../reference/models/backend';
 import { fcNet, initFcNet, type FcNetConfig } from '../reference/models/fc_net';
 import { readSplitFixture, SPLIT } from '../reference/models/fixtures';
 import { initLinear } from '../reference/models/linear';
-import { add } from '../reference/models/ops';
 import { linearSoftmax } from '../reference/models/linear_softmax';
 import { linearSvm } from '../reference/models/linear_svm';
 import { IMAGE_SIZE, splitIndices } from '../reference/models/mnist';
@@ -16,7 +15,7 @@ import { learningRate, minibatches, shiftsOf, Solver, stepSeed } from '../refere
 import { initThreeLayerConvNet, threeLayerConvNet } from '../reference/models/three_layer_conv_net';
 import { initTwoLayerNet, twoLayerNet } from '../reference/models/two_layer_net';
 import { makeRng, randintTensor, randnTensor } from '../reference/rng';
-import { clone, scalar, tensor, type Tensor } from '../reference/tensor';
+import { add, clone, scalar, tensor, type Tensor } from '../reference/tensor';
 import { trainModel, type ModelName, type TrainResult } from '../scripts/tasks/mnist_classifiers';
 import { modelGradcheck } from './gradcheck';
 import { GRADCHECK_THRESHOLD } from './tolerance';

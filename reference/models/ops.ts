@@ -33,7 +33,7 @@ import { tanhBackward, tanhForward } from '../tanh';
 import { temporalAffineBackward, temporalAffineForward } from '../temporal_affine';
 import { temporalSoftmaxLossBackward, temporalSoftmaxLossForward } from '../temporal_softmax_loss';
 import { svmLossVectorizedBackward, svmLossVectorizedForward } from '../svm_loss';
-import { reshape, tensor, type Tensor } from '../tensor';
+import { add, reshape, type Tensor } from '../tensor';
 import { transformerDecoderLayerBackward, transformerDecoderLayerForward, type DecoderArgs } from '../transformer_decoder_layer';
 import { tvLossBackward, tvLossForward } from '../tv_loss';
 import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
@@ -135,11 +135,6 @@ export interface ModelOpTable<T> {
   view(t: T, shape: readonly number[]): T;
   /** Frees device memory (nothing on the reference). */
   release(...ts: T[]): void;
-}
-
-/** a + b, elementwise (gradients of one value summed over its uses; losses summed). */
-export function add(a: Tensor, b: Tensor): Tensor {
-  return tensor(a.shape, a.data.map((v, i) => v + b.data[i]));
 }
 
 /** The reference ops (the vectorized variant where an op has two). */

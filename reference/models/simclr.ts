@@ -48,17 +48,14 @@ export function simclrModel<T extends { shape: readonly number[] }>(ops: ModelOp
       return enc.out;
     },
     loss(params, views) {
-      const enc = netForward(ops, nets.encoder, params, views);
-      const head = netForward(ops, nets.head, params, enc.out);
-      const { loss, cache, temps = [] } = ops.ntXentForward(head.out, { tau: hyper.tau });
+      const projected = netForward(ops, [...nets.encoder, ...nets.head], params, views);
+      const { loss, cache, temps = [] } = ops.ntXentForward(projected.out, { tau: hyper.tau });
       const dloss = upstream(ops, views);
       const { dz } = ops.ntXentBackward(dloss, cache);
-      const headBack = head.backward(dz);
-      const encBack = enc.backward(headBack.dx);
-      releaseDx(ops, headBack);
-      releaseDx(ops, encBack);
-      ops.release(dloss, dz, head.out, enc.out, ...temps);
-      return { loss, grads: { ...encBack.grads, ...headBack.grads } };
+      const back = projected.backward(dz);
+      releaseDx(ops, back);
+      ops.release(dloss, dz, projected.out, ...temps);
+      return { loss, grads: back.grads };
     },
   };
 }
