@@ -1,14 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getGpu, releaseGpu } from '../accelerated/device';
-import { trainCaptioner } from '../scripts/tasks/captioning';
-import { trainDetector } from '../scripts/tasks/detection';
-import { trainGan, trainSimclr, trainVae } from '../scripts/tasks/generative';
-import { trainModel } from '../scripts/tasks/mnist_classifiers';
-import { readStyleTransferFixture, runStyleTransfer } from '../scripts/tasks/style_transfer';
-import { IMAGE } from '../scripts/tasks/visualization';
 import { webgpuBackend } from '../accelerated/models/backend';
 import * as gpuConvNet from '../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../accelerated/models/visualization';
@@ -17,6 +11,12 @@ import { CLASSES, loadMnist } from '../reference/models/mnist';
 import { initThreeLayerConvNet } from '../reference/models/three_layer_conv_net';
 import { classVisualization, foolingImages, saliencyMaps } from '../reference/models/visualization';
 import { tensor } from '../reference/tensor';
+import { trainCaptioner } from '../scripts/tasks/captioning';
+import { trainDetector } from '../scripts/tasks/detection';
+import { trainGan, trainSimclr, trainVae } from '../scripts/tasks/generative';
+import { trainModel } from '../scripts/tasks/mnist_classifiers';
+import { readStyleTransferFixture, runStyleTransfer } from '../scripts/tasks/style_transfer';
+import { IMAGE } from '../scripts/tasks/visualization';
 
 /**
  * Every twin model keeps its tensors on the device for a whole run, so a buffer it forgets to free
@@ -25,17 +25,18 @@ import { tensor } from '../reference/tensor';
  */
 const outDir = mkdtempSync(join(tmpdir(), 'model-memory-'));
 const captionerRun = { backend: 'webgpu', limit: 20, overfit: null, solver: { update: 'sgd', batch_size: 10, num_epochs: 1, num_train_samples: 10, optim_config: { lr: 0.05 }, schedule: undefined } } as const;
-const RUNS: Array<[string, () => Promise<unknown>]> = [
-  ...(['linear_svm', 'two_layer_net', 'fc_net', 'three_layer_conv_net', 'residual_conv_net', 'knn'] as const).map((m) =>
-    [m, () => trainModel(m, { backend: 'webgpu', limit: 40, solver: { num_epochs: 1, batch_size: 20 } })] as [string, () => Promise<unknown>]),
+type Run = [name: string, run: () => Promise<unknown>];
+const RUNS: Run[] = [
+  ...(['linear_svm', 'two_layer_net', 'fc_net', 'three_layer_conv_net', 'residual_conv_net', 'knn'] as const).map((m): Run =>
+    [m, () => trainModel(m, { backend: 'webgpu', limit: 40, solver: { num_epochs: 1, batch_size: 20 } })]),
   ['detector', () => trainDetector({ backend: 'webgpu', counts: { train: 16, test: 8 }, solver: { num_epochs: 1, batch_size: 8 } })],
   ['style_transfer', () => runStyleTransfer({ ...readStyleTransferFixture(), steps: 3 }, 'webgpu')],
   ['network_visualization', visualizations],
   ['vae', () => trainVae({ backend: 'webgpu', limit: 32, epochs: 1, hyper: { hidden: 32, latent: 4 }, train: { batch_size: 16 }, outDir })],
   ['dcgan', () => trainGan('dcgan', { backend: 'webgpu', limit: 32, epochs: 1, hyper: { channels: 4, eval_samples: 32 }, train: { batch_size: 16 }, outDir })],
   ['simclr', () => trainSimclr({ backend: 'webgpu', limit: 32, epochs: 1, hyper: { hidden: 32, projection: 16 }, train: { batch_size: 16 } })],
-  ...(['captioning_rnn', 'captioning_lstm', 'captioning_attention_lstm', 'captioning_transformer'] as const).map((m) =>
-    [m, () => trainCaptioner(m, captionerRun)] as [string, () => Promise<unknown>]),
+  ...(['captioning_rnn', 'captioning_lstm', 'captioning_attention_lstm', 'captioning_transformer'] as const).map((m): Run =>
+    [m, () => trainCaptioner(m, captionerRun)]),
 ];
 
 /** Saliency, fooling and class visualization of a small random conv net, on the device. */
@@ -53,7 +54,10 @@ async function visualizations(): Promise<void> {
   v.backend.release(x, ...Object.values(params));
 }
 
-afterAll(releaseGpu);
+afterAll(async () => {
+  rmSync(outDir, { recursive: true, force: true });
+  await releaseGpu();
+});
 
 describe('twin models free every device buffer they take', () => {
   it.each(RUNS)('%s: a short run on the device', async (_, run) => {
