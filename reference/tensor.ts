@@ -26,6 +26,14 @@ export const zeros = (shape: readonly number[]): Tensor => tensor(shape);
 
 export const scalar = (value: number): Tensor => tensor([], [value]);
 
+/** Rows `rows` of t along its first axis (a minibatch of images, labels or targets). */
+export function takeRows(t: Tensor, rows: readonly number[]): Tensor {
+  const D = numel(t.shape.slice(1));
+  const out = tensor([rows.length, ...t.shape.slice(1)]);
+  rows.forEach((r, i) => out.data.set(t.data.subarray(r * D, (r + 1) * D), i * D));
+  return out;
+}
+
 /** a + b, elementwise (a's shape; b of the same size). */
 export const add = (a: Tensor, b: Tensor): Tensor => tensor(a.shape, a.data.map((v, i) => v + b.data[i]));
 

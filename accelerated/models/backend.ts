@@ -14,6 +14,7 @@ import { sumAll } from '../reduce';
  *             With ImageShifts (Solver augmentation) the column c = (channel, i, j) reads pixel
  *             (i − dy[r], j − dx[r]) of its channel, or writes 0 where that lies outside the image
  *             (shiftedSource of reference/models/backend.ts); the per-row dy, dx are uploaded with the rows.
+ *   take_rows one invocation per element of the rows taken: out[r, j] = t[rows[r], j], in t's dtype.
  *   accuracy  one invocation per sample walks its C scores for the arg-max (first maximum, as the
  *             reference) and writes 1 or 0; the tree reduction of accelerated/reduce.ts counts them.
  */
@@ -54,6 +55,20 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
       });
       release(index);
       return { X: out.Xb, y: out.yb };
+    },
+    takeRows(t, rows) {
+      const D = t.shape.slice(1).reduce((a, b) => a * b, 1);
+      const index = upload(gpu, tensor([rows.length], rows), 'i32');
+      const { out } = pointwise(gpu, {
+        name: 'models:take_rows',
+        inputs: { t, index },
+        outputs: { out: { shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype } },
+        uniforms: { D: ['u32', D] },
+        count: rows.length * D,
+        body: 'out[i] = t[u32(index[i / D]) * D + i % D];',
+      });
+      release(index);
+      return out;
     },
     async accuracy(scores, y) {
       const [N, C] = scores.shape;

@@ -108,15 +108,6 @@ function writeArgmax(scores: GpuTensor, s: number, tokens: GpuTensor, col: numbe
   tokens[i * sizes.L + sizes.col] = i32(best);`);
 }
 
-/** Rows `rows` of a (N, …) tensor of either dtype. */
-export function gatherRowsOf(t: GpuTensor, rows: readonly number[]): GpuTensor {
-  const D = numel(t.shape.slice(1));
-  const index = upload(t.gpu, { shape: [rows.length], data: Float64Array.from(rows) }, 'i32');
-  const out = copyKernel('gather', { t, index }, [rows.length, ...t.shape.slice(1)], { D: ['u32', D] }, 'out[i] = t[u32(index[i / D]) * D + i % D];', t.dtype);
-  release(index);
-  return out;
-}
-
 /** The exact-match rate of greedy tokens against the captions (exactMatches of the reference), one invocation per row. */
 export async function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promise<number> {
   const [N, L] = captions.shape;
@@ -147,4 +138,4 @@ export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
 }
 
 /** The Solver's captioning backend on the device (captionBackend over the WebGPU backend). */
-export const gpuCaptionBackend = (base: Backend<GpuTensor>): Backend<GpuTensor> => captionBackend(base, { gatherRows: gatherRowsOf, exactMatch });
+export const gpuCaptionBackend = (base: Backend<GpuTensor>): Backend<GpuTensor> => captionBackend(base, exactMatch);

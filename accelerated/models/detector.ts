@@ -5,7 +5,7 @@ import { numel, tensor, type Tensor } from '../../reference/tensor';
 import { anchorsForward } from '../anchors';
 import { batchedNmsForward } from '../batched_nms';
 import { boxDecodeForward } from '../box_decode';
-import { read, release, upload, view, type GpuTensor } from '../buffers';
+import { read, release, view, type GpuTensor } from '../buffers';
 import { pointwise } from '../pointwise';
 import { lossGradient, sumOfTerms } from '../scalar_loss';
 import { softmaxForward } from '../softmax';
@@ -18,7 +18,6 @@ import { WEBGPU_OPS } from './layers';
  * are read back. The pieces that are not ops are small kernels here, each through
  * accelerated/pointwise.ts (one invocation per element, no shared memory: pure gathers and
  * scatters or per-element terms, nothing to reuse):
- *   take_rows      a minibatch: out[r, j] = src[index[r], j], in the source's dtype (f32 or i32)
  *   anchor_rows    the heads' (N, A·K, H, W) maps as (N, T, K) anchor rows and back: one
  *                  invocation per map element computes its anchor-row position (a permutation)
  *   box_loss       smoothL1 terms of the positive anchors, summed by the tree reduction; its gradient
@@ -26,20 +25,6 @@ import { WEBGPU_OPS } from './layers';
  *   candidates     per (anchor, foreground class) of one image: clipped box, score, class id
  *   detections     the kept candidates as mean_average_precision rows
  */
-export function takeRows(t: GpuTensor, rows: readonly number[]): GpuTensor {
-  const D = numel(t.shape.slice(1));
-  const index = upload(t.gpu, tensor([rows.length], rows), 'i32');
-  const { out } = pointwise(t.gpu, {
-    name: `detector:take_rows:${t.dtype}`,
-    inputs: { src: t, index },
-    outputs: { out: { shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype } },
-    uniforms: { D: ['u32', D] },
-    count: rows.length * D,
-    body: 'out[i] = src[u32(index[i / D]) * D + i % D];',
-  });
-  release(index);
-  return out;
-}
 
 /** WGSL: the flat (N, T, K) anchor-row position of element i of an (N, A·K, H, W) head map. */
 const ANCHOR_ROW_WGSL = `

@@ -36,6 +36,8 @@ export interface Backend<T> {
   upload(t: Tensor, dtype?: 'f32' | 'i32'): T;
   /** Rows `rows` of X (N, D) and of the labels y (N): a minibatch; with `shifts`, each row's image shifted (ImageShifts). */
   gatherRows(X: T, y: T, rows: readonly number[], shifts?: ImageShifts): { X: T; y: T };
+  /** Rows `rows` of t (N, …) along its first axis, in t's dtype. */
+  takeRows(t: T, rows: readonly number[]): T;
   /** The fraction of rows of scores (N, C) whose arg-max is the label. */
   accuracy(scores: T, y: T): Promise<number>;
   readScalar(t: T): Promise<number>;

@@ -173,35 +173,21 @@ export function exactMatches(tokens: Tensor, captions: Tensor): boolean[] {
   });
 }
 
-/** Rows `rows` of a (N, …) tensor. */
-export function gatherRowsOf(t: Tensor, rows: readonly number[]): Tensor {
-  const size = numel(t.shape.slice(1));
-  const out = tensor([rows.length, ...t.shape.slice(1)]);
-  rows.forEach((r, i) => out.data.set(t.data.subarray(r * size, (r + 1) * size), i * size));
-  return out;
-}
-
 /**
  * The Solver's backend for captioning, over a base backend: minibatches take whole caption rows
  * (N, L) as the labels, and "accuracy" is the exact-match rate of the model's `scores`, which for a
  * captioner are its greedy captions (N, L) (the Solver's per-epoch accuracies and its best-val
  * weights then track caption exact match).
  */
-export function captionBackend<T>(base: Backend<T>, parts: {
-  gatherRows(t: T, rows: readonly number[]): T;
-  exactMatch(tokens: T, captions: T): Promise<number>;
-}): Backend<T> {
+export function captionBackend<T>(base: Backend<T>, exactMatch: (tokens: T, captions: T) => Promise<number>): Backend<T> {
   return {
     ...base,
-    gatherRows: (X, y, rows) => ({ X: parts.gatherRows(X, rows), y: parts.gatherRows(y, rows) }),
-    accuracy: parts.exactMatch,
+    gatherRows: (X, y, rows) => ({ X: base.takeRows(X, rows), y: base.takeRows(y, rows) }),
+    accuracy: exactMatch,
   };
 }
 
-export const REFERENCE_CAPTION_BACKEND = captionBackend(referenceBackend, {
-  gatherRows: gatherRowsOf,
-  exactMatch: async (tokens, captions) => {
-    const hits = exactMatches(tokens, captions);
-    return hits.filter(Boolean).length / hits.length;
-  },
+export const REFERENCE_CAPTION_BACKEND = captionBackend(referenceBackend, async (tokens, captions) => {
+  const hits = exactMatches(tokens, captions);
+  return hits.filter(Boolean).length / hits.length;
 });

@@ -181,14 +181,6 @@ export function detectionTargets(anchors: Tensor, objects: readonly ShapeObject[
   };
 }
 
-/** Rows `rows` of t along its first axis (a minibatch of images or targets). */
-export function takeRows(t: Tensor, rows: readonly number[]): Tensor {
-  const D = t.data.length / t.shape[0];
-  const out = tensor([rows.length, ...t.shape.slice(1)]);
-  rows.forEach((r, i) => out.data.set(t.data.subarray(r * D, (r + 1) * D), i * D));
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The two pieces that are not ops: the head's reordering to anchor rows and the box loss.
 

@@ -1,5 +1,5 @@
 import * as optimizers from '../optimizers';
-import { tensor, type Tensor } from '../tensor';
+import { takeRows, tensor, type Tensor } from '../tensor';
 import { shiftedSource, type Backend } from './backend';
 
 /** The float64 reference backend: host tensors; nothing to upload or free. */
@@ -29,6 +29,7 @@ export const referenceBackend: Backend<Tensor> = {
     });
     return { X: Xb, y: yb };
   },
+  takeRows,
   async accuracy(scores, y) {
     const [N, C] = scores.shape;
     let correct = 0;

@@ -1,11 +1,11 @@
 import { read } from '../../accelerated/buffers';
 import { getGpu } from '../../accelerated/device';
 import { webgpuBackend } from '../../accelerated/models/backend';
-import { takeRows as gpuTakeRows, webgpuDetector } from '../../accelerated/models/detector';
+import { webgpuDetector } from '../../accelerated/models/detector';
 import { meanAveragePrecisionForward } from '../../reference/mean_average_precision';
 import type { Backend } from '../../reference/models/backend';
 import {
-  detectionTargets, detectorAnchors, initDetector, readDetectorFixture, referenceDetector, takeRows,
+  detectionTargets, detectorAnchors, initDetector, readDetectorFixture, referenceDetector,
   type DetectionTargets, type DetectorFixture, type DetectorModel,
 } from '../../reference/models/detector';
 import { referenceBackend } from '../../reference/models/reference_backend';
@@ -51,11 +51,10 @@ export interface DetectorTrainResult {
   files: string[];
 }
 
-/** What the loop needs from a backend besides Backend: the model, row gathers of any dtype, reads. */
+/** What the loop needs from a backend besides Backend: the model and reads. */
 interface DetectorParts<T> {
   backend: Backend<T>;
   model: DetectorModel<T>;
-  takeRows(t: T, rows: readonly number[]): T;
   read(t: T): Promise<Tensor>;
 }
 
@@ -70,11 +69,11 @@ export async function trainDetector(options: DetectorTrainOptions): Promise<Dete
   if (config.update !== 'adam') throw new Error(`detector: solver.update: expected "adam", got "${config.update}"`);
   const started = performance.now();
   const run = options.backend === 'reference'
-    ? await runOn({ backend: referenceBackend, model: referenceDetector(fixture.hyper, fixture.anchors), takeRows, read: async (t) => t },
+    ? await runOn({ backend: referenceBackend, model: referenceDetector(fixture.hyper, fixture.anchors), read: async (t) => t },
       fixture, config, train, test, options)
     : await (async () => {
       const gpu = await getGpu();
-      return runOn({ backend: webgpuBackend(gpu), model: webgpuDetector(fixture.hyper, fixture.anchors), takeRows: gpuTakeRows, read },
+      return runOn({ backend: webgpuBackend(gpu), model: webgpuDetector(fixture.hyper, fixture.anchors), read },
         fixture, config, train, test, options);
     })();
   const groundTruth = groundTruthRows(test.objects);
@@ -105,7 +104,7 @@ async function runOn<T>(parts: DetectorParts<T>, fixture: DetectorFixture, confi
     for (let epoch = 0; epoch < config.num_epochs; epoch++) {
       const lr = learningRate(config, epoch);
       for (const rows of minibatches(N, config.batch_size, config.seed, epoch)) {
-        const batch = { X: parts.takeRows(X, rows), labels: parts.takeRows(targets.labels, rows), mask: parts.takeRows(targets.mask, rows), deltas: parts.takeRows(targets.deltas, rows) };
+        const batch = { X: backend.takeRows(X, rows), labels: backend.takeRows(targets.labels, rows), mask: backend.takeRows(targets.mask, rows), deltas: backend.takeRows(targets.deltas, rows) };
         const { loss, grads } = model.loss(params, batch.X, batch);
         const next: Record<string, T> = {};
         for (const [name, w] of Object.entries(params)) {
@@ -126,7 +125,7 @@ async function runOn<T>(parts: DetectorParts<T>, fixture: DetectorFixture, confi
     const found: Tensor[] = [];
     for (let first = 0; first < test.objects.length; first += chunk) {
       const rows = Array.from({ length: Math.min(chunk, test.objects.length - first) }, (_, i) => first + i);
-      const Xc = parts.takeRows(Xtest, rows);
+      const Xc = backend.takeRows(Xtest, rows);
       found.push(await model.detect(params, Xc, first));
       backend.release(Xc);
     }

@@ -14,7 +14,7 @@ import {
   classVisualization, foolingImages, predictions, referenceVisualOps, saliencyMaps, type ClassVisualizationConfig, type VisualOps,
 } from '../../reference/models/visualization';
 import { makeRng } from '../../reference/rng';
-import { tensor, type Tensor } from '../../reference/tensor';
+import { takeRows, tensor, type Tensor } from '../../reference/tensor';
 import { trainModel } from './mnist_classifiers';
 import { writeImageGrid } from './png';
 import type { BackendName, Check, Task, TaskOptions } from './task';
@@ -39,7 +39,6 @@ export const readVisualizationFixture = (): VisualizationFixture => readModelFix
 
 /** One MNIST row as an image. */
 export const IMAGE: [number, number, number] = [1, 28, 28];
-const D = IMAGE[0] * IMAGE[1] * IMAGE[2];
 
 /** The first `count` test rows the net classifies correctly, cycling through the classes 0, 1, …, 9. */
 export function pickDigits(test: Dataset, predicted: readonly number[], count: number): number[] {
@@ -60,12 +59,6 @@ export function pickDigits(test: Dataset, predicted: readonly number[], count: n
 export const foolingTargets = (labels: readonly number[], seed: number): number[] => {
   const rng = makeRng(`fooling:${seed}`);
   return labels.map((y) => (y + 1 + Math.floor(rng() * (CLASSES - 1))) % CLASSES);
-};
-
-const rows = (X: Tensor, picked: readonly number[]): Tensor => {
-  const out = tensor([picked.length, D]);
-  picked.forEach((r, i) => out.data.set(X.data.subarray(r * D, (r + 1) * D), i * D));
-  return out;
 };
 
 export interface VisualizationRun {
@@ -89,12 +82,12 @@ export async function visualize<T>(
   const params = Object.fromEntries(Object.entries(hostParams).map(([k, t]) => [k, backend.upload(t)]));
   try {
     const candidates = Math.min(test.y.shape[0], 20 * fixture.fooling.count);
-    const Xc = backend.upload(rows(test.X, Array.from({ length: candidates }, (_, i) => i)));
+    const Xc = backend.upload(takeRows(test.X, Array.from({ length: candidates }, (_, i) => i)));
     const scores = model.scores(params, Xc);
     const predicted = predictions(await v.read(scores));
     backend.release(Xc, scores);
     const picked = pickDigits(test, predicted, fixture.fooling.count);
-    const digits = rows(test.X, picked);
+    const digits = takeRows(test.X, picked);
     const labels = picked.map((r) => test.y.data[r]);
 
     const X = backend.upload(digits);
