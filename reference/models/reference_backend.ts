@@ -7,17 +7,12 @@ export const referenceBackend: Backend<Tensor> = {
   name: 'reference',
   upload: (t) => t,
   gatherRows(X, y, rows, shifts) {
+    if (!shifts) return { X: takeRows(X, rows), y: takeRows(y, rows) };
     const D = X.data.length / X.shape[0];
     const Xb = tensor([rows.length, ...X.shape.slice(1)]);
-    const yb = tensor([rows.length]);
-    const plane = shifts ? shifts.size * shifts.size : D;
+    const plane = shifts.size * shifts.size;
     if (D % plane !== 0) throw new Error(`gatherRows: shifts.size² (${plane}) must divide the row length ${D}`);
     rows.forEach((r, n) => {
-      yb.data[n] = y.data[r];
-      if (!shifts) {
-        Xb.data.set(X.data.subarray(r * D, (r + 1) * D), n * D);
-        return;
-      }
       for (let c = 0; c < D / plane; c++) {
         for (let i = 0; i < shifts.size; i++) {
           for (let j = 0; j < shifts.size; j++) {
@@ -27,7 +22,7 @@ export const referenceBackend: Backend<Tensor> = {
         }
       }
     });
-    return { X: Xb, y: yb };
+    return { X: Xb, y: takeRows(y, rows) };
   },
   takeRows,
   async accuracy(scores, y) {
