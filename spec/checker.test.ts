@@ -9,6 +9,7 @@ import { describeGradcheck, gradcheck } from './gradcheck';
 import type { OpRow } from './op';
 import { checkProperty, failureMessage, SUITE_SEED } from './properties';
 import { relu } from './relu';
+import { softmax_loss } from './softmax_loss';
 
 /** The checker can fail: a wrong backward and a wrong kernel are caught, naming tensor and element. */
 afterAll(releaseGpu);
@@ -71,5 +72,34 @@ describe('a deliberately wrong kernel', () => {
     expect(message).toMatch(/FAIL out\s+max abs/);
     expect(message).toMatch(/worst out\[[\d, ]+\]: got -?[\d.e-]+ reference 0/);
     expect(message).toMatch(/replay: npx gradcheck verify relu --backend webgpu --seed \d+ --path \S+/);
+  });
+});
+
+describe('round-off is not an error', () => {
+  // softmax_loss with one class: the loss is identically 0, so is every true gradient.
+  const oneClass = { inputs: { x: tensor([3, 1], [0.3, -1.2, 2]), y: tensor([3], [0, 0, 0]) }, params: {} };
+  const withBackward = (shift: (dx: Tensor) => void): OpRow => ({
+    ...softmax_loss,
+    reference: {
+      forward: softmax_loss.reference.forward,
+      backward: (douts, cache) => {
+        const dx = tensor(oneClass.inputs.x.shape, softmax_loss.reference.backward!(douts, cache).dx.data);
+        shift(dx);
+        return { dx };
+      },
+    },
+  });
+
+  it('passes a backward 1e-13 off a zero gradient (float64 round-off of p − 1)', () => {
+    const row = withBackward((dx) => dx.data.forEach((_, i) => (dx.data[i] += 1e-13)));
+    const result = gradcheck(row, row.reference, oneClass, 1);
+    expect(result.ok, describeGradcheck(result)).toBe(true);
+  });
+
+  it('still fails a backward 1e-6 off a zero gradient', () => {
+    const row = withBackward((dx) => (dx.data[1] += 1e-6));
+    const result = gradcheck(row, row.reference, oneClass, 1);
+    expect(result.ok).toBe(false);
+    expect(describeGradcheck(result)).toMatch(/worst at dx\[1, 0\]/);
   });
 });

@@ -12,10 +12,13 @@ import { GRADCHECK_THRESHOLD } from './tolerance';
  * output element before the dot with dout, which keeps round-off near machine precision.
  *
  * Round-off floor: the quotient itself carries round-off up to ε·Σ_k (|out⁺_k| + |out⁻_k|)·|dout_k| / 2h
- * (summed over the outputs the step changed). Where |a − n| is within that bound the two agree as
- * closely as float64 differences can tell, and the element counts as rel_error 0; without this an
- * element whose true gradient is ~1e-6 would fail on round-off alone. A wrong gradient is off by far
- * more than the bound (the meta-tests in checker.test.ts show it is caught).
+ * (summed over the outputs the step changed), and never less than ε·max_k |dout_k| / 2h: an output
+ * computed from unit-scale inputs is only known to about ε even where it cancels to 0 (softmax_loss
+ * with one class: loss 0, true gradient 0, a correct backward may return 1e-13 of round-off). Where
+ * |a − n| is within that bound the two agree as closely as float64 differences can tell, and the
+ * element counts as rel_error 0; without this an element whose true gradient is ~1e-6 (or 0) would
+ * fail on round-off alone. A wrong gradient is off by far more than the bound (the meta-tests in
+ * checker.test.ts show it is caught).
  */
 export const STEP = 1e-5;
 
@@ -50,10 +53,13 @@ export function gradcheck(row: OpRow, impl: Impl<Tensor>, sample: Sample, seed: 
   const douts = randomDouts(differentiatedOutputs(row, outputs), seed);
   const grads = impl.backward(douts, cache);
 
-  /** Σ (out⁺ − out⁻)·dout and its round-off bound Σ (|out⁺| + |out⁻|)·|dout|·ε over changed outputs. */
+  /** The objective's round-off at unit scale: ε·max |dout|, the least any evaluation of Σ out·dout carries. */
+  const unitRoundoff = Number.EPSILON * Object.values(douts).reduce((m, d) => d.data.reduce((a, v) => Math.max(a, Math.abs(v)), m), 0);
+
+  /** Σ (out⁺ − out⁻)·dout and its round-off bound: Σ (|out⁺| + |out⁻|)·|dout|·ε over changed outputs, at least unitRoundoff. */
   const objectiveDifference = (plus: Tensors, minus: Tensors): { diff: number; roundoff: number } => {
     let diff = 0;
-    let roundoff = 0;
+    let roundoff = unitRoundoff;
     for (const [name, dout] of Object.entries(douts)) {
       const p = plus[name].data;
       const m = minus[name].data;
