@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { makeRng, type Rng } from '../reference/rng';
-import { formatShape, type Tensors } from '../reference/tensor';
+import { formatShape, type Tensor, type Tensors } from '../reference/tensor';
 import type { Params, Sample } from './op';
 
 /**
@@ -35,6 +35,16 @@ export function samples<T>(spec: fc.Arbitrary<T>, build: (drawn: T, rng: Rng) =>
     const { inputs, params } = build(drawn, makeRng(seed));
     return makeSample(inputs, params ?? {}, seed);
   });
+}
+
+/**
+ * Adds ±`offset` to every row of x's last axis (alternating sign), rounded to float32 so the twin
+ * sees the very values the reference does: scores of ±1000, where exp overflows unless the row's
+ * maximum is subtracted first (the stability trick the course warns about).
+ */
+export function offsetRows(x: Tensor, offset: number): void {
+  const C = x.shape[x.shape.length - 1];
+  for (let i = 0; i < x.data.length; i++) x.data[i] = Math.fround(x.data[i] + (Math.floor(i / C) % 2 ? -offset : offset));
 }
 
 /** Moves values within `margin` of a kink at `at` out to distance `margin`, so finite differences are smooth. */

@@ -17,7 +17,7 @@ export const ORACLE_FIXTURES = join(ROOT, 'fixtures', 'oracle');
 /** Seed of every fixture: samples, values and upstream gradients. Changing it rewrites them all. */
 const FIXTURE_SEED = 20240101;
 
-/** Case files of one row: two typical (small) cases, one larger case, and the row's edge cases. */
+/** Case files of one row: two typical (small) cases, one larger case, the row's edge cases and its cases at a kink. */
 export function fixtureFiles(row: OpRow): Map<string, string> {
   const small = fc.sample(row.gradSample ?? row.sample, { seed: FIXTURE_SEED, numRuns: 2 });
   const [large] = fc.sample(row.sample, { seed: FIXTURE_SEED + 1, numRuns: 1 });
@@ -25,6 +25,7 @@ export function fixtureFiles(row: OpRow): Map<string, string> {
     ...small.map((s, i) => [`typical-${i + 1}`, s] as [string, typeof s]),
     ['larger', large],
     ...(row.edgeCases ?? []).map((s, i) => [`edge-${i + 1}`, s] as [string, typeof s]),
+    ...(row.kinks?.cases ?? []).map((s, i) => [`kink-${i + 1}`, s] as [string, typeof s]),
   ];
   return new Map(named.map(([name, sample], i) => [`${name}.json`, serializeCase(makeCase(row, sample, FIXTURE_SEED + i))]));
 }

@@ -74,6 +74,12 @@ export interface OpRow {
   readonly gradSample?: fc.Arbitrary<Sample>;
   /** Hand-picked edge cases, added to the fixtures. */
   readonly edgeCases?: readonly Sample[];
+  /**
+   * Cases exactly at a kink (relu at 0), where the backward follows the op's stated `convention`, a
+   * choice of subgradient rather than a derivative: added to the fixtures (so the twin and graded
+   * submissions are held to it), never gradient-checked.
+   */
+  readonly kinks?: { readonly convention: string; readonly cases: readonly Sample[] };
   readonly errors: readonly ErrorCase[];
   /** Twin vs reference tolerance, possibly depending on the case (e.g. √length for reductions). */
   readonly tolerance?: Tolerance | ((sample: Sample) => Tolerance);

@@ -25,6 +25,10 @@ export const relu: OpRow = {
   sample: reluSamples(9),
   gradSample: reluSamples(4),
   edgeCases: [makeSample({ x: tensor([2, 3], [-2, -0.5, 0.25, 1, -1e-3, 3]) })],
+  kinks: {
+    convention: 'at x = 0 the gradient is 0 (the subgradient chosen, as PyTorch does): dx = dout where x > 0, else 0',
+    cases: [makeSample({ x: tensor([2, 3], [0, -1, 2, 0, 0.5, -0]) })],
+  },
   errors: [
     {
       title: 'empty x',

@@ -5,17 +5,22 @@ import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
 import type { CourseFunction } from './activations';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, offsetRows, samples } from './arbitraries';
 import { courseImpl, type OpRow } from './op';
 
 /**
  * What the softmax and log_softmax rows share: x of rank 1–3 normalized over its last axis, values
- * of σ = 4 (so the max-subtraction matters), edge cases and error inputs.
+ * of σ = 4, one case in four offset by ±1000 per row (so the max-subtraction matters), edge cases
+ * and error inputs.
  */
-const lastAxisSamples = (maxLead: number, maxC: number) =>
+const lastAxisSamples = (maxLead: number, maxC: number, offset = 0) =>
   samples(
     fc.tuple(fc.array(dim(1, maxLead), { minLength: 0, maxLength: 2 }), dim(1, maxC)),
-    ([lead, C], rng) => ({ inputs: { x: randnTensor([...lead, C], rng, 4) } }),
+    ([lead, C], rng) => {
+      const x = randnTensor([...lead, C], rng, 4);
+      if (offset) offsetRows(x, offset);
+      return { inputs: { x } };
+    },
   );
 
 export function lastAxisRow(
@@ -33,7 +38,7 @@ export function lastAxisRow(
     reference: courseImpl(...io, ...reference),
     twin: courseImpl(...io, ...twinImpl),
     validate: ({ x }) => void validate(x),
-    sample: lastAxisSamples(8, 12),
+    sample: fc.oneof({ arbitrary: lastAxisSamples(8, 12), weight: 3 }, { arbitrary: lastAxisSamples(8, 12, 1000), weight: 1 }),
     gradSample: lastAxisSamples(3, 5),
     edgeCases: [
       makeSample({ x: tensor([3, 1], [2, -1, 0.5]) }), // one class: out is 1 (log 0), gradient 0
