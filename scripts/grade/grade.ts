@@ -175,6 +175,12 @@ export class Grader {
       verdicts.set(`${kind}_forward`, forward);
       verdicts.set(`${kind}_backward`, backward);
     }
+    // Self-consistency (gradcheck) and rejecting bad inputs earn nothing while the forward fails every
+    // valid case: a function returning zeros is self-consistent, and one that always throws rejects everything.
+    const forwardVerdicts = [...verdicts.get('fixtures_forward')!, ...verdicts.get('random_forward')!];
+    const forwardPassed = forwardVerdicts.length === 0 || forwardVerdicts.some((v) => v === undefined);
+    const creditedIfForwardPasses = (check: Check, vs: Verdict[], what: string) =>
+      verdicts.set(check, forwardPassed ? vs : vs.map(() => `no credit for ${what} while every forward case fails`));
     if (gradcheck) {
       const grad: Verdict[] = [];
       if (!target.backward) grad.push(...suite.gradcheck.map(() => noBackward));
@@ -183,7 +189,7 @@ export class Grader {
           grad.push(label2(suite.gradcheck[i].label, isFatal(reply) ? reply.fatal : judgeGradcheck(row, suite.gradcheck[i], reply)));
         });
       }
-      verdicts.set('gradcheck', grad);
+      creditedIfForwardPasses('gradcheck', grad, 'a self-consistent gradient');
     }
     if (this.rubric.errors) {
       const exact = this.rubric.errors === 'message';
@@ -191,8 +197,7 @@ export class Grader {
       await runCases(sandbox, suite.errors.map((e) => ({ target, calls: [e.sample] })), (reply, i) => {
         errs.push(label2(suite.errors[i].title, isFatal(reply) ? reply.fatal : judgeError(suite.errors[i], reply, exact)));
       });
-      const forwardPassed = [...verdicts.get('fixtures_forward')!, ...verdicts.get('random_forward')!].some((v) => v === undefined);
-      verdicts.set('errors', forwardPassed ? errs : errs.map(() => 'no credit for rejecting bad inputs while every valid input fails'));
+      creditedIfForwardPasses('errors', errs, 'rejecting bad inputs');
     }
     return checks.map((check, k) => {
       const vs = verdicts.get(check)!;
