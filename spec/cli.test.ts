@@ -3,19 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gradcheck } from './cli';
 import { COLUMNS } from './op';
 import { ROOT } from './fixtures';
-
-/** The `gradcheck` command line, run as a user runs it. */
-function gradcheck(args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'gradcheck.mjs'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, all: run.stdout + run.stderr };
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradcheck-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { findRow } from '../../spec/table';
 import { progressBar } from '../progress';
 import { writeAssignment } from './assignment';
@@ -17,31 +17,34 @@ export function registerGradeCommands(program: Command): void {
       'score submissions against the reference in a sandboxed process: case files, random cases, the gradient check of ' +
         "the submission's own backward, optional error inputs; partial credit per test",
     )
-    .argument('<submission>', 'a .ts/.js module exporting e.g. affineForward/affineBackward, or a folder of submissions (each file or subfolder one)')
+    .argument('<submission>', 'a .ts/.js module exporting e.g. affineForward/affineBackward, or a folder of modules that is one submission; with --batch, a folder of submissions')
+    .option('--batch', 'the folder holds one submission per file or subfolder: progress on stderr, a CSV summary, --json names a folder')
     .option('--rubric <file>', 'rubric JSON: points per op, check weights, cases, timeout, memory (see scripts/grade/rubric.ts)')
-    .option('--json <file>', "write Gradescope's results.json (for a folder: a folder, one <name>.json each)")
+    .option('--json <file>', "write Gradescope's results.json (with --batch: a folder, one <name>.json each)")
     .option('--junit <file>', 'write a JUnit XML report (all submissions in one file)')
-    .option('--csv <file>', 'for a folder of submissions: the CSV summary', 'grades.csv')
+    .option('--csv <file>', 'with --batch: the CSV summary (default grades.csv)')
     .option('--timeout <ms>', 'per-test timeout, overriding the rubric', positive('--timeout'))
     .option('--twin', 'twin-shaped submissions (kernel authors): the functions of accelerated/<op>.ts on GpuTensors, run on WebGPU; NOT under the permission model')
     .addHelpText(
       'after',
       '\nEach submission runs in its own Node process under the permission model (no file writes, no child processes,\n' +
         'no workers) with a heap limit; a test that throws, hangs, returns a wrong shape or NaN, or mutates its inputs\n' +
-        'scores 0 with a one-line reason. Node 20 does not restrict the network from that process.\n' +
+        'scores 0 with a one-line reason. See the README\'s Isolation section for what else is enforced where.\n' +
+        '\nGradescope: grade /autograder/submission --json /autograder/results/results.json (the folder is one submission).\n' +
+        'A class: grade submissions/ --batch --json results/ --csv grades.csv.\n' +
         '\nWith --twin the process keeps the timeout and heap limit but runs WITHOUT the permission model (Node 20 forbids\n' +
-        'native addons under it, and Dawn is one): the submission can read and write files, start processes and use the\n' +
-        'network. Grade only code you trust, or run the grader in a throwaway container (docker run --network none).\n' +
+        'native addons under it, and Dawn is one). Grade only code you trust, or run the grader in a throwaway container.\n' +
         'Twins get no gradcheck test (float32); their grads are held to the reference by the backward tests.',
     )
-    .action(async (submission: string, opts: { rubric?: string; json?: string; junit?: string; csv: string; timeout?: number; twin?: boolean }) => {
+    .action(async (submission: string, opts: GradeOptions) => {
+      if (!existsSync(submission)) throw new InvalidArgumentError(`${submission}: no such file or folder`);
+      if (opts.batch && !statSync(submission).isDirectory()) throw new InvalidArgumentError(`--batch needs a folder of submissions, got the file ${submission}`);
+      if (opts.csv !== undefined && !opts.batch) throw new InvalidArgumentError('--csv summarizes a batch: add --batch (a folder of submissions), or leave --csv out');
       const rubric: Rubric = { ...(opts.rubric ? loadRubric(opts.rubric) : DEFAULT_RUBRIC) };
       if (opts.timeout) rubric.timeoutMs = opts.timeout;
       const grader = new Grader(rubric, { twin: opts.twin });
-      if (!existsSync(submission)) throw new Error(`${submission}: no such file or folder`);
-      const batch = statSync(submission).isDirectory();
-      const paths = batch ? batchEntries(submission) : [submission];
-      const bar = batch ? progressBar('grading', paths.length) : undefined;
+      const paths = opts.batch ? batchEntries(submission) : [submission];
+      const bar = opts.batch ? progressBar('grading', paths.length) : undefined;
       const results: GradeResult[] = [];
       for (const path of paths) {
         results.push(await grader.grade(path));
@@ -50,12 +53,14 @@ export function registerGradeCommands(program: Command): void {
       bar?.stop();
       for (const r of results) console.log(`${formatTable(r)}\n`);
       if (opts.json) {
-        for (const r of results) writeReport(batch ? join(opts.json, `${safeName(r.submission)}.json`) : opts.json, gradescopeJson(r));
+        const names = reportNames(results.map((r) => r.submission));
+        results.forEach((r, i) => writeReport(opts.batch ? join(opts.json!, `${names[i]}.json`) : opts.json!, gradescopeJson(r)));
       }
       if (opts.junit) writeReport(opts.junit, junitXml(results));
-      if (batch) {
-        writeReport(opts.csv, csvSummary(results));
-        console.log(`graded ${results.length} submissions; summary in ${opts.csv}`);
+      if (opts.batch) {
+        const csv = opts.csv ?? 'grades.csv';
+        writeReport(csv, csvSummary(results));
+        console.log(`graded ${results.length} submissions; summary in ${csv}`);
       }
     });
 
@@ -92,4 +97,28 @@ function batchEntries(dir: string): string[] {
     .sort();
 }
 
-const safeName = (path: string) => resolve(path).split('/').pop()!.replace(/\.[^.]+$/, '').replace(/[^\w.-]/g, '_');
+interface GradeOptions {
+  batch?: boolean;
+  rubric?: string;
+  json?: string;
+  junit?: string;
+  csv?: string;
+  timeout?: number;
+  twin?: boolean;
+}
+
+/**
+ * A report file name per submission, unique within the batch: the base name with its extension
+ * (a.ts and a.mjs stay apart), characters outside [A-Za-z0-9_.-] replaced, and -2, -3… where two
+ * would still meet (a.ts and a folder named a.ts, "a b" and "a_b").
+ */
+export function reportNames(paths: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return paths.map((p) => {
+    const base = basename(resolve(p)).replace(/[^\w.-]/g, '_') || 'submission';
+    let name = base;
+    for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${base}-${k}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
+}

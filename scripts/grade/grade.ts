@@ -8,6 +8,7 @@ import { wire, type RunReply, type Target } from './protocol';
 import { CHECKS, opPoints, type Check, type Rubric } from './rubric';
 import { Sandbox, type Fatal } from './sandbox';
 import { buildSuite, type OpSuite } from './suite';
+import { cleanText } from './text';
 
 /**
  * Grades one submission: bundles it, loads it in a sandbox, finds which exports implement which
@@ -91,7 +92,8 @@ export class Grader {
 
   async grade(path: string): Promise<GradeResult> {
     const started = performance.now();
-    const tests = await this.tests(path);
+    // Outputs carry what the submission said (messages, export names): cleaned and bounded once, here.
+    const tests = (await this.tests(path)).map((t) => ({ ...t, output: cleanText(t.output) }));
     const result = {
       submission: path,
       score: round(tests.reduce((a, t) => a + t.score, 0)),

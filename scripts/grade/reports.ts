@@ -1,8 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { GradeResult } from './grade';
+import { cleanText } from './text';
 
-/** The reports of a grading run: terminal table, Gradescope results.json, JUnit XML, CSV summary. */
+/**
+ * The reports of a grading run: terminal table, Gradescope results.json, JUnit XML, CSV summary.
+ * Test outputs arrive cleaned and bounded (grade.ts); submission names are cleaned here, since a
+ * file name may carry escape sequences too.
+ */
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
@@ -12,7 +17,7 @@ export function formatTable(r: GradeResult): string {
   const widths = head.slice(0, 3).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
   return [
-    `${r.submission}: ${fmt(r.score)}/${fmt(r.maxScore)} (${r.seconds.toFixed(1)} s)`,
+    `${cleanText(r.submission)}: ${fmt(r.score)}/${fmt(r.maxScore)} (${r.seconds.toFixed(1)} s)`,
     line(head),
     ...rows.map(line),
   ].join('\n');
@@ -25,7 +30,7 @@ export function gradescopeJson(r: GradeResult): string {
       score: r.score,
       max_score: r.maxScore,
       execution_time: Math.round(r.seconds * 1000) / 1000,
-      output: `${r.submission}: ${fmt(r.score)}/${fmt(r.maxScore)}`,
+      output: `${cleanText(r.submission)}: ${fmt(r.score)}/${fmt(r.maxScore)}`,
       tests: r.tests.map((t) => ({
         name: t.name,
         score: t.score,
@@ -39,11 +44,9 @@ export function gradescopeJson(r: GradeResult): string {
   )}\n`;
 }
 
+/** Escaped for an XML 1.0 attribute or text; cleanText drops the characters XML forbids even escaped. */
 const xml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-    // XML 1.0 forbids most control characters even when escaped.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '?');
+  cleanText(s, Infinity).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
 
 /** JUnit XML, one testsuite per submission; a test short of full marks is a failure carrying its reason. */
 export function junitXml(results: readonly GradeResult[]): string {
@@ -65,7 +68,11 @@ export function junitXml(results: readonly GradeResult[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** A CSV cell: cleaned, quoted where needed, and a leading = + - @ defused so a spreadsheet never runs it as a formula. */
+const csvCell = (raw: string) => {
+  const s = /^[=+\-@]/.test(raw) && !/^-?\d/.test(raw) ? `'${cleanText(raw)}` : cleanText(raw);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
 
 /** One line per submission: score, max score, then the score of each op. */
 export function csvSummary(results: readonly GradeResult[]): string {
