@@ -93,7 +93,7 @@ export class Grader {
   async grade(path: string): Promise<GradeResult> {
     const started = performance.now();
     // Outputs carry what the submission said (messages, export names): cleaned and bounded once, here.
-    const tests = (await this.tests(path)).map((t) => ({ ...t, output: cleanText(t.output) }));
+    const tests = (await this.tests(path)).map((t) => ({ ...t, output: t.output }));
     const result = {
       submission: path,
       score: round(tests.reduce((a, t) => a + t.score, 0)),
@@ -182,7 +182,7 @@ export class Grader {
     const forwardVerdicts = [...verdicts.get('fixtures_forward')!, ...verdicts.get('random_forward')!];
     const forwardPassed = forwardVerdicts.length === 0 || forwardVerdicts.some((v) => v === undefined);
     const creditedIfForwardPasses = (check: Check, vs: Verdict[], what: string) =>
-      verdicts.set(check, forwardPassed ? vs : vs.map(() => `no credit for ${what} while every forward case fails`));
+      verdicts.set(check, forwardPassed ? vs : vs.map((v) => v ?? `no credit for ${what} while every forward case fails`));
     if (gradcheck) {
       const grad: Verdict[] = [];
       if (!target.backward) grad.push(...suite.gradcheck.map(() => noBackward));
