@@ -1,39 +1,37 @@
-import { build, type Plugin } from 'esbuild';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { build } from 'esbuild';
+import { fork } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SOURCE_EXTENSIONS } from './bundle-confine';
+import { externalsPlugin, type BundleJob, type BundleReply } from './bundle-worker';
+import { onTeardown, scratchDir } from './scratch';
 
-/** Source files a submission may be made of. */
-export const SOURCE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+export { SOURCE_EXTENSIONS };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const checkoutUrl = (name: string) => pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
 
 /** The runner bundled with a submission: reference-shaped functions on host tensors, or twin-shaped ones on the device. */
 export type Runner = 'reference' | 'twin';
-const RUNNERS: Record<Runner, string> = { reference: join(HERE, 'child.ts'), twin: join(HERE, 'twin-child.ts') };
+const RUNNERS: Record<Runner, string> = { reference: 'child.ts', twin: 'twin-child.ts' };
 
-/**
- * `webgpu` loads Dawn, a native addon, from beside its own files: it stays an import of this
- * checkout's copy (by absolute URL, since the bundle lives in a temporary folder).
- */
-const webgpuExternal: Plugin = {
-  name: 'webgpu-external',
-  setup(b) {
-    b.onResolve({ filter: /^webgpu$/ }, () => ({ path: pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href, external: true }));
-  },
-};
-
-/** The modules of a submission: the file itself, or every source file of a folder. */
-export function submissionFiles(path: string): string[] {
-  const full = resolve(path);
-  if (!statSync(full).isDirectory()) return [full];
-  return readdirSync(full)
-    .filter((f) => SOURCE_EXTENSIONS.includes(extname(f)) && !f.endsWith('.d.ts'))
-    .sort()
-    .map((f) => join(full, f));
+export interface BundleOptions {
+  /** Bare packages the submission may import; none by default. */
+  packages?: readonly string[];
+  /** How long bundling may take (default 20 s). */
+  timeoutMs?: number;
+  /** Resident memory of the bundler's processes (default 1024 MB). */
+  memoryMb?: number;
+  /** One submission of a batch: a single file may import no file beside it (those are other students'). */
+  batch?: boolean;
 }
+
+const DEFAULT_LIMITS = { timeoutMs: 20_000, memoryMb: 1024 };
+/** V8 heap of the bundler process; the esbuild service it starts is not a V8 process, the RSS watchdog covers both. */
+const WORKER_HEAP_MB = 512;
+const WATCH_MS = 25;
 
 export interface Bundle {
   /** The single .mjs the sandbox runs: the child runner plus the submission and its imports. */
@@ -43,35 +41,117 @@ export interface Bundle {
 
 /**
  * Transpiles and bundles a submission (TypeScript or JavaScript, with its relative imports) with
- * the child runner (`runner`) into one ES module in a fresh temporary folder, so the sandboxed process needs
- * to read one file and no TypeScript loader. Throws esbuild's first error, one line.
+ * the child runner (`runner`) into one ES module in a fresh temporary folder, so the sandboxed
+ * process needs to read one file and no TypeScript loader. The submission may bundle only the
+ * regular source files inside its folder (scripts/grade/bundle-confine.ts); a twin may also import
+ * the checkout's accelerated/. Bundling runs in a child process under a time and memory limit.
+ * Throws one line: a refused import, a compile error ("does not compile: …") or a broken limit.
  */
-export async function bundleSubmission(path: string, runner: Runner = 'reference'): Promise<Bundle> {
-  const files = submissionFiles(path);
-  if (files.length === 0) throw new Error(`${path}: no ${SOURCE_EXTENSIONS.join('/')} files`);
-  const dir = mkdtempSync(join(tmpdir(), 'gradcheck-grade-'));
-  const file = join(dir, `${basename(path).replace(/[^\w.-]/g, '_')}.mjs`);
-  const imports = files.map((f, i) => `import * as m${i} from ${JSON.stringify(f)};`).join('\n');
-  const merged = files.map((_, i) => `...m${i}`).join(', ');
-  // The runner is imported first, so its module body (which captures built-ins) runs before the submission's.
-  const contents = `import { serve } from ${JSON.stringify(RUNNERS[runner])};\n${imports}\nserve({ ${merged} });\n`;
-  try {
+export async function bundleSubmission(path: string, runner: Runner = 'reference', options: BundleOptions = {}): Promise<Bundle> {
+  const script = await workerScript();
+  const dir = scratchDir('grade');
+  const file = join(dir.path, `${basename(path).replace(/[^\w.-]/g, '_')}.mjs`);
+  const twin = runner === 'twin';
+  const job: BundleJob = {
+    path: resolve(path),
+    outfile: file,
+    runner: realpathSync(join(HERE, RUNNERS[runner])),
+    libraries: twin ? [realpathSync(join(HERE, '..', '..', 'accelerated'))] : [],
+    packages: [...(options.packages ?? [])],
+    alone: Boolean(options.batch) && !statSync(path).isDirectory(),
+    // `webgpu` loads Dawn, a native addon, from beside its own files: it stays an import of this checkout's copy.
+    externals: twin ? { webgpu: checkoutUrl('webgpu') } : {},
+  };
+  const reply = await runWorker(script, job, { ...DEFAULT_LIMITS, ...options });
+  if ('error' in reply) {
+    dir.dispose();
+    throw new Error(reply.error);
+  }
+  // Readable by the sandbox's user where that is another one (e.g. nobody, when the grader runs as root).
+  chmodSync(dir.path, 0o755);
+  chmodSync(file, 0o644);
+  return { file, dispose: dir.dispose };
+}
+
+let worker: Promise<string> | undefined;
+
+/** scripts/grade/bundle-worker.ts compiled once per process to one .mjs (trusted code), esbuild kept as this checkout's. */
+function workerScript(): Promise<string> {
+  worker ??= (async () => {
+    const outfile = join(scratchDir('bundler').path, 'bundle-worker.mjs');
     await build({
-      stdin: { contents, resolveDir: dirname(files[0]), loader: 'ts', sourcefile: 'grade-entry.ts' },
+      entryPoints: [join(HERE, 'bundle-worker.ts')],
       bundle: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      outfile: file,
+      outfile,
       logLevel: 'silent',
-      plugins: runner === 'twin' ? [webgpuExternal] : [],
+      plugins: [externalsPlugin({ esbuild: checkoutUrl('esbuild') })],
     });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    const errors = (e as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors;
-    const first = errors?.[0];
-    const where = first?.location ? `${first.location.file}:${first.location.line}: ` : '';
-    throw new Error(first ? `does not compile: ${where}${first.text}` : `does not compile: ${(e as Error).message.split('\n')[0]}`);
+    return outfile;
+  })();
+  return worker;
+}
+
+/**
+ * Runs the worker in its own process group (so the esbuild service it starts dies with it) with an
+ * empty environment, and ends the group when it answers, outlives `timeoutMs`, holds more than
+ * `memoryMb` resident in all, or when the grader ends.
+ */
+function runWorker(script: string, job: BundleJob, limits: { timeoutMs: number; memoryMb: number }): Promise<BundleReply> {
+  const { ESBUILD_BINARY_PATH } = process.env;
+  const child = fork(script, [JSON.stringify(job)], {
+    detached: true,
+    env: ESBUILD_BINARY_PATH ? { ESBUILD_BINARY_PATH } : {},
+    execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`, '--no-warnings'],
+    serialization: 'json',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  const endGroup = onTeardown(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  return new Promise((done) => {
+    const finish = (reply: BundleReply) => {
+      clearTimeout(timer);
+      clearInterval(watchdog);
+      endGroup();
+      done(reply);
+    };
+    child.once('message', (m) => finish(m as BundleReply));
+    child.once('exit', (code, signal) => {
+      // Let the last stderr bytes arrive before reading why it died.
+      setTimeout(() => {
+        const why = stderr.trim().split('\n')[0];
+        finish({ error: `the bundler crashed (${signal ?? `exit code ${code}`})${why ? `: ${why}` : ''}` });
+      }, 20);
+    });
+    const timer = setTimeout(() => finish({ error: `bundling took longer than ${limits.timeoutMs / 1000} s` }), limits.timeoutMs);
+    const watchdog = setInterval(() => {
+      if (treeRssMb(child.pid) > limits.memoryMb) finish({ error: `bundling used more than ${limits.memoryMb} MB` });
+    }, WATCH_MS);
+  });
+}
+
+/** Resident memory of a process and its descendants in MB (Linux /proc), 0 where unavailable. */
+function treeRssMb(pid: number | undefined): number {
+  let kb = 0;
+  const pending = pid ? [pid] : [];
+  for (let p = pending.pop(); p !== undefined; p = pending.pop()) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        pending.push(...readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+      }
+    } catch {
+      // The process is gone, or this is not Linux.
+    }
   }
-  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return kb / 1024;
 }

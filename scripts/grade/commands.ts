@@ -8,6 +8,7 @@ import { SOURCE_EXTENSIONS } from './bundle';
 import { Grader, type GradeResult } from './grade';
 import { csvSummary, formatTable, gradescopeJson, junitXml, writeReport } from './reports';
 import { DEFAULT_RUBRIC, loadRubric, type Rubric } from './rubric';
+import { cleanText } from './text';
 
 /** `gradcheck grade` and `gradcheck assignment`; scripts/cli.ts calls this once. */
 export function registerGradeCommands(program: Command): void {
@@ -42,13 +43,13 @@ export function registerGradeCommands(program: Command): void {
       if (opts.csv !== undefined && !opts.batch) throw new InvalidArgumentError('--csv summarizes a batch: add --batch (a folder of submissions), or leave --csv out');
       const rubric: Rubric = { ...(opts.rubric ? loadRubric(opts.rubric) : DEFAULT_RUBRIC) };
       if (opts.timeout) rubric.timeoutMs = opts.timeout;
-      const grader = new Grader(rubric, { twin: opts.twin });
+      const grader = new Grader(rubric, { twin: opts.twin, batch: opts.batch });
       const paths = opts.batch ? batchEntries(submission) : [submission];
       const bar = opts.batch ? progressBar('grading', paths.length) : undefined;
       const results: GradeResult[] = [];
       for (const path of paths) {
         results.push(await grader.grade(path));
-        bar?.tick(path);
+        bar?.tick(cleanText(path));
       }
       bar?.stop();
       for (const r of results) console.log(`${formatTable(r)}\n`);

@@ -73,6 +73,11 @@ export interface GraderOptions {
    * reference's.
    */
   twin?: boolean;
+  /**
+   * Submissions are the files of one folder (`grade --batch`): a single-file submission may import
+   * no file beside it, since those are other students'.
+   */
+  batch?: boolean;
 }
 
 /** Builds each op's cases once and grades any number of submissions against them. */
@@ -92,8 +97,9 @@ export class Grader {
 
   async grade(path: string): Promise<GradeResult> {
     const started = performance.now();
-    // Outputs carry what the submission said (messages, export names): cleaned and bounded once, here.
-    const tests = (await this.tests(path)).map((t) => ({ ...t, output: t.output }));
+    // Outputs carry what the submission said (messages, export names), and a test that fails to load is
+    // named after the submission's file: cleaned and bounded once, here.
+    const tests = (await this.tests(path)).map((t) => ({ ...t, name: cleanText(t.name), op: cleanText(t.op), output: cleanText(t.output) }));
     const result = {
       submission: path,
       score: round(tests.reduce((a, t) => a + t.score, 0)),
@@ -112,7 +118,7 @@ export class Grader {
     const { twin } = this.options;
     let bundle;
     try {
-      bundle = await bundleSubmission(path, twin ? 'twin' : 'reference');
+      bundle = await bundleSubmission(path, twin ? 'twin' : 'reference', { batch: this.options.batch });
     } catch (e) {
       return failAll('load', (e as Error).message);
     }
