@@ -1,4 +1,5 @@
 import { numel } from '../reference/tensor';
+import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
 import type { Field } from './launch';
 import { pointwise } from './pointwise';
@@ -83,6 +84,7 @@ export function activationForward(activation: Activation, x: GpuTensor): { out: 
 
 export function activationBackward(dout: GpuTensor, cache: ActivationCache): { dx: GpuTensor } {
   const { saved, activation } = cache;
+  requireShape(`${activation.op}_backward`, 'dout', dout, saved.shape, 'the shape of x');
   return { dx: run(activation, 'backward', { saved, dout }, `dout[i] * (${activation.slope})`) };
 }
 

@@ -1,4 +1,5 @@
 import { validateAffine } from '../reference/affine';
+import { requireShape } from '../reference/validate';
 import { view, type GpuTensor } from './buffers';
 import { matmul } from './matmul';
 import { columnSums } from './reduce';
@@ -18,6 +19,7 @@ export function affineForward(x: GpuTensor, w: GpuTensor, b: GpuTensor): { out: 
 
 export function affineBackward(dout: GpuTensor, cache: AffineCache): { dx: GpuTensor; dw: GpuTensor; db: GpuTensor } {
   const { x2d, xShape, w } = cache;
+  requireShape('affine_backward', 'dout', dout, [x2d.shape[0], w.shape[1]], 'N and M from the forward pass');
   return {
     dx: view(matmul(dout, w, { transB: true }), xShape), // dout·wᵀ
     dw: matmul(x2d, dout, { transA: true }), // xᵀ·dout

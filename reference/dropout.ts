@@ -16,6 +16,8 @@ export interface DropoutParams {
 export interface DropoutCache {
   /** 0 for a dropped unit, 1/(1 − p) for a kept one; null in test mode. */
   mask: Tensor | null;
+  /** The shape of x, which dout must have in either mode. */
+  shape: readonly number[];
 }
 
 export interface DropoutSettings {
@@ -53,22 +55,22 @@ export const isDropped = (seed: number, i: number, p: number): boolean => unifor
  */
 export function dropoutForward(x: Tensor, params: DropoutParams = {}): { out: Tensor; cache: DropoutCache } {
   const { p, train, seed } = validateDropout(x, params);
-  if (!train) return { out: tensor(x.shape, x.data), cache: { mask: null } };
+  if (!train) return { out: tensor(x.shape, x.data), cache: { mask: null, shape: x.shape } };
   const mask = tensor(x.shape);
   const out = tensor(x.shape);
   for (let i = 0; i < numel(x.shape); i++) {
     mask.data[i] = isDropped(seed, i, p) ? 0 : 1 / (1 - p);
     out.data[i] = x.data[i] * mask.data[i];
   }
-  return { out, cache: { mask } };
+  return { out, cache: { mask, shape: x.shape } };
 }
 
 /** train: dx = dout·mask (the forward's mask);  test: dx = dout */
 export function dropoutBackward(dout: Tensor, cache: DropoutCache): { dx: Tensor } {
-  const { mask } = cache;
+  const { mask, shape } = cache;
+  requireShape('dropout_backward', 'dout', dout, shape, 'the shape of x');
   if (!mask) return { dx: tensor(dout.shape, dout.data) };
-  requireShape('dropout_backward', 'dout', dout, mask.shape, 'the shape of x');
-  const dx = tensor(mask.shape);
+  const dx = tensor(shape);
   for (let i = 0; i < mask.data.length; i++) dx.data[i] = dout.data[i] * mask.data[i];
   return { dx };
 }

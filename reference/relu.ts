@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from './tensor';
-import { requireFinite, requirePositiveSizes, type Shaped } from './validate';
+import { requireFinite, requirePositiveSizes, requireShape, type Shaped } from './validate';
 
 export interface ReluCache {
   x: Tensor;
@@ -21,6 +21,7 @@ export function reluForward(x: Tensor): { out: Tensor; cache: ReluCache } {
 /** dx = dout where x > 0, else 0 (the subgradient at 0 is taken as 0) */
 export function reluBackward(dout: Tensor, cache: ReluCache): { dx: Tensor } {
   const { x } = cache;
+  requireShape('relu_backward', 'dout', dout, x.shape, 'the shape of x');
   const dx = tensor(x.shape);
   for (let i = 0; i < x.data.length; i++) dx.data[i] = x.data[i] > 0 ? dout.data[i] : 0;
   return { dx };

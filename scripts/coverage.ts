@@ -1,21 +1,31 @@
-import { caseFilesIn, ORACLE_FIXTURES, REFERENCE_FIXTURES } from '../spec/fixtures';
-import { COLUMNS, differentiableInputs, type Column, type OpRow } from '../spec/op';
-import { join } from 'node:path';
+import { CHECKS, runs } from '../spec/checks';
+import { COLUMNS, type Column, type OpRow } from '../spec/op';
 
-/** One row of `gradcheck ops`: which checks exist for an op, and why a column is empty on purpose. */
+/**
+ * One row of `gradcheck ops`: which parts of an op a test that runs holds to something
+ * independent (spec/checks.ts), and why a column is empty on purpose.
+ */
 export type CoverageRow = { op: string; section: string } & Record<Column, boolean> & { reason?: string };
 
 export function coverage(rows: readonly OpRow[]): CoverageRow[] {
   return rows.map((row) => {
+    const gradcheck = runs(CHECKS.gradcheck, row);
+    const variants = runs(CHECKS.variants, row);
+    const property = runs(CHECKS.twinProperty, row);
+    const oracle = runs(CHECKS.oracle, row);
+    const fixture = runs(CHECKS.fixtures, row);
+    // The twin's results compared with the reference's: random cases or case files.
+    const twinCompared = property || oracle || fixture;
     const has: Record<Column, boolean> = {
-      ref_fwd: true,
-      ref_bwd: !!row.reference.backward,
-      gradcheck: !!row.reference.backward && differentiableInputs(row).length > 0,
-      twin_fwd: !!row.twin,
-      twin_bwd: !!row.twin?.backward,
-      property: !!row.twin,
-      fixture: caseFilesIn(join(REFERENCE_FIXTURES, row.id)).length > 0,
-      oracle: caseFilesIn(join(ORACLE_FIXTURES, row.id)).length > 0,
+      // The forward compared with another implementation: PyTorch, a variant, or the twin.
+      ref_fwd: oracle || variants || property,
+      ref_bwd: !!row.reference.backward && (gradcheck || oracle),
+      gradcheck,
+      twin_fwd: !!row.twin && twinCompared,
+      twin_bwd: !!row.twin?.backward && !!row.reference.backward && twinCompared,
+      property,
+      fixture,
+      oracle,
     };
     const reasons = COLUMNS.filter((c) => !has[c] && row.reasons?.[c]).map((c) => `${c}: ${row.reasons![c]}`);
     return { op: row.id, section: row.section, ...has, ...(reasons.length ? { reason: reasons.join('; ') } : {}) };

@@ -1,7 +1,7 @@
 import { getGpu } from '../accelerated/device';
 import { read, release, releaseReachable, upload, type GpuTensor } from '../accelerated/buffers';
-import type { Tensor, Tensors } from '../reference/tensor';
-import type { Impl, OpRow, Sample, TwinImpl } from './op';
+import { tensor, type Tensor, type Tensors } from '../reference/tensor';
+import type { ErrorCase, Impl, OpRow, Sample, TwinImpl } from './op';
 
 export interface Run {
   outputs: Tensors;
@@ -18,18 +18,50 @@ export function runReference(impl: Impl<Tensor>, sample: Sample, douts?: Tensors
 }
 
 /**
- * Runs a twin (the row's, or a user's kernel module of the same shape) on host tensors: checks the
- * inputs on the host, uploads them (float → f32, int → i32), runs forward and, given `douts`,
- * backward, reads everything back and frees the device buffers, counting those the twin left taken.
+ * Whether a bad input is one a twin must reject on its own: a shape or parameter error, which the
+ * row's checks still report with the data zeroed. Value errors (NaN, labels out of range) are
+ * checked on the host before upload (runTwin's host checks), never by a twin's kernels. The errors
+ * test and the twin grader (scripts/grade/suite.ts) both hold twins to exactly these.
  */
-export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin: TwinImpl | undefined = row.twin): Promise<Run> {
+export function rejectedOnDevice(row: OpRow, e: ErrorCase): boolean {
+  const zeroed = Object.fromEntries(Object.entries(e.sample.inputs).map(([k, t]) => [k, tensor(t.shape)]));
+  try {
+    row.validate(zeroed, e.sample.params);
+    return false;
+  } catch (err) {
+    return (err as Error).message === e.message;
+  }
+}
+
+export interface TwinRunOptions {
+  /**
+   * Run the row's host-side checks (shapes and values) before the upload (default true). Off where
+   * the twin itself is under test: its own checks must reject shape and parameter errors.
+   */
+  readonly hostChecks?: boolean;
+}
+
+/**
+ * Runs a twin (the row's, or a user's kernel module of the same shape) on host tensors: checks the
+ * inputs on the host (unless `hostChecks` is off), uploads them (float → f32, int → i32), runs
+ * forward and, given `douts`, backward, reads everything back and frees the device buffers (the
+ * cache's too when a pass throws), counting those the twin left taken.
+ */
+export async function runTwin(
+  row: OpRow,
+  sample: Sample,
+  douts?: Tensors,
+  twin: TwinImpl | undefined = row.twin,
+  { hostChecks = true }: TwinRunOptions = {},
+): Promise<Run> {
   if (!twin) throw new Error(`${row.id}: no twin (${row.reasons?.twin_fwd ?? 'not written yet'})`);
-  row.validate(sample.inputs, sample.params);
+  if (hostChecks) row.validate(sample.inputs, sample.params);
   const gpu = await getGpu();
   const lentBefore = gpu.pool.lent;
   const owned: GpuTensor[] = [];
   let cache: unknown;
-  const leaked = () => {
+  /** Frees the inputs, outputs, grads and cache; returns how many buffers the twin still has taken. */
+  const freeAll = () => {
     release(...owned);
     releaseReachable([], cache);
     owned.length = 0;
@@ -53,11 +85,11 @@ export async function runTwin(row: OpRow, sample: Sample, douts?: Tensors, twin:
     const forward = await twin.forward(inputs, sample.params);
     cache = forward.cache;
     const outputs = await fetch(forward.outputs);
-    if (!douts || !twin.backward) return { outputs, leaked: leaked() };
+    if (!douts || !twin.backward) return { outputs, leaked: freeAll() };
     const gpuDouts = Object.fromEntries(Object.entries(douts).map(([k, t]) => [k, put(t, 'float')]));
     const grads = await fetch(twin.backward(gpuDouts, forward.cache));
-    return { outputs, grads, leaked: leaked() };
+    return { outputs, grads, leaked: freeAll() };
   } finally {
-    release(...owned);
+    freeAll();
   }
 }

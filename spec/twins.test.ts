@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu } from '../accelerated/device';
 import { referenceRun } from './agreement';
+import { CHECKS } from './checks';
 import { checkProperty, failureMessage, SUITE_SEED } from './properties';
 import { TABLE } from './table';
 import { runTwin } from './twin';
@@ -13,7 +14,7 @@ const LEAK_RUNS = 3;
 
 afterAll(releaseGpu);
 
-describe.each(TABLE.filter((row) => row.twin).map((row) => [row.id, row] as const))('%s', (_, row) => {
+describe.each(TABLE.filter(CHECKS.twinProperty.runsFor).map((row) => [row.id, row] as const))('%s', (_, row) => {
   it(`twin agrees with the reference over ${RUNS} random cases`, async () => {
     const result = await checkProperty(row, 'webgpu', { seed: SUITE_SEED, runs: RUNS });
     expect(result.ok, failureMessage(result)).toBe(true);

@@ -6,7 +6,7 @@ import { caseSample, parseCase, type TensorJson } from '../../spec/casefile';
 import { caseFilesIn, ORACLE_FIXTURES, REFERENCE_FIXTURES } from '../../spec/fixtures';
 import { gradcheck } from '../../spec/gradcheck';
 import type { ErrorCase, Impl, OpRow, Sample } from '../../spec/op';
-import { runReference, type Run } from '../../spec/twin';
+import { rejectedOnDevice, runReference, type Run } from '../../spec/twin';
 import type { Tolerance } from '../../spec/tolerance';
 import { clone, tensor, type Tensor, type Tensors } from '../../reference/tensor';
 import type { Rubric } from './rubric';
@@ -77,7 +77,7 @@ function randomCases(row: OpRow, rubric: Rubric, tolerance: (s: Sample) => Toler
 }
 
 /** Runs the gradient check on the reference once, recording the inputs of every forward call it makes. */
-function recordGradcheck(row: OpRow, sample: Sample, seed: number, label: string): GradCase {
+export function recordGradcheck(row: OpRow, sample: Sample, seed: number, label: string): GradCase {
   const calls: Tensors[] = [];
   let douts: Tensors | undefined;
   const recorder: Impl<Tensor> = {
@@ -98,21 +98,6 @@ function gradcheckCases(row: OpRow, rubric: Rubric): GradCase[] {
   if (!row.reference.backward || rubric.gradcheckCases === 0) return [];
   const drawn = fc.sample(row.gradSample ?? row.sample, { seed: rubric.seed + 1, numRuns: rubric.gradcheckCases });
   return drawn.map((sample, i) => recordGradcheck(row, sample, rubric.seed + i, `gradcheck #${i + 1} ${fc.stringify(sample)}`));
-}
-
-/**
- * Whether a bad input is one a twin must reject itself: a shape or parameter error, which the
- * row's checks still report with the data zeroed. Value errors (NaN, labels out of range) are
- * checked on the host before upload (spec/twin.ts runTwin), never by the twin's kernels.
- */
-function rejectedOnDevice(row: OpRow, e: ErrorCase): boolean {
-  const zeroed = Object.fromEntries(Object.entries(e.sample.inputs).map(([k, t]) => [k, tensor(t.shape)]));
-  try {
-    row.validate(zeroed, e.sample.params);
-    return false;
-  } catch (err) {
-    return (err as Error).message === e.message;
-  }
 }
 
 /** The cases of one op; a twin suite (`twin`) has no gradient-check cases and only the error inputs a twin must reject. */
