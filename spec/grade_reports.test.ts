@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportNames } from '../scripts/grade/commands';
-import { Grader } from '../scripts/grade/grade';
+import { Grader, type GradeResult } from '../scripts/grade/grade';
 import { csvSummary, formatTable, gradescopeJson, junitXml } from '../scripts/grade/reports';
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
 import { cleanText } from '../scripts/grade/text';
@@ -50,6 +50,27 @@ describe('reports', () => {
     }
   });
 
+  it("keep every report valid when the submission's own file name carries escapes and XML-illegal characters", async () => {
+    const evil = join(out, '\u001b[31m=evil\u0001\ufffe.ts');
+    writeFileSync(evil, 'export function reluForward(x {\n');
+    const r = await new Grader({ ...DEFAULT_RUBRIC, randomCases: 1, gradcheckCases: 1 }).grade(evil);
+    expect(r.tests).toEqual([expect.objectContaining({ check: 'load', score: 0 })]);
+    const xml = junitXml([r]);
+    expect(xml).toMatch(XML_CHARS);
+    expect(balancedTags(xml)).toBe(true);
+    for (const text of [gradescopeJson(r), xml, formatTable(r), csvSummary([r])]) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\ufffe\uffff]/);
+    }
+  });
+
+  it('defuse CSV cells a spreadsheet would run as formulas, after cleaning', () => {
+    const result = (submission: string): GradeResult => ({ submission, score: 2.5, maxScore: 10, seconds: 1, tests: [] });
+    const firstCells = (csv: string) => csv.trim().split('\n').slice(1).map((line) => line.slice(0, line.lastIndexOf(',2.50,10,')));
+    const names = ['\u0001=1+1', '-2+3', '\tcmd', '@SUM(A1)', 'plain, "quoted"'];
+    expect(firstCells(csvSummary(names.map(result)))).toEqual(["'=1+1", "'-2+3", "'\tcmd", "'@SUM(A1)", '"plain, ""quoted"""']);
+  });
+
   it('gives two submissions with the same base name different report names', () => {
     expect(reportNames(['x/a.ts', 'x/a.mjs', 'x/a', 'y/a.ts', 'x/a b', 'x/a_b'])).toEqual(['a.ts', 'a.mjs', 'a', 'a.ts-2', 'a_b', 'a_b-2']);
   });
@@ -81,7 +102,10 @@ describe('grade command layout', () => {
     const r = gradcheck(['grade', batch, '--batch', '--json', reports, '--csv', csv], {}, 180_000);
     expect(r.status, r.all).toBe(0);
     expect(readdirSync(reports).sort()).toEqual(['ann.json', 'ann.mjs.json', 'ann.ts.json']);
-    expect(JSON.parse(readFileSync(join(reports, 'ann.json'), 'utf8')).score).toBe(100);
+    const score = (name: string) => JSON.parse(readFileSync(join(reports, name), 'utf8')).score;
+    expect(score('ann.json')).toBe(100);
+    expect(score('ann.ts.json')).toBeLessThan(100);
+    expect(score('ann.mjs.json')).toBe(0);
     expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(4);
   });
 
@@ -90,5 +114,11 @@ describe('grade command layout', () => {
     expect(r.status).not.toBe(0);
     expect(r.all).toMatch(/--csv summarizes a batch: add --batch/);
     expect(existsSync(join(out, 'x.csv'))).toBe(false);
+  });
+
+  it('refuses --batch on a single file', () => {
+    const r = gradcheck(['grade', gallery('correct'), '--batch']);
+    expect(r.status).not.toBe(0);
+    expect(r.all).toMatch(/--batch needs a folder of submissions, got the file .*correct\.ts/);
   });
 });

@@ -68,9 +68,13 @@ export function junitXml(results: readonly GradeResult[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-/** A CSV cell: cleaned, quoted where needed, and a leading = + - @ defused so a spreadsheet never runs it as a formula. */
+/**
+ * A CSV cell: cleaned, quoted where needed, and a text starting with = + - @ or a tab defused with a
+ * leading ' so a spreadsheet never runs it as a formula (scores are never negative).
+ */
 const csvCell = (raw: string) => {
-  const s = /^[=+\-@]/.test(raw) && !/^-?\d/.test(raw) ? `'${cleanText(raw)}` : cleanText(raw);
+  const clean = cleanText(raw);
+  const s = /^[=+\-@\t]/.test(clean) ? `'${clean}` : clean;
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -1,6 +1,9 @@
 /**
- * Gallery: softmax_loss as the formula reads, without subtracting each row's maximum first. Right for
- * small scores; exp overflows to Infinity at scores of ±1000 and the loss becomes NaN.
+ * Gallery: softmax_loss as the formula reads, L = (1/N) Σᵢ (log Σⱼ exp(x_ij) − x_iyᵢ), without
+ * subtracting each row's maximum first. Right for moderate scores; at scores of ±1000 exp overflows to
+ * Infinity (or underflows to 0) and the loss becomes NaN. With one class its loss is log(exp(x)) − x,
+ * round-off of about 1e-16 rather than exactly 0: centered differences see ~1e-12 of noise around a
+ * true gradient of 0, which the gradient check must not hold against its correct backward.
  */
 interface Tensor {
   readonly shape: readonly number[];
@@ -13,7 +16,7 @@ export function softmaxLossForward(x: Tensor, y: Tensor) {
   for (let i = 0; i < N; i++) {
     let z = 0;
     for (let j = 0; j < C; j++) z += Math.exp(x.data[i * C + j]);
-    loss -= Math.log(Math.exp(x.data[i * C + y.data[i]]) / z);
+    loss += Math.log(z) - x.data[i * C + y.data[i]];
   }
   return { loss: { shape: [], data: Float64Array.of(loss / N) }, cache: { x, y } };
 }
