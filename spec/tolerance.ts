@@ -50,7 +50,9 @@ export function compare(name: string, actual: Tensor | undefined, expected: Tens
   for (let i = 0; i < expected.data.length; i++) {
     const a = actual.data[i];
     const b = expected.data[i];
-    const diff = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
+    // NaN on either side, or a missing element (undefined), is infinitely far off; equal infinities are not.
+    const d = Math.abs(a - b);
+    const diff = a === b ? 0 : Number.isNaN(d) ? Infinity : d;
     maxAbs = Math.max(maxAbs, diff);
     maxRel = Math.max(maxRel, diff / Math.max(Math.abs(b), tol.atol)); // relative to |b|, or to atol near 0
     const excess = diff - (tol.atol + tol.rtol * Math.abs(b));

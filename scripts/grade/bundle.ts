@@ -1,11 +1,12 @@
 import { build } from 'esbuild';
 import { fork } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SOURCE_EXTENSIONS } from './bundle-confine';
 import { externalsPlugin, type BundleJob, type BundleReply } from './bundle-worker';
+import { treeRssMb } from './proc';
 import { onTeardown, scratchDir } from './scratch';
 
 export { SOURCE_EXTENSIONS };
@@ -137,21 +138,4 @@ function runWorker(script: string, job: BundleJob, limits: { timeoutMs: number; 
       if (treeRssMb(child.pid) > limits.memoryMb) finish({ error: `bundling used more than ${limits.memoryMb} MB` });
     }, WATCH_MS);
   });
-}
-
-/** Resident memory of a process and its descendants in MB (Linux /proc), 0 where unavailable. */
-function treeRssMb(pid: number | undefined): number {
-  let kb = 0;
-  const pending = pid ? [pid] : [];
-  for (let p = pending.pop(); p !== undefined; p = pending.pop()) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-      for (const task of readdirSync(`/proc/${p}/task`)) {
-        pending.push(...readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
-      }
-    } catch {
-      // The process is gone, or this is not Linux.
-    }
-  }
-  return kb / 1024;
 }

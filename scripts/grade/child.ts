@@ -1,15 +1,16 @@
 import { implFromModule, type OpRow } from '../../spec/op';
-import type { Fault, ReadyMessage, RunReply, RunRequest, WireTensor, WireTensors } from './protocol';
+import { serveRequests } from './child-channel';
+import { gradNames, type Fault, type ReadyMessage, type Request, type RunReply, type RunRequest, type WireTensor, type WireTensors } from './protocol';
+import { cleanText } from './text';
 
 /**
  * The sandboxed side of grading. esbuild bundles this file together with the submission into one
  * .mjs that runs under Node's permission model (no file writes, no child processes, no workers)
  * with a heap limit. It runs the submission's functions on the inputs the parent sends and sends
- * the results back; every judgement happens in the parent. Built-ins used here are captured before
- * the submission's module body runs.
+ * the results back over the channel (child-channel.ts); every judgement happens in the parent.
+ * Built-ins used here are captured before the submission's module body runs.
  */
 const { from: copyOf } = Float64Array;
-const send = process.send!.bind(process);
 const isArray = Array.isArray;
 
 /** A fault the runner detected itself (a bad return value, a mutated input), as opposed to one the submission threw. */
@@ -52,12 +53,17 @@ function toWire(value: unknown, name: string, where: string): WireTensor {
   return { shape: [...(t.shape as number[])], data };
 }
 
+/** What the submission threw, as a fault: its message's first line, cleaned and cut (whatever the thrown value's getters do). */
 export function faultOf(e: unknown, where: string): Fault {
   if (e instanceof Problem) return e.fault;
-  const err = e as { message?: unknown; code?: unknown } | null;
-  const message = String(err?.message ?? e);
-  const kind = err?.code === 'ERR_ACCESS_DENIED' ? 'denied' : 'threw';
-  return { kind, where, message: message.split('\n')[0] };
+  try {
+    const err = e as { message?: unknown; code?: unknown } | null;
+    const message = String(err?.message ?? e);
+    const kind = err?.code === 'ERR_ACCESS_DENIED' ? 'denied' : 'threw';
+    return { kind, where, message: cleanText(message.split('\n', 1)[0]) };
+  } catch {
+    return { kind: 'threw', where, message: 'a value whose message cannot be read' };
+  }
 }
 
 function run(module: Record<string, unknown>, req: RunRequest): RunReply {
@@ -67,7 +73,7 @@ function run(module: Record<string, unknown>, req: RunRequest): RunReply {
     backward: target.backward ? module[target.backward] : undefined,
   };
   const impl = implFromModule<WireTensor>(target.op as unknown as OpRow, view, 'submission');
-  const reply: RunReply = { id: req.id, outputs: [] };
+  const reply: RunReply = { type: 'result', id: req.id, nonce: req.nonce, outputs: [] };
   let where = 'forward';
   try {
     req.calls.forEach(({ inputs, params }, k) => {
@@ -91,7 +97,9 @@ function run(module: Record<string, unknown>, req: RunRequest): RunReply {
         step(() => {
           const grads = impl.backward!(douts, cache) as unknown;
           if (typeof grads !== 'object' || grads === null) throw new Problem({ kind: 'bad-return', where, message: `returned ${String(grads)}, not { dx, … }` });
-          reply.grads = Object.fromEntries(Object.entries(grads).map(([n, t]) => [n, toWire(t, n, where)]));
+          // Only the gradients of the differentiable inputs: extra keys are ignored, as in a forward's result.
+          const returned = grads as Record<string, unknown>;
+          reply.grads = Object.fromEntries(gradNames(target.op).filter((n) => n in returned).map((n) => [n, toWire(returned[n], n, where)]));
         }, where);
         const diff = changed(douts, doutsBefore);
         if (diff) throw new Problem({ kind: 'mutated', where, message: `mutated its upstream gradient ${diff}` });
@@ -106,6 +114,6 @@ function run(module: Record<string, unknown>, req: RunRequest): RunReply {
 /** Called by the bundle's entry once the submission module has loaded. */
 export function serve(module: Record<string, unknown>): void {
   const functions = Object.keys(module).filter((k) => typeof module[k] === 'function');
-  process.on('message', (req: RunRequest) => send(run(module, req)));
-  send({ ready: true, functions } satisfies ReadyMessage);
+  serveRequests(async (req: Request) =>
+    req.type === 'load' ? ({ type: 'ready', id: req.id, nonce: req.nonce, functions } satisfies ReadyMessage) : run(module, req));
 }

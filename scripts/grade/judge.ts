@@ -22,8 +22,8 @@ export const describeFault = (f: Fault): string => {
 };
 
 /**
- * Checks returned tensors against the expected ones: present, same shape, finite, and (with a
- * tolerance) within it. Without a tolerance only the structure is checked.
+ * Checks returned tensors against the expected ones: present, same shape, every element a finite
+ * number, and (with a tolerance) within it. Without a tolerance only the structure is checked.
  */
 export function checkTensors(what: string, actual: WireTensors | undefined, expected: Tensors, tol?: Tolerance): Verdict {
   for (const [name, want] of Object.entries(expected)) {
@@ -32,8 +32,13 @@ export function checkTensors(what: string, actual: WireTensors | undefined, expe
     if (formatShape(got.shape) !== formatShape(want.shape)) {
       return `${what}: ${name} has shape ${formatShape(got.shape)}, expected ${formatShape(want.shape)}`;
     }
-    const bad = got.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) return `${what}: ${name}${formatIndex(bad, got.shape)} is ${got.data[bad]}`;
+    // Every element present and a finite number: a NaN or a missing element is never "within tolerance".
+    const size = want.data.length;
+    if (got.data.length !== size) return `${what}: ${name} holds ${got.data.length} numbers, shape ${formatShape(got.shape)} needs ${size}`;
+    for (let i = 0; i < size; i++) {
+      const v = got.data[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `${what}: ${name}${formatIndex(i, got.shape)} is ${typeof v === 'number' ? v : typeof v}`;
+    }
     if (tol) {
       const c = compare(name, got, want, tol);
       if (!c.ok && c.worst) {

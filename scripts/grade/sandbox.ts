@@ -1,17 +1,46 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import type { ReadyMessage, RunReply, RunRequest } from './protocol';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { treeRssMb } from './proc';
+import {
+  acceptReady,
+  acceptReply,
+  describeValue,
+  encodeFrame,
+  FrameReader,
+  ProtocolError,
+  type LoadRequest,
+  type ReadyMessage,
+  type Request,
+  type RunReply,
+  type RunRequest,
+} from './protocol';
+import { onTeardown } from './scratch';
+import { cleanText } from './text';
 
 /**
- * One sandboxed Node process running a bundled submission: Node's permission model allows reading
- * the bundle and nothing else (no file writes, no child processes, no worker threads; Node 20 does
- * not restrict the network), V8's heap is capped at `memoryMb`, and an RSS watchdog catches memory
- * outside the heap (typed arrays). A request that outlives its timeout, or a process that dies,
- * becomes a `Fatal`; the next request starts a fresh process.
+ * One sandboxed Node process running a bundled submission, in layers:
+ * - Node's permission model allows reading the bundle and nothing else (no file writes, no child
+ *   processes, no worker threads, no inspector, no native addons; Node 20 does not restrict the
+ *   network);
+ * - as root, the process runs as nobody (uid/gid 65534): it cannot signal, trace or read the
+ *   grader's processes;
+ * - where util-linux `unshare` works, in new PID, network and mount namespaces (/proc remounted):
+ *   it sees no process but its own, has no network (not even the grader's loopback), and dies
+ *   with the process that started it;
+ * - an empty environment (twins: only what Dawn needs to find a Vulkan driver), so no
+ *   NODE_OPTIONS, and no --inspect; the grader ignores SIGUSR1, so no inspector opens in it on demand;
+ * - V8's heap is capped at `memoryMb`, an RSS watchdog catches memory outside the heap (typed
+ *   arrays), and a request that outlives its timeout becomes a `Fatal`;
+ * - messages go over a pipe of their own (protocol.ts); a message that is not the reply to the
+ *   pending request (id, nonce, type, structure) is a `Fatal` for that request.
+ * After a Fatal the process is ended; the next request starts a fresh one. `detectIsolation`
+ * says which of the layers this machine enforces.
  *
  * With `permissions: false` (twin submissions, which need Dawn, a native addon the permission
- * model forbids) the process runs without the permission model: it can read and write files and
- * start processes. Timeout, heap limit and watchdog still apply.
+ * model forbids) the process runs without the permission model: it can read and write files the
+ * sandbox's user may, and start processes. The other layers still apply.
  */
 export interface SandboxLimits {
   timeoutMs: number;
@@ -20,20 +49,89 @@ export interface SandboxLimits {
   permissions?: boolean;
   /** How long loading may take (default `timeoutMs`): a twin's process first makes its WebGPU device. */
   startupMs?: number;
+  /** Run as another user where the grader is root (default: where detectIsolation found it works). */
+  user?: boolean;
+  /** Run in new PID, network and mount namespaces (default: where detectIsolation found they work). */
+  namespaces?: boolean;
 }
 
 export interface Fatal {
   fatal: string;
 }
 
+/** What this machine lets the sandbox enforce beyond Node's own limits. */
+export interface Isolation {
+  /** The grader runs as root. */
+  root: boolean;
+  /** The user the sandboxed process runs as (nobody), where the grader is root and Node runs as that user. */
+  user?: { uid: number; gid: number };
+  /** `unshare` starts the process in new PID, network and mount namespaces (as root, or in a user namespace). */
+  namespaces: boolean;
+}
+
+const NOBODY = { uid: 65534, gid: 65534 };
+const NAMESPACES = ['--pid', '--net', '--mount', '--mount-proc', '--fork', '--kill-child'];
+const PROBE_MS = 5000;
 const STDERR_KEEP = 4000;
 const WATCH_MS = 50;
+
+let isolation: Isolation | undefined;
+
+/** Tries once per process which layers work here (a few tens of ms): another user, namespaces. */
+export function detectIsolation(): Isolation {
+  if (isolation) return isolation;
+  const root = process.getuid?.() === 0;
+  const works = (file: string, args: string[], user?: typeof NOBODY) =>
+    spawnSync(file, args, { stdio: 'ignore', env: {}, timeout: PROBE_MS, ...user }).status === 0;
+  const user = root && works(process.execPath, ['-e', ''], NOBODY) ? NOBODY : undefined;
+  const namespaces = process.platform === 'linux' && works('unshare', [...unshareArgs(root, user), process.execPath, '-e', '']);
+  isolation = { root, user, namespaces };
+  return isolation;
+}
+
+/** unshare's arguments up to the command: new namespaces (inside a user namespace when not root), then drop to `user`. */
+function unshareArgs(root: boolean, user: typeof NOBODY | undefined): string[] {
+  return [
+    ...(root ? [] : ['--user', '--map-root-user']),
+    ...NAMESPACES,
+    ...(user ? ['--setuid', `${user.uid}`, '--setgid', `${user.gid}`] : []),
+    '--',
+  ];
+}
+
+/** The grader opens no inspector on SIGUSR1 (Node's default) while it has a listener for it: measured on Node 20. */
+function ignoreInspectorSignal(): void {
+  if (process.platform !== 'win32' && !process.listeners('SIGUSR1').includes(ignore)) process.on('SIGUSR1', ignore);
+}
+const ignore = () => {};
+
+/** A ProtocolError's one line (any other error, which the checks should not throw, as one line too). */
+const reasonOf = (e: unknown): string => (e instanceof ProtocolError ? e.message : cleanText(String((e as Error)?.message ?? e), 200));
+
+/** The environment the child gets: nothing of the grader's, except a twin's Vulkan driver choice. */
+function childEnv(bundle: string, device: boolean): Record<string, string> {
+  if (!device) return {};
+  const { VK_ICD_FILENAMES, VK_DRIVER_FILES } = process.env;
+  return {
+    ...(VK_ICD_FILENAMES ? { VK_ICD_FILENAMES } : {}),
+    ...(VK_DRIVER_FILES ? { VK_DRIVER_FILES } : {}),
+    // The Vulkan loader wants a private directory here; the bundle's folder is one, and removed with it.
+    XDG_RUNTIME_DIR: dirname(bundle),
+  };
+}
 
 export class Sandbox {
   private child?: ChildProcess;
   private ready?: Promise<ReadyMessage | Fatal>;
   private stderr = '';
   private nextId = 0;
+  /** Takes the next message from the child; undefined while no request waits. */
+  private receive?: (m: unknown) => void;
+  /** Ends the pending request with a Fatal. */
+  private abort?: (f: Fatal) => void;
+  /** A message the child sent while no request was waiting: the next request fails with it. */
+  private violation?: string;
+  private endGroup?: () => void;
 
   constructor(
     private readonly bundle: string,
@@ -43,64 +141,139 @@ export class Sandbox {
   /** Loads the submission (starting a process if none runs): its function exports, or why it could not load. */
   start(): Promise<ReadyMessage | Fatal> {
     if (this.ready) return this.ready;
+    ignoreInspectorSignal();
     this.stderr = '';
-    const child = fork(this.bundle, [], {
-      execArgv: [
-        ...(this.limits.permissions === false ? [] : ['--experimental-permission', `--allow-fs-read=${this.bundle}`]),
-        `--max-old-space-size=${this.limits.memoryMb}`,
-        '--no-warnings',
-      ],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    this.violation = undefined;
+    const child = this.spawn();
     child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEEP);
     });
+    const channel = child.stdio[3] as Duplex;
+    const frames = new FrameReader();
+    channel.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      let messages;
+      try {
+        messages = frames.push(chunk);
+      } catch (e) {
+        return this.refuse(reasonOf(e));
+      }
+      for (const m of messages) this.deliver(m);
+    });
+    // A write to a child that died: its exit says why.
+    channel.on('error', () => {});
     this.child = child;
-    this.ready = this.await<ReadyMessage>(child, (m): m is ReadyMessage => (m as ReadyMessage).ready === true, this.limits.startupMs);
+    const request: LoadRequest = { type: 'load', ...this.address() };
+    this.ready = this.exchange(request, (m) => acceptReady(m, request), this.limits.startupMs);
     return this.ready;
   }
 
-  async run(request: Omit<RunRequest, 'id'>): Promise<RunReply | Fatal> {
+  async run(request: Omit<RunRequest, 'type' | 'id' | 'nonce'>): Promise<RunReply | Fatal> {
+    if (this.violation) {
+      const fatal = { fatal: this.violation };
+      this.violation = undefined;
+      return fatal;
+    }
     const loaded = await this.start();
     if ('fatal' in loaded) return loaded;
-    const id = ++this.nextId;
-    const child = this.child!;
-    const reply = this.await<RunReply>(child, (m): m is RunReply => (m as RunReply).id === id);
-    child.send({ ...request, id });
-    return reply;
+    const req: RunRequest = { ...request, type: 'run', ...this.address() };
+    return this.exchange(req, (m) => acceptReply(m, req));
   }
 
-  /** Ends the process (if any); the next call starts a fresh one. */
+  /** Ends the process (if any) and whatever it started; the next call starts a fresh one. */
   stop(): void {
-    this.child?.kill('SIGKILL');
+    this.endGroup?.();
     this.child = undefined;
     this.ready = undefined;
   }
 
-  /** The first message matching `accept`, or a Fatal on timeout, memory exhaustion or exit. */
-  private await<T>(child: ChildProcess, accept: (m: unknown) => m is T, timeoutMs = this.limits.timeoutMs): Promise<T | Fatal> {
+  private spawn(): ChildProcess {
+    const { permissions = true, memoryMb } = this.limits;
+    const node = [
+      ...(permissions ? ['--experimental-permission', `--allow-fs-read=${this.bundle}`] : []),
+      `--max-old-space-size=${memoryMb}`,
+      '--no-warnings',
+      this.bundle,
+    ];
+    const found = detectIsolation();
+    const user = this.limits.user === false ? undefined : found.user;
+    const namespaces = this.limits.namespaces !== false && found.namespaces;
+    const [file, args] = namespaces ? ['unshare', [...unshareArgs(found.root, user), process.execPath, ...node]] : [process.execPath, node];
+    const child = spawn(file, args, {
+      env: childEnv(this.bundle, !permissions),
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      // Its own process group, ended as a whole: a twin (no permission model) may start processes.
+      detached: true,
+      ...(user && !namespaces ? user : {}),
+    });
+    child.on('error', (e) => this.abort?.({ fatal: `could not start: ${cleanText(e.message, 200)}` }));
+    this.endGroup = onTeardown(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    });
+    return child;
+  }
+
+  private address(): { id: number; nonce: string } {
+    return { id: ++this.nextId, nonce: randomBytes(16).toString('base64url') };
+  }
+
+  private deliver(m: unknown): void {
+    if (this.receive) this.receive(m);
+    else this.refuse(`${describeValue(m)} while no request was waiting`);
+  }
+
+  /** The child broke the protocol: the pending request (or the next one) fails with `why`, and the process ends. */
+  private refuse(why: string): void {
+    const fatal = { fatal: `sent a message the grader does not accept: ${why}` };
+    if (this.abort) this.abort(fatal);
+    else {
+      this.violation = fatal.fatal;
+      this.stop();
+    }
+  }
+
+  /**
+   * Sends `request` and takes the next message as its reply (`accept` checks it), or a Fatal on a
+   * message it refuses, timeout, memory exhaustion or exit.
+   */
+  private exchange<T>(request: Request, accept: (m: unknown) => T, timeoutMs = this.limits.timeoutMs): Promise<T | Fatal> {
+    const child = this.child!;
     return new Promise((resolve) => {
       const finish = (result: T | Fatal) => {
+        if (this.abort !== abort) return;
         clearTimeout(timer);
         clearInterval(watchdog);
-        child.off('message', onMessage);
         child.off('exit', onExit);
-        if ('fatal' in (result as object)) this.stop();
+        this.receive = this.abort = undefined;
+        if (typeof result === 'object' && result !== null && 'fatal' in result) this.stop();
         resolve(result);
       };
-      const onMessage = (m: unknown) => accept(m) && finish(m);
+      const abort = (f: Fatal) => finish(f);
+      this.abort = abort;
+      this.receive = (m) => {
+        let reply: T;
+        try {
+          reply = accept(m);
+        } catch (e) {
+          return this.refuse(reasonOf(e));
+        }
+        finish(reply);
+      };
       const onExit = (code: number | null, signal: string | null) => {
         // Let the last stderr bytes arrive before reading why it died.
         setTimeout(() => finish({ fatal: this.deathReason(code, signal) }), 20);
       };
       const timer = setTimeout(() => finish({ fatal: `never returned: timed out after ${timeoutMs} ms` }), timeoutMs);
       const watchdog = setInterval(() => {
-        if (rssMb(child.pid) > 2 * this.limits.memoryMb + 64) finish({ fatal: this.memoryReason() });
+        if (treeRssMb(child.pid) > 2 * this.limits.memoryMb + 64) finish({ fatal: this.memoryReason() });
       }, WATCH_MS);
-      child.on('message', onMessage);
       child.once('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+      else (child.stdio[3] as Duplex).write(encodeFrame(request));
     });
   }
 
@@ -113,17 +286,6 @@ export class Sandbox {
     if (/heap out of memory|Reached heap limit|Allocation failed|Array buffer allocation failed/i.test(err)) return this.memoryReason();
     const firstError = err.split('\n').find((l) => /Error|error:/.test(l))?.trim();
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    return `crashed (${how})${firstError ? `: ${firstError.slice(0, 200)}` : ''}`;
-  }
-}
-
-/** Resident memory of a process in MB (Linux /proc), 0 where unavailable. */
-function rssMb(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
+    return `crashed (${how})${firstError ? `: ${cleanText(firstError, 200)}` : ''}`;
   }
 }

@@ -4,7 +4,8 @@ import type { Tensor, Tensors } from '../../reference/tensor';
 import type { OpRow, Params, TwinImpl } from '../../spec/op';
 import { runTwin } from '../../spec/twin';
 import { faultOf, Problem } from './child';
-import { wire, type ReadyMessage, type RunReply, type RunRequest } from './protocol';
+import { serveRequests } from './child-channel';
+import { gradNames as gradNamesOf, wire, type ReadyMessage, type Request, type RunReply, type RunRequest } from './protocol';
 
 /**
  * The child side of grading a twin-shaped submission (`grade --twin`): functions on GpuTensors,
@@ -13,9 +14,9 @@ import { wire, type ReadyMessage, type RunReply, type RunRequest } from './proto
  * makes its own WebGPU device (accelerated/device.ts, so SwiftShader is found without a GPU), and
  * per case spec/twin.ts runTwin uploads the inputs (float → f32, int → i32), runs forward and
  * backward, reads the results back and frees the buffers. The row's own input checks are not run:
- * rejecting bad inputs is the submission's job (the errors test).
+ * rejecting bad inputs is the submission's job (the errors test). Only the named outputs and
+ * gradients are read: extra keys in a result are ignored.
  */
-const send = process.send!.bind(process);
 
 const isGpuTensor = (t: unknown): t is GpuTensor => {
   const g = t as Partial<GpuTensor> | null;
@@ -57,7 +58,7 @@ function twinOf(module: Record<string, unknown>, req: RunRequest, stage: { where
   const fwd = module[forward] as (...args: unknown[]) => unknown;
   const bwd = backward ? (module[backward] as (...args: unknown[]) => unknown) : undefined;
   const gradOutputs = op.gradOutputs ?? op.outputs.slice(0, 1);
-  const gradNames = op.inputs.filter((i) => i.differentiable).map((i) => `d${i.name}`);
+  const gradNames = gradNamesOf(op);
   return {
     // A twin's forward may be async (nms reads its kept count back before shaping its output).
     async forward(inputs: Record<string, GpuTensor>, params: Params) {
@@ -75,12 +76,11 @@ function twinOf(module: Record<string, unknown>, req: RunRequest, stage: { where
 
 async function run(module: Record<string, unknown>, req: RunRequest): Promise<RunReply> {
   const stage = { where: 'forward' };
-  const reply: RunReply = { id: req.id, outputs: [] };
-  // runTwin's host-side validation is the row's; a submission is graded on its own.
-  const row = { ...req.target.op, validate() {} } as unknown as OpRow;
+  const reply: RunReply = { type: 'result', id: req.id, nonce: req.nonce, outputs: [] };
   try {
     const [{ inputs, params }] = req.calls;
-    const run = await runTwin(row, { inputs, params }, req.douts, twinOf(module, req, stage));
+    // Without the row's host checks: rejecting bad inputs is the submission's own job (the errors test).
+    const run = await runTwin(req.target.op as unknown as OpRow, { inputs, params }, req.douts, twinOf(module, req, stage), { hostChecks: false });
     reply.outputs.push(wire(run.outputs));
     if (run.grads) reply.grads = wire(run.grads);
   } catch (e) {
@@ -89,14 +89,13 @@ async function run(module: Record<string, unknown>, req: RunRequest): Promise<Ru
   return reply;
 }
 
-/** Called by the bundle's entry once the submission module has loaded: makes the device, then serves requests. */
+/** Called by the bundle's entry once the submission module has loaded: answers the load request once the device is made, then runs requests. */
 export function serve(module: Record<string, unknown>): void {
   const functions = Object.keys(module).filter((k) => typeof module[k] === 'function');
-  getGpu().then(
-    () => {
-      process.on('message', (req: RunRequest) => void run(module, req).then(send));
-      send({ ready: true, functions } satisfies ReadyMessage);
-    },
-    (e: Error) => send({ ready: true, functions, error: e.message } satisfies ReadyMessage),
-  );
+  const device = getGpu().then(() => undefined, (e: Error) => e.message);
+  serveRequests(async (req: Request) => {
+    if (req.type === 'run') return run(module, req);
+    const error = await device;
+    return { type: 'ready', id: req.id, nonce: req.nonce, functions, ...(error === undefined ? {} : { error }) } satisfies ReadyMessage;
+  });
 }
