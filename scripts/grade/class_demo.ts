@@ -3,12 +3,12 @@
  * 10-op assignment into a temporary folder and grades it with `gradcheck grade --batch`, as course
  * staff would, printing the table and the wall time. Most students hand in a folder (a module that
  * re-exports a copy of reference/, the files it imports beside it), some with ops missing, wrong or
- * broken; a few are the hostile submissions of spec/gallery/hostile/ and spec/gallery/bundle/.
+ * broken; the first five are hostile (HOSTILE below).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { ROOT } from '../../spec/fixtures';
 import { exportPrefix } from '../../spec/op';
@@ -30,12 +30,27 @@ const MISTAKES: Array<(name: string) => string> = [
     `  return Object.fromEntries(Object.entries(grads).map(([k, t]) => [k, { shape: t.shape, data: t.data.map((v) => 2 * v) }]));\n}`,
 ];
 
-function hostileSubmissions(): string[] {
-  return ['hostile', 'bundle']
-    .map((d) => join(ROOT, 'spec', 'gallery', d))
-    .filter(existsSync)
-    .flatMap((d) => readdirSync(d).map((f) => join(d, f)))
-    .sort();
+/**
+ * The hostile students: attacks of spec/gallery/hostile/ at run time (each a folder: the attack as
+ * main.ts, the gallery's helper modules under lib/) and of spec/gallery/bundle/ at bundle time.
+ */
+const HOSTILE = ['hostile/stop-kill-parent', 'hostile/forges-replies', 'hostile/inspector-signal', 'hostile/reads-env', 'bundle/reexports-reference'];
+
+function writeHostile(dir: string, attack: string): void {
+  const [kind, name] = attack.split('/');
+  const folder = join(ROOT, 'spec', 'gallery', kind);
+  const source = readFileSync(join(folder, `${name}.ts`), 'utf8');
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  if (kind === 'hostile') {
+    // The attack imports its helpers (./relu, ./frame) from beside it: they go to lib/, so they are not merged into its exports.
+    for (const helper of readdirSync(folder).filter((f) => readFileSync(join(folder, f), 'utf8').includes('Not a submission'))) {
+      cpSync(join(folder, helper), join(dir, 'lib', helper));
+    }
+    writeFileSync(join(dir, 'main.ts'), source.replace(/from '\.\//g, "from './lib/"));
+  } else {
+    // From the class folder, the gallery's ../../../reference/ is the checkout's, by absolute path.
+    writeFileSync(join(dir, 'main.ts'), source.replace(/'(\.\.\/)+reference\//g, `'${join(ROOT, 'reference')}/`));
+  }
 }
 
 /** One honest student: a folder with lib/ (a copy of reference/) and submission.ts, with `wrong` ops replaced. */
@@ -48,18 +63,16 @@ function writeStudent(dir: string, wrong: Map<string, number>): void {
 
 function writeClass(root: string, students: number, seed: string): void {
   const rng = seedrandom(seed);
-  const hostile = hostileSubmissions().slice(0, Math.max(0, Math.min(5, students - 1)));
   for (let i = 0; i < students; i++) {
     const name = `student${String(i + 1).padStart(2, '0')}`;
-    if (i < hostile.length) {
-      const src = hostile[i];
-      cpSync(src, join(root, statSync(src).isDirectory() ? name : `${name}${extname(src)}`), { recursive: true });
+    const dir = join(root, name);
+    if (i < HOSTILE.length && i < students - 1) {
+      writeHostile(dir, HOSTILE[i]);
       continue;
     }
     const wrong = new Map<string, number>();
     const mistakes = Math.floor(rng() * 4); // 0–3 ops wrong
     for (let k = 0; k < mistakes; k++) wrong.set(PLAIN[Math.floor(rng() * PLAIN.length)], Math.floor(rng() * MISTAKES.length));
-    const dir = join(root, name);
     mkdirSync(dir, { recursive: true });
     writeStudent(dir, wrong);
   }
@@ -76,7 +89,7 @@ function main(): void {
   const classDir = join(root, 'class');
   mkdirSync(classDir);
   writeClass(classDir, students, 'gradcheck-class-demo');
-  console.log(`a class of ${students} (${OPS.length} ops, ${hostileSubmissions().length ? 'a few hostile' : 'none hostile'}) in ${classDir}`);
+  console.log(`a class of ${students} (${OPS.length} ops, ${Math.min(HOSTILE.length, students - 1)} hostile) in ${classDir}`);
   const started = performance.now();
   const run = spawnSync(
     process.execPath,
