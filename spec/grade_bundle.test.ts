@@ -2,7 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleSubmission } from '../scripts/grade/bundle';
 import { Grader } from '../scripts/grade/grade';
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
@@ -15,7 +16,11 @@ import { sweepStale } from '../scripts/grade/scratch';
  */
 const ROOT = resolve(__dirname, '..');
 const attack = (name: string) => join(__dirname, 'gallery', 'bundle', name);
-const work = mkdtempSync(join(tmpdir(), 'gradcheck-bundle-test-'));
+// Made in a hook, so a run that filters every test out leaves no folder behind.
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'gradcheck-bundle-test-'));
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A fresh folder under the test's temporary folder holding `files` (path → contents). */
@@ -88,8 +93,11 @@ describe('bundling confines a submission to its folder', () => {
     expect(await refusal(attack('dev-zero.ts'))).toMatch(/imports "\/dev\/zero": outside the submission folder$/);
   });
 
-  it('refuses a bare package of the grader (seedrandom)', async () => {
+  it('refuses a bare package of the grader (seedrandom), and URLs', async () => {
     expect(await refusal(attack('bare-package.ts'))).toMatch(/imports "seedrandom": a package; a submission imports only its own files and node: built-ins$/);
+    const reference = pathToFileURL(join(ROOT, 'reference', 'affine.ts')).href;
+    const url = folder('file-url', { 'index.ts': `export { affineForward, affineBackward } from ${JSON.stringify(reference)};\n` });
+    expect(await refusal(url)).toMatch(/imports "file:\/\/\/.*\/reference\/affine\.ts": a URL; a submission imports only its own files and node: built-ins$/);
   });
 
   it('refuses computed imports, which esbuild turns into globs without asking the resolver', async () => {
@@ -105,6 +113,15 @@ describe('bundling confines a submission to its folder', () => {
     const dir = folder('batch', { 'alice.ts': "export { affineForward, affineBackward } from './bob';\n", 'bob.ts': readFileSync(join(__dirname, 'gallery', 'correct.ts'), 'utf8') });
     expect(await refusal(join(dir, 'alice.ts'), { batch: true })).toMatch(/imports "\.\/bob": another file beside the submission: in a batch each file is graded alone/);
     (await bundleSubmission(join(dir, 'alice.ts'))).dispose();
+  });
+
+  it('refuses a submission that is itself a symlink: in a batch, a student\'s entry could name any folder of the machine', async () => {
+    const dir = folder('batch-links', {});
+    symlinkSync(attack('split'), join(dir, 'mallory'));
+    symlinkSync(join(__dirname, 'gallery', 'correct.ts'), join(dir, 'trudy.ts'));
+    for (const entry of ['mallory', 'trudy.ts']) {
+      expect(await refusal(join(dir, entry), { batch: true })).toMatch(/^cannot read the submission: .*batch-links\/(mallory|trudy\.ts) is a symbolic link; a submission is a file or folder of its own$/);
+    }
   });
 
   it('gives a folder split across modules (with a subfolder and a .js-style import) full marks', async () => {
@@ -137,14 +154,18 @@ describe('bundling runs in a limited child process', () => {
 });
 
 describe('temporary folders', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'gradcheck-scratch-test-'));
+  // The holders' temporary directory, inside `work`.
+  let tmp: string;
+  let script: string;
   const started: ChildProcess[] = [];
+  beforeAll(() => {
+    tmp = folder('scratch', {});
+    script = join(tmp, 'holder.ts');
+    writeFileSync(script, `import { scratchDir } from ${JSON.stringify(join(ROOT, 'scripts', 'grade', 'scratch.ts'))};\nconsole.log(scratchDir('holder').path);\nsetInterval(() => {}, 1000);\n`);
+  });
   afterAll(() => {
     for (const child of started) child.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true });
   });
-  const script = join(tmp, 'holder.ts');
-  writeFileSync(script, `import { scratchDir } from ${JSON.stringify(join(ROOT, 'scripts', 'grade', 'scratch.ts'))};\nconsole.log(scratchDir('holder').path);\nsetInterval(() => {}, 1000);\n`);
 
   /** Starts a process that makes one scratch folder under `tmp` and waits: its folder and the process. */
   async function holder() {

@@ -1,5 +1,5 @@
 import type { Metafile, OnResolveArgs, OnResolveResult, Plugin, ResolveResult } from 'esbuild';
-import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
@@ -41,8 +41,13 @@ export const isInside = (path: string, dir: string): boolean => {
   return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 };
 
+/**
+ * The submission's folder and modules. The submission itself may not be a symlink: the folder it
+ * names would become the root, and in a batch the entries are the students' (any folder of the machine).
+ */
 export function submissionLayout(path: string): Layout {
   const full = resolve(path);
+  if (lstatSync(full).isSymbolicLink()) throw new Error(`${full} is a symbolic link; a submission is a file or folder of its own`);
   if (!statSync(full).isDirectory()) return { root: realpathSync(dirname(full)), files: [join(realpathSync(dirname(full)), basename(full))] };
   const root = realpathSync(full);
   const files = readdirSync(root)
@@ -85,7 +90,8 @@ export function confine(c: Confinement): Plugin {
         if (!/^(\.{1,2}(\/|$)|\/)/.test(a.path)) {
           if (isBuiltin(a.path)) return { path: a.path, external: true };
           if (c.packages.includes(packageName(a.path))) return asUsual(a);
-          return refuse('a package; a submission imports only its own files and node: built-ins');
+          const what = /^[a-z][a-z\d+.-]*:/i.test(a.path) ? 'a URL' : 'a package';
+          return refuse(`${what}; a submission imports only its own files and node: built-ins`);
         }
         const found = locate(resolve(a.resolveDir, a.path));
         if (!found) return refuse('no such file');
