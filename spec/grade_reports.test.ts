@@ -6,6 +6,7 @@ import { reportNames } from '../scripts/grade/commands';
 import { Grader, type GradeResult } from '../scripts/grade/grade';
 import { csvSummary, formatTable, gradescopeJson, junitXml } from '../scripts/grade/reports';
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
+import { describeIsolation, detectIsolation } from '../scripts/grade/sandbox';
 import { cleanText } from '../scripts/grade/text';
 import { gradcheck } from './cli';
 
@@ -85,6 +86,7 @@ describe('grade command layout', () => {
     const results = join(out, 'autograder', 'results', 'results.json');
     const r = gradcheck(['grade', submission, '--json', results], {}, 120_000);
     expect(r.status, r.all).toBe(0);
+    expect(r.stderr).toContain(describeIsolation(detectIsolation()));
     expect(statSync(results).isFile()).toBe(true);
     const json = JSON.parse(readFileSync(results, 'utf8'));
     expect(json.tests.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['affine: fixtures forward', 'relu: gradcheck']));

@@ -6,6 +6,7 @@ import { progressBar } from '../progress';
 import { writeAssignment } from './assignment';
 import { SOURCE_EXTENSIONS } from './bundle';
 import { Grader, type GradeResult } from './grade';
+import { describeIsolation, detectIsolation } from './sandbox';
 import { csvSummary, formatTable, gradescopeJson, junitXml, writeReport } from './reports';
 import { DEFAULT_RUBRIC, loadRubric, type Rubric } from './rubric';
 import { cleanText } from './text';
@@ -45,6 +46,7 @@ export function registerGradeCommands(program: Command): void {
       if (opts.timeout) rubric.timeoutMs = opts.timeout;
       const grader = new Grader(rubric, { twin: opts.twin, batch: opts.batch });
       const paths = opts.batch ? batchEntries(submission) : [submission];
+      console.error(describeIsolation(detectIsolation(), opts.twin));
       const bar = opts.batch ? progressBar('grading', paths.length) : undefined;
       const results: GradeResult[] = [];
       for (const path of paths) {

@@ -89,6 +89,16 @@ export function detectIsolation(): Isolation {
   return isolation;
 }
 
+/** One line for the terminal: which layers grading enforces on this machine (the README's Isolation table). */
+export function describeIsolation(i: Isolation, twin = false): string {
+  const layers = [
+    twin ? 'without the permission model (twins load Dawn)' : "under Node's permission model",
+    i.user ? 'as nobody' : i.root ? 'as root (nobody could not run Node)' : 'as your user (it could signal the grader)',
+    i.namespaces ? 'in its own PID, network and mount namespaces' : 'with no namespaces (unshare unavailable): it can reach the network',
+  ];
+  return `sandbox: each submission runs ${layers.join(', ')}, with an empty environment, time and memory limits`;
+}
+
 /** unshare's arguments up to the command: new namespaces (inside a user namespace when not root), then drop to `user`. */
 function unshareArgs(root: boolean, user: typeof NOBODY | undefined): string[] {
   return [
