@@ -55,6 +55,11 @@ export const affine: OpRow = {
       message: 'affine: x: expected rank ≥ 2, got rank 1 (shape [5])',
     },
     {
+      title: 'w of rank 3',
+      sample: makeSample({ ...ok, w: tensor([12, 5, 1]) }),
+      message: 'affine: w: expected rank 2, got rank 3 (shape [12, 5, 1])',
+    },
+    {
       title: 'w rows differ from D',
       sample: makeSample({ ...ok, w: tensor([10, 5]) }),
       message: 'affine: w: expected shape [12, M] (D = 12 from x), got [10, 5]',

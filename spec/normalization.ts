@@ -140,6 +140,11 @@ export function scaleShiftErrors(op: string, ok: Tensors, params: Params, channe
       sample: makeSample(ok, { ...params, eps: 0 }),
       message: `${op}: eps: expected a finite number > 0, got 0`,
     },
+    {
+      title: 'eps a string',
+      sample: makeSample(ok, { ...params, eps: '1e-5' }),
+      message: `${op}: eps: expected a finite number > 0, got "1e-5"`,
+    },
   ];
 }
 
@@ -165,6 +170,16 @@ export function batchnormErrors(op: string, xShape: number[], channelName: strin
       title: 'negative running_var',
       sample: makeSample({ ...ok, running_var: ramp([C], 1, -1) }, { mode: 'test' }),
       message: `${op}: running_var: expected values ≥ 0, got -1 at [1]`,
+    },
+    {
+      title: 'negative running_var in the first channel',
+      sample: makeSample({ ...ok, running_var: ramp([C], 0, -1) }, { mode: 'test' }),
+      message: `${op}: running_var: expected values ≥ 0, got -1 at [0]`,
+    },
+    {
+      title: 'NaN in running_var',
+      sample: makeSample({ ...ok, running_var: ramp([C], 0, NaN) }, train),
+      message: `${op}: running_var: expected finite values, got NaN at [0]`,
     },
     {
       title: 'NaN in running_mean',

@@ -67,6 +67,7 @@ export function poolErrors(op: string): ErrorCase[] {
   const params = { pool_height: 2, pool_width: 2, stride: 2 };
   return [
     { title: 'x of rank 3', sample: makeSample({ x: tensor([3, 4, 4]) }, params), message: `${op}: x: expected rank 4, got rank 3 (shape [3, 4, 4])` },
+    { title: 'empty x', sample: makeSample({ x: tensor([0, 3, 4, 4]) }, params), message: `${op}: x: expected a non-empty tensor, got shape [0, 3, 4, 4]` },
     { title: 'pool_height 0', sample: makeSample({ x }, { ...params, pool_height: 0 }), message: `${op}: pool_height: expected an integer ≥ 1, got 0` },
     { title: 'no pool_width', sample: makeSample({ x }, { pool_height: 2, stride: 2 }), message: `${op}: pool_width: expected an integer ≥ 1, got undefined` },
     { title: 'non-integer stride', sample: makeSample({ x }, { ...params, stride: 1.5 }), message: `${op}: stride: expected an integer ≥ 1, got 1.5` },

@@ -1,6 +1,7 @@
 import * as twin from '../accelerated/svm_loss';
 import * as ref from '../reference/svm_loss';
-import type { Tensor } from '../reference/tensor';
+import { tensor, type Tensor } from '../reference/tensor';
+import { makeSample } from './arbitraries';
 import { lossEdgeCases, lossErrors, lossInputs, lossSamples, validateLoss } from './classification';
 import { courseImpl, type OpRow } from './op';
 
@@ -30,5 +31,10 @@ export const svm_loss: OpRow = {
   sample: lossSamples(60, 15, 1, marginsOffKink),
   gradSample: lossSamples(5, 6, 1, marginsOffKink),
   edgeCases: lossEdgeCases,
+  kinks: {
+    convention: 'a margin x_ij − x_iyᵢ + 1 of exactly 0 is inactive: it adds nothing to the loss and its subgradient is 0',
+    // Sample 0: the margin of class 1 is exactly 0, that of class 2 is 2 (active).
+    cases: [makeSample({ x: tensor([1, 3], [1, 0, 2]), y: tensor([1], [0]) })],
+  },
   errors: lossErrors('svm_loss'),
 };
