@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GpuTensor } from '../accelerated/buffers';
 import { getGpu, releaseGpu } from '../accelerated/device';
-import { checkCaseReference, checkCaseTwin, parseCase } from '../spec/casefile';
+import { checkCaseFitsRow, checkCaseReference, checkCaseTwin, parseCase } from '../spec/casefile';
 import { staleFixtures, writeFixtures } from '../spec/fixtures';
 import { implFromModule } from '../spec/op';
 import { checkProperty, failureMessage, SUITE_SEED, type Backend } from '../spec/properties';
@@ -88,6 +88,7 @@ program
     for (const file of files) {
       const c = parseCase(readFileSync(file, 'utf8'), file);
       const row = findRow(c.op);
+      checkCaseFitsRow(row, c, file);
       const ref = checkCaseReference(row, c);
       console.log(`${file} (${c.op})\n  reference: ${ref.ok ? 'PASS' : 'FAIL'}\n${agreementReport(ref)}`);
       failed += ref.ok ? 0 : 1;

@@ -24,6 +24,6 @@ export function randomMask(N: number, Tq: number, Tk: number, rng: Rng, causal =
   return mask;
 }
 
-/** The mask input of a sample: absent, or random. */
-export const maskInput = (kind: MaskKind, N: number, Tq: number, Tk: number, rng: Rng, causal = false): { mask?: Tensor } =>
-  kind === 'none' ? {} : { mask: randomMask(N, Tq, Tk, rng, causal) };
+/** The mask input of a sample, under the row's name for it: absent, or random. */
+export const maskInput = (kind: MaskKind, N: number, Tq: number, Tk: number, rng: Rng, causal = false, name = 'mask'): Record<string, Tensor> =>
+  kind === 'none' ? {} : { [name]: randomMask(N, Tq, Tk, rng, causal) };

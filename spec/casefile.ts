@@ -1,7 +1,7 @@
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { makeSample } from './arbitraries';
 import { compareRuns, referenceRun, rowTolerance, type Agreement } from './agreement';
-import type { OpRow, Params, Sample } from './op';
+import { describeInputs, presentInputs, type OpRow, type Params, type Sample } from './op';
 import { CASE_FILE_TOLERANCE } from './tolerance';
 import { runReference, runTwin } from './twin';
 
@@ -94,6 +94,28 @@ export function parseCase(text: string, source: string): CaseFile {
     }
   }
   return { params: {}, ...(obj as object) } as CaseFile;
+}
+
+/**
+ * Checks that a parsed case fits its op's row, naming the file and the field at fault: every input
+ * is one the row declares, no differentiable one is missing (a variadic row's case may leave any
+ * out; optional masks are left to the op's own checks), and `dout` and `grads` come together (a
+ * file with neither is checked forward only).
+ */
+export function checkCaseFitsRow(row: OpRow, c: CaseFile, source: string): void {
+  const fail = (what: string): never => {
+    throw new Error(`${source}: ${what}`);
+  };
+  const declared = new Set(row.inputs.map((i) => i.name));
+  const unknown = Object.keys(c.inputs).find((name) => !declared.has(name));
+  if (unknown !== undefined) fail(`inputs.${unknown}: unknown input (${describeInputs(row)})`);
+  try {
+    presentInputs(row, c.inputs);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (c.dout && !c.grads) fail('grads: missing (a file with "dout" needs the expected "grads")');
+  if (c.grads && !c.dout) fail('dout: missing (a file with "grads" needs the upstream gradient "dout")');
 }
 
 export function caseSample(c: CaseFile): Sample {

@@ -73,7 +73,7 @@ export function gradcheck(row: OpRow, impl: Impl<Tensor>, sample: Sample, seed: 
   };
 
   const result: GradcheckResult = { ok: true, relError: 0, perInput: {} };
-  for (const name of differentiableInputs(row)) {
+  for (const name of differentiableInputs(row, inputs)) {
     const x = inputs[name];
     const analytic = grads[`d${name}`];
     if (!analytic) throw new Error(`${row.id}: backward returned no d${name}`);

@@ -56,6 +56,13 @@ export interface OpRow {
   /** Section of OPS.md. */
   readonly section: string;
   readonly inputs: readonly InputSpec[];
+  /**
+   * The op takes a variable number of inputs (style_loss: feats_0 … feats_{L−1}, then one
+   * style_targets_l per style layer): `inputs` declares them up to the most a case may have, and a
+   * sample supplies a subset. Checks then skip declared inputs a sample lacks; for other rows a
+   * missing input is an error.
+   */
+  readonly variadic?: boolean;
   readonly outputs: readonly string[];
   /**
    * The outputs the backward differentiates, when not all of them: only these get an upstream
@@ -91,8 +98,25 @@ export interface OpRow {
 export const differentiatedOutputs = (row: OpRow, outputs: Tensors): Tensors =>
   row.gradOutputs ? Object.fromEntries(row.gradOutputs.map((name) => [name, outputs[name]])) : outputs;
 
-export const differentiableInputs = (row: OpRow): string[] =>
-  row.inputs.filter((i) => i.differentiable).map((i) => i.name);
+/** "affine takes x, w, b": for messages about inputs that do not fit the row. */
+export const describeInputs = (row: OpRow): string => `${row.id} takes ${row.inputs.map((i) => i.name).join(', ')}`;
+
+/**
+ * The declared inputs that `inputs` supplies, in declared order. A variadic row's sample may leave
+ * any out; other rows' samples only non-differentiable ones (the optional attention masks): a
+ * missing differentiable input is an error.
+ */
+export function presentInputs(row: OpRow, inputs: Readonly<Record<string, unknown>>): InputSpec[] {
+  return row.inputs.filter((i) => {
+    if (i.name in inputs) return true;
+    if (row.variadic || !i.differentiable) return false;
+    throw new Error(`inputs.${i.name}: missing (${describeInputs(row)})`);
+  });
+}
+
+/** The differentiable inputs of the row, or of those a sample's `inputs` supply (see presentInputs). */
+export const differentiableInputs = (row: OpRow, inputs?: Readonly<Record<string, unknown>>): string[] =>
+  (inputs ? presentInputs(row, inputs) : row.inputs).filter((i) => i.differentiable).map((i) => i.name);
 
 /** Forward/backward of one implementation with the course signatures. */
 export interface CourseFunctions {
@@ -104,7 +128,8 @@ export interface CourseFunctions {
 
 /**
  * Adapts course-shaped functions to an Impl: `forward(...inputs, params)` returns its outputs by
- * name plus `cache`; `backward(...douts of gradOutputs, cache)` returns `{ dx, dw, … }`.
+ * name plus `cache`; `backward(...douts of gradOutputs, cache)` returns `{ dx, dw, … }`. With
+ * `variadic`, forward gets only the named inputs a call supplies, in the order of `inputNames`.
  */
 export function courseImpl<T>(
   inputNames: readonly string[],
@@ -114,10 +139,12 @@ export function courseImpl<T>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   backward?: (...args: any[]) => Record<string, T>,
   gradOutputs: readonly string[] = outputNames.slice(0, 1),
+  variadic = false,
 ): Impl<T> {
   return {
     forward(inputs, params) {
-      const result = forward(...inputNames.map((n) => inputs[n]), params) as Record<string, unknown>;
+      const names = variadic ? inputNames.filter((n) => n in inputs) : inputNames;
+      const result = forward(...names.map((n) => inputs[n]), params) as Record<string, unknown>;
       const outputs = Object.fromEntries(outputNames.map((n) => [n, result[n] as T]));
       return { outputs, cache: result.cache };
     },
@@ -149,5 +176,6 @@ export function implFromModule<T>(row: OpRow, module: Record<string, unknown>, s
     forward as (...args: unknown[]) => { cache: unknown },
     typeof backward === 'function' ? (backward as (...args: unknown[]) => Record<string, T>) : undefined,
     row.gradOutputs,
+    row.variadic,
   );
 }

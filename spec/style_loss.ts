@@ -5,35 +5,43 @@ import { randnTensor, type Rng } from '../reference/rng';
 import * as ref from '../reference/style_loss';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, presentInputs, type OpRow } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 /**
- * A variable number of inputs (OPS.md): this row fixes three feature maps feats_0…feats_2 and two
- * style layers, style_targets_0 and style_targets_1; style_layers picks two of the three maps (in
- * any order), so one map is never a style layer and gets a zero gradient.
+ * A variable number of inputs (OPS.md): feature maps feats_0 … feats_{L−1}, then one target
+ * style_targets_l per style layer. The row declares up to MAX_MAPS of each and is variadic: a case
+ * supplies the first L maps and the first style_layers.length targets. Samples draw L in 1…3 and
+ * 1…L style layers (distinct maps in any order), so some maps may be no style layer and get a zero
+ * gradient.
  */
-const FEATS = ['feats_0', 'feats_1', 'feats_2'];
-const TARGETS = ['style_targets_0', 'style_targets_1'];
-const io = [[...FEATS, ...TARGETS], ['loss']] as const;
+const MAX_MAPS = 4;
+const names = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, k) => `${prefix}_${k}`);
+const FEATS = names('feats', MAX_MAPS);
+const TARGETS = names('style_targets', MAX_MAPS);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const styleImpl = <T>(forward: (...args: any[]) => { cache: unknown }, backward: (...args: any[]) => Record<string, T>) =>
+  courseImpl<T>([...FEATS, ...TARGETS], ['loss'], forward, backward, ['loss'], true);
 
 /** The normalized Gram matrix of another random (1, C, h, w) map: a realistic style target. */
 const targetFor = (C: number, rng: Rng): Tensor => gramMatrixForward(randnTensor([1, C, 1 + Math.floor(rng() * 4), 3], rng)).out;
 
-const layerPairs = [[0, 1], [0, 2], [1, 2], [2, 0], [1, 0], [2, 1]];
-
 const styleSamples = (maxC: number, maxHW: number) =>
   samples(
-    fc.record({
-      maps: fc.array(fc.record({ C: dim(1, maxC), H: dim(1, maxHW), W: dim(1, maxHW) }), { minLength: 3, maxLength: 3 }),
-      style_layers: fc.constantFrom(...layerPairs),
-      style_weights: fc.array(fc.constantFrom(0.5, 2, 30, 200), { minLength: 2, maxLength: 2 }),
-    }),
+    fc.array(fc.record({ C: dim(1, maxC), H: dim(1, maxHW), W: dim(1, maxHW) }), { minLength: 1, maxLength: 3 }).chain((maps) =>
+      fc.shuffledSubarray([...maps.keys()], { minLength: 1 }).chain((style_layers) =>
+        fc.record({
+          maps: fc.constant(maps),
+          style_layers: fc.constant(style_layers),
+          style_weights: fc.array(fc.constantFrom(0.5, 2, 30, 200), { minLength: style_layers.length, maxLength: style_layers.length }),
+        }),
+      ),
+    ),
     ({ maps, style_layers, style_weights }, rng) => {
       const feats = maps.map(({ C, H, W }) => randnTensor([1, C, H, W], rng));
       const targets = style_layers.map((k) => targetFor(maps[k].C, rng));
       return {
-        inputs: Object.fromEntries([...FEATS.map((n, k) => [n, feats[k]]), ...TARGETS.map((n, l) => [n, targets[l]])]),
+        inputs: Object.fromEntries([...feats.map((f, k) => [FEATS[k], f]), ...targets.map((t, l) => [TARGETS[l], t])]),
         params: { style_layers, style_weights },
       };
     },
@@ -56,10 +64,11 @@ export const style_loss: OpRow = {
     ...FEATS.map((name) => ({ name, kind: 'float' as const, differentiable: true })),
     ...TARGETS.map((name) => ({ name, kind: 'float' as const, differentiable: false })),
   ],
+  variadic: true,
   outputs: ['loss'],
-  reference: courseImpl(...io, ref.styleLossForward, ref.styleLossBackward),
-  twin: courseImpl(...io, twin.styleLossForward, twin.styleLossBackward),
-  validate: (inputs, params) => void ref.validateStyleLoss([...FEATS, ...TARGETS].map((n) => inputs[n]), params),
+  reference: styleImpl(ref.styleLossForward, ref.styleLossBackward),
+  twin: styleImpl(twin.styleLossForward, twin.styleLossBackward),
+  validate: (inputs, params) => void ref.validateStyleLoss(presentInputs(style_loss, inputs).map((i) => inputs[i.name]), params),
   sample: styleSamples(8, 8),
   gradSample: styleSamples(3, 3),
   // Gram entries sum H·W products (float32 rounding ~√(H·W)) and enter squared, times weights up to 200.

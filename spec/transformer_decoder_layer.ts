@@ -16,7 +16,7 @@ const decoderSamples = (max: Parameters<typeof layerSamples>[0]) =>
     tgt: streamTensor([N, L, heads * dh], rng),
     memory: randnTensor([N, S, heads * dh], rng),
     ...layerWeightTensors(heads * dh, F, ['self', 'cross'], rng),
-    ...maskInput(mask, N, L, L, rng, false),
+    ...maskInput(mask, N, L, L, rng, false, 'tgt_mask'),
   }));
 
 const E = 4;

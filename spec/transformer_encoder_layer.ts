@@ -13,7 +13,7 @@ const encoderSamples = (max: Parameters<typeof layerSamples>[0]) =>
   layerSamples(max, ({ N, L, heads, dh, F, mask }, rng) => ({
     x: streamTensor([N, L, heads * dh], rng),
     ...layerWeightTensors(heads * dh, F, ['self'], rng),
-    ...maskInput(mask, N, L, L, rng, false),
+    ...maskInput(mask, N, L, L, rng, false, 'src_mask'),
   }));
 
 const E = 4;
