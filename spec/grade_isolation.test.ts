@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import inspector from 'node:inspector';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleSubmission } from '../scripts/grade/bundle';
@@ -38,6 +40,44 @@ async function expectGraderStillGrades() {
   expect((await grader.grade(gallery('correct'))).score).toBe(100);
 }
 
+/** Whether something accepts connections on the inspector's default port, 127.0.0.1:9229. */
+const inspectorPortOpen = () =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(9229, '127.0.0.1');
+    const answer = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.on('connect', () => answer(true)).on('error', () => answer(false));
+    socket.setTimeout(1000, () => answer(false));
+  });
+
+/** One request for relu to the submission `file` in a Sandbox with the given layers on or off; `after` sees the bundle's path once the sandbox stopped. */
+async function reluThrough(file: string, layers: { user: boolean; namespaces: boolean }, after?: (bundle: string) => void) {
+  const bundle = await bundleSubmission(file);
+  const sandbox = new Sandbox(bundle.file, { timeoutMs: 3000, memoryMb: 128, ...layers });
+  try {
+    const x = { shape: [2], data: Float64Array.from([-1, 2]) };
+    const op = { id: 'relu', inputs: [{ name: 'x', kind: 'float' as const, differentiable: true }], outputs: ['out'] };
+    return await sandbox.run({ target: { op, forward: 'reluForward' }, calls: [{ inputs: { x }, params: {} }] });
+  } finally {
+    sandbox.stop();
+    after?.(bundle.file);
+    bundle.dispose();
+  }
+}
+
+const readFileOr = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+/** Processes (Linux) whose command line names `path`. */
+const running = (path: string) =>
+  readdirSync('/proc').filter((p) => /^\d+$/.test(p) && readFileOr(`/proc/${p}/cmdline`).includes(path));
+
 describe('the sandboxed process cannot signal or debug the grader', () => {
   it('records what it enforces here', () => {
     expect(isolation.root).toBe(process.getuid?.() === 0);
@@ -48,7 +88,29 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   it('opens no inspector in the grader when a submission sends it SIGUSR1', async () => {
     const r = await grader.grade(hostile('inspector-signal'));
     expect(inspector.url()).toBeUndefined();
+    expect(await inspectorPortOpen()).toBe(false);
     expect(r.score).toBe(100);
+  });
+
+  // With no other layer, SIGUSR1 reaches the grader (this test process): only its own listener stands in the way.
+  it('opens no inspector in the grader when SIGUSR1 reaches it, even with user and namespaces off', async () => {
+    expect(await inspectorPortOpen(), 'something already listens on 9229').toBe(false);
+    try {
+      const reply = await reluThrough(hostile('inspector-signal'), { user: false, namespaces: false });
+      expect(reply).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(inspector.url()).toBeUndefined();
+      expect(await inspectorPortOpen()).toBe(false);
+    } finally {
+      inspector.close();
+    }
+  });
+
+  // Outside a network namespace an inspector on the loopback would let any local process drive the child.
+  it('keeps a submission from opening its own inspector, even with user and namespaces off', async () => {
+    expect(await inspectorPortOpen(), 'something already listens on 9229').toBe(false);
+    const reply = await reluThrough(hostile('own-inspector'), { user: false, namespaces: false });
+    expect(reply).toMatchObject({ fault: { kind: 'threw', message: 'inspector closed' } });
   });
 
   it.runIf(isolation.user || isolation.namespaces)('survives a submission that sends its parent SIGSTOP and SIGKILL', async () => {
@@ -71,28 +133,82 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
     }
   });
 
-  /** One request for relu through a Sandbox with some isolation layers turned off. */
-  async function reluThrough(name: string, layers: { user: boolean; namespaces: boolean }) {
-    const bundle = await bundleSubmission(hostile(name));
-    const sandbox = new Sandbox(bundle.file, { timeoutMs: 3000, memoryMb: 128, ...layers });
-    try {
-      const x = { shape: [2], data: Float64Array.from([-1, 2]) };
-      const op = { id: 'relu', inputs: [{ name: 'x', kind: 'float' as const, differentiable: true }], outputs: ['out'] };
-      return await sandbox.run({ target: { op, forward: 'reluForward' }, calls: [{ inputs: { x }, params: {} }] });
-    } finally {
-      sandbox.stop();
-      bundle.dispose();
+  const layerSets = [
+    { user: false, namespaces: false },
+    ...(isolation.user ? [{ user: true, namespaces: false }] : []),
+    ...(isolation.namespaces ? [{ user: false, namespaces: true }] : []),
+    ...(isolation.user && isolation.namespaces ? [{ user: true, namespaces: true }] : []),
+  ];
+  it.runIf(process.platform === 'linux').each(layerSets)('leaves no process behind once stopped after a timeout (%o)', async (layers) => {
+    let bundle = '';
+    const reply = await reluThrough(gallery('infinite-loop'), layers, (file) => {
+      bundle = file;
+    });
+    expect(reply).toMatchObject({ fatal: expect.stringMatching(/timed out/) });
+    // SIGKILL is delivered asynchronously: give the kernel a moment to reap.
+    let left = running(bundle);
+    for (let tries = 0; left.length && tries < 20; tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = running(bundle);
     }
-  }
+    expect(bundle).not.toBe('');
+    expect(left).toEqual([]);
+  });
+
+  // A grader killed mid-case (a cancelled CI job, the OOM killer) must not leave a submission spinning.
+  it.runIf(process.platform === 'linux').each(layerSets)('ends a child stuck in a loop when the grader itself is SIGKILLed (%o)', async (layers) => {
+    const code = `(async () => {
+      const { bundleSubmission } = await import(${JSON.stringify(join(__dirname, '..', 'scripts', 'grade', 'bundle.ts'))});
+      const { Sandbox } = await import(${JSON.stringify(join(__dirname, '..', 'scripts', 'grade', 'sandbox.ts'))});
+      const bundle = await bundleSubmission(${JSON.stringify(gallery('infinite-loop'))});
+      const sandbox = new Sandbox(bundle.file, { timeoutMs: 60000, memoryMb: 128, ...${JSON.stringify(layers)} });
+      const x = { shape: [2], data: Float64Array.from([-1, 2]) };
+      const op = { id: 'relu', inputs: [{ name: 'x', kind: 'float', differentiable: true }], outputs: ['out'] };
+      void sandbox.run({ target: { op, forward: 'reluForward' }, calls: [{ inputs: { x }, params: {} }] });
+      console.log(process.pid, bundle.file);
+    })();`;
+    // tsx runs the code in a process of its own: that process, which prints its pid, is the grader.
+    const tsx = spawn(join(__dirname, '..', 'node_modules', '.bin', 'tsx'), ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [pid, bundle] = await new Promise<[number, string]>((resolve, reject) => {
+      tsx.stdout.once('data', (d: Buffer) => {
+        const [grader, file] = d.toString().trim().split(' ');
+        resolve([Number(grader), file]);
+      });
+      tsx.once('exit', (code) => reject(new Error(`the grader exited with ${code} before it started the child`)));
+    });
+    const until = async (done: () => boolean) => {
+      for (let tries = 0; !done() && tries < 100; tries++) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      // Spinning: the child is up and has had time to take the request.
+      await until(() => running(bundle).length > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(running(bundle)).not.toEqual([]);
+      process.kill(pid, 'SIGKILL');
+      await until(() => running(bundle).length === 0);
+      expect(running(bundle)).toEqual([]);
+    } finally {
+      tsx.kill('SIGKILL');
+      for (const left of running(bundle)) process.kill(Number(left), 'SIGKILL');
+    }
+  });
 
   it.runIf(isolation.root)('another uid alone keeps SIGSTOP and SIGKILL from the grader', async () => {
-    const reply = await reluThrough('stop-kill-parent', { user: true, namespaces: false });
+    const reply = await reluThrough(hostile('stop-kill-parent'), { user: true, namespaces: false });
     expect(reply).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
   });
 
   it.runIf(isolation.namespaces)('a PID namespace alone keeps SIGSTOP and SIGKILL from the grader', async () => {
-    const reply = await reluThrough('stop-kill-parent', { user: false, namespaces: true });
+    const reply = await reluThrough(hostile('stop-kill-parent'), { user: false, namespaces: true });
     expect(reply).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
+  });
+
+  // As the grader's own user (Linux not root), the launcher is signallable: the child must not share its process group.
+  it.runIf(isolation.namespaces)('in a PID namespace, signals to its own process group reach nothing outside it', async () => {
+    for (const user of isolation.user ? [false, true] : [false]) {
+      const reply = await reluThrough(hostile('kill-group'), { user, namespaces: true });
+      expect(reply, `user ${user}`).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
+    }
   });
 });
 
@@ -135,6 +251,13 @@ describe('replies: only the runner\'s, one per request, validated', () => {
   it('survives frames no decoder accepts', async () => {
     expectAllZero(await grader.grade(hostile('bad-frame')), /failed to load: sent a message the grader does not accept/);
     await expectGraderStillGrades();
+  });
+
+  it('refuses a reply frame far larger than the request could need, before decoding it', async () => {
+    const started = Date.now();
+    const reply = await reluThrough(hostile('frame-bomb'), { user: !!isolation.user, namespaces: isolation.namespaces });
+    expect(reply).toMatchObject({ fatal: expect.stringMatching(/sent a message the grader does not accept: a frame of \d+ bytes \(at most \d+\)/) });
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   const request: RunRequest = {

@@ -50,7 +50,7 @@ export function findImplementations(functions: readonly string[], rows: readonly
   return rows.flatMap((row) =>
     VARIANT_SUFFIXES.filter((s) => has.has(`${exportPrefix(row.id)}${s}Forward`)).map((suffix) => {
       const name = `${exportPrefix(row.id)}${suffix}`;
-      const op = { id: row.id, inputs: row.inputs, outputs: row.outputs, gradOutputs: row.gradOutputs };
+      const op = { id: row.id, inputs: row.inputs, outputs: row.outputs, gradOutputs: row.gradOutputs, variadic: row.variadic };
       return {
         row,
         variant: suffix ? suffix.toLowerCase() : undefined,

@@ -32,6 +32,8 @@ export interface Target {
     inputs: ReadonlyArray<{ name: string; kind: 'float' | 'int'; differentiable: boolean }>;
     outputs: readonly string[];
     gradOutputs?: readonly string[];
+    /** A call may supply only some of `inputs` (OpRow.variadic). */
+    variadic?: boolean;
   };
   forward: string;
   backward?: string;
@@ -96,6 +98,14 @@ export const gradNames = (op: Target['op']): string[] => op.inputs.filter((i) =>
 /** The largest frame either side accepts (a request or reply of the ops graded is far smaller). */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
+/**
+ * The largest reply the parent decodes for a request of `requestBytes`: 16 MiB, plus 8 bytes per
+ * byte of the request (outputs and gradients are of the inputs' order of size). Decoding is where
+ * a hostile frame costs the grader: a list of empty objects takes about ten times its bytes in
+ * the heap, so an unbounded frame could exhaust the grader's memory.
+ */
+export const replyLimit = (requestBytes: number): number => Math.min(MAX_FRAME_BYTES, 16 * 1024 * 1024 + 8 * requestBytes);
+
 export function encodeFrame(message: unknown): Buffer {
   const body = serialize(message);
   const head = Buffer.alloc(4);
@@ -108,6 +118,8 @@ export class ProtocolError extends Error {}
 
 /** Splits a byte stream into messages. `push` throws a ProtocolError on an oversized or undecodable frame. */
 export class FrameReader {
+  /** Frames longer than this are refused as soon as their length arrives. */
+  limit = MAX_FRAME_BYTES;
   private pending: Buffer[] = [];
   private buffered = 0;
 
@@ -118,7 +130,7 @@ export class FrameReader {
     while (this.buffered >= 4) {
       if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending)];
       const length = this.pending[0].readUInt32BE(0);
-      if (length > MAX_FRAME_BYTES) throw new ProtocolError(`a frame of ${length} bytes (at most ${MAX_FRAME_BYTES})`);
+      if (length > this.limit) throw new ProtocolError(`a frame of ${length} bytes (at most ${this.limit})`);
       // Joined only once the whole frame is here: a large frame arriving in many chunks is copied once.
       if (this.buffered < 4 + length) break;
       const bytes = Buffer.concat(this.pending);

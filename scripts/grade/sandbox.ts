@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { treeRssMb } from './proc';
+import { descendants, treeRssMb } from './proc';
 import {
   acceptReady,
   acceptReply,
@@ -10,6 +10,7 @@ import {
   encodeFrame,
   FrameReader,
   ProtocolError,
+  replyLimit,
   type LoadRequest,
   type ReadyMessage,
   type Request,
@@ -27,14 +28,19 @@ import { cleanText } from './text';
  * - as root, the process runs as nobody (uid/gid 65534): it cannot signal, trace or read the
  *   grader's processes;
  * - where util-linux `unshare` works, in new PID, network and mount namespaces (/proc remounted):
- *   it sees no process but its own, has no network (not even the grader's loopback), and dies
- *   with the process that started it;
+ *   it sees no process but its own and has no network (not even the grader's loopback); it is
+ *   the namespace's init (pid 1, which signals from inside cannot kill or stop; killing it ends
+ *   every process in the namespace) and leads a session of its own (`setsid`), so signals to its
+ *   process group (`kill(0)`, or `process.ppid`, which reads 0 there) reach nothing outside;
+ * - where util-linux `setpriv` works, the process is killed when its parent dies (inside
+ *   namespaces so is unshare): a grader killed mid-case, even by SIGKILL, leaves nothing running;
  * - an empty environment (twins: only what Dawn needs to find a Vulkan driver), so no
  *   NODE_OPTIONS, and no --inspect; the grader ignores SIGUSR1, so no inspector opens in it on demand;
  * - V8's heap is capped at `memoryMb`, an RSS watchdog catches memory outside the heap (typed
  *   arrays), and a request that outlives its timeout becomes a `Fatal`;
  * - messages go over a pipe of their own (protocol.ts); a message that is not the reply to the
- *   pending request (id, nonce, type, structure) is a `Fatal` for that request.
+ *   pending request (id, nonce, type, structure) is a `Fatal` for that request, and a frame longer
+ *   than `replyLimit` of the request is refused before it is decoded.
  * After a Fatal the process is ended; the next request starts a fresh one. `detectIsolation`
  * says which of the layers this machine enforces.
  *
@@ -67,25 +73,34 @@ export interface Isolation {
   user?: { uid: number; gid: number };
   /** `unshare` starts the process in new PID, network and mount namespaces (as root, or in a user namespace). */
   namespaces: boolean;
+  /** `setpriv --pdeathsig` ties the process to the grader: it is killed when the grader dies, even by SIGKILL. */
+  parentDeath: boolean;
 }
 
 const NOBODY = { uid: 65534, gid: 65534 };
 const NAMESPACES = ['--pid', '--net', '--mount', '--mount-proc', '--fork', '--kill-child'];
+/** Runs the rest of the command line killed when its parent dies (util-linux). */
+const DIES_WITH_PARENT = ['setpriv', '--pdeathsig', 'KILL', '--'];
 const PROBE_MS = 5000;
 const STDERR_KEEP = 4000;
 const WATCH_MS = 50;
 
 let isolation: Isolation | undefined;
 
-/** Tries once per process which layers work here (a few tens of ms): another user, namespaces. */
+/** Tries once per process which layers work here (a few tens of ms): another user, namespaces, death with the grader. */
 export function detectIsolation(): Isolation {
   if (isolation) return isolation;
   const root = process.getuid?.() === 0;
-  const works = (file: string, args: string[], user?: typeof NOBODY) =>
-    spawnSync(file, args, { stdio: 'ignore', env: {}, timeout: PROBE_MS, ...user }).status === 0;
-  const user = root && works(process.execPath, ['-e', ''], NOBODY) ? NOBODY : undefined;
-  const namespaces = process.platform === 'linux' && works('unshare', [...unshareArgs(root, user), process.execPath, '-e', '']);
-  isolation = { root, user, namespaces };
+  /** Whether Node starts behind the command prefix `wrap`, as `user`. */
+  const works = (wrap: string[], user?: typeof NOBODY) => {
+    const [file, ...args] = [...wrap, process.execPath, '-e', ''];
+    return spawnSync(file, args, { stdio: 'ignore', env: {}, timeout: PROBE_MS, ...user }).status === 0;
+  };
+  const user = root && works([], NOBODY) ? NOBODY : undefined;
+  const linux = process.platform === 'linux';
+  const parentDeath = linux && works(DIES_WITH_PARENT, user);
+  const namespaces = linux && works(['unshare', ...unshareArgs(root, user), ...tie(parentDeath)]);
+  isolation = { root, user, namespaces, parentDeath };
   return isolation;
 }
 
@@ -95,25 +110,44 @@ export function describeIsolation(i: Isolation, twin = false): string {
     twin ? 'without the permission model (twins load Dawn)' : "under Node's permission model",
     i.user ? 'as nobody' : i.root ? 'as root (nobody could not run Node)' : 'as your user (it could signal the grader)',
     i.namespaces ? 'in its own PID, network and mount namespaces' : 'with no namespaces (unshare unavailable): it can reach the network',
+    i.parentDeath ? 'ended if the grader dies' : 'left running if the grader is killed mid-case',
   ];
   return `sandbox: each submission runs ${layers.join(', ')}, with an empty environment, time and memory limits`;
 }
 
-/** unshare's arguments up to the command: new namespaces (inside a user namespace when not root), then drop to `user`. */
+/**
+ * unshare's arguments up to the command: new namespaces (inside a user namespace when not root),
+ * then drop to `user`, then a session of its own. Without `setsid` the command would share the
+ * process group of unshare, which a child running as the grader's user could then kill or stop.
+ */
 function unshareArgs(root: boolean, user: typeof NOBODY | undefined): string[] {
   return [
     ...(root ? [] : ['--user', '--map-root-user']),
     ...NAMESPACES,
     ...(user ? ['--setuid', `${user.uid}`, '--setgid', `${user.gid}`] : []),
     '--',
+    'setsid',
   ];
 }
+
+/** The command prefix that ties what follows to its parent, where `setpriv` can. */
+const tie = (parentDeath: boolean): string[] => (parentDeath ? DIES_WITH_PARENT : []);
 
 /** The grader opens no inspector on SIGUSR1 (Node's default) while it has a listener for it: measured on Node 20. */
 function ignoreInspectorSignal(): void {
   if (process.platform !== 'win32' && !process.listeners('SIGUSR1').includes(ignore)) process.on('SIGUSR1', ignore);
 }
 const ignore = () => {};
+
+/** SIGKILL to `pid` (a group where negative); false where it is gone or out of reach. */
+function kill(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A ProtocolError's one line (any other error, which the checks should not throw, as one line too). */
 const reasonOf = (e: unknown): string => (e instanceof ProtocolError ? e.message : cleanText(String((e as Error)?.message ?? e), 200));
@@ -142,6 +176,8 @@ export class Sandbox {
   /** A message the child sent while no request was waiting: the next request fails with it. */
   private violation?: string;
   private endGroup?: () => void;
+  /** Reads the current process's channel; its limit follows the pending request's size. */
+  private frames?: FrameReader;
 
   constructor(
     private readonly bundle: string,
@@ -160,6 +196,8 @@ export class Sandbox {
     });
     const channel = child.stdio[3] as Duplex;
     const frames = new FrameReader();
+    frames.limit = replyLimit(0);
+    this.frames = frames;
     channel.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
       let messages;
@@ -208,7 +246,10 @@ export class Sandbox {
     const found = detectIsolation();
     const user = this.limits.user === false ? undefined : found.user;
     const namespaces = this.limits.namespaces !== false && found.namespaces;
-    const [file, args] = namespaces ? ['unshare', [...unshareArgs(found.root, user), process.execPath, ...node]] : [process.execPath, node];
+    // Node dies with its parent; inside namespaces that is unshare (whose own `--kill-child` does not
+    // survive `--setuid`), itself tied to the grader. A grader killed mid-case leaves nothing spinning.
+    const command = [...tie(found.parentDeath), process.execPath, ...node];
+    const [file, ...args] = namespaces ? [...tie(found.parentDeath), 'unshare', ...unshareArgs(found.root, user), ...command] : command;
     const child = spawn(file, args, {
       env: childEnv(this.bundle, !permissions),
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
@@ -217,12 +258,11 @@ export class Sandbox {
       ...(user && !namespaces ? user : {}),
     });
     child.on('error', (e) => this.abort?.({ fatal: `could not start: ${cleanText(e.message, 200)}` }));
+    // Its descendants too: inside namespaces the child leads a session of its own, and the parent-death
+    // signal `--kill-child` sets does not survive `--setuid`. Killing the namespace's init ends the rest.
     this.endGroup = onTeardown(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      for (const pid of descendants(child.pid)) kill(pid);
+      if (!kill(-child.pid!)) child.kill('SIGKILL');
     });
     return child;
   }
@@ -283,7 +323,11 @@ export class Sandbox {
       }, WATCH_MS);
       child.once('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
-      else (child.stdio[3] as Duplex).write(encodeFrame(request));
+      else {
+        const bytes = encodeFrame(request);
+        this.frames!.limit = replyLimit(bytes.length);
+        (child.stdio[3] as Duplex).write(bytes);
+      }
     });
   }
 

@@ -58,11 +58,13 @@ function twinOf(module: Record<string, unknown>, req: RunRequest, stage: { where
   const fwd = module[forward] as (...args: unknown[]) => unknown;
   const bwd = backward ? (module[backward] as (...args: unknown[]) => unknown) : undefined;
   const gradOutputs = op.gradOutputs ?? op.outputs.slice(0, 1);
-  const gradNames = gradNamesOf(op);
+  // A variadic op's call supplies only some of its declared inputs: pass those, expect their grads.
+  const given = op.inputs.filter((i) => !op.variadic || i.name in req.calls[0].inputs);
+  const gradNames = gradNamesOf({ ...op, inputs: given });
   return {
     // A twin's forward may be async (nms reads its kept count back before shaping its output).
     async forward(inputs: Record<string, GpuTensor>, params: Params) {
-      const result = (await fwd(...op.inputs.map((i) => inputs[i.name]), params)) as { cache?: unknown } | null;
+      const result = (await fwd(...given.map((i) => inputs[i.name]), params)) as { cache?: unknown } | null;
       const outputs = gpuTensors(result, op.outputs, 'forward');
       await checkUnchanged(inputs, req.calls[0].inputs);
       return { outputs, cache: result!.cache };
