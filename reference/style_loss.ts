@@ -27,6 +27,13 @@ const OP = 'style_loss';
 export function validateStyleLoss(tensors: readonly Shaped[], params: StyleLossParams = {}): { L: number; layers: number[]; weights: number[] } {
   const layers = params.style_layers;
   const targetCount = Array.isArray(layers) ? layers.length : 0;
+  // Maps then targets told apart by rank (4, then 3): a count that does not match style_layers is
+  // named as such, rather than as a map or target of the wrong shape once the split by count is off.
+  const firstTarget = tensors.findIndex((t) => t.shape.length !== 4);
+  const maps = firstTarget < 0 ? tensors.length : firstTarget;
+  if (targetCount > 0 && maps > 0 && tensors.slice(maps).every((t) => t.shape.length === 3) && tensors.length - maps !== targetCount) {
+    throw new InputError(OP, 'style_targets', `${targetCount} (one tensor per style layer) after feats_0 … feats_${maps - 1}`, `${tensors.length - maps}`);
+  }
   const L = tensors.length - targetCount;
   if (!Array.isArray(layers) || layers.length === 0 || L < 1 ||
     layers.some((k, l) => !Number.isInteger(k) || k < 0 || k >= L || layers.indexOf(k) !== l)) {

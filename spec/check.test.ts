@@ -75,11 +75,27 @@ describe('check: a variable number of style_loss inputs', () => {
 });
 
 describe('check: case files that do not fit their op', () => {
-  it('checks a forward-only file forward only', () => {
-    const { dout: _dout, grads: _grads, ...forwardOnly } = affineOracle();
-    const r = gradcheck(['check', write('forward-only.json', forwardOnly)]);
+  /** An oracle case file without its `dout` and `grads`: outputs only, as a golden value is written. */
+  const forwardOnly = (op: string, name: string): CaseFile => {
+    const { dout: _dout, grads: _grads, ...c } = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'oracle', op, `${name}.json`), 'utf8')) as CaseFile;
+    return c;
+  };
+
+  it.each([
+    ['affine', 'matrix'],
+    ['box_iou', 'ops-md-check'], // IoU 0.42, the value OPS.md gives
+  ])('checks a forward-only %s file forward only', (op, name) => {
+    const r = gradcheck(['check', write(`forward-only-${op}.json`, forwardOnly(op, name))]);
     expect(r.status, r.all).toBe(0);
-    expect(r.stdout).toMatch(/reference: PASS[\s\S]*twin: PASS/);
+    expect(r.stdout).toMatch(/reference: PASS\n  ok   out .*\n  twin: PASS\n  ok   out .*\n1 case files, all passed/);
+  });
+
+  it('fails a wrong forward-only file, naming the tensor and element', () => {
+    const c = forwardOnly('box_iou', 'ops-md-check');
+    c.outputs.out.data[0] = 0.43;
+    const r = gradcheck(['check', write('forward-only-wrong.json', c)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/reference: FAIL\n  FAIL out .*\n\s+worst out\[0, 0\]: got 0\.42\d* reference 0\.43[\s\S]*twin: FAIL/);
   });
 
   const withoutB = (): CaseFile => {
@@ -92,12 +108,19 @@ describe('check: case files that do not fit their op', () => {
     c.inputs.z = { shape: [1], data: [0] };
     return c;
   };
+  const styleWithGap = (): CaseFile => ({
+    op: 'style_loss',
+    params: { style_layers: [1], style_weights: [2] },
+    inputs: { feats_0: { shape: [1, 1, 1, 1], data: [1] }, feats_2: { shape: [1, 1, 1, 1], data: [2] }, style_targets_0: { shape: [1, 1, 1], data: [0] } },
+    outputs: { loss: { shape: [], data: [0] } },
+  });
   const withoutGrads = (): CaseFile => ({ ...affineOracle(), grads: undefined });
   const withoutDout = (): CaseFile => ({ ...affineOracle(), dout: undefined });
 
   it.each([
     ['a missing input', 'missing-b.json', withoutB, 'inputs.b: missing (affine takes x, w, b)'],
     ['an unknown input', 'unknown-z.json', withZ, 'inputs.z: unknown input (affine takes x, w, b)'],
+    ['a gap in the feature maps', 'gap.json', styleWithGap, 'inputs.feats_1: missing (feats_2 is given; style_loss takes feats_0, '],
     ['dout without grads', 'dout-only.json', withoutGrads, 'grads: missing (a file with "dout" needs the expected "grads")'],
     ['grads without dout', 'grads-only.json', withoutDout, 'dout: missing (a file with "grads" needs the upstream gradient "dout")'],
   ])('explains %s', (_, name, make, message) => {

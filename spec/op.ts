@@ -103,16 +103,22 @@ export const describeInputs = (row: OpRow): string => `${row.id} takes ${row.inp
 
 /**
  * The declared inputs that `inputs` supplies, in declared order. A variadic row's sample may leave
- * any out; other rows' samples only non-differentiable ones (the optional attention masks): a
- * missing differentiable input is an error.
+ * out the trailing inputs of each numbered family (feats_2, feats_3 …, never feats_1 alone); other
+ * rows' samples only non-differentiable ones (the optional attention masks): a missing
+ * differentiable input is an error.
  */
 export function presentInputs(row: OpRow, inputs: Readonly<Record<string, unknown>>): InputSpec[] {
-  return row.inputs.filter((i) => {
+  return row.inputs.filter((i, k) => {
     if (i.name in inputs) return true;
+    const later = row.variadic ? row.inputs.slice(k + 1).find((j) => j.name in inputs && numberedFamily(j.name) === numberedFamily(i.name)) : undefined;
+    if (later) throw new Error(`inputs.${i.name}: missing (${later.name} is given; ${describeInputs(row)})`);
     if (row.variadic || !i.differentiable) return false;
     throw new Error(`inputs.${i.name}: missing (${describeInputs(row)})`);
   });
 }
+
+/** "feats" for feats_2: the name less its number. */
+const numberedFamily = (name: string): string => name.replace(/_\d+$/, '');
 
 /** The differentiable inputs of the row, or of those a sample's `inputs` supply (see presentInputs). */
 export const differentiableInputs = (row: OpRow, inputs?: Readonly<Record<string, unknown>>): string[] =>

@@ -56,6 +56,9 @@ const okInputs = (): Record<string, Tensor> => ({
   style_targets_1: tensor([1, 1, 1], [0.5]),
 });
 const okParams = { style_layers: [0, 2], style_weights: [1, 10] };
+/** okInputs less some: fewer maps or targets than the params ask for. */
+const okInputsWithout = (...names: string[]): Record<string, Tensor> =>
+  Object.fromEntries(Object.entries(okInputs()).filter(([name]) => !names.includes(name)));
 
 export const style_loss: OpRow = {
   id: 'style_loss',
@@ -79,6 +82,8 @@ export const style_loss: OpRow = {
   ],
   errors: [
     { title: 'style layer out of range', sample: makeSample(okInputs(), { ...okParams, style_layers: [0, 3] }), message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [0,3]' },
+    { title: 'two style layers, one target', sample: makeSample(okInputsWithout('style_targets_1'), okParams), message: 'style_loss: style_targets: expected 2 (one tensor per style layer) after feats_0 … feats_2, got 1' },
+    { title: 'one map, style layer 1', sample: makeSample(okInputsWithout('feats_1', 'feats_2', 'style_targets_1'), { style_layers: [1], style_weights: [1] }), message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 0], got [1]' },
     { title: 'one weight for two layers', sample: makeSample(okInputs(), { ...okParams, style_weights: [1] }), message: 'style_loss: style_weights: expected 2 finite numbers (one per style layer), got [1]' },
     { title: 'target of the wrong channel count', sample: makeSample({ ...okInputs(), style_targets_1: tensor([1, 2, 2]) }, okParams), message: 'style_loss: style_targets_1: expected shape [1, 1, 1] (C = 1 from feats_2), got [1, 2, 2]' },
     { title: 'feature map batch of 2', sample: makeSample({ ...okInputs(), feats_1: tensor([2, 3, 1, 2]) }, okParams), message: 'style_loss: feats_1: expected shape [1, C, H, W], got [2, 3, 1, 2]' },

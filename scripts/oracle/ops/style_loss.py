@@ -23,6 +23,9 @@ def cases():
         ("two-of-three", [(1, 4, 5, 5), (1, 6, 3, 3), (1, 3, 2, 4)], [0, 2], [200.0, 2.0]),
         ("reversed-layers", [(1, 2, 4, 3), (1, 5, 2, 2), (1, 3, 3, 3)], [2, 1], [30.0, 0.5]),
         ("last-two", [(1, 3, 6, 4), (1, 4, 4, 4), (1, 8, 2, 2)], [1, 2], [1.0, 50.0]),
+        # L = 2 with one style layer: one target, and feats_0 gets a zero gradient (appended last so
+        # the generator's draws for the cases above, and their files, stay the same)
+        ("two-maps-one-layer", [(1, 3, 4, 2), (1, 5, 3, 3)], [1], [10.0]),
     ]:
         feats = {"feats_%d" % k: torch.randn(*s, generator=g) for k, s in enumerate(shapes)}
         targets = {"style_targets_%d" % l: gram(torch.randn(1, shapes[k][1], 3, 3, generator=g)) for l, k in enumerate(layers)}
