@@ -3,7 +3,7 @@ import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
 import { awayFrom, dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type ErrorCase, type OpRow, type Params } from './op';
+import { courseImpl, type ErrorCase, type Params, type OpDef } from './op';
 
 /** A course-shaped forward or backward, as courseImpl takes it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,11 +48,10 @@ const inputErrors = (op: string): ErrorCase[] => [
   { title: '-Infinity in x', sample: makeSample({ x: tensor([3], [0, 1, -Infinity]) }), message: `${op}: x: expected finite values, got -Infinity at [2]` },
 ];
 
-export function activationRow(def: ActivationDef): OpRow {
+export function activationRow(def: ActivationDef): OpDef {
   const io = [['x'], ['out']] as const;
   return {
     id: def.id,
-    section: 'Classification and building blocks',
     inputs: [{ name: 'x', kind: 'float', differentiable: true }],
     outputs: ['out'],
     reference: courseImpl(...io, ...def.reference),

@@ -4,7 +4,7 @@ import * as ref from '../reference/affine';
 import { randnTensor } from '../reference/rng';
 import { numel, tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const inputs = ['x', 'w', 'b'];
 
@@ -33,9 +33,8 @@ const affineSamples = (maxN: number, maxDim: number, maxM: number) =>
 
 const ok = { x: tensor([2, 3, 4]), w: tensor([12, 5]), b: tensor([5]) };
 
-export const affine: OpRow = {
+export const affine: OpDef = {
   id: 'affine',
-  section: 'Classification and building blocks',
   inputs: inputs.map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: ['out'],
   reference: courseImpl(inputs, ['out'], ref.affineForward, ref.affineBackward),

@@ -3,7 +3,7 @@ import * as twin from '../accelerated/anchors';
 import * as ref from '../reference/anchors';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const anchorSamples = (maxSize: number) =>
   samples(
@@ -20,9 +20,8 @@ const io = [['features'], ['anchors']] as const;
 const ok = { features: tensor([1, 1, 2, 2]) };
 const params = { stride: 16, scales: [32], ratios: [1] };
 
-export const anchors: OpRow = {
+export const anchors: OpDef = {
   id: 'anchors',
-  section: 'Detection',
   inputs: [{ name: 'features', kind: 'float', differentiable: false }],
   outputs: ['anchors'],
   reference: courseImpl(...io, ref.anchorsForward),

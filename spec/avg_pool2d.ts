@@ -1,14 +1,13 @@
 import * as twin from '../accelerated/avg_pool2d';
 import * as ref from '../reference/avg_pool2d';
 import { randnTensor } from '../reference/rng';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { poolEdgeCases, poolErrors, poolInput, poolSamples } from './pooling';
 
 const io = [['x'], ['out']] as const;
 
-export const avg_pool2d: OpRow = {
+export const avg_pool2d: OpDef = {
   id: 'avg_pool2d',
-  section: 'Convolution, pooling, resampling',
   inputs: [poolInput],
   outputs: ['out'],
   reference: courseImpl(...io, ref.avgPool2dForward, ref.avgPool2dBackward),

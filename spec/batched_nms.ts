@@ -5,7 +5,7 @@ import { randintTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { NMS_EDGE_INPUTS, NMS_REASONS, nmsDraws, nmsErrors, nmsSample } from './nms';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['boxes', 'scores', 'idxs'], ['keep']] as const;
 
@@ -18,9 +18,8 @@ const batchedSamples = (maxK: number) =>
 
 const ok = { boxes: tensor([2, 4], [0, 0, 1, 1, 2, 2, 3, 3]), scores: tensor([2], [0.5, 0.25]), idxs: tensor([2], [0, 1]) };
 
-export const batched_nms: OpRow = {
+export const batched_nms: OpDef = {
   id: 'batched_nms',
-  section: 'Detection',
   inputs: [
     { name: 'boxes', kind: 'float', differentiable: false },
     { name: 'scores', kind: 'float', differentiable: false },

@@ -5,7 +5,7 @@ import { batchnormLayout } from '../reference/normalization';
 import type { Rng } from '../reference/rng';
 import { dim } from './arbitraries';
 import { batchnormErrors, batchnormInputs, batchnormOutputs, batchnormParams, batchnormTensors, fixedSample, layoutTolerance, normSamples } from './normalization';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [batchnormInputs.map((i) => i.name), batchnormOutputs] as const;
 
@@ -14,9 +14,8 @@ const tensors = (rng: Rng, shape: number[]) => batchnormTensors(rng, shape, batc
 const batchnormSamples = (maxN: number, maxD: number) =>
   normSamples(fc.record({ N: dim(1, maxN), D: dim(1, maxD) }), () => batchnormParams, ({ N, D }) => [N, D], tensors);
 
-export const batchnorm: OpRow = {
+export const batchnorm: OpDef = {
   id: 'batchnorm',
-  section: 'Normalization',
   inputs: batchnormInputs,
   outputs: batchnormOutputs,
   gradOutputs: ['out'],

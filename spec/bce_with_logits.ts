@@ -4,7 +4,7 @@ import * as ref from '../reference/bce_with_logits';
 import { randnTensor, uniformTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['x', 'y'], ['loss']] as const;
 
@@ -23,9 +23,8 @@ export const BCE_EXTREME = makeSample({
 
 const ok = { x: tensor([2, 2], [1, -2, 3, 0]), y: tensor([2, 2], [0, 1, 0.5, 1]) };
 
-export const bce_with_logits: OpRow = {
+export const bce_with_logits: OpDef = {
   id: 'bce_with_logits',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     { name: 'x', kind: 'float', differentiable: true },
     { name: 'y', kind: 'float', differentiable: false },

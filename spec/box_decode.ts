@@ -3,15 +3,14 @@ import * as ref from '../reference/box_decode';
 import { tensor } from '../reference/tensor';
 import { makeSample } from './arbitraries';
 import { codingSamples } from './box_encode';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const inputs = ['deltas', 'anchors'];
 const io = [inputs, ['boxes']] as const;
 const ok = { deltas: tensor([2, 4], [0, 0, 0, 0, 0.5, -0.5, 0.1, 0.2]), anchors: tensor([2, 4], [0, 0, 1, 1, 1, 1, 3, 3]) };
 
-export const box_decode: OpRow = {
+export const box_decode: OpDef = {
   id: 'box_decode',
-  section: 'Detection',
   inputs: inputs.map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: ['boxes'],
   reference: courseImpl(...io, ref.boxDecodeForward, ref.boxDecodeBackward),

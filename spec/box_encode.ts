@@ -5,7 +5,7 @@ import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { randomBoxes } from './boxes';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /** K boxes with K anchors (sizes ≥ 0.5), and deltas ~ N(0, 0.5²) for decoding: the coding is smooth, no kinks to avoid. */
 export const codingSamples = (maxK: number, first: 'boxes' | 'deltas') =>
@@ -17,9 +17,8 @@ const inputs = ['boxes', 'anchors'];
 const io = [inputs, ['deltas']] as const;
 const ok = { boxes: tensor([2, 4], [0, 0, 2, 2, 1, 1, 4, 3]), anchors: tensor([2, 4], [0, 0, 1, 1, 1, 1, 3, 3]) };
 
-export const box_encode: OpRow = {
+export const box_encode: OpDef = {
   id: 'box_encode',
-  section: 'Detection',
   inputs: inputs.map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: ['deltas'],
   reference: courseImpl(...io, ref.boxEncodeForward, ref.boxEncodeBackward),

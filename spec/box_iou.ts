@@ -4,7 +4,7 @@ import * as ref from '../reference/box_iou';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { copyBox, flattenBox, kinkFreeBoxes, randomBoxes } from './boxes';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const inputs = ['boxes1', 'boxes2'];
 
@@ -27,9 +27,8 @@ const iouSamples = (maxK: number, maxM: number, special: boolean) =>
 
 const ok = { boxes1: tensor([1, 4], [0, 0, 2, 2]), boxes2: tensor([2, 4], [1, 1, 3, 3, 0, 0, 1, 1]) };
 
-export const box_iou: OpRow = {
+export const box_iou: OpDef = {
   id: 'box_iou',
-  section: 'Detection',
   inputs: inputs.map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: ['out'],
   reference: courseImpl(inputs, ['out'], ref.boxIouForward, ref.boxIouBackward),

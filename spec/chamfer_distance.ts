@@ -4,7 +4,7 @@ import * as ref from '../reference/chamfer_distance';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['P', 'Q'], ['loss']] as const;
 /** Nearest and second-nearest squared distances must differ by this much (relative): no ties. */
@@ -47,9 +47,8 @@ const chamferSamples = (maxN: number) =>
 
 const ok = { P: tensor([2, 3]), Q: tensor([1, 3]) };
 
-export const chamfer_distance: OpRow = {
+export const chamfer_distance: OpDef = {
   id: 'chamfer_distance',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     { name: 'P', kind: 'float', differentiable: true },
     { name: 'Q', kind: 'float', differentiable: true },

@@ -11,7 +11,9 @@ import type { CaseFile } from './casefile';
 import { gradcheck } from './cli';
 import { ROOT } from './fixtures';
 import { describeGradcheck, gradcheck as gradcheckRow } from './gradcheck';
-import { style_loss } from './style_loss';
+import { findRow } from './table';
+
+const style_loss = findRow('style_loss');
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradcheck-check-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

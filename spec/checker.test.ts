@@ -3,13 +3,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { map } from '../accelerated/elementwise';
 import { releaseGpu } from '../accelerated/device';
 import { tensor, type Tensor } from '../reference/tensor';
-import { affine } from './affine';
 import { twinAgreement } from './agreement';
 import { describeGradcheck, gradcheck } from './gradcheck';
 import type { OpRow } from './op';
 import { checkProperty, failureMessage, SUITE_SEED } from './properties';
-import { relu } from './relu';
-import { softmax_loss } from './softmax_loss';
+import { findRow } from './table';
+
+const affine = findRow('affine');
+const relu = findRow('relu');
+const softmax_loss = findRow('softmax_loss');
 
 /** The checker can fail: a wrong backward and a wrong kernel are caught, naming tensor and element. */
 afterAll(releaseGpu);

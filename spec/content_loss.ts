@@ -4,7 +4,7 @@ import * as ref from '../reference/content_loss';
 import { makeRng, randnTensor } from '../reference/rng';
 import { numel, tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 const io = [['current', 'original'], ['loss']] as const;
@@ -22,9 +22,8 @@ const contentSamples = (maxC: number, maxHW: number) =>
 const ok = { current: tensor([1, 2, 2, 2]), original: tensor([1, 2, 2, 2]) };
 const same = randnTensor([1, 3, 4, 5], makeRng('content-edge'));
 
-export const content_loss: OpRow = {
+export const content_loss: OpDef = {
   id: 'content_loss',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     { name: 'current', kind: 'float', differentiable: true },
     { name: 'original', kind: 'float', differentiable: false },

@@ -4,7 +4,7 @@ import * as ref from '../reference/conv2d';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type InputSpec, type OpRow, type Sample } from './op';
+import { courseImpl, type InputSpec, type Sample, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
 
 /** What conv2d and conv_transpose2d share: inputs, random values, the tolerance rule. */
@@ -66,9 +66,8 @@ const io = [['x', 'w', 'b'], ['out']] as const;
 const ok = { x: tensor([2, 4, 5, 5]), w: tensor([6, 2, 3, 3]), b: tensor([6]) };
 const groups2 = { groups: 2 };
 
-export const conv2d: OpRow = {
+export const conv2d: OpDef = {
   id: 'conv2d',
-  section: 'Convolution, pooling, resampling',
   inputs: convInputs,
   outputs: ['out'],
   reference: courseImpl(...io, ref.conv2dForward, ref.conv2dBackward),

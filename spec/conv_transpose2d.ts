@@ -4,7 +4,7 @@ import * as ref from '../reference/conv_transpose2d';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { convInputs, convTensors, convTolerance, fixedConvSample } from './conv2d';
-import { courseImpl, type OpRow, type Sample } from './op';
+import { courseImpl, type Sample, type OpDef } from './op';
 import type { Tolerance } from './tolerance';
 
 interface Limits {
@@ -43,9 +43,8 @@ function convTranspose2dTolerance({ inputs: { x, w }, params }: Sample): Toleran
 const io = [['x', 'w', 'b'], ['out']] as const;
 const ok = { x: tensor([2, 3, 4, 4]), w: tensor([3, 2, 3, 3]), b: tensor([2]) };
 
-export const conv_transpose2d: OpRow = {
+export const conv_transpose2d: OpDef = {
   id: 'conv_transpose2d',
-  section: 'Convolution, pooling, resampling',
   inputs: convInputs,
   outputs: ['out'],
   reference: courseImpl(...io, ref.convTranspose2dForward, ref.convTranspose2dBackward),

@@ -4,7 +4,7 @@ import * as ref from '../reference/dot_product_attention_step';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const OP = 'dot_product_attention_step';
 const io = [['prev_h', 'A'], ['attn', 'attn_weights']] as const;
@@ -18,9 +18,8 @@ const stepSamples = (maxN: number, maxH: number, maxDa: number) =>
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 const ok: Tensors = { prev_h: tensor([2, 3], seq(6, (i) => Math.sin(i))), A: tensor([2, 3, 2, 2], seq(24, (i) => Math.cos(i / 2))) };
 
-export const dot_product_attention_step: OpRow = {
+export const dot_product_attention_step: OpDef = {
   id: OP,
-  section: 'Attention',
   inputs: [
     { name: 'prev_h', kind: 'float', differentiable: true },
     { name: 'A', kind: 'float', differentiable: true },

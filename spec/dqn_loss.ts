@@ -4,7 +4,7 @@ import * as ref from '../reference/dqn_loss';
 import { randintTensor, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['q', 'actions', 'rewards', 'q_next', 'done'], ['loss']] as const;
 
@@ -32,9 +32,8 @@ const ok = () => ({
   done: tensor([2], [0, 1]),
 });
 
-export const dqn_loss: OpRow = {
+export const dqn_loss: OpDef = {
   id: 'dqn_loss',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     { name: 'q', kind: 'float', differentiable: true },
     { name: 'actions', kind: 'int', differentiable: false },

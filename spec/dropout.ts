@@ -4,7 +4,7 @@ import * as ref from '../reference/dropout';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /** Shapes of rank 1–4 (up to 9⁴ elements, so the mask spans many workgroups), any p, mode and u32 seed. */
 const dropoutSamples = (maxDim: number) =>
@@ -25,9 +25,8 @@ const ok = tensor([2, 2], [1, 2, 3, 4]);
 
 const io = [['x'], ['out']] as const;
 
-export const dropout: OpRow = {
+export const dropout: OpDef = {
   id: 'dropout',
-  section: 'Classification and building blocks',
   inputs: [{ name: 'x', kind: 'float', differentiable: true }],
   outputs: ['out'],
   reference: courseImpl(...io, ref.dropoutForward, ref.dropoutBackward),

@@ -28,7 +28,7 @@ const exactly = (message: string) => expect.objectContaining({ message });
  */
 const CHECKS_DOUT = {
   reference: (row: OpRow) => !['transformer_encoder_layer', 'transformer_decoder_layer'].includes(row.id),
-  twin: (row: OpRow) => ['affine', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'selu'].includes(row.id),
+  twin: (row: OpRow) => true || ['affine', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'selu'].includes(row.id),
 };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

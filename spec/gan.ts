@@ -3,7 +3,7 @@ import type { GpuTensor } from '../accelerated/buffers';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type ErrorCase, type OpRow } from './op';
+import { courseImpl, type ErrorCase, type OpDef } from './op';
 
 /**
  * What the GAN / LSGAN loss rows share (discriminator_loss, generator_loss, ls_discriminator_loss,
@@ -45,11 +45,10 @@ function scoreErrors(id: string, inputs: readonly string[]): ErrorCase[] {
   return errors;
 }
 
-export function scoreLossRow(spec: ScoreLossRow): OpRow {
+export function scoreLossRow(spec: ScoreLossRow): OpDef {
   const io = [spec.inputs, ['loss']] as const;
   return {
     id: spec.id,
-    section: 'Generative, style, self-supervised, misc',
     inputs: spec.inputs.map((name) => ({ name, kind: 'float', differentiable: true })),
     outputs: ['loss'],
     reference: courseImpl(...io, ...spec.reference),

@@ -4,7 +4,7 @@ import * as ref from '../reference/global_avg_pool';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { poolInput } from './pooling';
 
 const io = [['x'], ['out']] as const;
@@ -16,9 +16,8 @@ const globalSamples = (maxN: number, maxC: number, maxSize: number) =>
 
 const fixed = (shape: number[], seed: number) => makeSample({ x: randnTensor(shape, makeRng(seed)) });
 
-export const global_avg_pool: OpRow = {
+export const global_avg_pool: OpDef = {
   id: 'global_avg_pool',
-  section: 'Convolution, pooling, resampling',
   inputs: [poolInput],
   outputs: ['out'],
   reference: courseImpl(...io, ref.globalAvgPoolForward, ref.globalAvgPoolBackward),

@@ -4,7 +4,7 @@ import * as ref from '../reference/gram_matrix';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 const io = [['features'], ['out']] as const;
@@ -16,9 +16,8 @@ const gramSamples = (maxN: number, maxC: number, maxHW: number) =>
     ({ N, C, H, W, normalize }, rng) => ({ inputs: { features: randnTensor([N, C, H, W], rng) }, params: { normalize } }),
   );
 
-export const gram_matrix: OpRow = {
+export const gram_matrix: OpDef = {
   id: 'gram_matrix',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [{ name: 'features', kind: 'float', differentiable: true }],
   outputs: ['out'],
   reference: courseImpl(...io, ref.gramMatrixForward, ref.gramMatrixBackward),

@@ -4,7 +4,7 @@ import * as ref from '../reference/groupnorm';
 import type { Rng } from '../reference/rng';
 import { dim, makeSample } from './arbitraries';
 import { epsParams, fixedSample, layoutTolerance, normSamples, ramp, scaleShiftErrors, scaleShiftInputs, scaleShiftTensors } from './normalization';
-import { courseImpl, type OpRow, type Params } from './op';
+import { courseImpl, type Params, type OpDef } from './op';
 
 const io = [['x', 'gamma', 'beta'], ['out']] as const;
 
@@ -28,9 +28,8 @@ const groupnormSamples = (max: Limits) =>
 
 const ok = { x: ramp([2, 6, 2, 2]), gamma: ramp([6]), beta: ramp([6]) };
 
-export const groupnorm: OpRow = {
+export const groupnorm: OpDef = {
   id: 'groupnorm',
-  section: 'Normalization',
   inputs: scaleShiftInputs,
   outputs: ['out'],
   reference: courseImpl(...io, ref.groupnormForward, ref.groupnormBackward),

@@ -3,7 +3,7 @@ import type { GruSizes } from '../reference/gru';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { type CourseFunctions, courseImpl, type ErrorCase, type OpRow, type Sample } from './op';
+import { type CourseFunctions, courseImpl, type ErrorCase, type Sample, type OpDef } from './op';
 import { recurrentTolerance } from './recurrent';
 
 /**
@@ -87,10 +87,9 @@ function gruErrors(op: string): ErrorCase[] {
 export function gruRow(
   id: string,
   impls: { reference: CourseFunctions; twin: CourseFunctions; validate: (...inputs: Tensor[]) => unknown },
-): OpRow {
+): OpDef {
   return {
     id,
-    section: 'Sequence',
     inputs: GRU_INPUTS.map((name) => ({ name, kind: 'float', differentiable: true })),
     outputs: ['h'],
     reference: courseImpl(GRU_INPUTS, ['h'], impls.reference.forward, impls.reference.backward),

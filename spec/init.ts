@@ -3,8 +3,8 @@ import * as twin from '../accelerated/init';
 import * as ref from '../reference/init';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, OpRow, Params } from './op';
-import { forwardOnly, notDifferentiated, SECTION, type AnyForward } from './optimizers';
+import type { ErrorCase, OpRow, Params, OpDef } from './op';
+import { forwardOnly, notDifferentiated, type AnyForward } from './optimizers';
 
 /**
  * Rows of the initialization family (reference/init.ts, accelerated/init.ts): input w, the tensor to
@@ -38,11 +38,10 @@ function initErrors(op: string): ErrorCase[] {
   ];
 }
 
-function initRow(id: string, params: fc.Arbitrary<Params>, reference: AnyForward, twinForward: AnyForward, validate: OpRow['validate'], extraErrors: ErrorCase[] = []): OpRow {
+function initRow(id: string, params: fc.Arbitrary<Params>, reference: AnyForward, twinForward: AnyForward, validate: OpRow['validate'], extraErrors: ErrorCase[] = []): OpDef {
   const io = [['w'], ['out']] as const;
   return {
     id,
-    section: SECTION,
     inputs: [{ name: 'w', kind: 'float', differentiable: false }],
     outputs: ['out'],
     reference: forwardOnly(...io, reference),
@@ -80,4 +79,4 @@ export const kaiming_normal = initRow(
   [{ title: 'unknown mode', sample: makeSample({ w: tensor([3, 4]) }, { mode: 'fan_avg' }), message: 'kaiming_normal: mode: expected "fan_in" or "fan_out", got "fan_avg"' }],
 );
 
-export const INIT_ROWS: OpRow[] = [xavier_uniform, xavier_normal, kaiming_normal];
+export const INIT_ROWS: OpDef[] = [xavier_uniform, xavier_normal, kaiming_normal];

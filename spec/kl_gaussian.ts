@@ -4,7 +4,7 @@ import * as ref from '../reference/kl_gaussian';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 const io = [['mu', 'logvar'], ['loss']] as const;
@@ -17,9 +17,8 @@ const klSamples = (maxN: number, maxZ: number) =>
 
 const ok = { mu: tensor([2, 2], [0, 1, -1, 0.5]), logvar: tensor([2, 2], [0, -1, 1, 0]) };
 
-export const kl_gaussian: OpRow = {
+export const kl_gaussian: OpDef = {
   id: 'kl_gaussian',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     { name: 'mu', kind: 'float', differentiable: true },
     { name: 'logvar', kind: 'float', differentiable: true },

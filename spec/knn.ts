@@ -4,7 +4,7 @@ import * as ref from '../reference/knn';
 import { randintTensor, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type Impl, type OpRow } from './op';
+import { courseImpl, type Impl, type OpDef } from './op';
 
 const inputNames = ['X_train', 'y_train', 'X'];
 const io = [inputNames, ['dists', 'labels']] as const;
@@ -54,9 +54,8 @@ const knnSamples = (max: { M: number; N: number; D: number; k: number }) =>
 
 const ok = { X_train: tensor([3, 2], [0, 0, 3, 4, 6, 8]), y_train: tensor([3], [0, 1, 2]), X: tensor([2, 2], [3, 4, 1, 1]) };
 
-export const knn: OpRow = {
+export const knn: OpDef = {
   id: 'knn',
-  section: 'Classification and building blocks',
   inputs: [
     { name: 'X_train', kind: 'float', differentiable: false },
     { name: 'y_train', kind: 'int', differentiable: false },

@@ -4,7 +4,7 @@ import * as ref from '../reference/l2_regularization';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /** Weights of rank 1–4 (up to 9⁴ values, several reduction passes) and reg in [0, 10]. */
 const l2Samples = (maxDim: number) =>
@@ -16,9 +16,8 @@ const l2Samples = (maxDim: number) =>
 const w = (seed: number, shape: number[]) => randnTensor(shape, makeRng(seed));
 const io = [['w'], ['loss']] as const;
 
-export const l2_regularization: OpRow = {
+export const l2_regularization: OpDef = {
   id: 'l2_regularization',
-  section: 'Classification and building blocks',
   inputs: [{ name: 'w', kind: 'float', differentiable: true }],
   outputs: ['loss'],
   reference: courseImpl(...io, ref.l2RegularizationForward, ref.l2RegularizationBackward),

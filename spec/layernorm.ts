@@ -4,7 +4,7 @@ import * as ref from '../reference/layernorm';
 import type { Rng } from '../reference/rng';
 import { dim } from './arbitraries';
 import { epsParams, fixedSample, layoutTolerance, normSamples, ramp, scaleShiftErrors, scaleShiftInputs, scaleShiftTensors } from './normalization';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['x', 'gamma', 'beta'], ['out']] as const;
 
@@ -13,9 +13,8 @@ const tensors = (rng: Rng, shape: number[]) => scaleShiftTensors(rng, shape, ref
 const layernormSamples = (maxN: number, maxD: number) =>
   normSamples(fc.record({ N: dim(1, maxN), D: dim(1, maxD) }), () => epsParams, ({ N, D }) => [N, D], tensors);
 
-export const layernorm: OpRow = {
+export const layernorm: OpDef = {
   id: 'layernorm',
-  section: 'Normalization',
   inputs: scaleShiftInputs,
   outputs: ['out'],
   reference: courseImpl(...io, ref.layernormForward, ref.layernormBackward),

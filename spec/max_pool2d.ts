@@ -2,14 +2,13 @@ import * as twin from '../accelerated/max_pool2d';
 import * as ref from '../reference/max_pool2d';
 import { tensor } from '../reference/tensor';
 import { makeSample } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { distinctTensor, poolEdgeCases, poolErrors, poolInput, poolSamples } from './pooling';
 
 const io = [['x'], ['out', 'indices']] as const;
 
-export const max_pool2d: OpRow = {
+export const max_pool2d: OpDef = {
   id: 'max_pool2d',
-  section: 'Convolution, pooling, resampling',
   inputs: [poolInput],
   outputs: ['out', 'indices'],
   // indices is an integer output: it gets no upstream gradient.

@@ -5,7 +5,7 @@ import * as ref from '../reference/max_unpool2d';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow, type Sample } from './op';
+import { courseImpl, type Sample, type OpDef } from './op';
 import { distinctTensor, permutation, poolInput, type PoolLimits } from './pooling';
 
 const io = [['x', 'indices'], ['out']] as const;
@@ -51,9 +51,8 @@ const indices = tensor([1, 2, 2, 2], [0, 3, 8, 10, 5, 6, 13, 15]);
 const window = { pool_height: 2, pool_width: 2, stride: 2 };
 const withIndices = (data: number[]) => makeSample({ x, indices: tensor([1, 2, 2, 2], data) }, window);
 
-export const max_unpool2d: OpRow = {
+export const max_unpool2d: OpDef = {
   id: 'max_unpool2d',
-  section: 'Convolution, pooling, resampling',
   inputs: [poolInput, { name: 'indices', kind: 'int', differentiable: false }],
   outputs: ['out'],
   reference: courseImpl(...io, ref.maxUnpool2dForward, ref.maxUnpool2dBackward),

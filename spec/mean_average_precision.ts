@@ -3,7 +3,7 @@ import * as ref from '../reference/mean_average_precision';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { randomBoxes } from './boxes';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /**
  * Ground truth over a few images and classes; per ground-truth box 0–2 detections jittered around
@@ -49,9 +49,8 @@ export const MAP_HAND_CASES = {
 
 const ok = { detections: tensor([1, 7], [0, 0, 0.5, 0, 0, 1, 1]), ground_truth: tensor([1, 6], [0, 0, 0, 0, 1, 1]) };
 
-export const mean_average_precision: OpRow = {
+export const mean_average_precision: OpDef = {
   id: 'mean_average_precision',
-  section: 'Detection',
   inputs: [
     { name: 'detections', kind: 'float', differentiable: false },
     { name: 'ground_truth', kind: 'float', differentiable: false },

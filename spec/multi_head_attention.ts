@@ -5,7 +5,7 @@ import { randnTensor } from '../reference/rng';
 import { tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { maskInput, maskKind } from './attention';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const WEIGHTS = ['Wq', 'Wk', 'Wv', 'Wo'];
 const BIASES = ['bq', 'bk', 'bv', 'bo'];
@@ -44,9 +44,8 @@ const ok: Tensors = {
 };
 const OP = 'multi_head_attention';
 
-export const multi_head_attention: OpRow = {
+export const multi_head_attention: OpDef = {
   id: OP,
-  section: 'Attention',
   // bk adds q·bk to every score of a query row, which the softmax cancels: dbk is identically 0.
   // It is still returned and compared (reference, twin, fixtures, grading), but left out of the
   // centered-difference check, which would see only the round-off of that cancellation (~1e-11

@@ -6,7 +6,7 @@ import { randintTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { copyBox, flattenBox, randomBoxes } from './boxes';
-import { courseImpl, type ErrorCase, type OpRow, type Params } from './op';
+import { courseImpl, type ErrorCase, type Params, type OpDef } from './op';
 
 /**
  * What nms and batched_nms share: samples, edge cases, errors, the coverage reasons. Scores lie on
@@ -88,9 +88,8 @@ const ok = { boxes: boxes(box(0, 0, 1, 1), box(2, 2, 3, 3)), scores: tensor([2],
 
 const nmsSamples = (maxK: number) => samples(nmsDraws(maxK), ({ K, threshold, scoreCut }, rng) => nmsSample(K, threshold, scoreCut, rng));
 
-export const nms: OpRow = {
+export const nms: OpDef = {
   id: 'nms',
-  section: 'Detection',
   inputs: [
     { name: 'boxes', kind: 'float', differentiable: false },
     { name: 'scores', kind: 'float', differentiable: false },

@@ -4,7 +4,7 @@ import * as ref from '../reference/nt_xent';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['z'], ['loss']] as const;
 
@@ -19,9 +19,8 @@ const ntXentSamples = (maxN: number, maxD: number, scales: number[], taus: Array
     ({ N, D, scale, tau }, rng) => ({ inputs: { z: randnTensor([2 * N, D], rng, scale) }, params: tau === undefined ? {} : { tau } }),
   );
 
-export const nt_xent: OpRow = {
+export const nt_xent: OpDef = {
   id: 'nt_xent',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [{ name: 'z', kind: 'float', differentiable: true }],
   outputs: ['loss'],
   reference: courseImpl(...io, ref.ntXentNaiveForward, ref.ntXentNaiveBackward),

@@ -51,10 +51,9 @@ export interface ErrorCase {
 export const COLUMNS = ['ref_fwd', 'ref_bwd', 'gradcheck', 'twin_fwd', 'twin_bwd', 'property', 'fixture', 'oracle'] as const;
 export type Column = (typeof COLUMNS)[number];
 
-export interface OpRow {
+/** A row as its spec/<op>.ts file writes it: everything but the section. */
+export interface OpDef {
   readonly id: string;
-  /** Section of OPS.md. */
-  readonly section: string;
   readonly inputs: readonly InputSpec[];
   /**
    * The op takes a variable number of inputs (style_loss: feats_0 … feats_{L−1}, then one
@@ -94,12 +93,20 @@ export interface OpRow {
   readonly reasons?: Partial<Record<Column, string>>;
 }
 
+/** A row of the table: its section is the name of the spec/sections/ list that holds it. */
+export interface OpRow extends OpDef {
+  readonly section: string;
+}
+
+/** The rows of one section, in its order: each takes the section's name. */
+export const section = (name: string, defs: readonly OpDef[]): OpRow[] => defs.map((def) => ({ ...def, section: name }));
+
 /** The outputs of a forward pass that get an upstream gradient (row.gradOutputs, default all). */
-export const differentiatedOutputs = (row: OpRow, outputs: Tensors): Tensors =>
+export const differentiatedOutputs = (row: OpDef, outputs: Tensors): Tensors =>
   row.gradOutputs ? Object.fromEntries(row.gradOutputs.map((name) => [name, outputs[name]])) : outputs;
 
 /** "affine takes x, w, b": for messages about inputs that do not fit the row. */
-export const describeInputs = (row: OpRow): string => `${row.id} takes ${row.inputs.map((i) => i.name).join(', ')}`;
+export const describeInputs = (row: OpDef): string => `${row.id} takes ${row.inputs.map((i) => i.name).join(', ')}`;
 
 /**
  * The declared inputs that `inputs` supplies, in declared order. A variadic row's sample may leave
@@ -107,7 +114,7 @@ export const describeInputs = (row: OpRow): string => `${row.id} takes ${row.inp
  * rows' samples only non-differentiable ones (the optional attention masks): a missing
  * differentiable input is an error.
  */
-export function presentInputs(row: OpRow, inputs: Readonly<Record<string, unknown>>): InputSpec[] {
+export function presentInputs(row: OpDef, inputs: Readonly<Record<string, unknown>>): InputSpec[] {
   return row.inputs.filter((i, k) => {
     if (i.name in inputs) return true;
     const later = row.variadic ? row.inputs.slice(k + 1).find((j) => j.name in inputs && numberedFamily(j.name) === numberedFamily(i.name)) : undefined;
@@ -121,7 +128,7 @@ export function presentInputs(row: OpRow, inputs: Readonly<Record<string, unknow
 const numberedFamily = (name: string): string => name.replace(/_\d+$/, '');
 
 /** The differentiable inputs of the row, or of those a sample's `inputs` supply (see presentInputs). */
-export const differentiableInputs = (row: OpRow, inputs?: Readonly<Record<string, unknown>>): string[] =>
+export const differentiableInputs = (row: OpDef, inputs?: Readonly<Record<string, unknown>>): string[] =>
   (inputs ? presentInputs(row, inputs) : row.inputs).filter((i) => i.differentiable).map((i) => i.name);
 
 /** Forward/backward of one implementation with the course signatures. */

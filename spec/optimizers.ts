@@ -5,7 +5,7 @@ import { randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { TWIN_TOLERANCE, type Tolerance } from './tolerance';
-import { courseImpl, type Column, type ErrorCase, type Impl, type InputSpec, type OpRow, type Params } from './op';
+import { courseImpl, type Column, type ErrorCase, type Impl, type InputSpec, type OpRow, type Params, type OpDef } from './op';
 
 /**
  * Rows of the optimizer family (reference/optimizers.ts, accelerated/optimizers.ts): sgd,
@@ -15,7 +15,6 @@ import { courseImpl, type Column, type ErrorCase, type Impl, type InputSpec, typ
  * checks (twin vs reference fed back 60 times, reference vs a hand-rolled course loop) are in
  * spec/optimizers.test.ts.
  */
-export const SECTION = 'Optimizers, schedules, initialization';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyForward = (...args: any[]) => object;
@@ -76,12 +75,11 @@ const updateSamples = (spec: UpdateSpec, maxDim: number) =>
     }),
   );
 
-function updateRow(spec: UpdateSpec): OpRow {
+function updateRow(spec: UpdateSpec): OpDef {
   const inputs = ['w', 'dw', ...spec.state];
   const outputs = ['next_w', ...spec.state.filter((s) => s !== 't').map((s) => `next_${s}`), ...(spec.state.includes('t') ? ['next_t'] : [])];
   return {
     id: spec.id,
-    section: SECTION,
     inputs: inputs.map((name) => (name === 't' ? { name, kind: 'int', differentiable: false } : float(name))),
     outputs,
     reference: forwardOnly(inputs, outputs, spec.reference),
@@ -228,4 +226,4 @@ export const adam = updateRow({
   ]),
 });
 
-export const OPTIMIZER_ROWS: OpRow[] = [sgd, sgd_momentum, nesterov, adagrad, rmsprop, adam];
+export const OPTIMIZER_ROWS: OpDef[] = [sgd, sgd_momentum, nesterov, adagrad, rmsprop, adam];

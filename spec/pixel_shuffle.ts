@@ -4,7 +4,7 @@ import * as ref from '../reference/pixel_shuffle';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['x'], ['out']] as const;
 
@@ -17,9 +17,8 @@ const shuffleSamples = (maxN: number, maxC: number, maxR: number, maxSize: numbe
 const fixed = (shape: number[], r: number, seed: number) => makeSample({ x: randnTensor(shape, makeRng(seed)) }, { r });
 const x = tensor([1, 8, 2, 2]);
 
-export const pixel_shuffle: OpRow = {
+export const pixel_shuffle: OpDef = {
   id: 'pixel_shuffle',
-  section: 'Convolution, pooling, resampling',
   inputs: [{ name: 'x', kind: 'float', differentiable: true }],
   outputs: ['out'],
   reference: courseImpl(...io, ref.pixelShuffleForward, ref.pixelShuffleBackward),

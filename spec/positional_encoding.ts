@@ -3,7 +3,7 @@ import * as twin from '../accelerated/positional_encoding';
 import * as ref from '../reference/positional_encoding';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { type OpRow } from './op';
+import { type OpDef } from './op';
 import { forwardOnly, notDifferentiated } from './optimizers';
 
 const io = [['positions'], ['out']] as const;
@@ -23,9 +23,8 @@ const encodingSamples = (maxT: number, maxE: number) =>
 
 const range = (n: number) => tensor([n], Array.from({ length: n }, (_, t) => t));
 
-export const positional_encoding: OpRow = {
+export const positional_encoding: OpDef = {
   id: OP,
-  section: 'Attention',
   inputs: [{ name: 'positions', kind: 'int', differentiable: false }],
   outputs: ['out'],
   reference: forwardOnly(...io, ref.positionalEncodingForward),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { type CourseFunctions, courseImpl, type ErrorCase, type InputSpec, type OpRow, type Sample } from './op';
+import { type CourseFunctions, courseImpl, type ErrorCase, type InputSpec, type Sample, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
 
 /**
@@ -140,13 +140,12 @@ export function recurrentRow(
   cell: CellKind,
   mode: Mode,
   impls: { reference: CourseFunctions; twin: CourseFunctions; validate: (...inputs: Tensor[]) => unknown },
-): OpRow {
+): OpDef {
   const names = recurrentInputNames(cell, mode);
   const outputs = mode === 'sequence' ? ['h'] : cell === 'lstm' ? ['next_h', 'next_c'] : ['next_h'];
   const T = mode === 'sequence' ? 12 : 1;
   return {
     id,
-    section: 'Sequence',
     inputs: recurrentInputs(cell, mode),
     outputs,
     // Every output is differentiated: the LSTM step's backward takes dnext_h and dnext_c.

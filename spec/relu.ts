@@ -4,7 +4,7 @@ import * as ref from '../reference/relu';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { awayFrom, dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /**
  * Random x. For the gradient check, values are kept 1e-3 away from the kink at 0, where the
@@ -19,9 +19,8 @@ const reluSamples = (maxDim: number, { atKink }: { atKink: boolean }) =>
     return { inputs: { x } };
   });
 
-export const relu: OpRow = {
+export const relu: OpDef = {
   id: 'relu',
-  section: 'Classification and building blocks',
   inputs: [{ name: 'x', kind: 'float', differentiable: true }],
   outputs: ['out'],
   reference: courseImpl(['x'], ['out'], ref.reluForward, ref.reluBackward),

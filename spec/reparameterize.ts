@@ -4,7 +4,7 @@ import * as ref from '../reference/reparameterize';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['mu', 'logvar', 'eps'], ['z']] as const;
 
@@ -16,9 +16,8 @@ const reparameterizeSamples = (maxDim: number) =>
 
 const ok = { mu: tensor([2, 2]), logvar: tensor([2, 2]), eps: tensor([2, 2]) };
 
-export const reparameterize: OpRow = {
+export const reparameterize: OpDef = {
   id: 'reparameterize',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     { name: 'mu', kind: 'float', differentiable: true },
     { name: 'logvar', kind: 'float', differentiable: true },

@@ -4,7 +4,7 @@ import * as ref from '../reference/roi_align';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { apart, randomRois, roiDraws, type RoiDraw } from './rois';
 
 /**
@@ -45,9 +45,8 @@ const plane = tensor([1, 1, 4, 4], Array.from({ length: 16 }, (_, i) => i * 0.5 
 const ok = { features: tensor([1, 2, 3, 3]), rois: tensor([1, 5], [0, 0, 0, 2, 2]) };
 const params = { output_size: [2, 2] };
 
-export const roi_align: OpRow = {
+export const roi_align: OpDef = {
   id: 'roi_align',
-  section: 'Detection',
   inputs: [
     { name: 'features', kind: 'float', differentiable: true },
     { name: 'rois', kind: 'float', differentiable: false },

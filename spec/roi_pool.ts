@@ -3,7 +3,7 @@ import * as ref from '../reference/roi_pool';
 import type { Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { randomRois, roiDraws, type RoiDraw } from './rois';
 
 /**
@@ -51,9 +51,8 @@ const plane = tensor([1, 2, 4, 4], Array.from({ length: 32 }, (_, i) => ((i * 7)
 const ok = { features: tensor([1, 2, 3, 3]), rois: tensor([1, 5], [0, 0, 0, 2, 2]) };
 const params = { output_size: [2, 2] };
 
-export const roi_pool: OpRow = {
+export const roi_pool: OpDef = {
   id: 'roi_pool',
-  section: 'Detection',
   inputs: [
     { name: 'features', kind: 'float', differentiable: true },
     { name: 'rois', kind: 'float', differentiable: false },

@@ -5,7 +5,7 @@ import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
 import { maskInput, maskKind } from './attention';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['q', 'k', 'v', 'mask'], ['out']] as const;
 
@@ -36,9 +36,8 @@ const k = tensor([1, 3, 3], seq(9, (i) => Math.sin(i)));
 const v = tensor([1, 3, 2], seq(6, (i) => i - 2));
 const OP = 'scaled_dot_product_attention';
 
-export const scaled_dot_product_attention: OpRow = {
+export const scaled_dot_product_attention: OpDef = {
   id: OP,
-  section: 'Attention',
   inputs: [
     { name: 'q', kind: 'float', differentiable: true },
     { name: 'k', kind: 'float', differentiable: true },

@@ -4,8 +4,8 @@ import * as ref from '../reference/schedules';
 import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
 import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, OpRow, Params, Sample } from './op';
-import { forwardOnly, notDifferentiated, SECTION, type AnyForward } from './optimizers';
+import type { ErrorCase, OpDef, Params, Sample } from './op';
+import { forwardOnly, notDifferentiated, type AnyForward } from './optimizers';
 
 /**
  * Rows of the schedule family (reference/schedules.ts, accelerated/schedules.ts): input t, a tensor
@@ -52,11 +52,10 @@ const badParam = (op: string, ok: Params, name: string, value: number | undefine
   message: `${op}: ${name}: expected ${expected}, got ${value}`,
 });
 
-function scheduleRow(spec: ScheduleSpec): OpRow {
+function scheduleRow(spec: ScheduleSpec): OpDef {
   const io = [['t'], ['out']] as const;
   return {
     id: spec.id,
-    section: SECTION,
     inputs: [{ name: 't', kind: 'int', differentiable: false }],
     outputs: ['out'],
     reference: forwardOnly(...io, spec.reference),
@@ -154,4 +153,4 @@ export const linear_warmup_schedule = scheduleRow({
   ],
 });
 
-export const SCHEDULE_ROWS: OpRow[] = [step_schedule, cosine_schedule, linear_schedule, inverse_sqrt_schedule, linear_warmup_schedule];
+export const SCHEDULE_ROWS: OpDef[] = [step_schedule, cosine_schedule, linear_schedule, inverse_sqrt_schedule, linear_warmup_schedule];

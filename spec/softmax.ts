@@ -6,7 +6,7 @@ import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
 import type { CourseFunction } from './activations';
 import { dim, makeSample, offsetRows, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /**
  * What the softmax and log_softmax rows share: x of rank 1–3 normalized over its last axis, values
@@ -28,11 +28,10 @@ export function lastAxisRow(
   reference: readonly [CourseFunction, CourseFunction],
   twinImpl: readonly [CourseFunction, CourseFunction],
   validate: (x: Shaped) => unknown,
-): OpRow {
+): OpDef {
   const io = [['x'], ['out']] as const;
   return {
     id,
-    section: 'Classification and building blocks',
     inputs: [{ name: 'x', kind: 'float', differentiable: true }],
     outputs: ['out'],
     reference: courseImpl(...io, ...reference),

@@ -4,13 +4,12 @@ import * as ref from '../reference/softmax_loss';
 import { lossEdgeCases, lossErrors, lossInputs, lossSamples, validateLoss } from './classification';
 import { tensor } from '../reference/tensor';
 import { makeSample, offsetRows } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['x', 'y'], ['loss']] as const;
 
-export const softmax_loss: OpRow = {
+export const softmax_loss: OpDef = {
   id: 'softmax_loss',
-  section: 'Classification and building blocks',
   inputs: lossInputs,
   outputs: ['loss'],
   reference: courseImpl(...io, ref.softmaxLossNaiveForward, ref.softmaxLossNaiveBackward),

@@ -5,7 +5,7 @@ import type { Rng } from '../reference/rng';
 import * as ref from '../reference/spatial_batchnorm';
 import { dim } from './arbitraries';
 import { batchnormErrors, batchnormInputs, batchnormOutputs, batchnormParams, batchnormTensors, fixedSample, layoutTolerance, normSamples } from './normalization';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [batchnormInputs.map((i) => i.name), batchnormOutputs] as const;
 
@@ -25,9 +25,8 @@ const spatialSamples = (max: Limits) =>
     tensors,
   );
 
-export const spatial_batchnorm: OpRow = {
+export const spatial_batchnorm: OpDef = {
   id: 'spatial_batchnorm',
-  section: 'Normalization',
   inputs: batchnormInputs,
   outputs: batchnormOutputs,
   gradOutputs: ['out'],

@@ -4,7 +4,7 @@ import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import * as ref from '../reference/stacked_rnn';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow, type Sample } from './op';
+import { courseImpl, type Sample, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 /**
@@ -83,9 +83,8 @@ const oneWaySize = ref.stackedLayout('lstm', 2, 1, 2, 3, 3, 2).size;
 const withInput = (name: string, t: Tensor, params: object = paramsOf(OK)) => makeSample({ ...okTensors, [name]: t }, { ...params });
 const nanWeights = tensor([okSize], Array.from({ length: okSize }, (_, i) => (i === 5 ? NaN : 0.1)));
 
-export const stacked_rnn: OpRow = {
+export const stacked_rnn: OpDef = {
   id: 'stacked_rnn',
-  section: 'Sequence',
   inputs: io[0].map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: io[1],
   reference: courseImpl(...io, ref.stackedRnnForward, ref.stackedRnnBackward),

@@ -5,7 +5,7 @@ import { randnTensor, type Rng } from '../reference/rng';
 import * as ref from '../reference/style_loss';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, presentInputs, type OpRow } from './op';
+import { courseImpl, presentInputs, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 /**
@@ -60,9 +60,8 @@ const okParams = { style_layers: [0, 2], style_weights: [1, 10] };
 const okInputsWithout = (...names: string[]): Record<string, Tensor> =>
   Object.fromEntries(Object.entries(okInputs()).filter(([name]) => !names.includes(name)));
 
-export const style_loss: OpRow = {
+export const style_loss: OpDef = {
   id: 'style_loss',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [
     ...FEATS.map((name) => ({ name, kind: 'float' as const, differentiable: true })),
     ...TARGETS.map((name) => ({ name, kind: 'float' as const, differentiable: false })),

@@ -3,7 +3,7 @@ import * as ref from '../reference/svm_loss';
 import { tensor, type Tensor } from '../reference/tensor';
 import { makeSample } from './arbitraries';
 import { lossEdgeCases, lossErrors, lossInputs, lossSamples, validateLoss } from './classification';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 /** Keeps every hinge margin x_ij − x_iyᵢ + 1 at least 1e-3 away from its kink at 0. */
 function marginsOffKink(x: Tensor, y: Tensor): void {
@@ -19,9 +19,8 @@ function marginsOffKink(x: Tensor, y: Tensor): void {
 
 const io = [['x', 'y'], ['loss']] as const;
 
-export const svm_loss: OpRow = {
+export const svm_loss: OpDef = {
   id: 'svm_loss',
-  section: 'Classification and building blocks',
   inputs: lossInputs,
   outputs: ['loss'],
   reference: courseImpl(...io, ref.svmLossNaiveForward, ref.svmLossNaiveBackward),

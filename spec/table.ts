@@ -10,8 +10,8 @@ import { SEQUENCE } from './sections/sequence';
 
 /**
  * The op table: every check, fixture, coverage column and CLI command iterates these rows. Each
- * section file lists its rows in OPS.md order; a row lives in spec/<op>.ts beside
- * reference/<op>.ts and accelerated/<op>.ts.
+ * file in spec/sections/ names its section and lists its rows in the order of docs/ops.md; a row
+ * lives in spec/<op>.ts beside reference/<op>.ts and accelerated/<op>.ts.
  */
 export const TABLE: readonly OpRow[] = [
   ...CLASSIFICATION,

@@ -4,7 +4,7 @@ import * as ref from '../reference/temporal_affine';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const inputs = ['x', 'w', 'b'];
 
@@ -20,9 +20,8 @@ const temporalAffineSamples = (maxN: number, maxT: number, maxD: number, maxM: n
 
 const ok = { x: tensor([2, 3, 4]), w: tensor([4, 5]), b: tensor([5]) };
 
-export const temporal_affine: OpRow = {
+export const temporal_affine: OpDef = {
   id: 'temporal_affine',
-  section: 'Sequence',
   inputs: inputs.map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: ['out'],
   reference: courseImpl(inputs, ['out'], ref.temporalAffineForward, ref.temporalAffineBackward),

@@ -4,7 +4,7 @@ import * as ref from '../reference/temporal_softmax_loss';
 import { randintTensor, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['x', 'y', 'mask'], ['loss']] as const;
 
@@ -22,9 +22,8 @@ const x = tensor([2, 2, 3], [1, 2, 3, 4, 5, 6, 0, 0, 0, -1, 2, 0.5]);
 const y = tensor([2, 2], [0, 2, 1, 1]);
 const mask = tensor([2, 2], [1, 0, 1, 1]);
 
-export const temporal_softmax_loss: OpRow = {
+export const temporal_softmax_loss: OpDef = {
   id: 'temporal_softmax_loss',
-  section: 'Sequence',
   inputs: [
     { name: 'x', kind: 'float', differentiable: true },
     { name: 'y', kind: 'int', differentiable: false },

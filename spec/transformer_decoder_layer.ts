@@ -4,7 +4,7 @@ import { tensor, type Tensors } from '../reference/tensor';
 import * as ref from '../reference/transformer_decoder_layer';
 import { makeSample } from './arbitraries';
 import { maskInput } from './attention';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { fixedWeights, LAYER_TOLERANCE, layerInputSpecs, layerSamples, layerWeightTensors, seq, streamTensor } from './transformer_layer';
 
 const OP = 'transformer_decoder_layer';
@@ -28,9 +28,8 @@ const ok: Tensors = {
 const params = { num_heads: 2, dim_feedforward: 6 };
 const causal = tensor([1, 3, 3], [0, 1, 1, 0, 0, 1, 0, 0, 0]);
 
-export const transformer_decoder_layer: OpRow = {
+export const transformer_decoder_layer: OpDef = {
   id: OP,
-  section: 'Attention',
   inputs: layerInputSpecs(inputs),
   outputs: ['out'],
   reference: courseImpl(inputs, ['out'], ref.transformerDecoderLayerForward, ref.transformerDecoderLayerBackward),

@@ -3,7 +3,7 @@ import { tensor, type Tensors } from '../reference/tensor';
 import * as ref from '../reference/transformer_encoder_layer';
 import { makeSample } from './arbitraries';
 import { maskInput } from './attention';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { fixedWeights, LAYER_TOLERANCE, layerInputSpecs, layerSamples, layerWeightTensors, seq, streamTensor } from './transformer_layer';
 
 const OP = 'transformer_encoder_layer';
@@ -23,9 +23,8 @@ const ok: Tensors = {
 };
 const params = { num_heads: 2, dim_feedforward: 6 };
 
-export const transformer_encoder_layer: OpRow = {
+export const transformer_encoder_layer: OpDef = {
   id: OP,
-  section: 'Attention',
   inputs: layerInputSpecs(inputs),
   outputs: ['out'],
   reference: courseImpl(inputs, ['out'], ref.transformerEncoderLayerForward, ref.transformerEncoderLayerBackward),

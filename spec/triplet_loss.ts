@@ -4,7 +4,7 @@ import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import * as ref from '../reference/triplet_loss';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['anchor', 'positive', 'negative'], ['loss']] as const;
 const KINK_MARGIN = 0.05;
@@ -47,9 +47,8 @@ const tripletSamples = (maxN: number, maxD: number) =>
 
 const ok = { anchor: tensor([2, 2]), positive: tensor([2, 2]), negative: tensor([2, 2]) };
 
-export const triplet_loss: OpRow = {
+export const triplet_loss: OpDef = {
   id: 'triplet_loss',
-  section: 'Generative, style, self-supervised, misc',
   inputs: ['anchor', 'positive', 'negative'].map((name) => ({ name, kind: 'float', differentiable: true })),
   outputs: ['loss'],
   reference: courseImpl(...io, ref.tripletLossForward, ref.tripletLossBackward),

@@ -4,7 +4,7 @@ import * as ref from '../reference/tv_loss';
 import { randnTensor } from '../reference/rng';
 import { numel, tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 const io = [['img'], ['loss']] as const;
@@ -16,9 +16,8 @@ const tvSamples = (maxN: number, maxC: number, maxHW: number) =>
     ({ N, C, H, W, tv_weight }, rng) => ({ inputs: { img: randnTensor([N, C, H, W], rng) }, params: { tv_weight } }),
   );
 
-export const tv_loss: OpRow = {
+export const tv_loss: OpDef = {
   id: 'tv_loss',
-  section: 'Generative, style, self-supervised, misc',
   inputs: [{ name: 'img', kind: 'float', differentiable: true }],
   outputs: ['loss'],
   reference: courseImpl(...io, ref.tvLossForward, ref.tvLossBackward),

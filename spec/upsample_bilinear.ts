@@ -3,7 +3,7 @@ import * as twin from '../accelerated/upsample_bilinear';
 import * as ref from '../reference/upsample_bilinear';
 import { tensor } from '../reference/tensor';
 import { makeSample } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { fixedResample, resampleErrors, resampleInput, resampleSamples, resampleTolerance } from './resampling';
 
 const io = [['x'], ['out']] as const;
@@ -11,9 +11,8 @@ const io = [['x'], ['out']] as const;
 /** align_corners true, false, or left to its default (false). */
 const corners = fc.option(fc.boolean(), { nil: undefined }).map((a) => (a === undefined ? {} : { align_corners: a }));
 
-export const upsample_bilinear: OpRow = {
+export const upsample_bilinear: OpDef = {
   id: 'upsample_bilinear',
-  section: 'Convolution, pooling, resampling',
   inputs: [resampleInput],
   outputs: ['out'],
   reference: courseImpl(...io, ref.upsampleBilinearForward, ref.upsampleBilinearBackward),

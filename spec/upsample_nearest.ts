@@ -1,13 +1,12 @@
 import * as twin from '../accelerated/upsample_nearest';
 import * as ref from '../reference/upsample_nearest';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 import { fixedResample, resampleErrors, resampleInput, resampleSamples, resampleTolerance } from './resampling';
 
 const io = [['x'], ['out']] as const;
 
-export const upsample_nearest: OpRow = {
+export const upsample_nearest: OpDef = {
   id: 'upsample_nearest',
-  section: 'Convolution, pooling, resampling',
   inputs: [resampleInput],
   outputs: ['out'],
   reference: courseImpl(...io, ref.upsampleNearestForward, ref.upsampleNearestBackward),

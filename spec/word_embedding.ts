@@ -4,7 +4,7 @@ import * as ref from '../reference/word_embedding';
 import { randintTensor, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpRow } from './op';
+import { courseImpl, type OpDef } from './op';
 
 const io = [['x', 'W'], ['out']] as const;
 
@@ -17,9 +17,8 @@ const embeddingSamples = (maxN: number, maxT: number, maxV: number, maxD: number
 const W = tensor([4, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
 const x = tensor([2, 3], [0, 3, 3, 1, 0, 2]);
 
-export const word_embedding: OpRow = {
+export const word_embedding: OpDef = {
   id: 'word_embedding',
-  section: 'Sequence',
   inputs: [
     { name: 'x', kind: 'int', differentiable: false },
     { name: 'W', kind: 'float', differentiable: true },

@@ -4,13 +4,13 @@ import { avg_pool2d } from '../avg_pool2d';
 import { global_avg_pool } from '../global_avg_pool';
 import { max_pool2d } from '../max_pool2d';
 import { max_unpool2d } from '../max_unpool2d';
-import type { OpRow } from '../op';
+import { section } from '../op';
 import { pixel_shuffle } from '../pixel_shuffle';
 import { upsample_bilinear } from '../upsample_bilinear';
 import { upsample_nearest } from '../upsample_nearest';
 
-/** OPS.md "Convolution, pooling, resampling", in its order. */
-export const CONVOLUTION: OpRow[] = [
+/** In the order of docs/ops.md. */
+export const CONVOLUTION = section('Convolution, pooling, resampling', [
   conv2d,
   conv_transpose2d,
   max_pool2d,
@@ -20,4 +20,4 @@ export const CONVOLUTION: OpRow[] = [
   upsample_nearest,
   upsample_bilinear,
   pixel_shuffle,
-];
+]);

@@ -5,11 +5,11 @@ import { box_encode } from '../box_encode';
 import { box_iou } from '../box_iou';
 import { mean_average_precision } from '../mean_average_precision';
 import { nms } from '../nms';
-import type { OpRow } from '../op';
+import { section } from '../op';
 import { roi_align } from '../roi_align';
 import { roi_pool } from '../roi_pool';
 
-/** OPS.md "Detection", in its order. */
-export const DETECTION: OpRow[] = [
+/** In the order of docs/ops.md. */
+export const DETECTION = section('Detection', [
   box_iou, nms, batched_nms, roi_pool, roi_align, anchors, box_encode, box_decode, mean_average_precision,
-];
+]);

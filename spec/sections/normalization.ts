@@ -1,8 +1,8 @@
 import { batchnorm } from '../batchnorm';
 import { groupnorm } from '../groupnorm';
 import { layernorm } from '../layernorm';
-import type { OpRow } from '../op';
+import { section } from '../op';
 import { spatial_batchnorm } from '../spatial_batchnorm';
 
-/** OPS.md "Normalization", in its order. */
-export const NORMALIZATION: OpRow[] = [batchnorm, spatial_batchnorm, layernorm, groupnorm];
+/** In the order of docs/ops.md. */
+export const NORMALIZATION = section('Normalization', [batchnorm, spatial_batchnorm, layernorm, groupnorm]);

@@ -2,7 +2,7 @@ import { gru_forward } from '../gru_forward';
 import { gru_forward_course } from '../gru_forward_course';
 import { lstm_forward } from '../lstm_forward';
 import { lstm_step } from '../lstm_step';
-import type { OpRow } from '../op';
+import { section } from '../op';
 import { rnn_forward } from '../rnn_forward';
 import { rnn_step } from '../rnn_step';
 import { stacked_rnn } from '../stacked_rnn';
@@ -10,8 +10,8 @@ import { temporal_affine } from '../temporal_affine';
 import { temporal_softmax_loss } from '../temporal_softmax_loss';
 import { word_embedding } from '../word_embedding';
 
-/** OPS.md "Sequence", in its order. */
-export const SEQUENCE: OpRow[] = [
+/** In the order of docs/ops.md. */
+export const SEQUENCE = section('Sequence', [
   word_embedding,
   temporal_affine,
   temporal_softmax_loss,
@@ -22,4 +22,4 @@ export const SEQUENCE: OpRow[] = [
   gru_forward,
   gru_forward_course,
   stacked_rnn,
-];
+]);
