@@ -1,5 +1,5 @@
-import { formatIndex, tensor, type Tensor } from './tensor';
-import { InputError, requireShape, type Shaped } from './validate';
+import { tensor, type Tensor } from './tensor';
+import { InputError, requireShape, requireZeroOne, type Shaped } from './validate';
 
 /**
  * The attention core shared by scaled_dot_product_attention and multi_head_attention (OPS.md
@@ -34,10 +34,9 @@ export function validateMask(op: string, mask: Shaped | undefined, N: number, Tq
   }
   if (!mask) return;
   requireShape(op, arg, mask, [N, Tq, Tk], why);
+  requireZeroOne(op, arg, mask);
   const data = mask.data;
   if (!data) return;
-  const bad = Array.prototype.findIndex.call(data, (m: number) => m !== 0 && m !== 1);
-  if (bad >= 0) throw new InputError(op, arg, '0 or 1', `${data[bad]} at ${formatIndex(bad, mask.shape)}`);
   for (let r = 0; r < N * Tq; r++) {
     const i = r % Tq;
     let open = false;

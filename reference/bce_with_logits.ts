@@ -1,5 +1,6 @@
+import { requireValues } from './validate';
 import { lossGradient } from './classification';
-import { requireInRange, requireSameShapes, sigmoid } from './generative';
+import { requireSameShapes, sigmoid } from './generative';
 import { numel, scalar, tensor, type Tensor } from './tensor';
 import type { Shaped } from './validate';
 
@@ -11,7 +12,7 @@ export interface BceWithLogitsCache {
 /** x and y of one shape, non-empty and finite; targets y in [0, 1]. Returns the element count. */
 export function validateBceWithLogits(x: Shaped, y: Shaped): number {
   const shape = requireSameShapes('bce_with_logits', [['x', x], ['y', y]]);
-  requireInRange('bce_with_logits', 'y', y, 0, 1);
+  requireValues('bce_with_logits', 'y', y, { min: 0, max: 1 }, 'values in [0, 1]');
   return numel(shape);
 }
 

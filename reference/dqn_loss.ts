@@ -1,7 +1,7 @@
 import { lossGradient } from './classification';
 import { hyper } from './hyperparams';
-import { formatIndex, scalar, tensor, type Tensor } from './tensor';
-import { InputError, requireFinite, requireLabels, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
+import { scalar, tensor, type Tensor } from './tensor';
+import { requireFinite, requireLabels, requirePositiveSizes, requireRank, requireShape, requireZeroOne, type Shaped } from './validate';
 
 export interface DqnLossParams {
   gamma?: number;
@@ -32,10 +32,7 @@ export function validateDqnLoss(q: Shaped, actions: Shaped, rewards: Shaped, qNe
   requireLabels(OP, 'actions', actions, A);
   requireFinite(OP, 'rewards', rewards);
   requireFinite(OP, 'q_next', qNext);
-  for (let i = 0; done.data && i < done.data.length; i++) {
-    const v = done.data[i];
-    if (v !== 0 && v !== 1) throw new InputError(OP, 'done', 'flags 0 or 1', `${v} at ${formatIndex(i, done.shape)}`);
-  }
+  requireZeroOne(OP, 'done', done, 'flags 0 or 1');
   return { N, A, gamma: hyper(OP, params, 'gamma', undefined, { min: 0, max: 1 }) };
 }
 

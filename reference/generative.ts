@@ -1,4 +1,4 @@
-import { formatIndex, formatShape } from './tensor';
+import { formatShape } from './tensor';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, type Shaped } from './validate';
 
 /**
@@ -33,16 +33,6 @@ export function requireScoreVectors(op: string, tensors: ReadonlyArray<readonly 
   requireRank(op, tensors[0][0], tensors[0][1], 1);
   return requireSameShapes(op, tensors)[0];
 }
-
-/** Values in [lo, hi] (targets of BCE, done flags of DQN), checked when the tensor has host data. */
-export function requireInRange(op: string, arg: string, t: Shaped, lo: number, hi: number, what = `values in [${lo}, ${hi}]`): void {
-  if (!t.data) return;
-  for (let i = 0; i < t.data.length; i++) {
-    const v = t.data[i];
-    if (!(v >= lo && v <= hi)) throw new InputError(op, arg, what, `${v} at ${formatIndex(i, t.shape)}`);
-  }
-}
-
 
 /** A boolean param, `fallback` when absent. */
 export function flag(op: string, params: object, name: string, fallback: boolean): boolean {

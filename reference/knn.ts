@@ -1,8 +1,8 @@
 import { choice } from './choices';
 import { hyper } from './hyperparams';
 import { mapMatrix, rowSums } from './rows';
-import { formatIndex, tensor, type Tensor } from './tensor';
-import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
+import { tensor, type Tensor } from './tensor';
+import { requireFinite, requirePositiveSizes, requireRank, requireShape, requireValues, type Shaped } from './validate';
 
 /**
  * k-nearest-neighbour classification (cs231n's KNearestNeighbor): the Euclidean distances of every
@@ -38,12 +38,7 @@ export function validateKnn(X_train: Shaped, y_train: Shaped, X: Shaped, params:
   requirePositiveSizes('knn', 'X', X);
   requireFinite('knn', 'X_train', X_train);
   requireFinite('knn', 'X', X);
-  for (let j = 0; j < M && y_train.data; j++) {
-    const label = y_train.data[j];
-    if (!Number.isInteger(label) || label < 0 || label > 2 ** 31 - 1) {
-      throw new InputError('knn', 'y_train', 'integer labels ≥ 0', `${label} at ${formatIndex(j, y_train.shape)}`);
-    }
-  }
+  requireValues('knn', 'y_train', y_train, { min: 0, max: 2 ** 31 - 1, integer: true }, 'integer labels ≥ 0');
   const k = hyper('knn', params, 'k', 1, { min: 1, max: M, integer: true });
   const variant = choice('knn', params, 'variant', KNN_VARIANTS, 'no_loops');
   return { M, N: X.shape[0], D, k, variant };

@@ -1,6 +1,6 @@
 import { poolWindow, type PoolParams, type PoolPlanes } from './pooling';
 import { formatIndex, tensor, type Tensor } from './tensor';
-import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
+import { InputError, requireFinite, requireIndices, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
 /**
  * Max unpooling (F.max_unpool2d), the scatter that undoes max_pool2d's gather:
@@ -45,15 +45,13 @@ function outputSize(params: MaxUnpool2dParams, H: number, W: number): [number, n
 
 /** Whole numbers in [0, H'·W'), distinct within each (n, c) plane. */
 function requirePlaneIndices(indices: Shaped, planeSize: number, Ho: number, Wo: number): void {
+  requireIndices(OP, 'indices', indices, Ho * Wo, 'indices', `an output plane of ${Ho}×${Wo}`);
   if (!indices.data) return;
   const seen = new Set<number>();
   for (let i = 0; i < indices.data.length; i++) {
     if (i % planeSize === 0) seen.clear();
     const v = indices.data[i];
-    const at = formatIndex(i, indices.shape);
-    if (!Number.isInteger(v)) throw new InputError(OP, 'indices', 'integer indices', `${v} at ${at}`);
-    if (v < 0 || v >= Ho * Wo) throw new InputError(OP, 'indices', `indices in [0, ${Ho * Wo - 1}] (an output plane of ${Ho}×${Wo})`, `${v} at ${at}`);
-    if (seen.has(v)) throw new InputError(OP, 'indices', 'distinct indices within each (n, c) plane', `${v} again at ${at}`);
+    if (seen.has(v)) throw new InputError(OP, 'indices', 'distinct indices within each (n, c) plane', `${v} again at ${formatIndex(i, indices.shape)}`);
     seen.add(v);
   }
 }

@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from './tensor';
-import { InputError, requireFinite, requireNumber, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
+import { InputError, requireFinite, requireNumber, requirePositiveSizes, requireRank, requireShape, requireValues, type Shaped } from './validate';
 
 /**
  * What batchnorm, spatial_batchnorm, layernorm and groupnorm share. Each one normalizes every
@@ -147,9 +147,7 @@ export function normalizeBackward(op: string, dout: Tensor, cache: NormCache, la
 /** eps, default 1e-5, must be a number > 0 (it keeps 1/√(σ² + eps) finite). */
 export function epsParam(op: string, params: { eps?: unknown }): number {
   const eps = params.eps ?? 1e-5;
-  if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) {
-    throw new InputError(op, 'eps', 'a finite number > 0', JSON.stringify(eps) ?? String(eps));
-  }
+  requireNumber(op, 'eps', eps, { above: 0, finite: true }, 'a finite number > 0');
   return eps;
 }
 
@@ -196,8 +194,7 @@ export function validateBatchnormFamily(
   requireShape(op, 'running_var', runningVar, [C], `${channelName} = ${C} from x`);
   requireFinite(op, 'running_mean', runningMean);
   requireFinite(op, 'running_var', runningVar);
-  const negative = Array.from(runningVar.data ?? []).findIndex((v) => v < 0);
-  if (negative >= 0) throw new InputError(op, 'running_var', 'values ≥ 0', `${runningVar.data![negative]} at [${negative}]`);
+  requireValues(op, 'running_var', runningVar, { min: 0 }, 'values ≥ 0');
   const { mode } = params;
   if (mode !== 'train' && mode !== 'test') throw new InputError(op, 'mode', '"train" or "test"', JSON.stringify(mode) ?? String(mode));
   const eps = epsParam(op, params);

@@ -1,6 +1,6 @@
 import { hyper } from './hyperparams';
-import { formatIndex, tensor, type Tensor } from './tensor';
-import { InputError, requireRank, type Shaped } from './validate';
+import { tensor, type Tensor } from './tensor';
+import { requireRank, requireValues, type Shaped } from './validate';
 
 const OP = 'positional_encoding';
 
@@ -20,13 +20,7 @@ export interface PositionalEncodingParams {
 export function validatePositionalEncoding(positions: Shaped, params: PositionalEncodingParams): { T: number; E: number } {
   requireRank(OP, 'positions', positions, 1);
   const E = hyper(OP, params, 'E', undefined, { min: 1, integer: true });
-  const data = positions.data;
-  if (data) {
-    const bad = Array.prototype.findIndex.call(data, (p: number) => !Number.isInteger(p) || p < 0 || p > MAX_POSITION);
-    if (bad >= 0) {
-      throw new InputError(OP, 'positions', `integer positions in [0, ${MAX_POSITION}]`, `${data[bad]} at ${formatIndex(bad, positions.shape)}`);
-    }
-  }
+  requireValues(OP, 'positions', positions, { min: 0, max: MAX_POSITION, integer: true }, `integer positions in [0, ${MAX_POSITION}]`);
   return { T: positions.shape[0], E };
 }
 

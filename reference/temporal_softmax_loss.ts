@@ -1,6 +1,6 @@
 import { lossGradient } from './classification';
-import { formatIndex, scalar, tensor, type Tensor } from './tensor';
-import { InputError, requireFinite, requireLabels, requireRank, requireShape, type Shaped } from './validate';
+import { scalar, tensor, type Tensor } from './tensor';
+import { requireFinite, requireLabels, requireRank, requireShape, requireZeroOne, type Shaped } from './validate';
 
 export interface TemporalSoftmaxLossCache {
   x: Tensor;
@@ -17,10 +17,7 @@ export function validateTemporalSoftmaxLoss(x: Shaped, y: Shaped, mask: Shaped):
   requireShape(op, 'mask', mask, [N, T], `N = ${N}, T = ${T} from x`);
   requireFinite(op, 'x', x);
   requireLabels(op, 'y', y, V);
-  if (mask.data) {
-    const bad = Array.prototype.findIndex.call(mask.data, (v: number) => v !== 0 && v !== 1);
-    if (bad >= 0) throw new InputError(op, 'mask', '0 or 1', `${mask.data[bad]} at ${formatIndex(bad, mask.shape)}`);
-  }
+  requireZeroOne(op, 'mask', mask);
   return { N, T, V };
 }
 

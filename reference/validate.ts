@@ -51,42 +51,68 @@ export function requirePositiveSizes(op: string, arg: string, t: Shaped): void {
   if (numel(t.shape) === 0) throw new InputError(op, arg, 'a non-empty tensor', `shape ${formatShape(t.shape)}`);
 }
 
-/** Rejects NaN and ±Infinity: ops that forbid them would otherwise return a silent NaN. */
-export function requireFinite(op: string, arg: string, t: Shaped): void {
+/**
+ * Bounds a number must meet: inclusive `min`/`max`, exclusive `above`/`below`, whole numbers,
+ * finite. NaN meets none. Every check of a param or of tensor values goes through `inRange`.
+ */
+export interface Range {
+  min?: number;
+  above?: number;
+  max?: number;
+  below?: number;
+  integer?: boolean;
+  finite?: boolean;
+}
+
+export const inRange = (v: number, { min, above, max, below, integer, finite }: Range): boolean =>
+  !Number.isNaN(v) &&
+  (min === undefined || v >= min) &&
+  (above === undefined || v > above) &&
+  (max === undefined || v <= max) &&
+  (below === undefined || v < below) &&
+  (!integer || Number.isInteger(v)) &&
+  (!finite || Number.isFinite(v));
+
+/** "an integer ≥ 1", "a number > 0 and ≤ 1": a scalar that meets `range`. */
+export const describeRange = ({ min, above, max, below, integer }: Range): string => {
+  const bounds = [
+    min !== undefined ? `≥ ${min}` : above !== undefined ? `> ${above}` : '',
+    max !== undefined ? `≤ ${max}` : below !== undefined ? `< ${below}` : '',
+  ].filter(Boolean);
+  return `${integer ? 'an integer' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
+};
+
+/** A value as a message shows it: numbers as written (NaN, Infinity), anything else as JSON. */
+export const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
+
+/** A scalar argument in `range`; `what` says what that is when the default wording will not do. */
+export function requireNumber(op: string, arg: string, value: unknown, range: Range = {}, what = describeRange(range)): asserts value is number {
+  if (typeof value !== 'number' || !inRange(value, range)) throw new InputError(op, arg, what, shown(value));
+}
+
+/**
+ * Every value of t in `range`, checked when t carries host data; `what` names such values in the
+ * message, e.g. "labels in [0, 9]". The first value outside is reported with its index.
+ */
+export function requireValues(op: string, arg: string, t: Shaped, range: Range, what: string): void {
   if (!t.data) return;
   for (let i = 0; i < t.data.length; i++) {
-    if (!Number.isFinite(t.data[i])) {
-      throw new InputError(op, arg, 'finite values', `${t.data[i]} at ${formatIndex(i, t.shape)}`);
-    }
+    if (!inRange(t.data[i], range)) throw new InputError(op, arg, what, `${t.data[i]} at ${formatIndex(i, t.shape)}`);
   }
+}
+
+/** Rejects NaN and ±Infinity: ops that forbid them would otherwise return a silent NaN. */
+export const requireFinite = (op: string, arg: string, t: Shaped): void => requireValues(op, arg, t, { finite: true }, 'finite values');
+
+/** Whole numbers in [0, size): class labels (`what` = "labels") or indices into a table of `size` rows. */
+export function requireIndices(op: string, arg: string, t: Shaped, size: number, what = 'indices', why = ''): void {
+  requireValues(op, arg, t, { integer: true }, `integer ${what}`);
+  requireValues(op, arg, t, { min: 0, below: size }, `${what} in [0, ${size - 1}]${why ? ` (${why})` : ''}`);
 }
 
 /** Integer class labels in [0, classes). */
-export function requireLabels(op: string, arg: string, t: Shaped, classes: number): void {
-  if (!t.data) return;
-  for (let i = 0; i < t.data.length; i++) {
-    const v = t.data[i];
-    if (!Number.isInteger(v)) {
-      throw new InputError(op, arg, 'integer labels', `${v} at ${formatIndex(i, t.shape)}`);
-    }
-    if (v < 0 || v >= classes) {
-      throw new InputError(op, arg, `labels in [0, ${classes - 1}]`, `${v} at ${formatIndex(i, t.shape)}`);
-    }
-  }
-}
+export const requireLabels = (op: string, arg: string, t: Shaped, classes: number): void => requireIndices(op, arg, t, classes, 'labels');
 
-export function requireNumber(
-  op: string,
-  arg: string,
-  value: unknown,
-  range: { min?: number; max?: number; integer?: boolean } = {},
-): asserts value is number {
-  const { min = -Infinity, max = Infinity, integer = false } = range;
-  const ok = typeof value === 'number' && !Number.isNaN(value) && value >= min && value <= max &&
-    (!integer || Number.isInteger(value));
-  if (!ok) {
-    const kind = integer ? 'an integer' : 'a number';
-    const bounds = [min > -Infinity ? `≥ ${min}` : '', max < Infinity ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
-    throw new InputError(op, arg, bounds ? `${kind} ${bounds}` : kind, JSON.stringify(value) ?? String(value));
-  }
-}
+/** Flags and masks: every value 0 or 1. */
+export const requireZeroOne = (op: string, arg: string, t: Shaped, what = '0 or 1'): void => requireValues(op, arg, t, { min: 0, max: 1, integer: true }, what);
+

@@ -1,6 +1,6 @@
 import { requireGradShape } from './recurrent';
-import { formatIndex, tensor, type Tensor } from './tensor';
-import { InputError, requireFinite, requireRank, type Shaped } from './validate';
+import { tensor, type Tensor } from './tensor';
+import { requireFinite, requireIndices, requireRank, type Shaped } from './validate';
 
 export interface WordEmbeddingCache {
   x: Tensor;
@@ -16,16 +16,6 @@ export function validateWordEmbedding(x: Shaped, W: Shaped): { N: number; T: num
   requireIndices('word_embedding', 'x', x, V);
   requireFinite('word_embedding', 'W', W);
   return { N, T, V, D };
-}
-
-/** Whole numbers in [0, size): indices into a table of `size` rows. */
-function requireIndices(op: string, arg: string, t: Shaped, size: number): void {
-  if (!t.data) return;
-  for (let i = 0; i < t.data.length; i++) {
-    const v = t.data[i];
-    if (!Number.isInteger(v)) throw new InputError(op, arg, 'integer indices', `${v} at ${formatIndex(i, t.shape)}`);
-    if (v < 0 || v >= size) throw new InputError(op, arg, `indices in [0, ${size - 1}]`, `${v} at ${formatIndex(i, t.shape)}`);
-  }
 }
 
 /** out[n, t, :] = W[x[n, t], :] */
