@@ -1,14 +1,10 @@
 import { candidateOrder, greedyNaive, validateNms, type NmsParams, type NmsSettings } from './nms';
 import { tensor, type Tensor } from './tensor';
-import { InputError, requireShape, type Shaped } from './validate';
+import { requireShape, requireValues, type Shaped } from './validate';
 
 /** Class ids: integers ≥ 0 (below 2³¹, so int32 holds them). */
-function requireClassIds(op: string, arg: string, t: Shaped): void {
-  for (let k = 0; k < (t.data?.length ?? 0); k++) {
-    const v = t.data![k];
-    if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw new InputError(op, arg, 'integer class ids ≥ 0', `${v} at [${k}]`);
-  }
-}
+const requireClassIds = (op: string, arg: string, t: Shaped): void =>
+  requireValues(op, arg, t, { min: 0, max: 2 ** 31 - 1, integer: true }, 'integer class ids ≥ 0');
 
 /** As reference/nms, plus idxs (K) integer class ids ≥ 0. */
 export function validateBatchedNms(boxes: Shaped, scores: Shaped, idxs: Shaped, params: NmsParams): NmsSettings {

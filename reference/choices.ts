@@ -1,11 +1,9 @@
-import { InputError } from './validate';
+import { InputError, shown } from './validate';
 
 /**
  * Checks of non-numeric params (numbers go through `hyper` of reference/hyperparams.ts), with the
  * messages of reference/validate.ts: `op: arg: expected …, got …`.
  */
-const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
-
 /** "a", "b" or "c" */
 const listed = (choices: readonly string[]): string => {
   const quoted = choices.map((c) => JSON.stringify(c));

@@ -33,10 +33,3 @@ export function requireScoreVectors(op: string, tensors: ReadonlyArray<readonly 
   requireRank(op, tensors[0][0], tensors[0][1], 1);
   return requireSameShapes(op, tensors)[0];
 }
-
-/** A boolean param, `fallback` when absent. */
-export function flag(op: string, params: object, name: string, fallback: boolean): boolean {
-  const value = (params as Record<string, unknown>)[name] ?? fallback;
-  if (typeof value !== 'boolean') throw new InputError(op, name, 'a boolean', JSON.stringify(value) ?? String(value));
-  return value;
-}

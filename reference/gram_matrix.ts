@@ -1,4 +1,4 @@
-import { flag } from './generative';
+import { flag } from './choices';
 import { gramBackwardInto, gramInto } from './style';
 import { tensor, type Tensor } from './tensor';
 import { requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';

@@ -1,5 +1,5 @@
 import { requireOutputSize } from './conv2d';
-import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
+import { InputError, requireFinite, requireNumber, requirePositiveSizes, requireRank, requireShape, type Shaped, shown } from './validate';
 
 /**
  * What upsample_nearest and upsample_bilinear share: F.interpolate's sizes and coordinate steps.
@@ -35,12 +35,6 @@ export interface ResampleGeometry {
 /** The step of one axis, from its sizes and the `scale` param when one was given. */
 export type StepRule = (inSize: number, outSize: number, scale: number | undefined) => number;
 
-const describe = (v: unknown) => JSON.stringify(v) ?? String(v);
-
-export function requireBoolean(op: string, arg: string, value: unknown): asserts value is boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new InputError(op, arg, 'a boolean', describe(value));
-}
-
 /** Output size [H', W'] from exactly one of `scale` and `size`; undefined scale when a size was given. */
 function outputSize(op: string, H: number, W: number, params: ResampleParams): { Ho: number; Wo: number; scale?: number } {
   const { scale, size } = params;
@@ -49,12 +43,10 @@ function outputSize(op: string, H: number, W: number, params: ResampleParams): {
   }
   if (size !== undefined) {
     const ok = Array.isArray(size) && size.length === 2 && size.every((v) => Number.isInteger(v) && v >= 1);
-    if (!ok) throw new InputError(op, 'size', "[H', W'] of integers ≥ 1", describe(size));
+    if (!ok) throw new InputError(op, 'size', "[H', W'] of integers ≥ 1", shown(size));
     return { Ho: size[0], Wo: size[1] };
   }
-  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) {
-    throw new InputError(op, 'scale', 'a finite number > 0', describe(scale));
-  }
+  requireNumber(op, 'scale', scale, { above: 0, finite: true }, 'a finite number > 0');
   const [Ho, Wo] = [Math.floor(H * scale), Math.floor(W * scale)];
   requireOutputSize(op, Ho, Wo, "H' = ⌊H·scale⌋");
   return { Ho, Wo, scale };

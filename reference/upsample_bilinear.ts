@@ -1,4 +1,5 @@
-import { pixelStep, requireBoolean, requireResampledGrad, validateResample, type Axis, type ResampleGeometry, type ResampleParams } from './resampling';
+import { flag } from './choices';
+import { pixelStep, requireResampledGrad, validateResample, type Axis, type ResampleGeometry, type ResampleParams } from './resampling';
 import { tensor, type Tensor } from './tensor';
 import type { Shaped } from './validate';
 
@@ -34,8 +35,7 @@ export interface LinearTaps {
 }
 
 export function validateUpsampleBilinear(x: Shaped, params: UpsampleBilinearParams = {}): ResampleGeometry & { alignCorners: boolean } {
-  requireBoolean('upsample_bilinear', 'align_corners', params.align_corners);
-  const alignCorners = params.align_corners ?? false;
+  const alignCorners = flag('upsample_bilinear', params, 'align_corners', false);
   const cornerStep = (inSize: number, outSize: number) => (outSize > 1 ? (inSize - 1) / (outSize - 1) : 0);
   return { ...validateResample('upsample_bilinear', x, params, alignCorners ? cornerStep : pixelStep), alignCorners };
 }

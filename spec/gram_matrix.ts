@@ -35,7 +35,7 @@ export const gram_matrix: OpDef = {
   errors: [
     { title: 'features of rank 3', sample: makeSample({ features: tensor([2, 3, 4]) }), message: 'gram_matrix: features: expected rank 4, got rank 3 (shape [2, 3, 4])' },
     { title: 'NaN in features', sample: makeSample({ features: tensor([1, 1, 1, 2], [0, NaN]) }), message: 'gram_matrix: features: expected finite values, got NaN at [0, 0, 0, 1]' },
-    { title: 'normalize not a boolean', sample: makeSample({ features: tensor([1, 1, 1, 2]) }, { normalize: 'yes' }), message: 'gram_matrix: normalize: expected a boolean, got "yes"' },
+    { title: 'normalize not a boolean', sample: makeSample({ features: tensor([1, 1, 1, 2]) }, { normalize: 'yes' }), message: 'gram_matrix: normalize: expected true or false, got "yes"' },
     { title: 'empty features', sample: makeSample({ features: tensor([1, 0, 2, 2]) }), message: 'gram_matrix: features: expected a non-empty tensor, got shape [1, 0, 2, 2]' },
   ],
 };

@@ -34,7 +34,7 @@ export const upsample_bilinear: OpDef = {
     {
       title: 'align_corners not a boolean',
       sample: makeSample({ x: tensor([1, 1, 2, 3]) }, { scale: 2, align_corners: 'yes' }),
-      message: 'upsample_bilinear: align_corners: expected a boolean, got "yes"',
+      message: 'upsample_bilinear: align_corners: expected true or false, got "yes"',
     },
   ],
 };
