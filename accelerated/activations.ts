@@ -112,7 +112,7 @@ export const selu: Activation = {
 
 /** x·Φ(x);  slope Φ(x) + x·φ(x) */
 export const geluExact: Activation = {
-  op: 'gelu_none',
+  op: 'gelu',
   value: 'v * normal_cdf(v)',
   slope: 'normal_cdf(v) + v * normal_pdf(v)',
 };
@@ -122,7 +122,7 @@ export const geluExact: Activation = {
  * σ(2u): no cancellation in the left tail); slope s + 2·v·s·(1 − s)·u′ with s = σ(2u).
  */
 export const geluTanh: Activation = {
-  op: 'gelu_tanh',
+  op: 'gelu',
   value: 'v * logistic(2.0 * gelu_tanh_arg(v))',
   slope: 'gelu_tanh_slope(v)',
 };

@@ -1,5 +1,5 @@
 import { validateAvgPool2d } from '../reference/avg_pool2d';
-import type { PoolGeometry, PoolParams } from '../reference/pooling';
+import { requirePooledGrad, type PoolGeometry, type PoolParams } from '../reference/pooling';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import { COVERING_WINDOWS, POOL_UNIFORMS, poolFields, WINDOW_OF_OUTPUT, WINDOWS_OF_INPUT } from './pooling';
@@ -36,6 +36,7 @@ export function avgPool2dForward(x: GpuTensor, params: PoolParams): { out: GpuTe
 export function avgPool2dBackward(dout: GpuTensor, cache: AvgPool2dCache): { dx: GpuTensor } {
   const { geometry } = cache;
   const { N, C, H, W } = geometry;
+  requirePooledGrad('avg_pool2d', dout, geometry);
   const dx = empty(dout.gpu, [N, C, H, W]);
   launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], poolFields(geometry), N * C * H * W);
   return { dx };

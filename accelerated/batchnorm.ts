@@ -6,4 +6,4 @@ import { batchnormTwinOp } from './normalization';
  * statistics group per feature (an invocation per feature walks the N rows, coalesced across
  * features) and per-element normalize and dx kernels.
  */
-export const { forward: batchnormForward, backward: batchnormBackward } = batchnormTwinOp(validateBatchnorm);
+export const { forward: batchnormForward, backward: batchnormBackward } = batchnormTwinOp('batchnorm', validateBatchnorm);

@@ -1,4 +1,5 @@
 import { validateBoxDecode } from '../reference/box_decode';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { CENTER_WGSL, loadBox, storeBox } from './boxes';
 import { gridKernel, launchGrid } from './grid_kernel';
@@ -49,6 +50,7 @@ export function boxDecodeForward(deltas: GpuTensor, anchors: GpuTensor): { boxes
 export function boxDecodeBackward(dboxes: GpuTensor, cache: BoxDecodeCache): { ddeltas: GpuTensor; danchors: GpuTensor } {
   const { deltas, anchors } = cache;
   const K = anchors.shape[0];
+  requireShape('box_decode_backward', 'dboxes', dboxes, [K, 4], 'K from the forward pass');
   const [ddeltas, danchors] = [empty(deltas.gpu, [K, 4]), empty(deltas.gpu, [K, 4])];
   launchGrid(deltas.gpu, backwardKernel, [deltas.buffer, anchors.buffer, dboxes.buffer, ddeltas.buffer, danchors.buffer], [], K);
   return { ddeltas, danchors };

@@ -1,4 +1,5 @@
 import { validateBoxEncode } from '../reference/box_encode';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { CENTER_WGSL, loadBox, storeBox } from './boxes';
 import { gridKernel, launchGrid } from './grid_kernel';
@@ -48,6 +49,7 @@ export function boxEncodeForward(boxes: GpuTensor, anchors: GpuTensor): { deltas
 export function boxEncodeBackward(ddeltas: GpuTensor, cache: BoxEncodeCache): { dboxes: GpuTensor; danchors: GpuTensor } {
   const { boxes, anchors } = cache;
   const K = boxes.shape[0];
+  requireShape('box_encode_backward', 'ddeltas', ddeltas, [K, 4], 'K from the forward pass');
   const [dboxes, danchors] = [empty(boxes.gpu, [K, 4]), empty(boxes.gpu, [K, 4])];
   launchGrid(boxes.gpu, backwardKernel, [boxes.buffer, anchors.buffer, ddeltas.buffer, dboxes.buffer, danchors.buffer], [], K);
   return { dboxes, danchors };

@@ -1,4 +1,5 @@
 import { validateBoxIou } from '../reference/box_iou';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { BOX_WGSL, loadBox, storeBox } from './boxes';
 import { gridKernel, launchGrid } from './grid_kernel';
@@ -53,6 +54,7 @@ export function boxIouForward(boxes1: GpuTensor, boxes2: GpuTensor): { out: GpuT
 export function boxIouBackward(dout: GpuTensor, cache: BoxIouCache): { dboxes1: GpuTensor; dboxes2: GpuTensor } {
   const { boxes1, boxes2 } = cache;
   const [K, M] = [boxes1.shape[0], boxes2.shape[0]];
+  requireShape('box_iou_backward', 'dout', dout, [K, M], 'K and M from the forward pass');
   const dboxes1 = empty(dout.gpu, [K, 4]);
   const dboxes2 = empty(dout.gpu, [M, 4]);
   launchGrid(dout.gpu, backwardKernel, [boxes1.buffer, boxes2.buffer, dout.buffer, dboxes1.buffer, dboxes2.buffer],

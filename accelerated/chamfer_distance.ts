@@ -1,4 +1,5 @@
 import { validateChamferDistance } from '../reference/chamfer_distance';
+import { requireLossGradient } from '../reference/classification';
 import { release, type GpuTensor } from './buffers';
 import { pointwise } from './pointwise';
 import { sumAll } from './reduce';
@@ -53,6 +54,7 @@ export function chamferDistanceForward(P: GpuTensor, Q: GpuTensor): { loss: GpuT
 }
 
 export function chamferDistanceBackward(dloss: GpuTensor, cache: ChamferDistanceCache): { dP: GpuTensor; dQ: GpuTensor } {
+  requireLossGradient('chamfer_distance', dloss);
   const { P, Q, nearest } = cache;
   const [N, M] = [P.shape[0], Q.shape[0]];
   const { dP, dQ } = pointwise(P.gpu, {

@@ -1,4 +1,4 @@
-import { validateScoresAndLabels } from '../reference/classification';
+import { requireLossGradient, validateScoresAndLabels } from '../reference/classification';
 import { empty, release, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D } from './launch';
 import { sumAll } from './reduce';
@@ -51,6 +51,7 @@ export function rowLossForward(spec: RowLoss, x: GpuTensor, y: GpuTensor): { los
 }
 
 export function rowLossBackward(spec: RowLoss, dloss: GpuTensor, cache: LossCache): { dx: GpuTensor } {
+  requireLossGradient(spec.op, dloss);
   const { x, y } = cache;
   const [N, C] = x.shape;
   const dx = empty(x.gpu, [N, C]);

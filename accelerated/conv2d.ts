@@ -1,4 +1,5 @@
 import { validateConv2d, type Conv2dParams, type ConvGeometry } from '../reference/conv2d';
+import { requireShape } from '../reference/validate';
 import { alloc, empty, release, view, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
 import { pointwise } from './pointwise';
@@ -493,6 +494,8 @@ export function conv2dForward(x: GpuTensor, w: GpuTensor, b: GpuTensor, params: 
 
 export function conv2dBackward(dout: GpuTensor, cache: Conv2dCache): { dx: GpuTensor; dw: GpuTensor; db: GpuTensor } {
   const { x, w, geometry } = cache;
+  const { N, F, Ho, Wo } = geometry;
+  requireShape('conv2d_backward', 'dout', dout, [N, F, Ho, Wo], 'the forward output shape');
   return {
     dx: convInputGrad(dout, w, undefined, geometry),
     dw: convWeightGrad(x, dout, geometry),

@@ -1,5 +1,6 @@
 import type { ConvGeometry } from '../reference/conv2d';
 import { validateConvTranspose2d, type ConvTranspose2dParams } from '../reference/conv_transpose2d';
+import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
 import { channelSums, convForward, convInputGrad, convWeightGrad } from './conv2d';
 
@@ -32,6 +33,8 @@ export function convTranspose2dForward(
 
 export function convTranspose2dBackward(dout: GpuTensor, cache: ConvTranspose2dCache): { dx: GpuTensor; dw: GpuTensor; db: GpuTensor } {
   const { x, w, adjoint } = cache;
+  // The output is the adjoint conv2d's input.
+  requireShape('conv_transpose2d_backward', 'dout', dout, [adjoint.N, adjoint.C, adjoint.H, adjoint.W], 'the forward output shape');
   return {
     dx: convForward(dout, w, undefined, adjoint),
     dw: convWeightGrad(dout, x, adjoint),

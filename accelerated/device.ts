@@ -64,8 +64,9 @@ export class Gpu {
 
   constructor(
     /**
-     * The Dawn instance. It must stay referenced while the device lives: if it is garbage-collected,
-     * Dawn's event processing dereferences the freed instance and the process crashes at random.
+     * The WebGPU instance (Dawn's, or a page's navigator.gpu). It must stay referenced while the
+     * device lives: if Dawn's is garbage-collected, Dawn's event processing dereferences the freed
+     * instance and the process crashes at random.
      */
     readonly instance: GPU,
     readonly device: GPUDevice,
@@ -201,7 +202,7 @@ export class Gpu {
 
 let shared: Promise<Gpu> | undefined;
 
-/** The process's Gpu, created on first call. */
+/** The process's Gpu, created on first call (on Dawn's adapter unless one was injected). */
 export function getGpu(): Promise<Gpu> {
   shared ??= createGpu().catch((e) => {
     shared = undefined;
@@ -215,6 +216,27 @@ export async function releaseGpu(): Promise<void> {
   const pending = shared;
   shared = undefined;
   if (pending) (await pending.catch(() => undefined))?.destroy();
+}
+
+/**
+ * Makes `gpu` the process's Gpu in place of one on Dawn: a web page (scripts/serve) builds it on the
+ * browser's navigator.gpu with gpuOnAdapter, where Dawn and this file's Node imports are absent.
+ */
+export async function injectGpu(gpu: Gpu): Promise<void> {
+  await releaseGpu();
+  shared = Promise.resolve(gpu);
+}
+
+/** A Gpu on `adapter`: its device gets the adapter's own storage limits, which large twins need. */
+export async function gpuOnAdapter(instance: GPU, adapter: GPUAdapter, name: string): Promise<Gpu> {
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+  return new Gpu(instance, device, name);
 }
 
 async function createGpu(): Promise<Gpu> {
@@ -242,21 +264,15 @@ async function createGpu(): Promise<Gpu> {
       if (attempt === 'swiftshader') delete process.env.VK_ICD_FILENAMES;
       continue;
     }
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
-        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-        maxBufferSize: adapter.limits.maxBufferSize,
-      },
-    });
-    const info = adapter.info;
-    const name = attempt === 'swiftshader'
-      ? 'SwiftShader (CPU Vulkan)'
-      : [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'system Vulkan adapter';
-    return new Gpu(instance, device, name);
+    const name = attempt === 'swiftshader' ? 'SwiftShader (CPU Vulkan)' : adapterName(adapter.info) || 'system Vulkan adapter';
+    return gpuOnAdapter(instance, adapter, name);
   }
   throw new NoAdapterError(tried.join(', then '));
 }
+
+/** "vendor architecture device description" of an adapter, leaving out the empty ones. */
+export const adapterName = (info: GPUAdapterInfo): string =>
+  [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
 
 /** A hint that a hardware GPU is present, so the system driver is tried before SwiftShader. */
 function hasGpuDevice(): boolean {

@@ -1,4 +1,5 @@
 import { validateDotProductAttentionStep } from '../reference/dot_product_attention_step';
+import { requireShape } from '../reference/validate';
 import { release, view, type GpuTensor } from './buffers';
 import { batchedMatmul } from './batched_matmul';
 import { map } from './elementwise';
@@ -43,6 +44,8 @@ export function dotProductAttentionStepBackward(dattn: GpuTensor, dattnWeights: 
   const { prevH, A, weights } = cache;
   const [N, H] = prevH.shape;
   const P = weights.out.shape[1];
+  requireShape('dot_product_attention_step_backward', 'dattn', dattn, [N, H], 'the shape of attn');
+  requireShape('dot_product_attention_step_backward', 'dattn_weights', dattnWeights, [N, ...A.shape.slice(2)], 'the shape of attn_weights');
   const scale = 1 / Math.sqrt(H);
   const A3 = view(A, [N, H, P]);
   // dW = dattn_weights + dattnᵀ·A per sample, then the softmax backward and the 1/√H of the scores.

@@ -1,5 +1,6 @@
 import { validateDropout, type DropoutParams } from '../reference/dropout';
 import { numel } from '../reference/tensor';
+import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
 import { map } from './elementwise';
 import { pointwise } from './pointwise';
@@ -15,11 +16,13 @@ import { RANDOM_WGSL } from './random';
  */
 export interface DropoutCache {
   mask: GpuTensor | null;
+  /** x's shape, which dout must have. */
+  shape: readonly number[];
 }
 
 export function dropoutForward(x: GpuTensor, params: DropoutParams = {}): { out: GpuTensor; cache: DropoutCache } {
   const { p, train, seed } = validateDropout(x, params);
-  if (!train) return { out: map('dropout_test', 'a', x), cache: { mask: null } };
+  if (!train) return { out: map('dropout_test', 'a', x), cache: { mask: null, shape: x.shape } };
   const { out, mask } = pointwise(x.gpu, {
     name: 'dropout:forward',
     inputs: { x },
@@ -32,10 +35,11 @@ export function dropoutForward(x: GpuTensor, params: DropoutParams = {}): { out:
   mask[i] = select(0.0, 1.0 / keep, kept);
   out[i] = x[i] * mask[i];`,
   });
-  return { out, cache: { mask } };
+  return { out, cache: { mask, shape: x.shape } };
 }
 
 export function dropoutBackward(dout: GpuTensor, cache: DropoutCache): { dx: GpuTensor } {
-  const { mask } = cache;
+  const { mask, shape } = cache;
+  requireShape('dropout_backward', 'dout', dout, shape, 'the shape of x');
   return { dx: mask ? map('dropout_backward', 'a * b', dout, mask) : map('dropout_test', 'a', dout) };
 }

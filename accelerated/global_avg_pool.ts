@@ -1,4 +1,5 @@
 import { validateGlobalAvgPool } from '../reference/global_avg_pool';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 
@@ -26,6 +27,7 @@ export function globalAvgPoolForward(x: GpuTensor): { out: GpuTensor; cache: Glo
 
 export function globalAvgPoolBackward(dout: GpuTensor, cache: GlobalAvgPoolCache): { dx: GpuTensor } {
   const [N, C, H, W] = cache.shape;
+  requireShape('global_avg_pool_backward', 'dout', dout, [N, C], 'the forward output shape');
   const dx = empty(dout.gpu, cache.shape);
   launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], [['u32', H * W]], N * C * H * W);
   return { dx };

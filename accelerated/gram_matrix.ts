@@ -1,4 +1,5 @@
 import { type GramMatrixParams, validateGramMatrix } from '../reference/gram_matrix';
+import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
 import { gramMatrices, gramMatricesBackward } from './style';
 
@@ -14,5 +15,7 @@ export function gramMatrixForward(features: GpuTensor, params: GramMatrixParams 
 }
 
 export function gramMatrixBackward(dout: GpuTensor, cache: GramMatrixCache): { dfeatures: GpuTensor } {
+  const [N, C] = cache.features.shape;
+  requireShape('gram_matrix_backward', 'dout', dout, [N, C, C], 'the shape of out');
   return { dfeatures: gramMatricesBackward(dout, cache.features, cache.scale) };
 }

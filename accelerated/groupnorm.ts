@@ -13,5 +13,5 @@ export function groupnormForward(x: GpuTensor, gamma: GpuTensor, beta: GpuTensor
 }
 
 export function groupnormBackward(dout: GpuTensor, cache: NormCache): { dx: GpuTensor; dgamma: GpuTensor; dbeta: GpuTensor } {
-  return normalizeBackward(dout, cache);
+  return normalizeBackward('groupnorm', dout, cache);
 }

@@ -1,4 +1,5 @@
 import { validateGru, type GruOptions, type GruSizes } from '../reference/gru';
+import { requireGradShape } from '../reference/recurrent';
 import { empty, release, view, type GpuTensor } from './buffers';
 import { map } from './elementwise';
 import type { Kernel } from './launch';
@@ -165,6 +166,7 @@ function gruTwinForward(
 function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
   const { options, sizes, x, h0, weight_ih, weight_hh, h, state } = cache;
   const { N, T, D, H } = sizes;
+  requireGradShape(options.op, 'dh', dh, [N, T, H]);
   const G = GATES * H;
   const gpu = x.gpu;
   const hPrev = shiftedStates(h, h0, sizes);

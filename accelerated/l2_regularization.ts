@@ -1,3 +1,4 @@
+import { requireLossGradient } from '../reference/classification';
 import { validateL2Regularization, type L2RegularizationParams } from '../reference/l2_regularization';
 import { numel } from '../reference/tensor';
 import { release, type GpuTensor } from './buffers';
@@ -24,6 +25,7 @@ export function l2RegularizationForward(w: GpuTensor, params: L2RegularizationPa
 }
 
 export function l2RegularizationBackward(dloss: GpuTensor, cache: L2RegularizationCache): { dw: GpuTensor } {
+  requireLossGradient('l2_regularization', dloss);
   const { w, reg } = cache;
   const { dw } = pointwise(w.gpu, {
     name: 'l2_regularization:backward',

@@ -13,5 +13,5 @@ export function layernormForward(x: GpuTensor, gamma: GpuTensor, beta: GpuTensor
 }
 
 export function layernormBackward(dout: GpuTensor, cache: NormCache): { dx: GpuTensor; dgamma: GpuTensor; dbeta: GpuTensor } {
-  return normalizeBackward(dout, cache);
+  return normalizeBackward('layernorm', dout, cache);
 }

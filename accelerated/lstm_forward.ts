@@ -1,4 +1,5 @@
 import { validateLstmForward } from '../reference/lstm_forward';
+import { requireGradShape } from '../reference/recurrent';
 import { empty, release, type GpuTensor } from './buffers';
 import { lstmCell, lstmSequenceBackward, lstmState, type LstmState } from './lstm_step';
 import { recurrentForward, type SequenceCache } from './recurrent';
@@ -11,7 +12,8 @@ export function lstmForward(x: GpuTensor, h0: GpuTensor, Wx: GpuTensor, Wh: GpuT
 }
 
 export function lstmBackward(dh: GpuTensor, cache: SequenceCache<LstmState>) {
-  const { N, H } = cache.dims;
+  const { N, T, H } = cache.dims;
+  requireGradShape('lstm_forward', 'dh', dh, [N, T, H]);
   const { dc0, ...grads } = lstmSequenceBackward(dh, empty(dh.gpu, [N, H]), cache); // no gradient flows into the last cell
   release(dc0);
   return grads;

@@ -1,4 +1,5 @@
 import { validateLstmStep } from '../reference/lstm_step';
+import { requireGradShape } from '../reference/recurrent';
 import { empty, view, type GpuTensor } from './buffers';
 import type { Gpu } from './device';
 import { map } from './elementwise';
@@ -103,6 +104,8 @@ export function lstmStepForward(x: GpuTensor, prev_h: GpuTensor, prev_c: GpuTens
 
 export function lstmStepBackward(dnext_h: GpuTensor, dnext_c: GpuTensor, cache: SequenceCache<LstmState>) {
   const { N, D, H } = cache.dims;
+  requireGradShape('lstm_step', 'dnext_h', dnext_h, [N, H]);
+  requireGradShape('lstm_step', 'dnext_c', dnext_c, [N, H]);
   const dc = map('lstm:copy', 'a', dnext_c); // the backward updates its dc in place; the caller's stays intact
   const { dx, dh0, dc0, dWx, dWh, db } = lstmSequenceBackward(view(dnext_h, [N, 1, H]), dc, cache);
   return { dx: view(dx, [N, D]), dprev_h: dh0, dprev_c: dc0, dWx, dWh, db };

@@ -1,5 +1,5 @@
 import { validateMaxPool2d } from '../reference/max_pool2d';
-import type { PoolGeometry, PoolParams } from '../reference/pooling';
+import { requirePooledGrad, type PoolGeometry, type PoolParams } from '../reference/pooling';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import { COVERING_WINDOWS, POOL_UNIFORMS, poolFields, WINDOW_OF_OUTPUT, WINDOWS_OF_INPUT } from './pooling';
@@ -58,6 +58,7 @@ export function maxPool2dForward(x: GpuTensor, params: PoolParams): { out: GpuTe
 export function maxPool2dBackward(dout: GpuTensor, cache: MaxPool2dCache): { dx: GpuTensor } {
   const { indices, geometry } = cache;
   const { N, C, H, W } = geometry;
+  requirePooledGrad('max_pool2d', dout, geometry);
   const dx = empty(dout.gpu, [N, C, H, W]);
   launchGrid(dout.gpu, backwardKernel, [indices.buffer, dout.buffer, dx.buffer], poolFields(geometry), N * C * H * W);
   return { dx };

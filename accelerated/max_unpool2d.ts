@@ -1,5 +1,6 @@
 import { validateMaxUnpool2d, type MaxUnpool2dParams } from '../reference/max_unpool2d';
 import type { PoolPlanes } from '../reference/pooling';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import type { Field } from './launch';
@@ -49,7 +50,8 @@ export function maxUnpool2dForward(x: GpuTensor, indices: GpuTensor, params: Max
 
 export function maxUnpool2dBackward(dout: GpuTensor, cache: MaxUnpool2dCache): { dx: GpuTensor } {
   const { indices, geometry } = cache;
-  const { N, C, H, W } = geometry;
+  const { N, C, H, W, Ho, Wo } = geometry;
+  requireShape('max_unpool2d_backward', 'dout', dout, [N, C, Ho, Wo], 'the forward output shape');
   const dx = empty(dout.gpu, [N, C, H, W]);
   launchGrid(dout.gpu, gatherKernel, [dout.buffer, indices.buffer, dx.buffer], fields(geometry), N * C * H * W);
   return { dx };

@@ -1,4 +1,5 @@
 import { validateMultiHeadAttention, type MultiHeadAttentionParams } from '../reference/multi_head_attention';
+import { requireShape } from '../reference/validate';
 import { attentionBackward, attentionForward, type AttentionCache } from './attention';
 import { release, view, type GpuTensor } from './buffers';
 import { matmul } from './matmul';
@@ -109,6 +110,7 @@ export function multiHeadAttentionBackward(dout: GpuTensor, cache: MultiHeadAtte
 > {
   const { query, key, value, Wq, Wk, Wv, Wo, merged, heads: H, attention } = cache;
   const [N, S, E] = query.shape;
+  requireShape('multi_head_attention_backward', 'dout', dout, [N, S, E], 'the shape of query');
   const dout2d = view(dout, [N * S, E]);
   const dMerged = matmul(dout2d, Wo, { transB: true });
   const dAttended = splitHeads(dMerged, N, H);

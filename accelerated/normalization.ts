@@ -1,5 +1,5 @@
 import { batchnormLayout, groupSize, type BatchnormParams, type BatchnormSettings, type Groups, type NormLayout } from '../reference/normalization';
-import type { Shaped } from '../reference/validate';
+import { requireShape, type Shaped } from '../reference/validate';
 import { numel } from '../reference/tensor';
 import { empty, release, type GpuTensor } from './buffers';
 import { map } from './elementwise';
@@ -152,8 +152,10 @@ ${MAIN_1D}
 }`,
 });
 
-export function normalizeBackward(dout: GpuTensor, cache: NormCache): { dx: GpuTensor; dgamma: GpuTensor; dbeta: GpuTensor } {
+/** `op` names the dout shape error. */
+export function normalizeBackward(op: string, dout: GpuTensor, cache: NormCache): { dx: GpuTensor; dgamma: GpuTensor; dbeta: GpuTensor } {
   const { xhat, gamma, variance, eps, layout, batchStats } = cache;
+  requireShape(`${op}_backward`, 'dout', dout, xhat.shape, 'the shape of out');
   const n = numel(xhat.shape);
   const [dbeta, dgamma] = gradSums(dout, cache, layout.channels, false);
   const groupSums = batchStats ? gradSums(dout, cache, layout.stats, true) : [];
@@ -207,12 +209,13 @@ export function batchnormFamilyForward(
  * (`validate`, from its reference module), then batchnormFamilyForward on the per-channel layout.
  */
 export function batchnormTwinOp(
+  op: string,
   validate: (x: Shaped, gamma: Shaped, beta: Shaped, running_mean: Shaped, running_var: Shaped, params: BatchnormParams) => BatchnormSettings,
 ) {
   return {
     forward: (x: GpuTensor, gamma: GpuTensor, beta: GpuTensor, running_mean: GpuTensor, running_var: GpuTensor, params: BatchnormParams) =>
       batchnormFamilyForward(x, gamma, beta, running_mean, running_var, validate(x, gamma, beta, running_mean, running_var, params), batchnormLayout(x.shape)),
-    backward: (dout: GpuTensor, cache: NormCache) => normalizeBackward(dout, cache),
+    backward: (dout: GpuTensor, cache: NormCache) => normalizeBackward(op, dout, cache),
   };
 }
 

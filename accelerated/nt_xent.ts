@@ -1,3 +1,4 @@
+import { requireLossGradient } from '../reference/classification';
 import { type NtXentParams, validateNtXent } from '../reference/nt_xent';
 import { release, type GpuTensor } from './buffers';
 import { matmul } from './matmul';
@@ -55,6 +56,7 @@ export function ntXentForward(z: GpuTensor, params: NtXentParams = {}): { loss: 
 }
 
 export function ntXentBackward(dloss: GpuTensor, cache: NtXentCache): { dz: GpuTensor } {
+  requireLossGradient('nt_xent', dloss);
   const { u, norms, probs, tau } = cache;
   const [M, D] = u.shape;
   const { sym } = pointwise(u.gpu, {

@@ -1,4 +1,5 @@
 import { validatePixelShuffle, type PixelShuffleGeometry, type PixelShuffleParams } from '../reference/pixel_shuffle';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import type { Field } from './launch';
@@ -45,6 +46,7 @@ export function pixelShuffleForward(x: GpuTensor, params: PixelShuffleParams): {
 export function pixelShuffleBackward(dout: GpuTensor, cache: PixelShuffleCache): { dx: GpuTensor } {
   const { geometry } = cache;
   const { N, C, H, W, r } = geometry;
+  requireShape('pixel_shuffle_backward', 'dout', dout, [N, C, H * r, W * r], 'the forward output shape');
   const dx = empty(dout.gpu, [N, C * r * r, H, W]);
   launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], fields(geometry), N * C * r * r * H * W);
   return { dx };

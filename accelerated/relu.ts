@@ -1,4 +1,5 @@
 import { validateRelu } from '../reference/relu';
+import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
 import { map } from './elementwise';
 
@@ -9,5 +10,6 @@ export function reluForward(x: GpuTensor): { out: GpuTensor; cache: { x: GpuTens
 }
 
 export function reluBackward(dout: GpuTensor, cache: { x: GpuTensor }): { dx: GpuTensor } {
+  requireShape('relu_backward', 'dout', dout, cache.x.shape, 'the shape of x');
   return { dx: map('relu_backward', 'select(0.0, b, a > 0.0)', cache.x, dout) };
 }

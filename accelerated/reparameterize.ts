@@ -1,5 +1,6 @@
 import { validateReparameterize } from '../reference/reparameterize';
 import { numel } from '../reference/tensor';
+import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
 import { pointwise } from './pointwise';
 
@@ -20,6 +21,7 @@ export function reparameterizeForward(mu: GpuTensor, logvar: GpuTensor, eps: Gpu
 
 export function reparameterizeBackward(dz: GpuTensor, cache: ReparameterizeCache): { dmu: GpuTensor; dlogvar: GpuTensor } {
   const { logvar, eps } = cache;
+  requireShape('reparameterize_backward', 'dz', dz, logvar.shape, 'the shape of z');
   const { dmu, dlogvar } = pointwise(dz.gpu, {
     name: 'reparameterize:backward', inputs: { logvar, eps, dz },
     outputs: { dmu: { shape: dz.shape }, dlogvar: { shape: dz.shape } }, count: numel(dz.shape),

@@ -1,3 +1,4 @@
+import { requireGradShape } from '../reference/recurrent';
 import { validateRnnForward } from '../reference/rnn_forward';
 import type { GpuTensor } from './buffers';
 import { recurrentBackward, recurrentForward, type SequenceCache } from './recurrent';
@@ -9,4 +10,8 @@ export function rnnForward(x: GpuTensor, h0: GpuTensor, Wx: GpuTensor, Wh: GpuTe
   return recurrentForward(rnnCell, dims, { x, h0, Wx, Wh, b }, null);
 }
 
-export const rnnBackward = (dh: GpuTensor, cache: SequenceCache<null>) => recurrentBackward(rnnCell, dh, cache, null);
+export function rnnBackward(dh: GpuTensor, cache: SequenceCache<null>) {
+  const { N, T, H } = cache.dims;
+  requireGradShape('rnn_forward', 'dh', dh, [N, T, H]);
+  return recurrentBackward(rnnCell, dh, cache, null);
+}

@@ -1,3 +1,4 @@
+import { requireGradShape } from '../reference/recurrent';
 import { validateRnnStep } from '../reference/rnn_step';
 import { view, type GpuTensor } from './buffers';
 import type { Kernel } from './launch';
@@ -42,6 +43,7 @@ export function rnnStepForward(x: GpuTensor, prev_h: GpuTensor, Wx: GpuTensor, W
 
 export function rnnStepBackward(dnext_h: GpuTensor, cache: SequenceCache<null>) {
   const { N, D, H } = cache.dims;
+  requireGradShape('rnn_step', 'dnext_h', dnext_h, [N, H]);
   const { dx, dh0, dWx, dWh, db } = recurrentBackward(rnnCell, view(dnext_h, [N, 1, H]), cache, null);
   return { dx: view(dx, [N, D]), dprev_h: dh0, dWx, dWh, db };
 }

@@ -1,4 +1,5 @@
 import { validateRoiAlign, type RoiAlignParams, type RoiAlignSettings } from '../reference/roi_align';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import type { Field } from './launch';
@@ -122,6 +123,7 @@ export function roiAlignForward(features: GpuTensor, rois: GpuTensor, params: Ro
 
 export function roiAlignBackward(dout: GpuTensor, cache: RoiAlignCache): { dfeatures: GpuTensor } {
   const { rois, featureShape, settings: s } = cache;
+  requireShape('roi_align_backward', 'dout', dout, [s.K, s.C, s.ph, s.pw], 'K, C and output_size from the forward pass');
   const dfeatures = empty(dout.gpu, featureShape);
   launchGrid(dout.gpu, backwardKernel, [rois.buffer, dout.buffer, dfeatures.buffer], fields(s), s.N * s.C);
   return { dfeatures };

@@ -1,4 +1,5 @@
 import { validateRoiPool, type RoiPoolParams, type RoiPoolSettings } from '../reference/roi_pool';
+import { requireShape } from '../reference/validate';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
 import type { Field } from './launch';
@@ -89,6 +90,7 @@ export function roiPoolForward(features: GpuTensor, rois: GpuTensor, params: Roi
 
 export function roiPoolBackward(dout: GpuTensor, cache: RoiPoolCache): { dfeatures: GpuTensor } {
   const { rois, argmax, featureShape, settings: s } = cache;
+  requireShape('roi_pool_backward', 'dout', dout, [s.K, s.C, s.ph, s.pw], 'K, C and output_size from the forward pass');
   const dfeatures = empty(dout.gpu, featureShape);
   launchGrid(dout.gpu, backwardKernel, [rois.buffer, argmax.buffer, dout.buffer, dfeatures.buffer], fields(s), s.N * s.C);
   return { dfeatures };

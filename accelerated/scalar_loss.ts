@@ -1,3 +1,4 @@
+import { requireLossGradient } from '../reference/classification';
 import { numel } from '../reference/tensor';
 import { release, type GpuTensor } from './buffers';
 import type { Field } from './launch';
@@ -5,7 +6,7 @@ import { pointwise } from './pointwise';
 import { sumAll } from './reduce';
 
 /**
- * Scalar losses that are a scaled sum of per-element (or per-sample) terms, used across OPS.md
+ * Scalar losses that are a scaled sum of per-element (or per-sample) terms, used across docs/ops.md
  * "Generative, style, self-supervised, misc" (BCE, GAN/LSGAN, KL, content, style, TV, triplet, DQN):
  * one kernel writes `terms[i]` (one invocation per term, no shared memory: nothing is reused),
  * then the shared barrier-free tree reduction sums them and applies `scale` in its last pass.
@@ -31,6 +32,7 @@ export function sumOfTerms(spec: TermsKernel, scale: number): GpuTensor {
 }
 
 export interface GradientKernel {
+  /** The op's name: names the pipeline and a wrong-shaped dloss's error. */
   name: string;
   inputs: Record<string, GpuTensor>;
   dloss: GpuTensor;
@@ -44,6 +46,7 @@ export interface GradientKernel {
 }
 
 export function lossGradient(spec: GradientKernel): Record<string, GpuTensor> {
+  requireLossGradient(spec.name, spec.dloss);
   const count = numel(spec.shape);
   return pointwise(spec.dloss.gpu, {
     name: `${spec.name}:grad`,

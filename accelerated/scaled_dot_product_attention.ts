@@ -1,4 +1,5 @@
 import { validateScaledDotProductAttention, type ScaledDotProductAttentionParams } from '../reference/scaled_dot_product_attention';
+import { requireShape } from '../reference/validate';
 import { attentionBackward, attentionForward, type AttentionCache } from './attention';
 import type { GpuTensor } from './buffers';
 
@@ -11,5 +12,7 @@ export function scaledDotProductAttentionForward(
 }
 
 export function scaledDotProductAttentionBackward(dout: GpuTensor, cache: AttentionCache): { dq: GpuTensor; dk: GpuTensor; dv: GpuTensor } {
+  const [N, Tq] = cache.q.shape;
+  requireShape('scaled_dot_product_attention_backward', 'dout', dout, [N, Tq, cache.v.shape[2]], 'N, Tq from q and Dv from v');
   return attentionBackward(dout, cache);
 }

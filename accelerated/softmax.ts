@@ -1,4 +1,4 @@
-import { validateLastAxis } from '../reference/softmax';
+import { requireDout, validateLastAxis } from '../reference/softmax';
 import { numel } from '../reference/tensor';
 import type { GpuTensor } from './buffers';
 import { pointwise } from './pointwise';
@@ -43,6 +43,7 @@ export function lastAxisForward(spec: LastAxisOp, x: GpuTensor): { out: GpuTenso
 
 export function lastAxisBackward(dout: GpuTensor, cache: LastAxisCache): { dx: GpuTensor } {
   const { out, spec } = cache;
+  requireDout(spec.op, dout, out);
   const C = out.shape[out.shape.length - 1];
   const { dx } = pointwise(out.gpu, {
     name: `${spec.op}:backward`,

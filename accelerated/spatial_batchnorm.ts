@@ -6,4 +6,4 @@ import { batchnormTwinOp } from './normalization';
  * with one statistics group per channel (an invocation per channel walks N runs of H·W contiguous
  * values) and per-element normalize and dx kernels.
  */
-export const { forward: spatialBatchnormForward, backward: spatialBatchnormBackward } = batchnormTwinOp(validateSpatialBatchnorm);
+export const { forward: spatialBatchnormForward, backward: spatialBatchnormBackward } = batchnormTwinOp('spatial_batchnorm', validateSpatialBatchnorm);

@@ -1,3 +1,4 @@
+import { requireGradShape } from '../reference/recurrent';
 import { stackBackward, stackForward, validateStackedRnn, type BlockMove, type StackedLayout, type StackingBackend } from '../reference/stacked_rnn';
 import { empty, release, type GpuTensor } from './buffers';
 import { gruBackward, gruForward } from './gru_forward';
@@ -63,5 +64,7 @@ export function stackedRnnForward(x: GpuTensor, h0: GpuTensor, weights: GpuTenso
 }
 
 export function stackedRnnBackward(dh: GpuTensor, cache: StackedRnnTwinCache) {
+  const { N, T, H, dirs } = cache.layout;
+  requireGradShape('stacked_rnn', 'dh', dh, [N, T, dirs * H]);
   return stackBackward(TWIN, cache.layout, cache.caches, dh);
 }

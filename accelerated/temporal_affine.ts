@@ -1,3 +1,4 @@
+import { requireGradShape } from '../reference/recurrent';
 import { validateTemporalAffine } from '../reference/temporal_affine';
 import { affineBackward, affineForward, type AffineCache } from './affine';
 import { view, type GpuTensor } from './buffers';
@@ -17,6 +18,7 @@ export function temporalAffineForward(x: GpuTensor, w: GpuTensor, b: GpuTensor):
 export function temporalAffineBackward(dout: GpuTensor, cache: TemporalAffineCache): { dx: GpuTensor; dw: GpuTensor; db: GpuTensor } {
   const [N, T] = cache.xShape;
   const M = cache.affine.w.shape[1];
+  requireGradShape('temporal_affine', 'dout', dout, [N, T, M]);
   const { dx, dw, db } = affineBackward(view(dout, [N * T, M]), cache.affine);
   return { dx: view(dx, cache.xShape), dw, db };
 }

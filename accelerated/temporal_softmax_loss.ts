@@ -1,3 +1,4 @@
+import { requireLossGradient } from '../reference/classification';
 import { validateTemporalSoftmaxLoss } from '../reference/temporal_softmax_loss';
 import { empty, release, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
@@ -63,6 +64,7 @@ export function temporalSoftmaxLossForward(x: GpuTensor, y: GpuTensor, mask: Gpu
 }
 
 export function temporalSoftmaxLossBackward(dloss: GpuTensor, cache: TemporalSoftmaxLossCache): { dx: GpuTensor } {
+  requireLossGradient('temporal_softmax_loss', dloss);
   const { x, y, mask } = cache;
   const [N, T] = x.shape;
   const dx = empty(x.gpu, x.shape);

@@ -1,4 +1,4 @@
-import type { ResampleGeometry } from '../reference/resampling';
+import { requireResampledGrad, type ResampleGeometry } from '../reference/resampling';
 import { validateUpsampleBilinear, type UpsampleBilinearParams } from '../reference/upsample_bilinear';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid, type GridKernel } from './grid_kernel';
@@ -66,6 +66,7 @@ export function upsampleBilinearForward(x: GpuTensor, params: UpsampleBilinearPa
 export function upsampleBilinearBackward(dout: GpuTensor, cache: UpsampleBilinearCache): { dx: GpuTensor } {
   const { shape, geometry, alignCorners } = cache;
   const [N, C, H, W] = shape;
+  requireResampledGrad('upsample_bilinear', dout, geometry);
   const dx = empty(dout.gpu, shape);
   launchGrid(dout.gpu, backwardKernel(alignCorners), [dout.buffer, dx.buffer], resampleFields(H, W, geometry), N * C * H * W);
   return { dx };

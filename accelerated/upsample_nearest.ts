@@ -1,4 +1,4 @@
-import type { ResampleGeometry, ResampleParams } from '../reference/resampling';
+import { requireResampledGrad, type ResampleGeometry, type ResampleParams } from '../reference/resampling';
 import { validateUpsampleNearest } from '../reference/upsample_nearest';
 import { empty, type GpuTensor } from './buffers';
 import { gridKernel, launchGrid } from './grid_kernel';
@@ -44,6 +44,7 @@ export function upsampleNearestForward(x: GpuTensor, params: ResampleParams): { 
 export function upsampleNearestBackward(dout: GpuTensor, cache: UpsampleNearestCache): { dx: GpuTensor } {
   const { shape, geometry } = cache;
   const [N, C, H, W] = shape;
+  requireResampledGrad('upsample_nearest', dout, geometry);
   const dx = empty(dout.gpu, shape);
   launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], resampleFields(H, W, geometry), N * C * H * W);
   return { dx };

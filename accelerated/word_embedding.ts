@@ -1,3 +1,4 @@
+import { requireGradShape } from '../reference/recurrent';
 import { validateWordEmbedding } from '../reference/word_embedding';
 import { empty, type GpuTensor } from './buffers';
 import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
@@ -56,6 +57,7 @@ export function wordEmbeddingForward(x: GpuTensor, W: GpuTensor): { out: GpuTens
 export function wordEmbeddingBackward(dout: GpuTensor, cache: WordEmbeddingCache): { dW: GpuTensor } {
   const { x, V, D } = cache;
   const [N, T] = x.shape;
+  requireGradShape('word_embedding', 'dout', dout, [N, T, D]);
   const dW = empty(x.gpu, [V, D]);
   launch(x.gpu, scatterKernel, [x.buffer, dout.buffer, dW.buffer], sizes(N * T, V, D), grid1d(V * D));
   return { dW };

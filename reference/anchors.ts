@@ -3,7 +3,7 @@ import { formatShape, tensor, type Tensor } from './tensor';
 import { InputError, requireRank, type Shaped } from './validate';
 
 /**
- * Anchor boxes of a feature map (OPS.md "Detection"). Only the shape of `features` is read: its last
+ * Anchor boxes of a feature map (docs/ops.md "Detection"). Only the shape of `features` is read: its last
  * two sizes are the feature map's H' × W'. No backward (a function of sizes and params only).
  */
 export interface AnchorsParams {

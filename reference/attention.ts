@@ -2,7 +2,7 @@ import { tensor, type Tensor } from './tensor';
 import { InputError, requireShape, requireZeroOne, type Shaped } from './validate';
 
 /**
- * The attention core shared by scaled_dot_product_attention and multi_head_attention (OPS.md
+ * The attention core shared by scaled_dot_product_attention and multi_head_attention (docs/ops.md
  * "Attention"), on batches of B = N·heads independent problems q (B, Tq, D), k (B, Tk, D),
  * v (B, Tk, Dv). A mask (N, Tq, Tk) is shared by the `heads` consecutive problems of one sample;
  * its value 1 means *masked out* (EECS498 and nn.MultiheadAttention polarity).

@@ -3,7 +3,7 @@ import { tensor, type Tensor } from './tensor';
 import { requireShape, type Shaped } from './validate';
 
 /**
- * Box ↔ delta coding of R-CNN (OPS.md "Detection"), per box k and per axis (x with width w, y with
+ * Box ↔ delta coding of R-CNN (docs/ops.md "Detection"), per box k and per axis (x with width w, y with
  * height h), in center form: a box (x1, y1, x2, y2) has center x = (x1 + x2)/2 and width w = x2 − x1.
  */
 export interface BoxEncodeCache {

@@ -2,7 +2,7 @@ import { formatShape } from './tensor';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
 /**
- * What the detection ops share (OPS.md "Detection"): boxes are rows (x1, y1, x2, y2) with x1 ≤ x2
+ * What the detection ops share (docs/ops.md "Detection"): boxes are rows (x1, y1, x2, y2) with x1 ≤ x2
  * and y1 ≤ y2, area (x2 − x1)·(y2 − y1) (no +1), and the IoU of two boxes with its gradient.
  */
 export type Box = readonly [number, number, number, number];

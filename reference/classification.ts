@@ -17,8 +17,13 @@ export interface LossCache {
   y: Tensor;
 }
 
+/** Requires the upstream gradient of a scalar loss to be a scalar (host or device tensor). */
+export function requireLossGradient(op: string, dloss: Shaped): void {
+  requireShape(`${op}_backward`, 'dloss', dloss, [], 'a scalar loss');
+}
+
 /** The upstream gradient of a scalar loss. */
 export function lossGradient(op: string, dloss: Tensor): number {
-  requireShape(`${op}_backward`, 'dloss', dloss, [], 'a scalar loss');
+  requireLossGradient(op, dloss);
   return dloss.data[0];
 }

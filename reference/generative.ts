@@ -2,7 +2,7 @@ import { formatShape } from './tensor';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, type Shaped } from './validate';
 
 /**
- * Shared by OPS.md "Generative, style, self-supervised, misc": the numerically stable logistic
+ * Shared by docs/ops.md "Generative, style, self-supervised, misc": the numerically stable logistic
  * functions of the BCE-based losses and the input checks the section's losses repeat.
  */
 

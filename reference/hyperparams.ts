@@ -1,7 +1,7 @@
 import { requireNumber, requireValues, type Range, type Shaped } from './validate';
 
 /**
- * Checks shared by the optimizer, schedule and initialization families (OPS.md "Optimizers,
+ * Checks shared by the optimizer, schedule and initialization families (docs/ops.md "Optimizers,
  * schedules, initialization"): hyper-parameters with open or closed bounds, non-negative state
  * tensors, step numbers. Messages follow reference/validate.ts: `op: arg: expected …, got …`.
  */

@@ -3,7 +3,7 @@ import { numel, tensor, type Tensor } from './tensor';
 import { InputError, requirePositiveSizes, requireRank, type Shaped } from './validate';
 
 /**
- * Weight initializations of OPS.md "Optimizers, schedules, initialization". One family file ("one
+ * Weight initializations of docs/ops.md "Optimizers, schedules, initialization". One family file ("one
  * op, one place" at the family level): xavier_uniform, xavier_normal, kaiming_normal.
  *
  * Each takes the tensor w to initialize — only its shape is read, as torch.nn.init.*_(w) fills a

@@ -4,7 +4,7 @@ import { formatShape, scalar, type Tensor } from './tensor';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
 /**
- * Mean average precision, PASCAL VOC style (OPS.md "Detection"). Pure bookkeeping — sorting, greedy
+ * Mean average precision, PASCAL VOC style (docs/ops.md "Detection"). Pure bookkeeping — sorting, greedy
  * matching, running counts — and piecewise constant in every input: no backward.
  *   detections (D, 7): [image, class, score, x1, y1, x2, y2]
  *   ground_truth (G, 6): [image, class, x1, y1, x2, y2]

@@ -4,7 +4,7 @@ import { tensor, type Tensor } from './tensor';
 import { requireFinite, requireShape, type Shaped } from './validate';
 
 /**
- * Greedy non-maximum suppression (OPS.md "Detection"; torchvision.ops.nms plus a score threshold).
+ * Greedy non-maximum suppression (docs/ops.md "Detection"; torchvision.ops.nms plus a score threshold).
  * keep holds box indices, highest score first. Integer output: no backward.
  */
 export interface NmsParams {

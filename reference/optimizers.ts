@@ -3,7 +3,7 @@ import { tensor, type Tensor } from './tensor';
 import { requireFinite, requirePositiveSizes, requireShape, type Shaped } from './validate';
 
 /**
- * Optimizer update rules of OPS.md "Optimizers, schedules, initialization", as cs231n's optim.py.
+ * Optimizer update rules of docs/ops.md "Optimizers, schedules, initialization", as cs231n's optim.py.
  *
  * One family file: each rule is a few lines, so "one op, one place" holds at the family level —
  * reference/optimizers.ts, accelerated/optimizers.ts and spec/optimizers.ts hold sgd, sgd_momentum,

@@ -34,7 +34,7 @@ export interface PoolPlanes {
 
 export interface PoolGeometry extends PoolWindow, PoolPlanes {}
 
-/** pool_height, pool_width and stride: integers ≥ 1, no defaults (OPS.md). */
+/** pool_height, pool_width and stride: integers ≥ 1, no defaults (docs/ops.md). */
 export function poolWindow(op: string, params: PoolParams): PoolWindow {
   const p = params as Record<string, unknown>;
   const [ph, pw, stride] = ['pool_height', 'pool_width', 'stride'].map((name) => {

@@ -12,10 +12,10 @@ export interface PositionalEncodingParams {
 }
 
 /**
- * OPS.md lists params T and E and no input. Here the positions are an input instead: positions (T),
+ * The course notes list params T and E and no input. Here the positions are an input instead (docs/ops.md): positions (T),
  * integers ≥ 0 (usually 0 … T − 1), so T is their length and E the only param. An input keeps the op
  * a row like any other (the twin reads it on the device) and also encodes offset positions, e.g.
- * step t of a decoder. positions = [0 … T − 1] gives the (T, E) table of OPS.md.
+ * step t of a decoder. positions = [0 … T − 1] gives the notes' (T, E) table.
  */
 export function validatePositionalEncoding(positions: Shaped, params: PositionalEncodingParams): { T: number; E: number } {
   requireRank(OP, 'positions', positions, 1);

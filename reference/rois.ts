@@ -2,7 +2,7 @@ import { formatShape } from './tensor';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
 /**
- * What roi_align and roi_pool share (OPS.md "Detection"): features (N, C, H, W) and rois (K, 5),
+ * What roi_align and roi_pool share (docs/ops.md "Detection"): features (N, C, H, W) and rois (K, 5),
  * each roi [batch index, x1, y1, x2, y2] in input-image coordinates (scaled by spatial_scale onto
  * the feature map), x1 ≤ x2 and y1 ≤ y2; output_size [ph, pw].
  */

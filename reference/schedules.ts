@@ -3,7 +3,7 @@ import { tensor, type Tensor } from './tensor';
 import { requirePositiveSizes, type Shaped } from './validate';
 
 /**
- * Learning-rate schedules of OPS.md "Optimizers, schedules, initialization": each maps a tensor t
+ * Learning-rate schedules of docs/ops.md "Optimizers, schedules, initialization": each maps a tensor t
  * of step numbers (whole numbers ≥ 0, any shape) to the learning rate at each step, `out` of t's
  * shape. One family file ("one op, one place" at the family level, as for the optimizers): the
  * schedules are one formula each. Not differentiated.

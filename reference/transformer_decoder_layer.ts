@@ -1,6 +1,15 @@
 import type { Tensor } from './tensor';
 import { REFERENCE_LAYER_OPS } from './transformer_encoder_layer';
-import { layerBackward, layerForward, layerWeights, validateLayer, type LayerCache, type LayerOps, type TransformerLayerParams } from './transformer_layer';
+import {
+  layerBackward,
+  layerForward,
+  layerWeights,
+  requireLayerGrad,
+  validateLayer,
+  type LayerCache,
+  type LayerOps,
+  type TransformerLayerParams,
+} from './transformer_layer';
 import type { Shaped } from './validate';
 
 const OP = 'transformer_decoder_layer';
@@ -37,6 +46,7 @@ export function decoderLayer<T extends Shaped>(ops: LayerOps<T>) {
     },
     /** { dtgt, dmemory, dself_Wq, …, dcross_Wq, …, dW1, …, dln3_beta }. */
     backward(dout: T, cache: LayerCache<T>): Record<string, T> {
+      requireLayerGrad(OP, 'tgt', dout, cache);
       const { dx, grads } = layerBackward(ops, dout, cache);
       return { dtgt: dx, ...grads };
     },

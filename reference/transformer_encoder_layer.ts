@@ -3,7 +3,16 @@ import { multiHeadAttentionBackward, multiHeadAttentionForward } from './multi_h
 import { layernormBackward, layernormForward } from './layernorm';
 import { reluBackward, reluForward } from './relu';
 import { add, reshape, type Tensor } from './tensor';
-import { layerBackward, layerForward, layerWeights, validateLayer, type LayerCache, type LayerOps, type TransformerLayerParams } from './transformer_layer';
+import {
+  layerBackward,
+  layerForward,
+  layerWeights,
+  requireLayerGrad,
+  validateLayer,
+  type LayerCache,
+  type LayerOps,
+  type TransformerLayerParams,
+} from './transformer_layer';
 import type { Shaped } from './validate';
 
 const OP = 'transformer_encoder_layer';
@@ -45,6 +54,7 @@ export function encoderLayer<T extends Shaped>(ops: LayerOps<T>) {
     },
     /** Back through the blocks (reference/transformer_layer.ts): { dx, dself_Wq, …, dW1, …, dln2_beta }. */
     backward(dout: T, cache: LayerCache<T>): Record<string, T> {
+      requireLayerGrad(OP, 'x', dout, cache);
       const { dx, grads } = layerBackward(ops, dout, cache);
       return { dx, ...grads };
     },

@@ -5,7 +5,7 @@ import { epsParam } from './normalization';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
 /**
- * The transformer encoder and decoder layers (OPS.md "Attention"), composed of existing ops:
+ * The transformer encoder and decoder layers (docs/ops.md "Attention"), composed of existing ops:
  * multi_head_attention, layernorm, affine and relu. The composition is written once, generic over
  * the tensor type, and instantiated with the reference ops (reference/transformer_*_layer.ts) and
  * with their twins (accelerated/transformer_*_layer.ts), so the twin keeps every tensor on the device.
@@ -172,6 +172,8 @@ function residualBackward<T extends Shaped>(ops: LayerOps<T>, f: Sublayer<T>, dy
 }
 
 export interface LayerCache<T> {
+  /** The stream's shape (N, L, E), which out and so dout have. */
+  shape: readonly number[];
   sublayers: Sublayer<T>[];
   caches: ResidualCache[];
   settings: LayerSettings;
@@ -200,7 +202,12 @@ export function layerForward<T extends Shaped>(
     out = block.out;
     caches.push(block.cache);
   });
-  return { out, cache: { sublayers, caches, settings: s, inner } };
+  return { out, cache: { shape: x.shape, sublayers, caches, settings: s, inner } };
+}
+
+/** The upstream gradient of a layer of `op` must have the shape of its stream (named `streamName`). */
+export function requireLayerGrad(op: string, streamName: string, dout: Shaped, cache: LayerCache<unknown>): void {
+  requireShape(`${op}_backward`, 'dout', dout, cache.shape, `the shape of ${streamName}`);
 }
 
 /** Back through the blocks in reverse; gradients of a shared input (the memory) are summed. */

@@ -13,6 +13,7 @@ import { agreementReport } from '../spec/properties';
 import { BENCH_CASES, benchCase, formatBench, shareAdapterWithTfjs } from './bench';
 import { coverage, formatCoverage } from './coverage';
 import { registerGradeCommands } from './grade/commands';
+import { registerServeCommand } from './serve/command';
 import { registerTrainCommand } from './train';
 import { progressBar } from './progress';
 
@@ -137,6 +138,7 @@ program
 
 registerGradeCommands(program);
 registerTrainCommand(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync();

@@ -8,7 +8,7 @@ import { runReference, runTwin } from './twin';
 const bce_with_logits = findRow('bce_with_logits');
 
 /**
- * bce_with_logits at |x| = 1000 (OPS.md: finite there), against values known by hand: with
+ * bce_with_logits at |x| = 1000 (docs/ops.md: finite there), against values known by hand: with
  * e^(−1000) = 0 each term is max(x, 0) − x·y exactly, and dx = (σ(x) − y)/n with σ(±1000) = 1, 0.
  */
 afterAll(releaseGpu);

@@ -37,7 +37,7 @@ export const box_iou: OpDef = {
   sample: fc.oneof(iouSamples(40, 70, false), iouSamples(12, 12, true)),
   gradSample: iouSamples(4, 4, false),
   edgeCases: [
-    // OPS.md's check: inter 70·60 = 4200, union 7200 + 7000 − 4200 = 10000, IoU 0.42 (spec/detection.test.ts).
+    // docs/ops.md's check: inter 70·60 = 4200, union 7200 + 7000 − 4200 = 10000, IoU 0.42 (spec/detection.test.ts).
     makeSample({ boxes1: tensor([1, 4], [70, 70, 160, 150]), boxes2: tensor([1, 4], [40, 60, 140, 130]) }),
     // Nested, partly overlapping and disjoint pairs (no coordinate ties: smooth everywhere).
     makeSample({ boxes1: tensor([2, 4], [0, 0, 4, 4, 10, 10, 11, 13]), boxes2: tensor([3, 4], [1, 1.5, 3, 2.5, 2, 3, 6, 5, 20, 20, 21, 22]) }),

@@ -74,7 +74,7 @@ export function parseCase(text: string, source: string): CaseFile {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${source}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const fail = (what: string): never => {
     throw new Error(`${source}: ${what}`);

@@ -85,7 +85,7 @@ describe('check: case files that do not fit their op', () => {
 
   it.each([
     ['affine', 'matrix'],
-    ['box_iou', 'ops-md-check'], // IoU 0.42, the value OPS.md gives
+    ['box_iou', 'ops-md-check'], // IoU 0.42, the value docs/ops.md gives
   ])('checks a forward-only %s file forward only', (op, name) => {
     const r = gradcheck(['check', write(`forward-only-${op}.json`, forwardOnly(op, name))]);
     expect(r.status, r.all).toBe(0);

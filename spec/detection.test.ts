@@ -6,7 +6,7 @@ import { meanAveragePrecisionForward } from '../reference/mean_average_precision
 import { tensor } from '../reference/tensor';
 import { MAP_HAND_CASES } from './mean_average_precision';
 
-/** Hand-worked values of OPS.md "Detection" that the random checks cannot pin down. */
+/** Hand-worked values of docs/ops.md "Detection" that the random checks cannot pin down. */
 describe('detection hand-worked cases', () => {
   it('box_iou: (70, 70, 160, 150) vs (40, 60, 140, 130) is 0.42', () => {
     const { out } = boxIouForward(tensor([1, 4], [70, 70, 160, 150]), tensor([1, 4], [40, 60, 140, 130]));

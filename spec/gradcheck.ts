@@ -1,6 +1,6 @@
 import { makeRng, randnTensor } from '../reference/rng';
 import { clone, formatIndex, type Tensor, type Tensors } from '../reference/tensor';
-import { differentiableInputs, differentiatedOutputs, type Impl, type OpRow, type Sample } from './op';
+import { differentiableInputs, differentiatedOutputs, type Impl, type Sample, type Signature } from './op';
 import { GRADCHECK_THRESHOLD } from './tolerance';
 
 /**
@@ -46,7 +46,7 @@ export function randomDouts(outputs: Tensors, seed: number): Tensors {
 
 export const relError = (a: number, n: number): number => Math.abs(a - n) / Math.max(1e-8, Math.abs(a) + Math.abs(n));
 
-export function gradcheck(row: OpRow, impl: Impl<Tensor>, sample: Sample, seed: number, threshold = GRADCHECK_THRESHOLD): GradcheckResult {
+export function gradcheck(row: Signature, impl: Impl<Tensor>, sample: Sample, seed: number, threshold = GRADCHECK_THRESHOLD): GradcheckResult {
   if (!impl.backward) throw new Error(`${row.id}: gradcheck needs a backward`);
   const inputs: Tensors = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, clone(t)]));
   const { outputs, cache } = impl.forward(inputs, sample.params);

@@ -96,7 +96,7 @@ export const knn: OpDef = {
     { title: 'NaN in X', sample: makeSample({ ...ok, X: tensor([2, 2], [3, NaN, 1, 1]) }), message: 'knn: X: expected finite values, got NaN at [0, 1]' },
   ],
   reasons: {
-    ref_bwd: 'no backward (OPS.md): labels are integers and the distances are of fixed data, nothing to learn',
+    ref_bwd: 'no backward (docs/ops.md): labels are integers and the distances are of fixed data, nothing to learn',
     gradcheck: 'no backward to check',
     twin_bwd: 'no backward (as the reference)',
   },

@@ -81,7 +81,7 @@ export const mean_average_precision: OpDef = {
   reasons: {
     ref_bwd: 'mAP is piecewise constant in scores and boxes (a count of ranked matches): its gradient is 0 almost everywhere',
     gradcheck: 'no backward to check',
-    twin_fwd: 'pure bookkeeping — a sort, greedy matching and running counts, sequential by nature: nothing for a kernel (OPS.md allows no twin here)',
+    twin_fwd: 'pure bookkeeping — a sort, greedy matching and running counts, sequential by nature: nothing for a kernel (docs/ops.md allows no twin here)',
     twin_bwd: 'no backward and no twin',
     property: 'no twin to compare; the hand-worked cases of spec/detection.test.ts and the PyTorch-side VOC oracle check it',
   },

@@ -15,7 +15,7 @@ import { courseImpl, type ErrorCase, type Params, type OpDef } from './op';
  * IoUs make the same decisions as float64 ones (ties near the threshold are avoided, not loosened).
  */
 export const NMS_REASONS = {
-  ref_bwd: 'keep holds integer indices: nothing to differentiate (OPS.md)',
+  ref_bwd: 'keep holds integer indices: nothing to differentiate (docs/ops.md)',
   gradcheck: 'no backward to check',
   twin_bwd: 'no backward (as the reference)',
 };
@@ -54,7 +54,7 @@ const boxes = (...rows: number[][]) => tensor([rows.length, 4], rows.flat());
 
 /** Hand-picked cases: identical boxes, score ties, IoU exactly at the threshold, zero-area boxes, all dropped. */
 export const NMS_EDGE_INPUTS: Array<{ inputs: Tensors; params: Params }> = [
-  // OPS.md's pair (IoU 0.42): suppressed at 0.4, both kept at 0.5.
+  // docs/ops.md's pair (IoU 0.42): suppressed at 0.4, both kept at 0.5.
   { inputs: { boxes: boxes(box(70, 70, 160, 150), box(40, 60, 140, 130)), scores: tensor([2], [0.6, 0.9]) }, params: { iou_threshold: 0.4 } },
   { inputs: { boxes: boxes(box(70, 70, 160, 150), box(40, 60, 140, 130)), scores: tensor([2], [0.6, 0.9]) }, params: { iou_threshold: 0.5 } },
   // Identical boxes with equal scores: the lower index is kept; the disjoint box stays.

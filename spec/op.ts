@@ -101,12 +101,18 @@ export interface OpRow extends OpDef {
 /** The rows of one section, in its order: each takes the section's name. */
 export const section = (name: string, defs: readonly OpDef[]): OpRow[] => defs.map((def) => ({ ...def, section: name }));
 
+/**
+ * What the gradient check needs of a row: its name and its inputs' and outputs' signature. A
+ * user's own function (the library's gradcheck) has one without being a row of the table.
+ */
+export type Signature = Pick<OpDef, 'id' | 'inputs' | 'variadic' | 'gradOutputs'>;
+
 /** The outputs of a forward pass that get an upstream gradient (row.gradOutputs, default all). */
-export const differentiatedOutputs = (row: OpDef, outputs: Tensors): Tensors =>
+export const differentiatedOutputs = (row: Signature, outputs: Tensors): Tensors =>
   row.gradOutputs ? Object.fromEntries(row.gradOutputs.map((name) => [name, outputs[name]])) : outputs;
 
 /** "affine takes x, w, b": for messages about inputs that do not fit the row. */
-export const describeInputs = (row: OpDef): string => `${row.id} takes ${row.inputs.map((i) => i.name).join(', ')}`;
+export const describeInputs = (row: Signature): string => `${row.id} takes ${row.inputs.map((i) => i.name).join(', ')}`;
 
 /**
  * The declared inputs that `inputs` supplies, in declared order. A variadic row's sample may leave
@@ -114,7 +120,7 @@ export const describeInputs = (row: OpDef): string => `${row.id} takes ${row.inp
  * rows' samples only non-differentiable ones (the optional attention masks): a missing
  * differentiable input is an error.
  */
-export function presentInputs(row: OpDef, inputs: Readonly<Record<string, unknown>>): InputSpec[] {
+export function presentInputs(row: Signature, inputs: Readonly<Record<string, unknown>>): InputSpec[] {
   return row.inputs.filter((i, k) => {
     if (i.name in inputs) return true;
     const later = row.variadic ? row.inputs.slice(k + 1).find((j) => j.name in inputs && numberedFamily(j.name) === numberedFamily(i.name)) : undefined;
@@ -128,7 +134,7 @@ export function presentInputs(row: OpDef, inputs: Readonly<Record<string, unknow
 const numberedFamily = (name: string): string => name.replace(/_\d+$/, '');
 
 /** The differentiable inputs of the row, or of those a sample's `inputs` supply (see presentInputs). */
-export const differentiableInputs = (row: OpDef, inputs?: Readonly<Record<string, unknown>>): string[] =>
+export const differentiableInputs = (row: Signature, inputs?: Readonly<Record<string, unknown>>): string[] =>
   (inputs ? presentInputs(row, inputs) : row.inputs).filter((i) => i.differentiable).map((i) => i.name);
 
 /** Forward/backward of one implementation with the course signatures. */

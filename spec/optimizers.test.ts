@@ -11,7 +11,7 @@ import { tensor, type Tensor } from '../reference/tensor';
 import { compare, describe as describeComparison, type Tolerance } from './tolerance';
 
 /**
- * Checks of OPS.md "Optimizers, schedules, initialization" beyond the table's per-case checks:
+ * Checks of docs/ops.md "Optimizers, schedules, initialization" beyond the table's per-case checks:
  * - every reference update against a hand-rolled loop written here from the course formula, over
  *   STEPS steps with the state fed back;
  * - every twin update against the reference over STEPS steps, each feeding back its own state;

@@ -10,8 +10,8 @@ const io = [['positions'], ['out']] as const;
 const OP = 'positional_encoding';
 
 /**
- * OPS.md gives params T and E and no input; this row takes positions (T) as an integer input and
- * E as its param (see reference/positional_encoding.ts): positions 0 … T − 1 (the table of OPS.md),
+ * The course notes give params T and E and no input; this row takes positions (T) as an integer input
+ * and E as its param (docs/ops.md "positional_encoding"): positions 0 … T − 1 (the notes' table),
  * or an offset run start … start + T − 1 (decoding step by step). Odd E included.
  */
 const MAX_START = 100;

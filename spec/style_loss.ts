@@ -9,7 +9,7 @@ import { courseImpl, presentInputs, type OpDef } from './op';
 import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
 
 /**
- * A variable number of inputs (OPS.md): feature maps feats_0 … feats_{L−1}, then one target
+ * A variable number of inputs (docs/ops.md): feature maps feats_0 … feats_{L−1}, then one target
  * style_targets_l per style layer. The row declares up to MAX_MAPS of each and is variadic: a case
  * supplies the first L maps and the first style_layers.length targets. Samples draw L in 1…3 and
  * 1…L style layers (distinct maps in any order), so some maps may be no style layer and get a zero

@@ -39,7 +39,7 @@ import { tvLossBackward, tvLossForward } from '../tv_loss';
 import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 
 /**
- * The one table of ops every model composes: each op of OPS.md a model uses, under the name and
+ * The one table of ops every model composes: each op of docs/ops.md a model uses, under the name and
  * signature of reference/<op>.ts, plus the tensor helpers all of them need (add, constant, view,
  * release). A model is written once over this table (generic in the tensor type T) and runs on
  * either backend: REFERENCE_MODEL_OPS below (float64, host tensors) or WEBGPU_MODEL_OPS in

@@ -4,14 +4,17 @@ import { basename, extname, join, resolve } from 'node:path';
 import { findRow } from '../../spec/table';
 import { progressBar } from '../progress';
 import { writeAssignment } from './assignment';
+import { autograderRubric, writeAutograder } from './autograder';
 import { SOURCE_EXTENSIONS } from './bundle';
 import { Grader, type GradeResult } from './grade';
+import { mergeRecords, readRecord } from './merge';
 import { describeIsolation, detectIsolation } from './sandbox';
 import { csvSummary, formatTable, gradescopeJson, junitXml, writeReport } from './reports';
 import { DEFAULT_RUBRIC, loadRubric, type Rubric } from './rubric';
+import { parseShard, recordJson, shardName, shareOf, WHOLE, type Shard } from './shard';
 import { cleanText } from './text';
 
-/** `gradcheck grade` and `gradcheck assignment`; scripts/cli.ts calls this once. */
+/** `gradcheck grade`, `merge`, `assignment` and `autograder`; scripts/cli.ts calls this once. */
 export function registerGradeCommands(program: Command): void {
   program
     .command('grade')
@@ -25,6 +28,8 @@ export function registerGradeCommands(program: Command): void {
     .option('--json <file>', "write Gradescope's results.json (with --batch: a folder, one <name>.json each)")
     .option('--junit <file>', 'write a JUnit XML report (all submissions in one file)')
     .option('--csv <file>', 'with --batch: the CSV summary (default grades.csv)')
+    .option('--shard <i/n>', 'with --batch: grade only share i of n (submission k of the sorted batch goes to shard k mod n); needs --record', parseShard)
+    .option('--record <file>', 'with --batch: write the results as a record, which `gradcheck merge` joins with the other shards')
     .option('--timeout <ms>', 'per-test timeout, overriding the rubric', positive('--timeout'))
     .option('--twin', 'twin-shaped submissions (kernel authors): the functions of accelerated/<op>.ts on GpuTensors, run on WebGPU; NOT under the permission model')
     .addHelpText(
@@ -34,6 +39,8 @@ export function registerGradeCommands(program: Command): void {
         'scores 0 with a one-line reason. See the README\'s Isolation section for what else is enforced where.\n' +
         '\nGradescope: grade /autograder/submission --json /autograder/results/results.json (the folder is one submission).\n' +
         'A class: grade submissions/ --batch --json results/ --csv grades.csv.\n' +
+        'On n machines: grade submissions/ --batch --shard i/n --record shard-i.json on each, then\n' +
+        'gradcheck merge shard-*.json --json results/ --csv grades.csv (the reports of one run).\n' +
         '\nWith --twin the process keeps the timeout and heap limit but runs WITHOUT the permission model (Node 20 forbids\n' +
         'native addons under it, and Dawn is one). Grade only code you trust, or run the grader in a throwaway container.\n' +
         'Twins get no gradcheck test (float32); their grads are held to the reference by the backward tests.',
@@ -42,10 +49,16 @@ export function registerGradeCommands(program: Command): void {
       if (!existsSync(submission)) throw new InvalidArgumentError(`${submission}: no such file or folder`);
       if (opts.batch && !statSync(submission).isDirectory()) throw new InvalidArgumentError(`--batch needs a folder of submissions, got the file ${submission}`);
       if (opts.csv !== undefined && !opts.batch) throw new InvalidArgumentError('--csv summarizes a batch: add --batch (a folder of submissions), or leave --csv out');
+      if (opts.shard && !opts.batch) throw new InvalidArgumentError('--shard splits a batch: add --batch (a folder of submissions), or leave --shard out');
+      if (opts.record !== undefined && !opts.batch) throw new InvalidArgumentError('--record writes a batch\'s results for `gradcheck merge`: add --batch (a folder of submissions)');
+      if (opts.shard && opts.record === undefined) throw new InvalidArgumentError(`--shard ${shardName(opts.shard)} needs --record <file>: the shard's results, which \`gradcheck merge\` joins`);
       const rubric: Rubric = { ...(opts.rubric ? loadRubric(opts.rubric) : DEFAULT_RUBRIC) };
       if (opts.timeout) rubric.timeoutMs = opts.timeout;
       const grader = new Grader(rubric, { twin: opts.twin, batch: opts.batch });
-      const paths = opts.batch ? batchEntries(submission) : [submission];
+      const entries = opts.batch ? batchEntries(submission) : [submission];
+      const shard = opts.shard ?? WHOLE;
+      const positions = shareOf(entries.length, shard);
+      const paths = positions.map((k) => entries[k]);
       console.error(describeIsolation(detectIsolation(), opts.twin));
       const bar = opts.batch ? progressBar('grading', paths.length) : undefined;
       const results: GradeResult[] = [];
@@ -54,17 +67,31 @@ export function registerGradeCommands(program: Command): void {
         bar?.tick(cleanText(path));
       }
       bar?.stop();
-      for (const r of results) console.log(`${formatTable(r)}\n`);
-      if (opts.json) {
-        const names = reportNames(results.map((r) => r.submission));
-        results.forEach((r, i) => writeReport(opts.batch ? join(opts.json!, `${names[i]}.json`) : opts.json!, gradescopeJson(r)));
-      }
-      if (opts.junit) writeReport(opts.junit, junitXml(results));
+      const csv = opts.batch ? (opts.csv ?? 'grades.csv') : undefined;
+      // A shard names its reports as one run over the whole batch would, so merged and single runs agree.
+      const allNames = reportNames(entries);
+      const names = opts.batch ? positions.map((k) => allNames[k]) : undefined;
+      writeReports(results, { json: opts.json, junit: opts.junit, csv }, names);
+      if (opts.record !== undefined) writeReport(opts.record, recordJson(shard, entries, results));
       if (opts.batch) {
-        const csv = opts.csv ?? 'grades.csv';
-        writeReport(csv, csvSummary(results));
-        console.log(`graded ${results.length} submissions; summary in ${csv}`);
+        const share = opts.shard ? ` (shard ${shardName(shard)} of a batch of ${entries.length})` : '';
+        console.log(`graded ${results.length} submissions${share}; summary in ${csv}`);
       }
+    });
+
+  program
+    .command('merge')
+    .description('join the records of `grade --batch --shard i/n --record file` (every shard of one batch) into the reports of one run over the whole batch')
+    .argument('<records...>', 'the record of each shard, in any order')
+    .option('--json <dir>', "a folder of Gradescope results.json, one <name>.json per submission")
+    .option('--junit <file>', 'a JUnit XML report (all submissions in one file)')
+    .option('--csv <file>', 'the CSV summary')
+    .addHelpText('after', '\nRefused, with the reason: shards of different batches or splits, a shard given twice, a shard missing.')
+    .action((files: string[], opts: ReportTargets) => {
+      if (!opts.json && !opts.junit && !opts.csv) throw new InvalidArgumentError('merge writes reports: give --json <dir>, --junit <file> and/or --csv <file>');
+      const { batch, results } = mergeRecords(files.map(readRecord));
+      writeReports(results, opts, reportNames(batch));
+      console.log(`merged ${files.length} shards: ${results.length} submissions`);
     });
 
   program
@@ -80,6 +107,23 @@ export function registerGradeCommands(program: Command): void {
       }
       const written = writeAssignment(rows, opts.out, (opts.errors as Rubric['errors'] | undefined) ?? false);
       written.forEach((f) => console.log(`wrote ${f}`));
+    });
+
+  program
+    .command('autograder')
+    .description("write a Gradescope autograder: setup.sh, run_autograder, rubric.json and autograder.zip (upload the zip)")
+    .argument('<ops...>', 'op ids of the assignment (see `gradcheck ops`)')
+    .requiredOption('--out <dir>', 'folder to write the files into')
+    .option('--rubric <file>', 'rubric JSON for cases, weights, timeout, memory (default: the defaults, the ops sharing 100 points)')
+    .addHelpText(
+      'after',
+      '\nGradescope unpacks the zip into /autograder/source and runs setup.sh once (Node 20, the Debian packages, this\n' +
+        'package); run_autograder then grades /autograder/submission (one submission) into /autograder/results/results.json.',
+    )
+    .action((ops: string[], opts: { out: string; rubric?: string }) => {
+      ops.forEach(findRow);
+      const rubric = autograderRubric(ops, opts.rubric ? loadRubric(opts.rubric) : DEFAULT_RUBRIC);
+      writeAutograder(rubric, opts.out).forEach((f) => console.log(`wrote ${f}`));
     });
 }
 
@@ -100,8 +144,28 @@ function batchEntries(dir: string): string[] {
     .sort();
 }
 
+/** Where a run's reports go: --json (a file; for a batch, a folder), --junit, --csv (a batch's summary). */
+interface ReportTargets {
+  json?: string;
+  junit?: string;
+  csv?: string;
+}
+
+/**
+ * Prints each submission's table and writes the reports asked for. `names`, for a batch: each
+ * submission's report file name in the --json folder (see reportNames); without them --json is one file.
+ */
+function writeReports(results: readonly GradeResult[], targets: ReportTargets, names?: readonly string[]): void {
+  for (const r of results) console.log(`${formatTable(r)}\n`);
+  if (targets.json) results.forEach((r, i) => writeReport(names ? join(targets.json!, `${names[i]}.json`) : targets.json!, gradescopeJson(r)));
+  if (targets.junit) writeReport(targets.junit, junitXml(results));
+  if (targets.csv) writeReport(targets.csv, csvSummary(results));
+}
+
 interface GradeOptions {
   batch?: boolean;
+  shard?: Shard;
+  record?: string;
   rubric?: string;
   json?: string;
   junit?: string;

@@ -55,7 +55,7 @@ export function loadRubric(path: string): Rubric {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`rubric ${path}: ${(e as Error).message}`);
+    throw new Error(`rubric ${path}: ${(e as Error).message}`, { cause: e });
   }
   return parseRubric(raw, path);
 }
@@ -127,6 +127,7 @@ export function rubricJson(rubric: Rubric): string {
     seed: rubric.seed,
     timeout_ms: rubric.timeoutMs,
     memory_mb: rubric.memoryMb,
+    tolerance: rubric.tolerance,
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

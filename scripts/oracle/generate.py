@@ -2,7 +2,7 @@
 
 Each module in scripts/oracle/ops/ is named after an op id and defines `cases()`, yielding Case
 objects: inputs made by torch from a fixed seed, and a forward written with torch ops in the course
-conventions of OPS.md. Outputs, a random upstream gradient per output and the autograd gradients of
+conventions of docs/ops.md. Outputs, a random upstream gradient per output and the autograd gradients of
 sum(out * dout) are computed in float64 and written with full precision.
 """
 import importlib

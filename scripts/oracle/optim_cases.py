@@ -1,4 +1,4 @@
-"""Shared by the oracle cases of OPS.md "Optimizers, schedules, initialization".
+"""Shared by the oracle cases of docs/ops.md "Optimizers, schedules, initialization".
 
 Optimizers: one real torch.optim step on a copy of w, with the optimizer's state set from the
 course's state tensors (converted where the conventions differ) and read back after the step.

@@ -1,4 +1,4 @@
-"""Recurrent cells composed from torch ops in the course conventions (OPS.md "Sequence"), shared by
+"""Recurrent cells composed from torch ops in the course conventions (docs/ops.md "Sequence"), shared by
 the rnn_* and lstm_* oracle modules. Batch-first; the LSTM's gate blocks are in the order i, f, o, g."""
 import torch
 

@@ -24,7 +24,7 @@ import { writeImageGrid } from './png';
 import type { BackendName, Check, Task, TaskOptions, TaskOutcome } from './task';
 
 /**
- * The generative and self-supervised MNIST tasks (OPS.md "Models": VAE, GAN and a small DCGAN,
+ * The generative and self-supervised MNIST tasks (docs/ops.md "Models": VAE, GAN and a small DCGAN,
  * SimCLR head) on either backend. Data: the raw pixels in [0, 1] of the fixture split's train and
  * test rows (fixtures/e2e/mnist-split.json; no mean-image centering: the VAE's Bernoulli targets
  * and the GAN's tanh range need the raw scale). Each fixture fixtures/e2e/<task>.json holds the
