@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SOURCE_EXTENSIONS } from './bundle-confine';
 import { externalsPlugin, type BundleJob, type BundleReply } from './bundle-worker';
-import { treeRssMb } from './proc';
+import { supervise } from './proc';
 import { onTeardown, scratchDir } from './scratch';
 
 export { SOURCE_EXTENSIONS };
@@ -118,24 +118,20 @@ function runWorker(script: string, job: BundleJob, limits: { timeoutMs: number; 
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  return new Promise((done) => {
-    const finish = (reply: BundleReply) => {
-      clearTimeout(timer);
-      clearInterval(watchdog);
-      endGroup();
-      done(reply);
-    };
-    child.once('message', (m) => finish(m as BundleReply));
-    child.once('exit', (code, signal) => {
-      // Let the last stderr bytes arrive before reading why it died.
-      setTimeout(() => {
+  const { settle, result } = supervise<BundleReply>(
+    child,
+    {
+      ...limits,
+      everyMs: WATCH_MS,
+      onTimeout: () => ({ error: `bundling took longer than ${limits.timeoutMs / 1000} s` }),
+      onMemory: () => ({ error: `bundling used more than ${limits.memoryMb} MB` }),
+      onExit: (code, signal) => {
         const why = stderr.trim().split('\n')[0];
-        finish({ error: `the bundler crashed (${signal ?? `exit code ${code}`})${why ? `: ${why}` : ''}` });
-      }, 20);
-    });
-    const timer = setTimeout(() => finish({ error: `bundling took longer than ${limits.timeoutMs / 1000} s` }), limits.timeoutMs);
-    const watchdog = setInterval(() => {
-      if (treeRssMb(child.pid) > limits.memoryMb) finish({ error: `bundling used more than ${limits.memoryMb} MB` });
-    }, WATCH_MS);
-  });
+        return { error: `the bundler crashed (${signal ?? `exit code ${code}`})${why ? `: ${why}` : ''}` };
+      },
+    },
+    endGroup,
+  );
+  child.once('message', (m) => settle(m as BundleReply));
+  return result;
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { descendants, treeRssMb } from './proc';
+import { descendants, supervise } from './proc';
 import {
   acceptReady,
   acceptReply,
@@ -292,43 +292,37 @@ export class Sandbox {
    */
   private exchange<T>(request: Request, accept: (m: unknown) => T, timeoutMs = this.limits.timeoutMs): Promise<T | Fatal> {
     const child = this.child!;
-    return new Promise((resolve) => {
-      const finish = (result: T | Fatal) => {
-        if (this.abort !== abort) return;
-        clearTimeout(timer);
-        clearInterval(watchdog);
-        child.off('exit', onExit);
+    const { settle, result } = supervise<T | Fatal>(
+      child,
+      {
+        timeoutMs,
+        memoryMb: 2 * this.limits.memoryMb + 64,
+        everyMs: WATCH_MS,
+        onTimeout: () => ({ fatal: `never returned: timed out after ${timeoutMs} ms` }),
+        onMemory: () => ({ fatal: this.memoryReason() }),
+        onExit: (code, signal) => ({ fatal: this.deathReason(code, signal) }),
+      },
+      (r) => {
         this.receive = this.abort = undefined;
-        if (typeof result === 'object' && result !== null && 'fatal' in result) this.stop();
-        resolve(result);
-      };
-      const abort = (f: Fatal) => finish(f);
-      this.abort = abort;
-      this.receive = (m) => {
-        let reply: T;
-        try {
-          reply = accept(m);
-        } catch (e) {
-          return this.refuse(reasonOf(e));
-        }
-        finish(reply);
-      };
-      const onExit = (code: number | null, signal: string | null) => {
-        // Let the last stderr bytes arrive before reading why it died.
-        setTimeout(() => finish({ fatal: this.deathReason(code, signal) }), 20);
-      };
-      const timer = setTimeout(() => finish({ fatal: `never returned: timed out after ${timeoutMs} ms` }), timeoutMs);
-      const watchdog = setInterval(() => {
-        if (treeRssMb(child.pid) > 2 * this.limits.memoryMb + 64) finish({ fatal: this.memoryReason() });
-      }, WATCH_MS);
-      child.once('exit', onExit);
-      if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
-      else {
-        const bytes = encodeFrame(request);
-        this.frames!.limit = replyLimit(bytes.length);
-        (child.stdio[3] as Duplex).write(bytes);
+        if (typeof r === 'object' && r !== null && 'fatal' in r) this.stop();
+      },
+    );
+    this.abort = settle;
+    this.receive = (m) => {
+      let reply: T;
+      try {
+        reply = accept(m);
+      } catch (e) {
+        return this.refuse(reasonOf(e));
       }
-    });
+      settle(reply);
+    };
+    if (child.exitCode === null && child.signalCode === null) {
+      const bytes = encodeFrame(request);
+      this.frames!.limit = replyLimit(bytes.length);
+      (child.stdio[3] as Duplex).write(bytes);
+    }
+    return result;
   }
 
   private memoryReason(): string {
