@@ -166,8 +166,8 @@ describe('run_autograder on a fake /autograder tree', () => {
   });
 
   it("takes from a broken submission the broken function's points, and only those", () => {
-    // The folder is one submission: off-by-one-backward.ts replaces correct.ts's affineBackward (db misses a row).
-    const r = grade({ 'correct.ts': gallery('correct.ts'), 'off-by-one-backward.ts': gallery('off-by-one-backward.ts') });
+    // The folder is one submission: off_by_one_backward.ts replaces correct.ts's affineBackward (db misses a row).
+    const r = grade({ 'correct.ts': gallery('correct.ts'), 'off_by_one_backward.ts': gallery('off_by_one_backward.ts') });
     const hitByBackward = (name: string) => name.startsWith('affine:') && /backward|gradcheck/.test(name);
     expect(r.tests.filter((t) => hitByBackward(t.name)).map((t) => t.name)).toEqual([
       'affine: fixtures backward',
@@ -185,9 +185,9 @@ describe('run_autograder on a fake /autograder tree', () => {
     // Implements nothing, but answers the grader's requests itself with a correct relu, forging the runner's replies.
     const hostile = (name: string) => gallery('hostile', `${name}.ts`);
     const main = join(work, 'main.ts');
-    writeFileSync(main, "export * from './lib/forges-replies';\n");
+    writeFileSync(main, "export * from './lib/forges_replies';\n");
     const r = grade({
-      'lib/forges-replies.ts': hostile('forges-replies'),
+      'lib/forges_replies.ts': hostile('forges_replies'),
       'lib/frame.ts': hostile('frame'),
       'lib/relu.ts': hostile('relu'),
       'main.ts': main,

@@ -6,7 +6,7 @@ import { starterModule, writeAssignment } from '../scripts/grade/assignment';
 import { Grader, type GradeResult } from '../scripts/grade/grade';
 import { csvSummary, gradescopeJson, junitXml, writeReport } from '../scripts/grade/reports';
 import { DEFAULT_RUBRIC, parseRubric } from '../scripts/grade/rubric';
-import { FILE as WRITTEN_FILE } from './gallery/writes-file';
+import { FILE as WRITTEN_FILE } from './gallery/writes_file';
 import { findRow } from './table';
 
 /**
@@ -42,7 +42,7 @@ describe('grade', () => {
   });
 
   it('catches an off-by-one in a backward (db) by the grads and by the gradient check', async () => {
-    expectZeroOn(await grader.grade(gallery('off-by-one-backward')), ['fixtures backward', 'random backward', 'gradcheck'], /db\[/);
+    expectZeroOn(await grader.grade(gallery('off_by_one_backward')), ['fixtures backward', 'random backward', 'gradcheck'], /db\[/);
   });
 
   it('catches a transposed output by its shape', async () => {
@@ -69,13 +69,13 @@ describe('grade', () => {
   });
 
   it('times out an infinite loop, once per test group', async () => {
-    const r = await grader.grade(gallery('infinite-loop'));
+    const r = await grader.grade(gallery('infinite_loop'));
     expectZeroOn(r, ALL, /never returned: timed out after 1500 ms/);
     expect(r.seconds).toBeLessThan(15);
   });
 
   it('catches a forward that mutates its input', async () => {
-    const t = byName(await grader.grade(gallery('mutates-input')));
+    const t = byName(await grader.grade(gallery('mutates_input')));
     for (const name of [...FORWARD, 'fixtures backward', 'random backward']) {
       expect(t[name].score).toBe(0);
       expect(t[name].output).toMatch(/mutated its input x\[flat \d+\]: was -?[\d.e-]+, now 0/);
@@ -83,12 +83,12 @@ describe('grade', () => {
   });
 
   it('stops a submission that allocates without bound', async () => {
-    expectZeroOn(await grader.grade(gallery('unbounded-memory')), ALL, /exhausted memory \(limit 128 MB\)/);
+    expectZeroOn(await grader.grade(gallery('unbounded_memory')), ALL, /exhausted memory \(limit 128 MB\)/);
   });
 
   it('denies writing a file', async () => {
     rmSync(WRITTEN_FILE, { force: true });
-    expectZeroOn(await grader.grade(gallery('writes-file')), ALL, /denied by the sandbox/);
+    expectZeroOn(await grader.grade(gallery('writes_file')), ALL, /denied by the sandbox/);
     expect(existsSync(WRITTEN_FILE)).toBe(false);
   });
 
@@ -150,7 +150,7 @@ describe('grade --twin', () => {
   const twins = new Grader({ ...DEFAULT_RUBRIC, errors: 'message', timeoutMs: 1500, memoryMb: 128 }, { twin: true });
 
   it('gives the suite\'s own relu and affine twins full marks, errors included, with no gradcheck test', async () => {
-    const r = await twins.grade(gallery('twin-correct'));
+    const r = await twins.grade(gallery('twin_correct'));
     expect(new Set(r.tests.map((t) => t.op))).toEqual(new Set(['affine', 'relu']));
     expect(r.tests.filter((t) => t.score !== t.maxScore)).toEqual([]);
     expect(r.tests.map((t) => t.check)).not.toContain('gradcheck');
@@ -158,7 +158,7 @@ describe('grade --twin', () => {
   });
 
   it('catches a wrong kernel (leaky relu) on the forward tests, naming tensor and element', async () => {
-    const t = byName(await twins.grade(gallery('twin-wrong-kernel')));
+    const t = byName(await twins.grade(gallery('twin_wrong_kernel')));
     for (const name of FORWARD) {
       expect(t[name].score).toBe(0);
       expect(t[name].output).toMatch(/^0\/\d+ cases passed; first failure: .*forward: out\[[\d, ]+\] = -[\d.e-]+, expected 0 \(atol/);
@@ -168,7 +168,7 @@ describe('grade --twin', () => {
   });
 
   it('times out a twin that never returns', async () => {
-    const r = await new Grader({ ...DEFAULT_RUBRIC, timeoutMs: 1500 }, { twin: true }).grade(gallery('twin-infinite-loop'));
+    const r = await new Grader({ ...DEFAULT_RUBRIC, timeoutMs: 1500 }, { twin: true }).grade(gallery('twin_infinite_loop'));
     expectZeroOn(r, [...FORWARD, 'fixtures backward', 'random backward'], /never returned: timed out after 1500 ms/);
   });
 });

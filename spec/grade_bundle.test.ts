@@ -46,9 +46,9 @@ const grader = new Grader({ ...DEFAULT_RUBRIC, timeoutMs: 1500, memoryMb: 128 })
 
 describe('bundling confines a submission to its folder', () => {
   it('scores 0, not 100, a submission that re-exports reference/affine.ts through ../', async () => {
-    const r = await grader.grade(attack('reexports-reference.ts'));
+    const r = await grader.grade(attack('reexports_reference.ts'));
     expect(r.score).toBe(0);
-    expect(r.tests[0].output).toMatch(/^reexports-reference\.ts:5: imports "\.\.\/\.\.\/\.\.\/reference\/affine": outside the submission folder$/);
+    expect(r.tests[0].output).toMatch(/^reexports_reference\.ts:5: imports "\.\.\/\.\.\/\.\.\/reference\/affine": outside the submission folder$/);
   });
 
   it('refuses an absolute path to the reference', async () => {
@@ -66,17 +66,17 @@ describe('bundling confines a submission to its folder', () => {
   });
 
   it("ignores the submission's tsconfig.json: its paths alias is a package name, and stays unresolved even when allowed", async () => {
-    expect(await refusal(attack('tsconfig-paths'))).toMatch(/^index\.ts:6: imports "ref\/affine": a package; a submission imports only its own files and node: built-ins$/);
-    expect(await refusal(attack('tsconfig-paths'), { packages: ['ref'] })).toMatch(/Could not resolve "ref\/affine"/);
+    expect(await refusal(attack('tsconfig_paths'))).toMatch(/^index\.ts:6: imports "ref\/affine": a package; a submission imports only its own files and node: built-ins$/);
+    expect(await refusal(attack('tsconfig_paths'), { packages: ['ref'] })).toMatch(/Could not resolve "ref\/affine"/);
   });
 
   it('refuses a JSON case file of the suite, and JSON at all', async () => {
-    expect(await refusal(attack('json-fixture.ts'))).toMatch(/imports "\.\.\/\.\.\/\.\.\/fixtures\/reference\/affine\/edge-1\.json": outside the submission folder$/);
-    expect(await refusal(attack('json-inside'))).toMatch(/imports "\.\/data\.json": not a source file \(\.ts, \.mts, \.js, \.mjs\)$/);
+    expect(await refusal(attack('json_fixture.ts'))).toMatch(/imports "\.\.\/\.\.\/\.\.\/fixtures\/reference\/affine\/edge-1\.json": outside the submission folder$/);
+    expect(await refusal(attack('json_inside'))).toMatch(/imports "\.\/data\.json": not a source file \(\.ts, \.mts, \.js, \.mjs\)$/);
   });
 
   it('refuses an import attribute that switches the loader (/etc/passwd as text)', async () => {
-    expect(await refusal(attack('etc-passwd.ts'))).toMatch(/^etc-passwd\.ts:6: imports "\/etc\/passwd": import attributes \(with \{"type":"text"\}\) are not allowed$/);
+    expect(await refusal(attack('etc_passwd.ts'))).toMatch(/^etc_passwd\.ts:6: imports "\/etc\/passwd": import attributes \(with \{"type":"text"\}\) are not allowed$/);
     const inside = folder('text-attribute', { 'index.ts': "import me from './index.ts' with { type: 'text' };\nexport const source = me;\n" });
     expect(await refusal(inside)).toMatch(/import attributes/);
   });
@@ -90,19 +90,19 @@ describe('bundling confines a submission to its folder', () => {
   });
 
   it('refuses /dev/zero', async () => {
-    expect(await refusal(attack('dev-zero.ts'))).toMatch(/imports "\/dev\/zero": outside the submission folder$/);
+    expect(await refusal(attack('dev_zero.ts'))).toMatch(/imports "\/dev\/zero": outside the submission folder$/);
   });
 
   it('refuses a bare package of the grader (seedrandom), and URLs', async () => {
-    expect(await refusal(attack('bare-package.ts'))).toMatch(/imports "seedrandom": a package; a submission imports only its own files and node: built-ins$/);
+    expect(await refusal(attack('bare_package.ts'))).toMatch(/imports "seedrandom": a package; a submission imports only its own files and node: built-ins$/);
     const reference = pathToFileURL(join(ROOT, 'reference', 'affine.ts')).href;
     const url = folder('file-url', { 'index.ts': `export { affineForward, affineBackward } from ${JSON.stringify(reference)};\n` });
     expect(await refusal(url)).toMatch(/imports "file:\/\/\/.*\/reference\/affine\.ts": a URL; a submission imports only its own files and node: built-ins$/);
   });
 
   it('refuses computed imports, which esbuild turns into globs without asking the resolver', async () => {
-    expect(await refusal(attack('glob-reference.ts'))).toMatch(/loads .*reference\/.*\.ts through a computed import/);
-    expect(await refusal(attack('glob-own'))).toMatch(/^index\.ts imports "\.\/lib\/\*\*\/\*": a computed import/);
+    expect(await refusal(attack('glob_reference.ts'))).toMatch(/loads .*reference\/.*\.ts through a computed import/);
+    expect(await refusal(attack('glob_own'))).toMatch(/^index\.ts imports "\.\/lib\/\*\*\/\*": a computed import/);
   });
 
   it('refuses a submission whose folder holds the grader itself', async () => {

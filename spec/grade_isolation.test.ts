@@ -86,7 +86,7 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   });
 
   it('opens no inspector in the grader when a submission sends it SIGUSR1', async () => {
-    const r = await grader.grade(hostile('inspector-signal'));
+    const r = await grader.grade(hostile('inspector_signal'));
     expect(inspector.url()).toBeUndefined();
     expect(await inspectorPortOpen()).toBe(false);
     expect(r.score).toBe(100);
@@ -96,7 +96,7 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   it('opens no inspector in the grader when SIGUSR1 reaches it, even with user and namespaces off', async () => {
     expect(await inspectorPortOpen(), 'something already listens on 9229').toBe(false);
     try {
-      const reply = await reluThrough(hostile('inspector-signal'), { user: false, namespaces: false });
+      const reply = await reluThrough(hostile('inspector_signal'), { user: false, namespaces: false });
       expect(reply).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
       await new Promise((r) => setTimeout(r, 300));
       expect(inspector.url()).toBeUndefined();
@@ -109,12 +109,12 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   // Outside a network namespace an inspector on the loopback would let any local process drive the child.
   it('keeps a submission from opening its own inspector, even with user and namespaces off', async () => {
     expect(await inspectorPortOpen(), 'something already listens on 9229').toBe(false);
-    const reply = await reluThrough(hostile('own-inspector'), { user: false, namespaces: false });
+    const reply = await reluThrough(hostile('own_inspector'), { user: false, namespaces: false });
     expect(reply).toMatchObject({ fault: { kind: 'threw', message: 'inspector closed' } });
   });
 
   it.runIf(isolation.user || isolation.namespaces)('survives a submission that sends its parent SIGSTOP and SIGKILL', async () => {
-    const r = await grader.grade(hostile('stop-kill-parent'));
+    const r = await grader.grade(hostile('stop_kill_parent'));
     expect(r.score).toBe(100);
     await expectGraderStillGrades();
   });
@@ -124,7 +124,7 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
     // A process of the sandbox's own user outside the sandbox: reachable by kill -1 without the namespace.
     const bystander = spawn('sleep', ['60'], { uid: 65534, gid: 65534, stdio: 'ignore' });
     try {
-      const r = await grader.grade(hostile('kill-everyone'));
+      const r = await grader.grade(hostile('kill_everyone'));
       expect(r.score).toBe(100);
       expect(bystander.exitCode).toBeNull();
       expect(bystander.signalCode).toBeNull();
@@ -141,7 +141,7 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   ];
   it.runIf(process.platform === 'linux').each(layerSets)('leaves no process behind once stopped after a timeout (%o)', async (layers) => {
     let bundle = '';
-    const reply = await reluThrough(gallery('infinite-loop'), layers, (file) => {
+    const reply = await reluThrough(gallery('infinite_loop'), layers, (file) => {
       bundle = file;
     });
     expect(reply).toMatchObject({ fatal: expect.stringMatching(/timed out/) });
@@ -160,7 +160,7 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
     const code = `(async () => {
       const { bundleSubmission } = await import(${JSON.stringify(join(__dirname, '..', 'scripts', 'grade', 'bundle.ts'))});
       const { Sandbox } = await import(${JSON.stringify(join(__dirname, '..', 'scripts', 'grade', 'sandbox.ts'))});
-      const bundle = await bundleSubmission(${JSON.stringify(gallery('infinite-loop'))});
+      const bundle = await bundleSubmission(${JSON.stringify(gallery('infinite_loop'))});
       const sandbox = new Sandbox(bundle.file, { timeoutMs: 60000, memoryMb: 128, ...${JSON.stringify(layers)} });
       const x = { shape: [2], data: Float64Array.from([-1, 2]) };
       const op = { id: 'relu', inputs: [{ name: 'x', kind: 'float', differentiable: true }], outputs: ['out'] };
@@ -194,19 +194,19 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   });
 
   it.runIf(isolation.root)('another uid alone keeps SIGSTOP and SIGKILL from the grader', async () => {
-    const reply = await reluThrough(hostile('stop-kill-parent'), { user: true, namespaces: false });
+    const reply = await reluThrough(hostile('stop_kill_parent'), { user: true, namespaces: false });
     expect(reply).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
   });
 
   it.runIf(isolation.namespaces)('a PID namespace alone keeps SIGSTOP and SIGKILL from the grader', async () => {
-    const reply = await reluThrough(hostile('stop-kill-parent'), { user: false, namespaces: true });
+    const reply = await reluThrough(hostile('stop_kill_parent'), { user: false, namespaces: true });
     expect(reply).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
   });
 
   // As the grader's own user (Linux not root), the launcher is signallable: the child must not share its process group.
   it.runIf(isolation.namespaces)('in a PID namespace, signals to its own process group reach nothing outside it', async () => {
     for (const user of isolation.user ? [false, true] : [false]) {
-      const reply = await reluThrough(hostile('kill-group'), { user, namespaces: true });
+      const reply = await reluThrough(hostile('kill_group'), { user, namespaces: true });
       expect(reply, `user ${user}`).toMatchObject({ outputs: [{ out: { shape: [2], data: Float64Array.from([0, 2]) } }] });
     }
   });
@@ -218,7 +218,7 @@ describe('the sandboxed process gets no variable of the grader\'s environment', 
   afterAll(() => delete process.env.GRADCHECK_TEST_SECRET);
 
   it('does not see a secret the grader holds', async () => {
-    const r = await grader.grade(hostile('reads-env'));
+    const r = await grader.grade(hostile('reads_env'));
     for (const output of outputs(r)) {
       expect(output).not.toContain(secret);
       const [, secrets, names] = /secrets \[(.*?)\] names \[(.*?)\]/.exec(output) ?? [];
@@ -230,32 +230,32 @@ describe('the sandboxed process gets no variable of the grader\'s environment', 
 
 describe('replies: only the runner\'s, one per request, validated', () => {
   it('gives nothing to a submission that answers requests itself while its functions throw', async () => {
-    expectAllZero(await grader.grade(hostile('forges-replies')), /not implemented|does not accept/);
+    expectAllZero(await grader.grade(hostile('forges_replies')), /not implemented|does not accept/);
     await expectGraderStillGrades();
   });
 
   it('gives nothing to a submission that looks for the runner\'s channel (active handles, its async resource) to answer first', async () => {
-    expectAllZero(await grader.grade(hostile('finds-channel')), /not implemented|does not accept/);
+    expectAllZero(await grader.grade(hostile('finds_channel')), /not implemented|does not accept/);
   });
 
   it('fails a case on a message it did not ask for (replies sent ahead for later requests)', async () => {
-    expectAllZero(await grader.grade(hostile('forges-next-id')), /sent a message the grader does not accept/);
+    expectAllZero(await grader.grade(hostile('forges_next_id')), /sent a message the grader does not accept/);
     await expectGraderStillGrades();
   });
 
   it('survives null, strings, malformed faults and unknown types, failing the submission with a reason', async () => {
-    expectAllZero(await grader.grade(hostile('sends-garbage')), /failed to load: sent a message the grader does not accept/);
+    expectAllZero(await grader.grade(hostile('sends_garbage')), /failed to load: sent a message the grader does not accept/);
     await expectGraderStillGrades();
   });
 
   it('survives frames no decoder accepts', async () => {
-    expectAllZero(await grader.grade(hostile('bad-frame')), /failed to load: sent a message the grader does not accept/);
+    expectAllZero(await grader.grade(hostile('bad_frame')), /failed to load: sent a message the grader does not accept/);
     await expectGraderStillGrades();
   });
 
   it('refuses a reply frame far larger than the request could need, before decoding it', async () => {
     const started = Date.now();
-    const reply = await reluThrough(hostile('frame-bomb'), { user: !!isolation.user, namespaces: isolation.namespaces });
+    const reply = await reluThrough(hostile('frame_bomb'), { user: !!isolation.user, namespaces: isolation.namespaces });
     expect(reply).toMatchObject({ fatal: expect.stringMatching(/sent a message the grader does not accept: a frame of \d+ bytes \(at most \d+\)/) });
     expect(Date.now() - started).toBeLessThan(2500);
   });
@@ -323,13 +323,13 @@ describe('replies: only the runner\'s, one per request, validated', () => {
 
 describe('extra keys in a backward\'s result are ignored, as in a forward\'s', () => {
   it('gives a correct relu whose backward also returns a note full marks', async () => {
-    const r = await grader.grade(gallery('extra-grad-keys'));
+    const r = await grader.grade(gallery('extra_grad_keys'));
     expect(r.tests.filter((t) => t.score !== t.maxScore)).toEqual([]);
     expect(r.score).toBe(100);
   });
 
   it('does the same for a twin', async () => {
-    const r = await new Grader({ ...rubric, timeoutMs: 1500 }, { twin: true }).grade(gallery('twin-extra-grad-keys'));
+    const r = await new Grader({ ...rubric, timeoutMs: 1500 }, { twin: true }).grade(gallery('twin_extra_grad_keys'));
     expect(r.tests.filter((t) => t.score !== t.maxScore)).toEqual([]);
     expect(r.score).toBe(100);
   });

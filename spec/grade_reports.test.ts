@@ -37,7 +37,7 @@ describe('reports', () => {
   });
 
   it('keep a 20 MB message of escapes and control characters small, valid and clean', async () => {
-    const r = await new Grader({ ...DEFAULT_RUBRIC, ops: { relu: 10 }, randomCases: 1, gradcheckCases: 1 }).grade(gallery('huge-message'));
+    const r = await new Grader({ ...DEFAULT_RUBRIC, ops: { relu: 10 }, randomCases: 1, gradcheckCases: 1 }).grade(gallery('huge_message'));
     expect(r.score).toBe(0);
     const json = gradescopeJson(r);
     expect(json.length).toBeLessThan(100_000);

@@ -5,7 +5,7 @@ import { Grader, type GradeResult } from '../scripts/grade/grade';
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
 import { recordGradcheck, replayGradcheck } from '../scripts/grade/suite';
 import { makeSample } from './arbitraries';
-import * as noMaxShift from './gallery/no-max-shift';
+import * as noMaxShift from './gallery/no_max_shift';
 import { describeGradcheck } from './gradcheck';
 import { findRow } from './table';
 
@@ -34,7 +34,7 @@ describe('grade scoring', () => {
   });
 
   it('catches a softmax_loss without the max shift on the ±1000 cases, in fixtures and random cases', async () => {
-    const r = await grader.grade(gallery('no-max-shift'));
+    const r = await grader.grade(gallery('no_max_shift'));
     for (const name of ['fixtures forward', 'random forward']) {
       const t = test(r, name);
       expect(t.score, t.output).toBeLessThan(t.maxScore);
@@ -44,7 +44,7 @@ describe('grade scoring', () => {
   });
 
   it('catches a relu backward with the opposite convention at 0 on the cases at 0 (kink fixture and random cases)', async () => {
-    const r = await grader.grade(gallery('relu-grad-at-zero'));
+    const r = await grader.grade(gallery('relu_grad_at_zero'));
     for (const [name, at] of [['fixtures backward', /kink-1: backward: dx\[/], ['random backward', /random #\d+ .*: backward: dx\[/]] as const) {
       const t = test(r, name);
       expect(t.score, t.output).toBeLessThan(t.maxScore);

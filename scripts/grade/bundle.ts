@@ -4,8 +4,8 @@ import { chmodSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SOURCE_EXTENSIONS } from './bundle-confine';
-import { externalsPlugin, type BundleJob, type BundleReply } from './bundle-worker';
+import { SOURCE_EXTENSIONS } from './bundle_confine';
+import { externalsPlugin, type BundleJob, type BundleReply } from './bundle_worker';
 import { supervise } from './proc';
 import { onTeardown, scratchDir } from './scratch';
 
@@ -16,7 +16,7 @@ const checkoutUrl = (name: string) => pathToFileURL(createRequire(import.meta.ur
 
 /** The runner bundled with a submission: reference-shaped functions on host tensors, or twin-shaped ones on the device. */
 export type Runner = 'reference' | 'twin';
-const RUNNERS: Record<Runner, string> = { reference: 'child.ts', twin: 'twin-child.ts' };
+const RUNNERS: Record<Runner, string> = { reference: 'child.ts', twin: 'twin_child.ts' };
 
 export interface BundleOptions {
   /** Bare packages the submission may import; none by default. */
@@ -44,7 +44,7 @@ export interface Bundle {
  * Transpiles and bundles a submission (TypeScript or JavaScript, with its relative imports) with
  * the child runner (`runner`) into one ES module in a fresh temporary folder, so the sandboxed
  * process needs to read one file and no TypeScript loader. The submission may bundle only the
- * regular source files inside its folder (scripts/grade/bundle-confine.ts); a twin may also import
+ * regular source files inside its folder (scripts/grade/bundle_confine.ts); a twin may also import
  * the checkout's accelerated/. Bundling runs in a child process under a time and memory limit.
  * Throws one line: a refused import, a compile error ("does not compile: …") or a broken limit.
  */
@@ -76,12 +76,12 @@ export async function bundleSubmission(path: string, runner: Runner = 'reference
 
 let worker: Promise<string> | undefined;
 
-/** scripts/grade/bundle-worker.ts compiled once per process to one .mjs (trusted code), esbuild kept as this checkout's. */
+/** scripts/grade/bundle_worker.ts compiled once per process to one .mjs (trusted code), esbuild kept as this checkout's. */
 function workerScript(): Promise<string> {
   worker ??= (async () => {
-    const outfile = join(scratchDir('bundler').path, 'bundle-worker.mjs');
+    const outfile = join(scratchDir('bundler').path, 'bundle_worker.mjs');
     await build({
-      entryPoints: [join(HERE, 'bundle-worker.ts')],
+      entryPoints: [join(HERE, 'bundle_worker.ts')],
       bundle: true,
       format: 'esm',
       platform: 'node',

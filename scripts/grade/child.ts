@@ -1,5 +1,5 @@
 import { implFromModule, type OpRow } from '../../spec/op';
-import { serveRequests } from './child-channel';
+import { serveRequests } from './child_channel';
 import { gradNames, type Fault, type ReadyMessage, type Request, type RunReply, type RunRequest, type WireTensor, type WireTensors } from './protocol';
 import { cleanText } from './text';
 
@@ -7,7 +7,7 @@ import { cleanText } from './text';
  * The sandboxed side of grading. esbuild bundles this file together with the submission into one
  * .mjs that runs under Node's permission model (no file writes, no child processes, no workers)
  * with a heap limit. It runs the submission's functions on the inputs the parent sends and sends
- * the results back over the channel (child-channel.ts); every judgement happens in the parent.
+ * the results back over the channel (child_channel.ts); every judgement happens in the parent.
  * Built-ins used here are captured before the submission's module body runs.
  */
 const { from: copyOf } = Float64Array;

@@ -34,7 +34,7 @@ const MISTAKES: Array<(name: string) => string> = [
  * The hostile students: attacks of spec/gallery/hostile/ at run time (each a folder: the attack as
  * main.ts, the gallery's helper modules under lib/) and of spec/gallery/bundle/ at bundle time.
  */
-const HOSTILE = ['hostile/stop-kill-parent', 'hostile/forges-replies', 'hostile/inspector-signal', 'hostile/reads-env', 'bundle/reexports-reference'];
+const HOSTILE = ['hostile/stop_kill_parent', 'hostile/forges_replies', 'hostile/inspector_signal', 'hostile/reads_env', 'bundle/reexports_reference'];
 
 function writeHostile(dir: string, attack: string): void {
   const [kind, name] = attack.split('/');

@@ -1,6 +1,6 @@
 import { build, type Message, type Plugin } from 'esbuild';
 import { pathToFileURL } from 'node:url';
-import { computedImport, confine, ENTRY, isInside, SOURCE_EXTENSIONS, submissionLayout } from './bundle-confine';
+import { computedImport, confine, ENTRY, isInside, SOURCE_EXTENSIONS, submissionLayout } from './bundle_confine';
 
 /**
  * The child process that bundles one submission (scripts/grade/bundle.ts starts it, with a time and

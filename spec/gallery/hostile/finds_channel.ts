@@ -6,7 +6,7 @@
  * channel's read, that is the channel's handle, whose owner is the channel).
  */
 import asyncHooks from 'node:async_hooks';
-import { forge, type Request } from './forges-replies';
+import { forge, type Request } from './forges_replies';
 import { frame, unframe } from './frame';
 
 interface Channel {

@@ -4,7 +4,7 @@ import type { Tensor, Tensors } from '../../reference/tensor';
 import type { OpRow, Params, TwinImpl } from '../../spec/op';
 import { runTwin } from '../../spec/twin';
 import { faultOf, Problem } from './child';
-import { serveRequests } from './child-channel';
+import { serveRequests } from './child_channel';
 import { gradNames as gradNamesOf, wire, type ReadyMessage, type Request, type RunReply, type RunRequest } from './protocol';
 
 /**
