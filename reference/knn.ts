@@ -27,7 +27,7 @@ export interface KnnSettings {
   variant: KnnVariant;
 }
 
-/** X_train (M, D) and X (N, D) finite, non-empty; y_train (M) integer labels ≥ 0; k in [1, M]. */
+/** X_train (M, D) and X (N, D) finite, non-empty; y_train (M) integer labels ≥ 0 (an int32); k in [1, M]. */
 export function validateKnn(X_train: Shaped, y_train: Shaped, X: Shaped, params: KnnParams = {}): KnnSettings {
   requireRank('knn', 'X_train', X_train, 2);
   requirePositiveSizes('knn', 'X_train', X_train);
@@ -38,7 +38,7 @@ export function validateKnn(X_train: Shaped, y_train: Shaped, X: Shaped, params:
   requirePositiveSizes('knn', 'X', X);
   requireFinite('knn', 'X_train', X_train);
   requireFinite('knn', 'X', X);
-  requireValues('knn', 'y_train', y_train, { min: 0, max: 2 ** 31 - 1, integer: true }, 'integer labels ≥ 0');
+  requireValues('knn', 'y_train', y_train, { min: 0, max: 2 ** 31 - 1, integer: true }, `integer labels in [0, ${2 ** 31 - 1}]`);
   const k = hyper('knn', params, 'k', 1, { min: 1, max: M, integer: true });
   const variant = choice('knn', params, 'variant', KNN_VARIANTS, 'no_loops');
   return { M, N: X.shape[0], D, k, variant };
@@ -97,21 +97,19 @@ const DISTANCES: Record<KnnVariant, (X_train: Tensor, X: Tensor) => Tensor> = {
 
 /**
  * labels[i] = the most frequent label among the k training rows nearest to X[i] (ordered by
- * distance, equal distances by training index); a tie in the vote goes to the smallest label.
+ * distance; the sort is stable, so equal distances keep training order); a tie in the vote goes to
+ * the smallest label.
  */
 export function predictLabels(dists: Tensor, y_train: Tensor, k: number): Tensor {
   const [N, M] = dists.shape;
   const labels = tensor([N]);
   for (let i = 0; i < N; i++) {
     const order = Array.from({ length: M }, (_, j) => j)
-      .sort((a, b) => dists.data[i * M + a] - dists.data[i * M + b] || a - b);
+      .sort((a, b) => dists.data[i * M + a] - dists.data[i * M + b]);
     const votes = new Map<number, number>();
     for (const j of order.slice(0, k)) votes.set(y_train.data[j], (votes.get(y_train.data[j]) ?? 0) + 1);
-    let best = -1;
-    for (const [label, count] of votes) {
-      const bestCount = votes.get(best) ?? 0;
-      if (count > bestCount || (count === bestCount && label < best)) best = label;
-    }
+    // Most votes first, then the smallest label.
+    const [[best]] = [...votes].sort(([la, ca], [lb, cb]) => cb - ca || la - lb);
     labels.data[i] = best;
   }
   return labels;

@@ -23,8 +23,11 @@ export interface ActivationDef {
   params?: fc.Arbitrary<Params>;
   /** Params of the edge cases, one edge case each (default: none). */
   edgeParams?: readonly Params[];
-  /** The derivative jumps at 0: samples keep 1e-3 away from it. */
-  kinkAtZero?: boolean;
+  /**
+   * The derivative jumps at 0: samples keep 1e-3 away from it, and `convention` states the slope
+   * taken at x = 0 exactly, which its kink cases (x with zeros, per edgeParams) hold the op to.
+   */
+  kinkAtZero?: { convention: string };
   /** Error inputs of the params, beyond those of x. */
   paramErrors?: readonly ErrorCase[];
 }
@@ -38,6 +41,9 @@ const activationSamples = (maxDim: number, def: ActivationDef) =>
 
 /** Both tails (not so far out that the slope underflows), and ±1e-3 either side of 0. */
 const EDGE_VALUES = [-8, -3, -1, -1e-3, 1e-3, 0.5, 3, 8];
+
+/** 0 and −0 exactly, among values on either side. */
+const KINK_VALUES = [0, -1, 2, -0, 0.5, 0];
 
 /** A valid x for the param errors. */
 export const anyX = tensor([2, 2], [1, -2, 3, -4]);
@@ -60,6 +66,10 @@ export function activationRow(def: ActivationDef): OpDef {
     sample: activationSamples(9, def),
     gradSample: activationSamples(4, def),
     edgeCases: (def.edgeParams ?? [{}]).map((params) => makeSample({ x: tensor([2, 4], EDGE_VALUES) }, params)),
+    kinks: def.kinkAtZero && {
+      convention: def.kinkAtZero.convention,
+      cases: (def.edgeParams ?? [{}]).map((params) => makeSample({ x: tensor([2, 3], KINK_VALUES) }, params)),
+    },
     errors: [...inputErrors(def.id), ...(def.paramErrors ?? [])],
   };
 }

@@ -12,7 +12,7 @@ export const elu = activationRow({
   params: fc.oneof(fc.constant({}), fc.record({ alpha: fc.double({ min: 0, max: 3, noNaN: true }) })),
   edgeParams: [{}, { alpha: 0.5 }],
   // At alpha = 1 the slope is continuous at 0 but the curvature jumps, which still spoils differences there.
-  kinkAtZero: true,
+  kinkAtZero: { convention: 'at x = 0 the slope is alpha·e⁰ = alpha, the negative side’s (as PyTorch): dx = dout where x > 0, else alpha·eˣ·dout' },
   paramErrors: [
     { title: 'Infinity alpha', sample: makeSample({ x: anyX }, { alpha: Infinity }), message: 'elu: alpha: expected a number, got Infinity' },
     { title: 'alpha an array', sample: makeSample({ x: anyX }, { alpha: [1] }), message: 'elu: alpha: expected a number, got [1]' },

@@ -141,6 +141,11 @@ export function scaleShiftErrors(op: string, ok: Tensors, params: Params, channe
       message: `${op}: eps: expected a finite number > 0, got 0`,
     },
     {
+      title: 'eps Infinity',
+      sample: makeSample(ok, { ...params, eps: Infinity }),
+      message: `${op}: eps: expected a finite number > 0, got Infinity`,
+    },
+    {
       title: 'eps a string',
       sample: makeSample(ok, { ...params, eps: '1e-5' }),
       message: `${op}: eps: expected a finite number > 0, got "1e-5"`,

@@ -7,5 +7,5 @@ export const selu = activationRow({
   reference: [ref.seluForward, ref.seluBackward],
   twin: [twin.seluForward, twin.seluBackward],
   validate: ref.validateSelu,
-  kinkAtZero: true,
+  kinkAtZero: { convention: 'at x = 0 the slope is λ·α, the negative side’s (as PyTorch): dx = λ·dout where x > 0, else λ·α·eˣ·dout' },
 });
