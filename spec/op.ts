@@ -1,4 +1,4 @@
-import type fc from 'fast-check';
+import fc from 'fast-check';
 import type { GpuTensor } from '../accelerated/buffers';
 import type { Tensor, Tensors } from '../reference/tensor';
 import type { Tolerance } from './tolerance';
@@ -197,4 +197,19 @@ export function implFromModule<T>(row: OpRow, module: Record<string, unknown>, s
     row.gradOutputs,
     row.variadic,
   );
+}
+
+/** Seed and count of the samples whose params name the op's params (deterministic). */
+const PARAM_SEED = 20261204;
+const PARAM_RUNS = 50;
+
+/** The names of the params the row's samples, edge cases and kink cases use, sorted. */
+export function paramNames(row: OpDef): string[] {
+  const arbitraries = row.gradSample ? [row.sample, row.gradSample] : [row.sample];
+  const samples: Sample[] = [
+    ...arbitraries.flatMap((arbitrary) => fc.sample(arbitrary, { seed: PARAM_SEED, numRuns: PARAM_RUNS })),
+    ...(row.edgeCases ?? []),
+    ...(row.kinks?.cases ?? []),
+  ];
+  return [...new Set(samples.flatMap((s) => Object.keys(s.params)))].sort();
 }
