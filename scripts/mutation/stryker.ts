@@ -12,7 +12,9 @@ import { SCOPE_ENV } from './scope';
  * the table), one file at a time. Each file's mutants run against the reference-side tests of the
  * file's ops only (scripts/mutation/scope.ts): the row named like the file, or else the rows whose
  * reference module imports it (`--ops` names them instead). Incremental: a rerun tests only the
- * mutants whose code or tests changed (reports/mutation/<file>.incremental.json). Prints each
+ * mutants whose code or tests changed (reports/mutation/<file>.incremental.json); Stryker sees
+ * test files, not the case files and rows they read, so after a change there `--force` reruns every
+ * mutant. Prints each
  * file's score and surviving mutants; reports/mutation/reference-scores.json keeps the latest per file.
  */
 const ROW_IDS = new Set(TABLE.map((r) => r.id));
@@ -39,7 +41,8 @@ function describeMutant(m: MutantResult, lines: readonly string[]): string {
 const program = new Command('mutation')
   .argument('[files...]', 'reference/ files to mutate (default: every reference/<op>.ts of the table)')
   .option('--ops <ops>', 'comma-separated ops whose tests run (default: from the file name or its importers)')
-  .action(async (files: string[], opts: { ops?: string }) => {
+  .option('--force', "rerun every mutant, not only those whose code or test files changed (after a change to case files or rows, which Stryker's incremental mode does not see)")
+  .action(async (files: string[], opts: { ops?: string; force?: boolean }) => {
     const targets = files.length ? files.map((f) => relative('.', f)) : [...ROW_IDS].map((id) => `reference/${id}.ts`).filter(existsSync);
     const missing = targets.filter((f) => !existsSync(f));
     if (missing.length) program.error(`no such file: ${missing.join(', ')}`);
@@ -56,6 +59,7 @@ const program = new Command('mutation')
       const results = await new Stryker({
         mutate: [file],
         incrementalFile: join(REPORTS, `${slug}.incremental.json`),
+        force: opts.force ?? false,
       }).runMutationTest();
       const t = tally(results.map((r) => r.status));
       const lines = readFileSync(file, 'utf8').split('\n');
