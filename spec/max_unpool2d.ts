@@ -93,7 +93,20 @@ export const max_unpool2d: OpDef = {
       sample: makeSample({ x, indices }, { ...window, output_size: [6, 4] }),
       message: "max_unpool2d: output_size: expected [H', W'] with 2 < H' < 6 and 2 < W' < 6 (default [4, 4] ± stride, exclusive), got [6,4]",
     },
+    ...(
+      [
+        ['at the default minus stride', [2, 4], '[2,4]'],
+        ['not integers', [4, 4.5], '[4,4.5]'],
+        ['of three sizes', [4, 4, 4], '[4,4,4]'],
+        ['a number', 4, '4'],
+      ] as const
+    ).map(([what, output_size, shown]) => ({
+      title: `output_size ${what}`,
+      sample: makeSample({ x, indices }, { ...window, output_size }),
+      message: `max_unpool2d: output_size: expected [H', W'] with 2 < H' < 6 and 2 < W' < 6 (default [4, 4] ± stride, exclusive), got ${shown}`,
+    })),
     { title: 'stride 0', sample: makeSample({ x, indices }, { ...window, stride: 0 }), message: 'max_unpool2d: stride: expected an integer ≥ 1, got 0' },
+    { title: 'empty x', sample: makeSample({ x: tensor([1, 2, 0, 2]), indices: tensor([1, 2, 0, 2]) }, window), message: 'max_unpool2d: x: expected a non-empty tensor, got shape [1, 2, 0, 2]' },
     {
       title: 'NaN in x',
       sample: makeSample({ x: tensor([1, 2, 2, 2], [1, 2, 3, NaN, 5, 6, 7, 8]), indices }, window),
