@@ -1,7 +1,7 @@
 import { numel } from '../reference/tensor';
 import { requireShape } from '../reference/validate';
 import type { GpuTensor } from './buffers';
-import type { Field } from './launch';
+import type { Field } from './kernel';
 import { pointwise } from './pointwise';
 
 /**

@@ -1,7 +1,7 @@
 import { validateAvgPool2d } from '../reference/avg_pool2d';
 import { requirePooledGrad, type PoolGeometry, type PoolParams } from '../reference/pooling';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 import { COVERING_WINDOWS, POOL_UNIFORMS, poolFields, WINDOW_OF_OUTPUT, WINDOWS_OF_INPUT } from './pooling';
 
 /** Twin of reference/avg_pool2d; kernels and their layout in accelerated/pooling.ts. */
@@ -10,26 +10,39 @@ export interface AvgPool2dCache {
 }
 
 /** One invocation per output element: the mean of its window. */
-const forwardKernel = gridKernel('avg_pool2d:forward', [{ name: 'x' }, { name: 'out', write: true }], POOL_UNIFORMS, '', `${WINDOW_OF_OUTPUT}
+const forwardKernel = kernel({
+  name: 'avg_pool2d:forward',
+  inputs: { x: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: POOL_UNIFORMS,
+  body: `${WINDOW_OF_OUTPUT}
   var s = 0.0;
   for (var kh = 0u; kh < u.ph; kh++) {
     for (var kw = 0u; kw < u.pw; kw++) { s += x[corner + kh * u.W + kw]; }
   }
-  out[i] = s / f32(u.ph * u.pw);`);
+  out[i] = s / f32(u.ph * u.pw);`,
+});
 
 /** One invocation per input element: Σ dout over the covering windows, over the window size. */
-const backwardKernel = gridKernel('avg_pool2d:backward', [{ name: 'dout' }, { name: 'dx', write: true }], POOL_UNIFORMS, COVERING_WINDOWS, `${WINDOWS_OF_INPUT}
+const backwardKernel = kernel({
+  name: 'avg_pool2d:backward',
+  inputs: { dout: 'f32' },
+  outputs: { dx: 'f32' },
+  uniforms: POOL_UNIFORMS,
+  helpers: COVERING_WINDOWS,
+  body: `${WINDOWS_OF_INPUT}
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
     for (var c = cols.x; c < cols.y; c++) { s += dout[outBase + r * u.Wo + c]; }
   }
-  dx[i] = s / f32(u.ph * u.pw);`);
+  dx[i] = s / f32(u.ph * u.pw);`,
+});
 
 export function avgPool2dForward(x: GpuTensor, params: PoolParams): { out: GpuTensor; cache: AvgPool2dCache } {
   const geometry = validateAvgPool2d(x, params);
   const { N, C, Ho, Wo } = geometry;
-  const out = empty(x.gpu, [N, C, Ho, Wo]);
-  launchGrid(x.gpu, forwardKernel, [x.buffer, out.buffer], poolFields(geometry), N * C * Ho * Wo);
+  const out = zeros(x.gpu, [N, C, Ho, Wo]);
+  launch(x.gpu, forwardKernel, { x, out }, { count: N * C * Ho * Wo, ...poolFields(geometry) });
   return { out, cache: { geometry } };
 }
 
@@ -37,7 +50,7 @@ export function avgPool2dBackward(dout: GpuTensor, cache: AvgPool2dCache): { dx:
   const { geometry } = cache;
   const { N, C, H, W } = geometry;
   requirePooledGrad('avg_pool2d', dout, geometry);
-  const dx = empty(dout.gpu, [N, C, H, W]);
-  launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], poolFields(geometry), N * C * H * W);
+  const dx = zeros(dout.gpu, [N, C, H, W]);
+  launch(dout.gpu, backwardKernel, { dout, dx }, { count: N * C * H * W, ...poolFields(geometry) });
   return { dx };
 }

@@ -1,8 +1,8 @@
 import { validateBoxEncode } from '../reference/box_encode';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
+import { zeros, type GpuTensor } from './buffers';
 import { CENTER_WGSL, loadBox, storeBox } from './boxes';
-import { gridKernel, launchGrid } from './grid_kernel';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/box_encode: one invocation per box, both axes at once as vec2 (x, y); forward
@@ -13,23 +13,23 @@ export interface BoxEncodeCache {
   anchors: GpuTensor;
 }
 
-const forwardKernel = gridKernel(
-  'box_encode:forward',
-  [{ name: 'boxes' }, { name: 'anchors' }, { name: 'deltas', write: true }],
-  [],
-  CENTER_WGSL,
-  `let b = ${loadBox('boxes', 'i')};
+const forwardKernel = kernel({
+  name: 'box_encode:forward',
+  inputs: { boxes: 'f32', anchors: 'f32' },
+  outputs: { deltas: 'f32' },
+  helpers: CENTER_WGSL,
+  body: `let b = ${loadBox('boxes', 'i')};
   let a = ${loadBox('anchors', 'i')};
   let t = vec4<f32>((center(b) - center(a)) / size(a), log(size(b) / size(a)));
   ${storeBox('deltas', 'i', 't')}`,
-);
+});
 
-const backwardKernel = gridKernel(
-  'box_encode:backward',
-  [{ name: 'boxes' }, { name: 'anchors' }, { name: 'ddeltas' }, { name: 'dboxes', write: true }, { name: 'danchors', write: true }],
-  [],
-  CENTER_WGSL,
-  `let b = ${loadBox('boxes', 'i')};
+const backwardKernel = kernel({
+  name: 'box_encode:backward',
+  inputs: { boxes: 'f32', anchors: 'f32', ddeltas: 'f32' },
+  outputs: { dboxes: 'f32', danchors: 'f32' },
+  helpers: CENTER_WGSL,
+  body: `let b = ${loadBox('boxes', 'i')};
   let a = ${loadBox('anchors', 'i')};
   let g = ${loadBox('ddeltas', 'i')};
   let t = (center(b) - center(a)) / size(a);
@@ -37,12 +37,12 @@ const backwardKernel = gridKernel(
   let da = corners(-g.xy / size(a), (-g.xy * t - g.zw) / size(a));
   ${storeBox('dboxes', 'i', 'db')}
   ${storeBox('danchors', 'i', 'da')}`,
-);
+});
 
 export function boxEncodeForward(boxes: GpuTensor, anchors: GpuTensor): { deltas: GpuTensor; cache: BoxEncodeCache } {
   const K = validateBoxEncode(boxes, anchors);
-  const deltas = empty(boxes.gpu, [K, 4]);
-  launchGrid(boxes.gpu, forwardKernel, [boxes.buffer, anchors.buffer, deltas.buffer], [], K);
+  const deltas = zeros(boxes.gpu, [K, 4]);
+  launch(boxes.gpu, forwardKernel, { boxes, anchors, deltas }, { count: K });
   return { deltas, cache: { boxes, anchors } };
 }
 
@@ -50,7 +50,7 @@ export function boxEncodeBackward(ddeltas: GpuTensor, cache: BoxEncodeCache): { 
   const { boxes, anchors } = cache;
   const K = boxes.shape[0];
   requireShape('box_encode_backward', 'ddeltas', ddeltas, [K, 4], 'K from the forward pass');
-  const [dboxes, danchors] = [empty(boxes.gpu, [K, 4]), empty(boxes.gpu, [K, 4])];
-  launchGrid(boxes.gpu, backwardKernel, [boxes.buffer, anchors.buffer, ddeltas.buffer, dboxes.buffer, danchors.buffer], [], K);
+  const [dboxes, danchors] = [zeros(boxes.gpu, [K, 4]), zeros(boxes.gpu, [K, 4])];
+  launch(boxes.gpu, backwardKernel, { boxes, anchors, ddeltas, dboxes, danchors }, { count: K });
   return { dboxes, danchors };
 }

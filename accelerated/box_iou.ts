@@ -1,8 +1,8 @@
 import { validateBoxIou } from '../reference/box_iou';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
+import { zeros, type GpuTensor } from './buffers';
 import { BOX_WGSL, loadBox, storeBox } from './boxes';
-import { gridKernel, launchGrid } from './grid_kernel';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/box_iou. Forward: one invocation per (k, m) pair, no reuse worth a tile (4
@@ -15,23 +15,25 @@ export interface BoxIouCache {
   boxes2: GpuTensor;
 }
 
-const forwardKernel = gridKernel(
-  'box_iou:forward',
-  [{ name: 'boxes1' }, { name: 'boxes2' }, { name: 'out', write: true }],
-  ['M: u32'],
-  BOX_WGSL,
-  `let k = i / u.M;
+const forwardKernel = kernel({
+  name: 'box_iou:forward',
+  inputs: { boxes1: 'f32', boxes2: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: { M: 'u32' },
+  helpers: BOX_WGSL,
+  body: `let k = i / u.M;
   let m = i % u.M;
   out[i] = iou(${loadBox('boxes1', 'k')}, ${loadBox('boxes2', 'm')});`,
-);
+});
 
 /** Invocation i < K: dboxes1[i]; K ≤ i < K + M: dboxes2[i − K]. */
-const backwardKernel = gridKernel(
-  'box_iou:backward',
-  [{ name: 'boxes1' }, { name: 'boxes2' }, { name: 'dout' }, { name: 'dboxes1', write: true }, { name: 'dboxes2', write: true }],
-  ['K: u32', 'M: u32'],
-  BOX_WGSL,
-  `var g = vec4<f32>(0.0);
+const backwardKernel = kernel({
+  name: 'box_iou:backward',
+  inputs: { boxes1: 'f32', boxes2: 'f32', dout: 'f32' },
+  outputs: { dboxes1: 'f32', dboxes2: 'f32' },
+  uniforms: { K: 'u32', M: 'u32' },
+  helpers: BOX_WGSL,
+  body: `var g = vec4<f32>(0.0);
   if (i < u.K) {
     let a = ${loadBox('boxes1', 'i')};
     for (var m = 0u; m < u.M; m++) { g += iou_grad(a, ${loadBox('boxes2', 'm')}, dout[i * u.M + m])[0]; }
@@ -42,12 +44,12 @@ const backwardKernel = gridKernel(
     for (var k = 0u; k < u.K; k++) { g += iou_grad(${loadBox('boxes1', 'k')}, b, dout[k * u.M + m])[1]; }
     ${storeBox('dboxes2', 'm', 'g')}
   }`,
-);
+});
 
 export function boxIouForward(boxes1: GpuTensor, boxes2: GpuTensor): { out: GpuTensor; cache: BoxIouCache } {
   const { K, M } = validateBoxIou(boxes1, boxes2);
-  const out = empty(boxes1.gpu, [K, M]);
-  launchGrid(boxes1.gpu, forwardKernel, [boxes1.buffer, boxes2.buffer, out.buffer], [['u32', M]], K * M);
+  const out = zeros(boxes1.gpu, [K, M]);
+  launch(boxes1.gpu, forwardKernel, { boxes1, boxes2, out }, { count: K * M, M });
   return { out, cache: { boxes1, boxes2 } };
 }
 
@@ -55,9 +57,8 @@ export function boxIouBackward(dout: GpuTensor, cache: BoxIouCache): { dboxes1: 
   const { boxes1, boxes2 } = cache;
   const [K, M] = [boxes1.shape[0], boxes2.shape[0]];
   requireShape('box_iou_backward', 'dout', dout, [K, M], 'K and M from the forward pass');
-  const dboxes1 = empty(dout.gpu, [K, 4]);
-  const dboxes2 = empty(dout.gpu, [M, 4]);
-  launchGrid(dout.gpu, backwardKernel, [boxes1.buffer, boxes2.buffer, dout.buffer, dboxes1.buffer, dboxes2.buffer],
-    [['u32', K], ['u32', M]], K + M);
+  const dboxes1 = zeros(dout.gpu, [K, 4]);
+  const dboxes2 = zeros(dout.gpu, [M, 4]);
+  launch(dout.gpu, backwardKernel, { boxes1, boxes2, dout, dboxes1, dboxes2 }, { count: K + M, K, M });
   return { dboxes1, dboxes2 };
 }

@@ -1,6 +1,6 @@
 import { requireLossGradient, validateScoresAndLabels } from '../reference/classification';
-import { empty, release, type GpuTensor } from './buffers';
-import { grid1d, launch, MAIN_1D } from './launch';
+import { zeros, release, type GpuTensor } from './buffers';
+import { kernel, launch, type KernelSpec } from './kernel';
 import { sumAll } from './reduce';
 
 /**
@@ -20,31 +20,26 @@ export interface LossCache {
   y: GpuTensor;
 }
 
-/** Bindings: x, y, then `extra` storage buffers, then the (N, C) uniform. */
-const header = (extra: string[]) => `
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> y: array<i32>;
-${extra.map((decl, k) => `@group(0) @binding(${k + 2}) ${decl};`).join('\n')}
-struct Params { N: u32, C: u32 }
-@group(0) @binding(${extra.length + 2}) var<uniform> params: Params;
-${MAIN_1D}
-  if (i >= params.N) { return; }
-  let C = params.C;
+/** A kernel of one invocation per sample (count = N) over x, y and `arrays`, its body after `row`, `C` and `yi`. */
+const rowKernel = (name: string, arrays: Pick<KernelSpec, 'inputs' | 'outputs'>, body: string) =>
+  kernel({
+    name,
+    inputs: { x: 'f32', y: 'i32', ...arrays.inputs },
+    outputs: arrays.outputs,
+    uniforms: { C: 'u32' },
+    body: `let C = u.C;
   let row = i * C;
-  let yi = u32(y[i]);`;
+  let yi = u32(y[i]);
+  ${body}`,
+  });
 
 export function rowLossForward(spec: RowLoss, x: GpuTensor, y: GpuTensor): { loss: GpuTensor; cache: LossCache } {
   const { N, C } = validateScoresAndLabels(spec.op, x, y);
-  const perSample = empty(x.gpu, [N]);
-  const kernel = {
-    key: `${spec.op}:forward`,
-    source: () => `${header(['var<storage, read_write> losses: array<f32>'])}
-  var loss = 0.0;
+  const perSample = zeros(x.gpu, [N]);
+  const forward = rowKernel(`${spec.op}:forward`, { outputs: { losses: 'f32' } }, `var loss = 0.0;
   ${spec.lossBody}
-  losses[i] = loss;
-}`,
-  };
-  launch(x.gpu, kernel, [x.buffer, y.buffer, perSample.buffer], [['u32', N], ['u32', C]], grid1d(N));
+  losses[i] = loss;`);
+  launch(x.gpu, forward, { x, y, losses: perSample }, { count: N, C });
   const loss = sumAll(perSample, 1 / N);
   release(perSample);
   return { loss, cache: { x, y } };
@@ -54,14 +49,9 @@ export function rowLossBackward(spec: RowLoss, dloss: GpuTensor, cache: LossCach
   requireLossGradient(spec.op, dloss);
   const { x, y } = cache;
   const [N, C] = x.shape;
-  const dx = empty(x.gpu, [N, C]);
-  const kernel = {
-    key: `${spec.op}:backward`,
-    source: () => `${header(['var<storage, read> dloss: array<f32>', 'var<storage, read_write> dx: array<f32>'])}
-  let g = dloss[0] / f32(params.N);
-  ${spec.gradBody}
-}`,
-  };
-  launch(x.gpu, kernel, [x.buffer, y.buffer, dloss.buffer, dx.buffer], [['u32', N], ['u32', C]], grid1d(N));
+  const dx = zeros(x.gpu, [N, C]);
+  const backward = rowKernel(`${spec.op}:backward`, { inputs: { dloss: 'f32' }, outputs: { dx: 'f32' } }, `let g = dloss[0] / f32(u.count);
+  ${spec.gradBody}`);
+  launch(x.gpu, backward, { x, y, dloss, dx }, { count: N, C });
   return { dx };
 }

@@ -1,29 +1,11 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { create, globals } from 'webgpu';
-import { BufferPool } from './buffers';
+import { BufferPool } from './pool';
 
 /**
- * The one place that finds a WebGPU adapter. On a machine without a GPU it uses SwiftShader, the
- * CPU Vulkan driver that Debian's chromium package ships, by pointing VK_ICD_FILENAMES at it
- * before the first adapter request (unless the user chose a driver with VK_ICD_FILENAMES or
- * VK_DRIVER_FILES). One Gpu per process, made on first use.
+ * The backend-neutral device: the Gpu every twin shares and the process's one Gpu. Finding an
+ * adapter is the platform's business: on Node, accelerated/node_adapter.ts (Dawn, SwiftShader),
+ * imported only when getGpu first needs it; a web page (scripts/serve) injects a Gpu built on
+ * navigator.gpu with gpuOnAdapter instead, so the browser bundle never loads the Node module.
  */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-export const SETUP_COMMAND = 'npm run setup';
-
-export class NoAdapterError extends Error {
-  constructor(tried: string) {
-    super(
-      `No WebGPU adapter could be found (tried ${tried}): run \`${SETUP_COMMAND}\` to install the ` +
-        `Vulkan loader and SwiftShader (Debian packages libvulkan1 and chromium), or set VK_ICD_FILENAMES ` +
-        `to your GPU's Vulkan ICD file.`,
-    );
-    this.name = 'NoAdapterError';
-  }
-}
 
 /** The most dispatches one batch may hold (the uniform arena's slots). */
 export const MAX_BATCH = 128;
@@ -35,9 +17,10 @@ const UNIFORM_SLOT = 256;
  * command batch.
  *
  * Command batching: launches record into one shared command encoder and compute pass, and are
- * submitted together when something needs them: a read, an explicit `flush()`, MAX_BATCH
- * dispatches, or any direct use of the device's queue (submit, writeBuffer, onSubmittedWorkDone are
- * wrapped to flush first, so code that talks to the queue itself stays in order). Each dispatch's
+ * submitted together when something needs them: a read, an explicit `flush()`, `idle()` or MAX_BATCH
+ * dispatches. The Gpu is the one submit path: code records copies into `commandEncoder()`, writes
+ * with `write` and waits with `idle()`, never on the device's queue itself (which would run ahead of
+ * the commands still recorded). Each dispatch's
  * uniforms take a 256-byte slot of one uniform arena, written just before the batch's submit.
  * `batching = false` submits after every launch (same commands, same results).
  */
@@ -59,8 +42,6 @@ export class Gpu {
   private readonly uniformArena: GPUBuffer;
   private uniformUsed = 0;
   private toDestroy: GPUBuffer[] = [];
-  private readonly submitRaw: GPUQueue['submit'];
-  private readonly writeRaw: (buffer: GPUBuffer, offset: number, data: BufferSource | SharedArrayBuffer, dataOffset?: number, size?: number) => void;
 
   constructor(
     /**
@@ -78,22 +59,6 @@ export class Gpu {
     });
     this.pool = new BufferPool(device, (buffer) => this.destroyAfterSubmit(buffer));
     this.uniformArena = device.createBuffer({ size: this.uniformHost.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const queue = device.queue;
-    this.submitRaw = queue.submit.bind(queue);
-    this.writeRaw = queue.writeBuffer.bind(queue) as Gpu['writeRaw'];
-    const workDone = queue.onSubmittedWorkDone.bind(queue);
-    queue.submit = (buffers) => {
-      this.flush();
-      this.submitRaw(buffers);
-    };
-    queue.writeBuffer = ((...args: Parameters<Gpu['writeRaw']>) => {
-      this.flush();
-      this.writeRaw(...args);
-    }) as GPUQueue['writeBuffer'];
-    queue.onSubmittedWorkDone = () => {
-      this.flush();
-      return workDone();
-    };
   }
 
   /** True on a CPU Vulkan driver, where kernels should avoid workgroup barriers. */
@@ -160,20 +125,29 @@ export class Gpu {
     if (!this.encoder) return;
     this.pass?.end();
     this.pass = undefined;
-    if (this.uniformUsed > 0) this.writeRaw(this.uniformArena, 0, this.uniformHost, 0, this.uniformUsed);
+    if (this.uniformUsed > 0) this.device.queue.writeBuffer(this.uniformArena, 0, this.uniformHost, 0, this.uniformUsed);
     const commands = this.encoder.finish();
     this.encoder = undefined;
     this.dispatches = 0;
     this.uniformUsed = 0;
     this.batch++;
-    this.submitRaw([commands]);
+    this.device.queue.submit([commands]);
     for (const buffer of this.toDestroy) buffer.destroy();
     this.toDestroy = [];
   }
 
-  /** writeBuffer without the flush that the wrapped queue.writeBuffer does (the caller orders it). */
+  /**
+   * Writes `data` at the start of `buffer` ahead of every command not yet submitted (queue order):
+   * the caller flushes first if one of those may use the buffer (upload does).
+   */
   write(buffer: GPUBuffer, data: Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>): void {
-    this.writeRaw(buffer, 0, data);
+    this.device.queue.writeBuffer(buffer, 0, data);
+  }
+
+  /** Submits every recorded command and resolves once the device has finished all submitted work. */
+  idle(): Promise<void> {
+    this.flush();
+    return this.device.queue.onSubmittedWorkDone();
   }
 
   /** Destroys a buffer once the commands recorded so far (which may use it) are submitted. */
@@ -202,9 +176,9 @@ export class Gpu {
 
 let shared: Promise<Gpu> | undefined;
 
-/** The process's Gpu, created on first call (on Dawn's adapter unless one was injected). */
+/** The process's Gpu, created on first call (on Dawn's adapter, accelerated/node_adapter.ts, unless one was injected). */
 export function getGpu(): Promise<Gpu> {
-  shared ??= createGpu().catch((e) => {
+  shared ??= import('./node_adapter').then((node) => node.createGpu()).catch((e) => {
     shared = undefined;
     throw e;
   });
@@ -220,7 +194,7 @@ export async function releaseGpu(): Promise<void> {
 
 /**
  * Makes `gpu` the process's Gpu in place of one on Dawn: a web page (scripts/serve) builds it on the
- * browser's navigator.gpu with gpuOnAdapter, where Dawn and this file's Node imports are absent.
+ * browser's navigator.gpu with gpuOnAdapter, where Dawn and Node are absent.
  */
 export async function injectGpu(gpu: Gpu): Promise<void> {
   await releaseGpu();
@@ -239,54 +213,6 @@ export async function gpuOnAdapter(instance: GPU, adapter: GPUAdapter, name: str
   return new Gpu(instance, device, name);
 }
 
-async function createGpu(): Promise<Gpu> {
-  Object.assign(globalThis, globals);
-  quietXdgRuntimeDir();
-  const userChoice = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
-  const attempts: Array<'system' | 'swiftshader'> = userChoice
-    ? ['system']
-    : hasGpuDevice()
-      ? ['system', 'swiftshader']
-      : ['swiftshader', 'system'];
-  const tried: string[] = [];
-  for (const attempt of attempts) {
-    if (attempt === 'swiftshader') {
-      if (!existsSync(SWIFTSHADER_ICD)) {
-        tried.push(`SwiftShader (${SWIFTSHADER_ICD} is missing)`);
-        continue;
-      }
-      process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    }
-    tried.push(attempt === 'swiftshader' ? 'SwiftShader' : userChoice ? `the driver in ${userChoice}` : 'the system Vulkan drivers');
-    const instance = create([]);
-    const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) {
-      if (attempt === 'swiftshader') delete process.env.VK_ICD_FILENAMES;
-      continue;
-    }
-    const name = attempt === 'swiftshader' ? 'SwiftShader (CPU Vulkan)' : adapterName(adapter.info) || 'system Vulkan adapter';
-    return gpuOnAdapter(instance, adapter, name);
-  }
-  throw new NoAdapterError(tried.join(', then '));
-}
-
 /** "vendor architecture device description" of an adapter, leaving out the empty ones. */
 export const adapterName = (info: GPUAdapterInfo): string =>
   [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-
-/** A hint that a hardware GPU is present, so the system driver is tried before SwiftShader. */
-function hasGpuDevice(): boolean {
-  try {
-    return readdirSync('/dev').some((f) => /^nvidia\d|^dri$/.test(f)) &&
-      (existsSync('/dev/nvidia0') || readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
-  } catch {
-    return false;
-  }
-}
-
-/** Vulkan loaders print "XDG_RUNTIME_DIR is invalid" unless it names a private directory. */
-function quietXdgRuntimeDir(): void {
-  const dir = process.env.XDG_RUNTIME_DIR;
-  if (dir && existsSync(dir) && statSync(dir).isDirectory()) return;
-  process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'gradcheck-xdg-'));
-}

@@ -1,7 +1,7 @@
 import { validateGlobalAvgPool } from '../reference/global_avg_pool';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /** Twin of reference/global_avg_pool on planes of HW = H·W elements. */
 export interface GlobalAvgPoolCache {
@@ -9,26 +9,38 @@ export interface GlobalAvgPoolCache {
 }
 
 /** One invocation per (n, c) plane walks its H·W elements (planes are small; no tree needed). */
-const forwardKernel = gridKernel('global_avg_pool:forward', [{ name: 'x' }, { name: 'out', write: true }], ['HW: u32'], '', `
+const forwardKernel = kernel({
+  name: 'global_avg_pool:forward',
+  inputs: { x: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: { HW: 'u32' },
+  body: `
   var s = 0.0;
   for (var k = 0u; k < u.HW; k++) { s += x[i * u.HW + k]; }
-  out[i] = s / f32(u.HW);`);
+  out[i] = s / f32(u.HW);`,
+});
 
 /** One invocation per input element: its plane's gradient over H·W. */
-const backwardKernel = gridKernel('global_avg_pool:backward', [{ name: 'dout' }, { name: 'dx', write: true }], ['HW: u32'], '', `
-  dx[i] = dout[i / u.HW] / f32(u.HW);`);
+const backwardKernel = kernel({
+  name: 'global_avg_pool:backward',
+  inputs: { dout: 'f32' },
+  outputs: { dx: 'f32' },
+  uniforms: { HW: 'u32' },
+  body: `
+  dx[i] = dout[i / u.HW] / f32(u.HW);`,
+});
 
 export function globalAvgPoolForward(x: GpuTensor): { out: GpuTensor; cache: GlobalAvgPoolCache } {
   const { N, C, H, W } = validateGlobalAvgPool(x);
-  const out = empty(x.gpu, [N, C]);
-  launchGrid(x.gpu, forwardKernel, [x.buffer, out.buffer], [['u32', H * W]], N * C);
+  const out = zeros(x.gpu, [N, C]);
+  launch(x.gpu, forwardKernel, { x, out }, { count: N * C, HW: H * W });
   return { out, cache: { shape: x.shape } };
 }
 
 export function globalAvgPoolBackward(dout: GpuTensor, cache: GlobalAvgPoolCache): { dx: GpuTensor } {
   const [N, C, H, W] = cache.shape;
   requireShape('global_avg_pool_backward', 'dout', dout, [N, C], 'the forward output shape');
-  const dx = empty(dout.gpu, cache.shape);
-  launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], [['u32', H * W]], N * C * H * W);
+  const dx = zeros(dout.gpu, cache.shape);
+  launch(dout.gpu, backwardKernel, { dout, dx }, { count: N * C * H * W, HW: H * W });
   return { dx };
 }

@@ -1,11 +1,10 @@
 import { validateGru, type GruOptions, type GruSizes } from '../reference/gru';
 import { requireGradShape } from '../reference/recurrent';
-import { empty, release, view, type GpuTensor } from './buffers';
+import { zeros, release, view, type GpuTensor } from './buffers';
 import { map } from './elementwise';
-import type { Kernel } from './launch';
 import { matmul } from './matmul';
 import { pointwise } from './pointwise';
-import { cellPrelude, launchCell, shiftedStates } from './recurrent';
+import { cellKernel, launchCell, shiftedStates } from './recurrent';
 import { columnSums } from './reduce';
 
 /**
@@ -51,43 +50,39 @@ const RZ = `let r = sigmoid(gi[a] + gh[ah]);
   let z = sigmoid(gi[a + H] + gh[ah + H]);`;
 
 /** course: hn = r·h_{t−1} (into the sequence and a contiguous (N, H) copy for the matmul) */
-const resetKernel: Kernel = {
-  key: 'gru:reset',
-  source: () => `${cellPrelude([['gi', 'read'], ['gh', 'read'], ['prev', 'read'], ['hn', 'read_write'], ['hnStep', 'read_write']], GATES)}
-  let r = sigmoid(gi[a] + gh[ah]);
+const resetKernel = cellKernel('gru:reset', { inputs: ['gi', 'gh', 'prev'], outputs: ['hn', 'hnStep'] }, GATES, `let r = sigmoid(gi[a] + gh[ah]);
   let v = r * prev[i];
   hn[s] = v;
-  hnStep[i] = v;
-}`,
-};
+  hnStep[i] = v;`);
 
 /** n = tanh(gi_n + r·ghn_n) (PyTorch) or tanh(gi_n + ghn_n) (course); h_t = (1 − z)·n + z·h_{t−1} */
-const forwardKernel = (resetBeforeMatmul: boolean): Kernel => ({
-  key: `gru:forward-step:${resetBeforeMatmul}`,
-  source: () => `${cellPrelude(
-    [['gi', 'read'], ['gh', 'read'], ['ghnStep', 'read'], ['prev', 'read'], ['gates', 'read_write'], ['ghn', 'read_write'], ['h', 'read_write'], ['next', 'read_write']],
-    GATES,
-  )}
-  ${RZ}
+const forwardKernel = (resetBeforeMatmul: boolean) => cellKernel(
+  'gru:forward-step',
+  { inputs: ['gi', 'gh', 'ghnStep', 'prev'], outputs: ['gates', 'ghn', 'h', 'next'] },
+  GATES,
+  `${RZ}
   let g = ghnStep[ah + 2u * H];
   let nv = tanh_(gi[a + 2u * H] + ${resetBeforeMatmul ? 'g' : 'r * g'});
   let hv = (1.0 - z) * nv + z * prev[i];
   gates[a] = r; gates[a + H] = z; gates[a + 2u * H] = nv;
   ghn[s] = g;
   h[s] = hv;
-  next[i] = hv;
-}`,
-});
+  next[i] = hv;`,
+);
 
 /**
  * dh_t = dh[:, t] + carry + direct;  direct ← dh_t·z;  dz = dh_t·(h_{t−1} − n);  da_n = dh_t·(1−z)·(1 − n²)
  * PyTorch: dghn = da_n·r, da_r = da_n·ghn·r(1−r), all three hidden-side blocks go to dghStep.
  * course: dghn = da_n goes to dnStep alone (it multiplies hn, not h_{t−1}); da_r waits for the reset kernel.
  */
-const backwardKernel = (resetBeforeMatmul: boolean): Kernel => ({
-  key: `gru:backward-step:${resetBeforeMatmul}`,
-  source: () => `${cellPrelude(backwardBindings(resetBeforeMatmul).map((name) => [name, WRITTEN.has(name) ? 'read_write' : 'read'] as const), GATES)}
-  let r = gates[a];
+const backwardKernel = (resetBeforeMatmul: boolean) => cellKernel(
+  'gru:backward-step',
+  {
+    inputs: ['dh', 'carry', 'gates', ...(resetBeforeMatmul ? [] : ['ghn']), 'hPrev'],
+    outputs: ['direct', 'dgi', 'dgh', 'dghStep', ...(resetBeforeMatmul ? ['dnStep'] : [])],
+  },
+  GATES,
+  `let r = gates[a];
   let z = gates[a + H];
   let nv = gates[a + 2u * H];
   let d = dh[s] + carry[i] + direct[i];
@@ -100,29 +95,19 @@ const backwardKernel = (resetBeforeMatmul: boolean): Kernel => ({
     ? 'dgh[a + 2u * H] = dan; dnStep[ah + 2u * H] = dan;'
     : `let dar = dan * ghn[s] * r * (1.0 - r);
   dgi[a] = dar; dgh[a] = dar; dghStep[ah] = dar;
-  dgh[a + 2u * H] = dan * r; dghStep[ah + 2u * H] = dan * r;`}
-}`,
-});
-
-/** The backward cell kernel's bindings: ghn only for PyTorch's da_r, dnStep only for the course's matmul. */
-const backwardBindings = (resetBeforeMatmul: boolean): string[] => [
-  'dh', 'carry', 'gates', ...(resetBeforeMatmul ? [] : ['ghn']), 'hPrev', 'direct', 'dgi', 'dgh', 'dghStep', ...(resetBeforeMatmul ? ['dnStep'] : []),
-];
-const WRITTEN = new Set(['direct', 'dgi', 'dgh', 'dghStep', 'dnStep']);
+  dgh[a + 2u * H] = dan * r; dghStep[ah + 2u * H] = dan * r;`}`,
+);
 
 /** course: dhn = da_n·W_hn;  da_r = dhn·h_{t−1}·r(1−r);  direct += dhn·r */
-const resetBackwardKernel: Kernel = {
-  key: 'gru:reset-backward',
-  source: () => `${cellPrelude(
-    [['dhn', 'read'], ['gates', 'read'], ['hPrev', 'read'], ['direct', 'read_write'], ['dgi', 'read_write'], ['dgh', 'read_write'], ['dghStep', 'read_write']],
-    GATES,
-  )}
-  let r = gates[a];
+const resetBackwardKernel = cellKernel(
+  'gru:reset-backward',
+  { inputs: ['dhn', 'gates', 'hPrev'], outputs: ['direct', 'dgi', 'dgh', 'dghStep'] },
+  GATES,
+  `let r = gates[a];
   let dar = dhn[i] * hPrev[s] * r * (1.0 - r);
   dgi[a] = dar; dgh[a] = dar; dghStep[ah] = dar;
-  direct[i] = direct[i] + dhn[i] * r;
-}`,
-};
+  direct[i] = direct[i] + dhn[i] * r;`,
+);
 
 function gruTwinForward(
   options: GruOptions,
@@ -138,21 +123,21 @@ function gruTwinForward(
   const course = options.resetBeforeMatmul;
   const gpu = x.gpu;
   const gi = view(matmul(view(x, [N * T, D]), weight_ih, { transB: true, bias: bias_ih }), [N, T, GATES * H]);
-  const h = empty(gpu, [N, T, H]);
-  const state: GruState = { gates: empty(gpu, [N, T, GATES * H]), ghn: empty(gpu, [N, T, H]), hn: course ? empty(gpu, [N, T, H]) : undefined };
+  const h = zeros(gpu, [N, T, H]);
+  const state: GruState = { gates: zeros(gpu, [N, T, GATES * H]), ghn: zeros(gpu, [N, T, H]), hn: course ? zeros(gpu, [N, T, H]) : undefined };
   const hidden = (v: GpuTensor) => matmul(v, weight_hh, { transB: true, bias: bias_hh });
   let prev = h0;
   for (let t = 0; t < T; t++) {
     const gh = hidden(prev);
     let ghnStep = gh;
     if (state.hn) {
-      const hnStep = empty(gpu, [N, H]);
-      launchCell(resetKernel, sizes, t, [gi, gh, prev, state.hn, hnStep]);
+      const hnStep = zeros(gpu, [N, H]);
+      launchCell(resetKernel, sizes, t, { gi, gh, prev, hn: state.hn, hnStep });
       ghnStep = hidden(hnStep);
       release(hnStep);
     }
-    const next = empty(gpu, [N, H]);
-    launchCell(forwardKernel(course), sizes, t, [gi, gh, ghnStep, prev, state.gates, state.ghn, h, next]);
+    const next = zeros(gpu, [N, H]);
+    launchCell(forwardKernel(course), sizes, t, { gi, gh, ghnStep, prev, gates: state.gates, ghn: state.ghn, h, next });
     release(gh);
     if (ghnStep !== gh) release(ghnStep);
     if (prev !== h0) release(prev);
@@ -170,16 +155,17 @@ function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
   const G = GATES * H;
   const gpu = x.gpu;
   const hPrev = shiftedStates(h, h0, sizes);
-  const [dgi, dgh] = [empty(gpu, [N, T, G]), empty(gpu, [N, T, G])];
-  const direct = empty(gpu, [N, H]); // zero-initialized, like the first carry
-  let carry = empty(gpu, [N, H]);
+  const [dgi, dgh] = [zeros(gpu, [N, T, G]), zeros(gpu, [N, T, G])];
+  const direct = zeros(gpu, [N, H]); // zero-initialized, like the first carry
+  let carry = zeros(gpu, [N, H]);
   for (let t = T - 1; t >= 0; t--) {
-    const [dghStep, dnStep] = [empty(gpu, [N, G]), empty(gpu, [N, G])];
-    const buffers: Record<string, GpuTensor> = { dh, carry, gates: state.gates, ghn: state.ghn, hPrev, direct, dgi, dgh, dghStep, dnStep };
-    launchCell(backwardKernel(options.resetBeforeMatmul), sizes, t, backwardBindings(options.resetBeforeMatmul).map((name) => buffers[name]));
+    const [dghStep, dnStep] = [zeros(gpu, [N, G]), zeros(gpu, [N, G])];
+    // ghn only for PyTorch's da_r, dnStep only for the course's matmul.
+    const form: Record<string, GpuTensor> = options.resetBeforeMatmul ? { dnStep } : { ghn: state.ghn };
+    launchCell(backwardKernel(options.resetBeforeMatmul), sizes, t, { dh, carry, gates: state.gates, hPrev, direct, dgi, dgh, dghStep, ...form });
     if (options.resetBeforeMatmul) {
       const dhn = matmul(dnStep, weight_hh); // da_n·W_hn (the other blocks of dnStep are 0)
-      launchCell(resetBackwardKernel, sizes, t, [dhn, state.gates, hPrev, direct, dgi, dgh, dghStep]);
+      launchCell(resetBackwardKernel, sizes, t, { dhn, gates: state.gates, hPrev, direct, dgi, dgh, dghStep });
       release(dhn);
     }
     const next = matmul(dghStep, weight_hh);

@@ -1,7 +1,7 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/init';
 import type { GpuTensor } from './buffers';
-import type { Field } from './launch';
+import type { Field } from './kernel';
 import { pointwise } from './pointwise';
 import { RANDOM_WGSL } from './random';
 

@@ -1,10 +1,9 @@
 import { validateLstmStep } from '../reference/lstm_step';
 import { requireGradShape } from '../reference/recurrent';
-import { empty, view, type GpuTensor } from './buffers';
+import { zeros, view, type GpuTensor } from './buffers';
 import type { Gpu } from './device';
 import { map } from './elementwise';
-import type { Kernel } from './launch';
-import { cellPrelude, launchCell, recurrentBackward, recurrentForward, type Cell, type SequenceCache, type SequenceDims } from './recurrent';
+import { cellKernel, launchCell, recurrentBackward, recurrentForward, type Cell, type SequenceCache, type SequenceDims } from './recurrent';
 
 /**
  * Twin of reference/lstm_step: the step is the T = 1 case of the sequence driver in recurrent.ts
@@ -25,16 +24,10 @@ interface LstmBackwardState extends LstmState {
   dc: GpuTensor;
 }
 
-const PREV_C = 'var cp = 0.0; if (step.t == 0u) { cp = c0[i]; } else { cp = c[s - H]; }';
+const PREV_C = 'var cp = 0.0; if (u.t == 0u) { cp = c0[i]; } else { cp = c[s - H]; }';
 
 /** c_t = f·c_{t−1} + i·g, h_t = o·tanh(c_t), the gates stored for the backward */
-const forwardKernel: Kernel = {
-  key: 'lstm:forward-step',
-  source: () => `${cellPrelude(
-    [['xw', 'read'], ['hw', 'read'], ['c0', 'read'], ['h', 'read_write'], ['c', 'read_write'], ['gates', 'read_write'], ['next', 'read_write']],
-    4,
-  )}
-  let ig = sigmoid(xw[a] + hw[ah]);
+const forwardKernel = cellKernel('lstm:forward-step', { inputs: ['xw', 'hw', 'c0'], outputs: ['h', 'c', 'gates', 'next'] }, 4, `let ig = sigmoid(xw[a] + hw[ah]);
   let fg = sigmoid(xw[a + H] + hw[ah + H]);
   let og = sigmoid(xw[a + 2u * H] + hw[ah + 2u * H]);
   let gg = tanh_(xw[a + 3u * H] + hw[ah + 3u * H]);
@@ -44,22 +37,17 @@ const forwardKernel: Kernel = {
   gates[a] = ig; gates[a + H] = fg; gates[a + 2u * H] = og; gates[a + 3u * H] = gg;
   c[s] = cv;
   h[s] = hv;
-  next[i] = hv;
-}`,
-};
+  next[i] = hv;`);
 
 /**
  * dh_t = dh[:, t] + carry;  dc = dc + dh_t·o·(1 − tanh²(c_t)), then dc ← dc·f for step t−1;
  * da_i = dc·g·i(1−i), da_f = dc·c_{t−1}·f(1−f), da_o = dh_t·tanh(c_t)·o(1−o), da_g = dc·i·(1−g²)
  */
-const backwardKernel: Kernel = {
-  key: 'lstm:backward-step',
-  source: () => `${cellPrelude(
-    [['dh', 'read'], ['carry', 'read'], ['gates', 'read'], ['c', 'read'], ['c0', 'read'], ['da', 'read_write'], ['daStep', 'read_write'], ['dc', 'read_write']],
-    4,
-    'fn put(a: u32, ah: u32, v: f32) { da[a] = v; daStep[ah] = v; }',
-  )}
-  let ig = gates[a];
+const backwardKernel = cellKernel(
+  'lstm:backward-step',
+  { inputs: ['dh', 'carry', 'gates', 'c', 'c0'], outputs: ['da', 'daStep', 'dc'] },
+  4,
+  `let ig = gates[a];
   let fg = gates[a + H];
   let og = gates[a + 2u * H];
   let gg = gates[a + 3u * H];
@@ -71,22 +59,22 @@ const backwardKernel: Kernel = {
   put(a, ah, dcv * gg * ig * (1.0 - ig));
   put(a + H, ah + H, dcv * cp * fg * (1.0 - fg));
   put(a + 2u * H, ah + 2u * H, dhv * tc * og * (1.0 - og));
-  put(a + 3u * H, ah + 3u * H, dcv * ig * (1.0 - gg * gg));
-}`,
-};
+  put(a + 3u * H, ah + 3u * H, dcv * ig * (1.0 - gg * gg));`,
+  'fn put(a: u32, ah: u32, v: f32) { da[a] = v; daStep[ah] = v; }',
+);
 
 export const lstmCell: Cell<LstmState, LstmBackwardState> = {
   gates: 4,
-  forwardStep: (dims, t, { xw, hw, h, next }, { c0, c, gates }) => launchCell(forwardKernel, dims, t, [xw, hw, c0, h, c, gates, next]),
+  forwardStep: (dims, t, { xw, hw, h, next }, { c0, c, gates }) => launchCell(forwardKernel, dims, t, { xw, hw, c0, h, c, gates, next }),
   backwardStep: (dims, t, { dh, carry, da, daStep }, { gates, c, c0, dc }) =>
-    launchCell(backwardKernel, dims, t, [dh, carry, gates, c, c0, da, daStep, dc]),
+    launchCell(backwardKernel, dims, t, { dh, carry, gates, c, c0, da, daStep, dc }),
 };
 
 /** Cells and gates of a sequence starting from c0. */
 export const lstmState = (gpu: Gpu, { N, T, H }: SequenceDims, c0: GpuTensor): LstmState => ({
   c0,
-  c: empty(gpu, [N, T, H]),
-  gates: empty(gpu, [N, T, 4 * H]),
+  c: zeros(gpu, [N, T, H]),
+  gates: zeros(gpu, [N, T, 4 * H]),
 });
 
 /** The LSTM backward through time with `dc` the gradient of the last cell (updated in place; dc0 afterwards). */

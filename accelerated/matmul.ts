@@ -1,17 +1,17 @@
-import { alloc, type GpuTensor } from './buffers';
-import { launch } from './launch';
+import { empty, type GpuTensor } from './buffers';
+import { kernel, launch, type Kernel } from './kernel';
 
 /**
  * C (M, N) = op(A)·op(B) (+ bias broadcast over rows), op = identity or transpose.
  *
  * Two variants, because the hardware differs:
  * - 'registers' (CPU Vulkan drivers): each invocation accumulates a block of C in vec4 registers:
- *   8×8 when the shapes allow vec4 loads (matmulVec4Source: 16 FMAs per vec4 load), else 4×4 with
- *   bounds-checked scalar loads (matmulSource: 16 FMAs per 8 loads). No workgroup memory and no
+ *   8×8 when the shapes allow vec4 loads (vec4Kernel: 16 FMAs per vec4 load), else 4×4 with
+ *   bounds-checked scalar loads (scalarKernel: 16 FMAs per 8 loads). No workgroup memory and no
  *   barriers, because SwiftShader runs barriers very slowly; neighbouring invocations' loads of the
  *   same rows hit the CPU cache. Out-of-range rows and columns read as 0 and are not written.
  * - 'shared' (real GPUs): a workgroup stages K-slices of its A and B tiles in workgroup memory, so
- *   each global value is loaded once per workgroup instead of once per invocation (see sharedSource).
+ *   each global value is loaded once per workgroup instead of once per invocation (see sharedKernel).
  * The default is chosen from the adapter: 'registers' where `gpu.isCpu`, 'shared' elsewhere.
  */
 export type MatmulVariant = 'registers' | 'shared';
@@ -35,7 +35,7 @@ export function matmul(a: GpuTensor, b: GpuTensor, { transA = false, transB = fa
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== N)) {
     throw new Error(`matmul: bias: expected shape [${N}], got [${bias.shape.join(', ')}]`);
   }
-  const out = alloc(a.gpu, [M, N]);
+  const out = empty(a.gpu, [M, N]);
   if ((variant ?? (a.gpu.isCpu ? 'registers' : 'shared')) === 'shared') {
     sharedMatmul(a, b, bias, out, transA, transB, M, N, K);
     return out;
@@ -44,10 +44,7 @@ export function matmul(a: GpuTensor, b: GpuTensor, { transA = false, transB = fa
     launchVec4(a, b, bias, out, { transA, transB, M, N, K, batch: 1 });
     return out;
   }
-  const hasBias = !!bias;
-  const kernel = { key: `matmul:${transA}:${transB}:${hasBias}`, source: () => matmulSource(transA, transB, hasBias) };
-  const buffers = bias ? [a.buffer, b.buffer, bias.buffer, out.buffer] : [a.buffer, b.buffer, out.buffer];
-  launch(a.gpu, kernel, buffers, [['u32', M], ['u32', N], ['u32', K]], [Math.ceil(N / 32), Math.ceil(M / 32)]);
+  launchScalar(a, b, bias, out, { transA, transB, M, N, K, batch: 1 });
   return out;
 }
 
@@ -65,12 +62,11 @@ const T4 = TILE / 4;
 function sharedMatmul(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, transA: boolean, transB: boolean, M: number, N: number, K: number): void {
   const vecA = (transA ? M : K) % 4 === 0;
   const vecB = (transB ? K : N) % 4 === 0;
-  const kernel = { key: `matmul:shared:${vecA}:${vecB}`, source: () => sharedSource(vecA, vecB) };
   // Strides in storage of op(A) along i and k, and of op(B) along k and j, in elements.
   const [aI, aK] = transA ? [1, M] : [K, 1];
   const [bK, bJ] = transB ? [1, K] : [N, 1];
-  const fields = [M, N, K, bias ? 1 : 0, aI, aK, bK, bJ].map((v) => ['u32', v] as const);
-  launch(a.gpu, kernel, [a.buffer, b.buffer, (bias ?? b).buffer, out.buffer], fields, [Math.ceil(N / TILE), Math.ceil(M / TILE)]);
+  launch(a.gpu, sharedKernel(vecA, vecB), { A: a, B: b, bias: bias ?? b, C: out }, { M, N, K, hasBias: bias ? 1 : 0, aI, aK, bK, bJ },
+    [Math.ceil(N / TILE), Math.ceil(M / TILE)]);
 }
 
 /**
@@ -86,11 +82,11 @@ function stageSource(x: string, slice: string, vec: boolean, t0: string, T: stri
   if (vec) {
     return `if (${kStride} == 1u) {
     let t = l / 4u; let kq = l % 4u; let kk = k0 + 4u * kq;
-    let v = select(vec4<f32>(), ${x}[(${at(`${t0} + t`, 'kk')}) / 4u], ${t0} + t < ${T} && kk < dims.K);
+    let v = select(vec4<f32>(), ${x}[(${at(`${t0} + t`, 'kk')}) / 4u], ${t0} + t < ${T} && kk < u.K);
     for (var e = 0u; e < 4u; e++) { ${slice}[(4u * kq + e) * ${T4}u + t / 4u][t % 4u] = v[e]; }
   } else {
     let k = l / ${T4}u; let q = l % ${T4}u; let kk = k0 + k;
-    ${slice}[k * ${T4}u + q] = select(vec4<f32>(), ${x}[(${at(`${t0} + 4u * q`, 'kk')}) / 4u], kk < dims.K && ${t0} + 4u * q < ${T});
+    ${slice}[k * ${T4}u + q] = select(vec4<f32>(), ${x}[(${at(`${t0} + 4u * q`, 'kk')}) / 4u], kk < u.K && ${t0} + 4u * q < ${T});
   }`;
   }
   return `let kFast = ${kStride} == 1u;
@@ -99,7 +95,7 @@ function stageSource(x: string, slice: string, vec: boolean, t0: string, T: stri
     let t = select(idx % ${TILE}u, idx / ${DEPTH}u, kFast);
     let k = select(idx / ${TILE}u, idx % ${DEPTH}u, kFast);
     let tt = ${t0} + t; let kk = k0 + k;
-    ${slice}[k * ${T4}u + t / 4u][t % 4u] = select(0.0, ${x}[${at('tt', 'kk')}], tt < ${T} && kk < dims.K);
+    ${slice}[k * ${T4}u + t / 4u][t % 4u] = select(0.0, ${x}[${at('tt', 'kk')}], tt < ${T} && kk < u.K);
   }`;
 }
 
@@ -115,46 +111,40 @@ function stageSource(x: string, slice: string, vec: boolean, t0: string, T: stri
  * what a rank-1 update reads. Loads past M, N or K give 0 (ragged edges), stores past M or N are
  * skipped. The barriers sit in uniform control flow: no invocation returns early.
  */
-function sharedSource(vecA: boolean, vecB: boolean): string {
+function sharedKernel(vecA: boolean, vecB: boolean): Kernel {
   const vecType = (vec: boolean) => (vec ? 'vec4<f32>' : 'f32');
-  return `
-struct Dims { M: u32, N: u32, K: u32, hasBias: u32, aI: u32, aK: u32, bK: u32, bJ: u32 }
-@group(0) @binding(0) var<storage, read> A: array<${vecType(vecA)}>;
-@group(0) @binding(1) var<storage, read> B: array<${vecType(vecB)}>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-@group(0) @binding(4) var<uniform> dims: Dims;
-
-var<workgroup> sliceA: array<vec4<f32>, ${DEPTH * T4}>;
-var<workgroup> sliceB: array<vec4<f32>, ${DEPTH * T4}>;
-
+  return kernel({
+    name: 'matmul:shared',
+    inputs: { A: vecType(vecA), B: vecType(vecB), bias: 'f32' },
+    outputs: { C: 'f32' },
+    uniforms: { M: 'u32', N: 'u32', K: 'u32', hasBias: 'u32', aI: 'u32', aK: 'u32', bK: 'u32', bJ: 'u32' },
+    shared: { sliceA: `array<vec4<f32>, ${DEPTH * T4}>`, sliceB: `array<vec4<f32>, ${DEPTH * T4}>` },
+    workgroup: [T4, T4],
+    helpers: `
 fn stage(l: u32, m0: u32, n0: u32, k0: u32) {
   {
-  ${stageSource('A', 'sliceA', vecA, 'm0', 'dims.M', 'dims.aI', 'dims.aK')}
+  ${stageSource('A', 'sliceA', vecA, 'm0', 'u.M', 'u.aI', 'u.aK')}
   }
   {
-  ${stageSource('B', 'sliceB', vecB, 'n0', 'dims.N', 'dims.bJ', 'dims.bK')}
+  ${stageSource('B', 'sliceB', vecB, 'n0', 'u.N', 'u.bJ', 'u.bK')}
   }
 }
 
 fn store(i: u32, j0: u32, v: vec4<f32>) {
-  if (i >= dims.M) { return; }
+  if (i >= u.M) { return; }
   for (var t = 0u; t < 4u; t++) {
     let j = j0 + t;
-    if (j < dims.N) {
+    if (j < u.N) {
       var c = v[t];
-      if (dims.hasBias != 0u) { c += bias[j]; }
-      C[i * dims.N + j] = c;
+      if (u.hasBias != 0u) { c += bias[j]; }
+      C[i * u.N + j] = c;
     }
   }
-}
-
-@compute @workgroup_size(${T4}, ${T4})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) l: u32) {
-  let m0 = wg.y * ${TILE}u;
-  let n0 = wg.x * ${TILE}u;
+}`,
+    body: `let m0 = wid.y * ${TILE}u;
+  let n0 = wid.x * ${TILE}u;
   var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
-  for (var k0 = 0u; k0 < dims.K; k0 += ${DEPTH}u) {
+  for (var k0 = 0u; k0 < u.K; k0 += ${DEPTH}u) {
     stage(l, m0, n0, k0);
     workgroupBarrier();
     for (var k = 0u; k < ${DEPTH}u; k++) {
@@ -169,13 +159,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   store(i, j, c0);
   store(i + 1u, j, c1);
   store(i + 2u, j, c2);
-  store(i + 3u, j, c3);
-}`;
+  store(i + 3u, j, c3);`,
+  });
 }
 
 /**
  * Whether the 'registers' vec4 kernel applies: N a multiple of 4, and K (vec4 loads along k) or,
- * for Aᵀ·B, M (the rank-1 form of matmulVec4Source, any K) a multiple of 4; M too when A is
+ * for Aᵀ·B, M (the rank-1 form of vec4Kernel, any K) a multiple of 4; M too when A is
  * transposed.
  */
 export const vec4Shapes = (M: number, N: number, K: number, transA: boolean, transB: boolean): boolean =>
@@ -189,7 +179,7 @@ const WG = 8;
 /** WebGPU's least per-dimension workgroup count limit. */
 export const MAX_GROUPS = 65535;
 
-export interface Vec4Problem {
+export interface MatmulProblem {
   transA: boolean;
   transB: boolean;
   M: number;
@@ -203,12 +193,9 @@ export interface Vec4Problem {
  * Launches the 'registers' vec4 kernel (vec4Shapes must hold): out[β] = op(a[β])·op(b[β]) (+ bias)
  * for β < batch. The batch runs along the grid's z axis (workgroups stride over batches past 65535).
  */
-export function launchVec4(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, p: Vec4Problem): void {
+export function launchVec4(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, p: MatmulProblem): void {
   const { transA, transB, M, N, K, batch } = p;
-  const hasBias = !!bias;
-  const kernel = { key: `matmul:vec4x${ROWS}x${COLS}:${transA}:${transB}:${hasBias}`, source: () => matmulVec4Source(transA, transB, hasBias) };
-  const buffers = bias ? [a.buffer, b.buffer, bias.buffer, out.buffer] : [a.buffer, b.buffer, out.buffer];
-  launch(a.gpu, kernel, buffers, [['u32', M], ['u32', N], ['u32', K], ['u32', batch]],
+  launch(a.gpu, vec4Kernel(transA, transB, !!bias), { A: a, B: b, ...(bias ? { bias } : {}), C: out }, { M, N, K, batch },
     [Math.ceil(N / (4 * COLS * WG)), Math.ceil(M / (ROWS * WG)), Math.min(batch, MAX_GROUPS)]);
 }
 
@@ -225,8 +212,7 @@ export function launchVec4(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefin
  *   `transpose` per 4 rows (A) or per vec4 column (B). Needs K a multiple of 4.
  * Rows and columns past the edge are clamped on load and skipped on store.
  */
-function matmulVec4Source(transA: boolean, transB: boolean, hasBias: boolean): string {
-  const out = hasBias ? 3 : 2;
+function vec4Kernel(transA: boolean, transB: boolean, hasBias: boolean): Kernel {
   const rows = [...Array(ROWS).keys()];
   const cols = [...Array(COLS).keys()];
   const groups = [...Array(ROWS / 4).keys()];
@@ -250,84 +236,95 @@ function matmulVec4Source(transA: boolean, transB: boolean, hasBias: boolean): s
     : `c${r}_${c} += a${r}.x * b0_${c} + a${r}.y * b1_${c} + a${r}.z * b2_${c} + a${r}.w * b3_${c};`;
   const rowOffsets = transA
     ? groups.map((g) => `let i4_${g} = min(i / 4u + ${g}u, M4 - 1u);`).join(' ')
-    : rows.map((r) => `let r${r} = min(i + ${r}u, dims.M - 1u) * K4;`).join(' ');
-  return `
-struct Dims { M: u32, N: u32, K: u32, batch: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-${hasBias ? '@group(0) @binding(2) var<storage, read> bias: array<vec4<f32>>;' : ''}
-@group(0) @binding(${out}) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(${out + 1}) var<uniform> dims: Dims;
-
-@compute @workgroup_size(${WG}, ${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let M4 = dims.M / 4u;
-  let N4 = dims.N / 4u;
-  let K4 = dims.K / 4u;
+    : rows.map((r) => `let r${r} = min(i + ${r}u, u.M - 1u) * K4;`).join(' ');
+  const store = (r: number, c: number) =>
+    `if (i + ${r}u < u.M && j + ${c}u < N4) { C[baseC + (i + ${r}u) * N4 + j + ${c}u] = c${r}_${c}${hasBias ? ` + bias[j${c}]` : ''}; }`;
+  return kernel({
+    name: `matmul:vec4x${ROWS}x${COLS}`,
+    inputs: { A: 'vec4<f32>', B: 'vec4<f32>', ...(hasBias ? { bias: 'vec4<f32>' } as const : {}) },
+    outputs: { C: 'vec4<f32>' },
+    uniforms: { M: 'u32', N: 'u32', K: 'u32', batch: 'u32' },
+    workgroup: [WG, WG],
+    body: `let M4 = u.M / 4u;
+  let N4 = u.N / 4u;
+  let K4 = u.K / 4u;
   let j = gid.x * ${COLS}u;
   let i = gid.y * ${ROWS}u;
-  if (j >= N4 || i >= dims.M) { return; }
+  if (j >= N4 || i >= u.M) { return; }
   ${rowOffsets}
   ${cols.map((c) => `let j${c} = min(j + ${c}u, N4 - 1u);`).join(' ')}
-  for (var batch = gid.z; batch < dims.batch; batch += groups.z) {
-    let baseA = batch * (dims.M * dims.K / 4u);
-    let baseB = batch * (dims.K * N4);
+  for (var batch = gid.z; batch < u.batch; batch += groups.z) {
+    let baseA = batch * (u.M * u.K / 4u);
+    let baseB = batch * (u.K * N4);
     ${rows.flatMap((r) => cols.map((c) => `var c${r}_${c} = vec4<f32>();`)).join(' ')}
-    for (var k = 0u; k < ${rank1 ? 'dims.K' : 'K4'}; k++) {
+    for (var k = 0u; k < ${rank1 ? 'u.K' : 'K4'}; k++) {
       ${loadA}
       ${loadB}
       ${rows.flatMap((r) => cols.map((c) => update(r, c))).join('\n      ')}
     }
-    let baseC = batch * dims.M * N4;
-    ${rows.flatMap((r) => cols.map((c) => `if (i + ${r}u < dims.M && j + ${c}u < N4) { C[baseC + (i + ${r}u) * N4 + j + ${c}u] = c${r}_${c}${hasBias ? ` + bias[j${c}]` : ''}; }`)).join('\n    ')}
-  }
-}`;
+    let baseC = batch * u.M * N4;
+    ${rows.flatMap((r) => cols.map((c) => store(r, c))).join('\n    ')}
+  }`,
+  });
 }
 
-/** 'registers' variant, general path: the 4×4 register tile with bounds-checked scalar loads. */
-function matmulSource(transA: boolean, transB: boolean, hasBias: boolean): string {
-  const out = hasBias ? 3 : 2;
-  return `
-struct Dims { M: u32, N: u32, K: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
-${hasBias ? '@group(0) @binding(2) var<storage, read> bias: array<f32>;' : ''}
-@group(0) @binding(${out}) var<storage, read_write> C: array<f32>;
-@group(0) @binding(${out + 1}) var<uniform> dims: Dims;
-
-fn a_at(i: u32, k: u32) -> f32 {
-  if (i >= dims.M) { return 0.0; }
-  return A[${transA ? 'k * dims.M + i' : 'i * dims.K + k'}];
+/**
+ * Launches the 'registers' scalar kernel: out[β] = op(a[β])·op(b[β]) (+ bias) for β < batch, for
+ * shapes vec4Shapes refuses. Each invocation accumulates a 4×4 block of C[β] in four vec4 registers,
+ * 16 FMAs per 8 bounds-checked scalar loads per step of k; a workgroup of 8×8 invocations covers a
+ * 32×32 tile of one matrix. The batch runs along the grid's z axis (workgroups stride over batches
+ * past 65535). No workgroup memory, no barriers; out-of-range rows and columns read as 0 and are not
+ * written. Shared by matmul and batched_matmul.
+ */
+export function launchScalar(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, p: MatmulProblem): void {
+  const { transA, transB, M, N, K, batch } = p;
+  launch(a.gpu, scalarKernel(transA, transB, !!bias), { A: a, B: b, ...(bias ? { bias } : {}), C: out }, { M, N, K, batch },
+    [Math.ceil(N / 32), Math.ceil(M / 32), Math.min(batch, MAX_GROUPS)]);
 }
 
-fn b_at(k: u32, j: u32) -> f32 {
-  if (j >= dims.N) { return 0.0; }
-  return B[${transB ? 'j * dims.K + k' : 'k * dims.N + j'}];
+function scalarKernel(transA: boolean, transB: boolean, hasBias: boolean): Kernel {
+  return kernel({
+    name: 'matmul:scalar4x4',
+    inputs: { A: 'f32', B: 'f32', ...(hasBias ? { bias: 'f32' } as const : {}) },
+    outputs: { C: 'f32' },
+    uniforms: { M: 'u32', N: 'u32', K: 'u32', batch: 'u32' },
+    workgroup: [8, 8],
+    helpers: `
+fn a_at(base: u32, i: u32, k: u32) -> f32 {
+  if (i >= u.M) { return 0.0; }
+  return A[base + ${transA ? 'k * u.M + i' : 'i * u.K + k'}];
 }
 
-fn store(i: u32, j0: u32, v: vec4<f32>) {
-  if (i >= dims.M) { return; }
+fn b_at(base: u32, k: u32, j: u32) -> f32 {
+  if (j >= u.N) { return 0.0; }
+  return B[base + ${transB ? 'j * u.K + k' : 'k * u.N + j'}];
+}
+
+fn store(base: u32, i: u32, j0: u32, v: vec4<f32>) {
+  if (i >= u.M) { return; }
   for (var t = 0u; t < 4u; t++) {
     let j = j0 + t;
-    if (j < dims.N) { C[i * dims.N + j] = v[t]${hasBias ? ' + bias[j]' : ''}; }
+    if (j < u.N) { C[base + i * u.N + j] = v[t]${hasBias ? ' + bias[j]' : ''}; }
   }
-}
-
-@compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.y * 4u;
+}`,
+    body: `let i = gid.y * 4u;
   let j = gid.x * 4u;
-  var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
-  for (var k = 0u; k < dims.K; k++) {
-    let b = vec4<f32>(b_at(k, j), b_at(k, j + 1u), b_at(k, j + 2u), b_at(k, j + 3u));
-    c0 += a_at(i, k) * b;
-    c1 += a_at(i + 1u, k) * b;
-    c2 += a_at(i + 2u, k) * b;
-    c3 += a_at(i + 3u, k) * b;
-  }
-  store(i, j, c0);
-  store(i + 1u, j, c1);
-  store(i + 2u, j, c2);
-  store(i + 3u, j, c3);
-}`;
+  for (var b = gid.z; b < u.batch; b += groups.z) {
+    let baseA = b * u.M * u.K;
+    let baseB = b * u.K * u.N;
+    var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
+    for (var k = 0u; k < u.K; k++) {
+      let bk = vec4<f32>(b_at(baseB, k, j), b_at(baseB, k, j + 1u), b_at(baseB, k, j + 2u), b_at(baseB, k, j + 3u));
+      c0 += a_at(baseA, i, k) * bk;
+      c1 += a_at(baseA, i + 1u, k) * bk;
+      c2 += a_at(baseA, i + 2u, k) * bk;
+      c3 += a_at(baseA, i + 3u, k) * bk;
+    }
+    let baseC = b * u.M * u.N;
+    store(baseC, i, j, c0);
+    store(baseC, i + 1u, j, c1);
+    store(baseC, i + 2u, j, c2);
+    store(baseC, i + 3u, j, c3);
+  }`,
+  });
 }

@@ -1,7 +1,7 @@
 import { validateMaxPool2d } from '../reference/max_pool2d';
 import { requirePooledGrad, type PoolGeometry, type PoolParams } from '../reference/pooling';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 import { COVERING_WINDOWS, POOL_UNIFORMS, poolFields, WINDOW_OF_OUTPUT, WINDOWS_OF_INPUT } from './pooling';
 
 /** Twin of reference/max_pool2d; kernels and their layout in accelerated/pooling.ts. */
@@ -11,12 +11,12 @@ export interface MaxPool2dCache {
 }
 
 /** One invocation per output element: the window's first maximum (strict >) and its in-plane index. */
-const forwardKernel = gridKernel(
-  'max_pool2d:forward',
-  [{ name: 'x' }, { name: 'out', write: true }, { name: 'indices', type: 'i32', write: true }],
-  POOL_UNIFORMS,
-  '',
-  `${WINDOW_OF_OUTPUT}
+const forwardKernel = kernel({
+  name: 'max_pool2d:forward',
+  inputs: { x: 'f32' },
+  outputs: { out: 'f32', indices: 'i32' },
+  uniforms: POOL_UNIFORMS,
+  body: `${WINDOW_OF_OUTPUT}
   var best = corner;
   for (var kh = 0u; kh < u.ph; kh++) {
     for (var kw = 0u; kw < u.pw; kw++) {
@@ -26,15 +26,16 @@ const forwardKernel = gridKernel(
   }
   out[i] = x[best];
   indices[i] = i32(best - base);`,
-);
+});
 
 /** One invocation per input element: Σ dout over the covering windows whose maximum it is. */
-const backwardKernel = gridKernel(
-  'max_pool2d:backward',
-  [{ name: 'indices', type: 'i32' }, { name: 'dout' }, { name: 'dx', write: true }],
-  POOL_UNIFORMS,
-  COVERING_WINDOWS,
-  `${WINDOWS_OF_INPUT}
+const backwardKernel = kernel({
+  name: 'max_pool2d:backward',
+  inputs: { indices: 'i32', dout: 'f32' },
+  outputs: { dx: 'f32' },
+  uniforms: POOL_UNIFORMS,
+  helpers: COVERING_WINDOWS,
+  body: `${WINDOWS_OF_INPUT}
   let inPlane = i32(h * u.W + w);
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
@@ -44,14 +45,14 @@ const backwardKernel = gridKernel(
     }
   }
   dx[i] = s;`,
-);
+});
 
 export function maxPool2dForward(x: GpuTensor, params: PoolParams): { out: GpuTensor; indices: GpuTensor; cache: MaxPool2dCache } {
   const geometry = validateMaxPool2d(x, params);
   const { N, C, Ho, Wo } = geometry;
-  const out = empty(x.gpu, [N, C, Ho, Wo]);
-  const indices = empty(x.gpu, [N, C, Ho, Wo], 'i32');
-  launchGrid(x.gpu, forwardKernel, [x.buffer, out.buffer, indices.buffer], poolFields(geometry), N * C * Ho * Wo);
+  const out = zeros(x.gpu, [N, C, Ho, Wo]);
+  const indices = zeros(x.gpu, [N, C, Ho, Wo], 'i32');
+  launch(x.gpu, forwardKernel, { x, out, indices }, { count: N * C * Ho * Wo, ...poolFields(geometry) });
   return { out, indices, cache: { indices, geometry } };
 }
 
@@ -59,7 +60,7 @@ export function maxPool2dBackward(dout: GpuTensor, cache: MaxPool2dCache): { dx:
   const { indices, geometry } = cache;
   const { N, C, H, W } = geometry;
   requirePooledGrad('max_pool2d', dout, geometry);
-  const dx = empty(dout.gpu, [N, C, H, W]);
-  launchGrid(dout.gpu, backwardKernel, [indices.buffer, dout.buffer, dx.buffer], poolFields(geometry), N * C * H * W);
+  const dx = zeros(dout.gpu, [N, C, H, W]);
+  launch(dout.gpu, backwardKernel, { indices, dout, dx }, { count: N * C * H * W, ...poolFields(geometry) });
   return { dx };
 }

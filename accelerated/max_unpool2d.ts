@@ -1,9 +1,8 @@
 import { validateMaxUnpool2d, type MaxUnpool2dParams } from '../reference/max_unpool2d';
 import type { PoolPlanes } from '../reference/pooling';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
-import type { Field } from './launch';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/max_unpool2d. The indices of a plane are distinct (validated), so the forward
@@ -16,35 +15,35 @@ export interface MaxUnpool2dCache {
   geometry: PoolPlanes;
 }
 
-const UNIFORMS = ['HW: u32', 'HoWo: u32'];
-const fields = (g: PoolPlanes): Field[] => [['u32', g.H * g.W], ['u32', g.Ho * g.Wo]];
+const UNIFORMS = { HW: 'u32', HoWo: 'u32' } as const;
+const fields = (g: PoolPlanes) => ({ HW: g.H * g.W, HoWo: g.Ho * g.Wo });
 
 /** WGSL: the flat output index of x element i. */
 const TARGET = 'let at = (i / u.HW) * u.HoWo + u32(indices[i]);';
 
-const scatterKernel = gridKernel(
-  'max_unpool2d:forward',
-  [{ name: 'x' }, { name: 'indices', type: 'i32' }, { name: 'out', write: true }],
-  UNIFORMS,
-  '',
-  `${TARGET}
+const scatterKernel = kernel({
+  name: 'max_unpool2d:forward',
+  inputs: { x: 'f32', indices: 'i32' },
+  outputs: { out: 'f32' },
+  uniforms: UNIFORMS,
+  body: `${TARGET}
   out[at] = x[i];`,
-);
+});
 
-const gatherKernel = gridKernel(
-  'max_unpool2d:backward',
-  [{ name: 'dout' }, { name: 'indices', type: 'i32' }, { name: 'dx', write: true }],
-  UNIFORMS,
-  '',
-  `${TARGET}
+const gatherKernel = kernel({
+  name: 'max_unpool2d:backward',
+  inputs: { dout: 'f32', indices: 'i32' },
+  outputs: { dx: 'f32' },
+  uniforms: UNIFORMS,
+  body: `${TARGET}
   dx[i] = dout[at];`,
-);
+});
 
 export function maxUnpool2dForward(x: GpuTensor, indices: GpuTensor, params: MaxUnpool2dParams): { out: GpuTensor; cache: MaxUnpool2dCache } {
   const geometry = validateMaxUnpool2d(x, indices, params);
   const { N, C, H, W, Ho, Wo } = geometry;
-  const out = empty(x.gpu, [N, C, Ho, Wo]);
-  launchGrid(x.gpu, scatterKernel, [x.buffer, indices.buffer, out.buffer], fields(geometry), N * C * H * W);
+  const out = zeros(x.gpu, [N, C, Ho, Wo]);
+  launch(x.gpu, scatterKernel, { x, indices, out }, { count: N * C * H * W, ...fields(geometry) });
   return { out, cache: { indices, geometry } };
 }
 
@@ -52,7 +51,7 @@ export function maxUnpool2dBackward(dout: GpuTensor, cache: MaxUnpool2dCache): {
   const { indices, geometry } = cache;
   const { N, C, H, W, Ho, Wo } = geometry;
   requireShape('max_unpool2d_backward', 'dout', dout, [N, C, Ho, Wo], 'the forward output shape');
-  const dx = empty(dout.gpu, [N, C, H, W]);
-  launchGrid(dout.gpu, gatherKernel, [dout.buffer, indices.buffer, dx.buffer], fields(geometry), N * C * H * W);
+  const dx = zeros(dout.gpu, [N, C, H, W]);
+  launch(dout.gpu, gatherKernel, { dout, indices, dx }, { count: N * C * H * W, ...fields(geometry) });
   return { dx };
 }

@@ -1,7 +1,7 @@
 import { validateNms, type NmsParams } from '../reference/nms';
-import { empty, read, release, type GpuTensor } from './buffers';
+import { zeros, read, release, type GpuTensor } from './buffers';
 import { BOX_WGSL, loadBox } from './boxes';
-import { gridKernel, launchGrid, type Binding } from './grid_kernel';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/nms and reference/batched_nms, after torchvision's CUDA NMS, all on the device:
@@ -16,18 +16,19 @@ import { gridKernel, launchGrid, type Binding } from './grid_kernel';
  *     on the host; here it stays on the device). It writes the kept indices and their count.
  * The count is then read back (the only host step: it sizes `keep`) and the kept prefix copied out.
  */
-const THRESHOLD_UNIFORMS = ['K: u32', 'words: u32', 'iou_threshold: f32', 'use_score_threshold: u32', 'score_threshold: f32'];
+const THRESHOLD_UNIFORMS = { K: 'u32', words: 'u32', iou_threshold: 'f32', use_score_threshold: 'u32', score_threshold: 'f32' } as const;
 
 /** WGSL: whether box k is a candidate (score above the threshold, when there is one). */
 const CANDIDATE = `
 fn candidate(k: u32) -> bool { return u.use_score_threshold == 0u || scores[k] > u.score_threshold; }`;
 
-const rankKernel = gridKernel(
-  'nms:rank',
-  [{ name: 'scores' }, { name: 'order', type: 'i32', write: true }],
-  THRESHOLD_UNIFORMS,
-  CANDIDATE,
-  `let mine = candidate(i);
+const rankKernel = kernel({
+  name: 'nms:rank',
+  inputs: { scores: 'f32' },
+  outputs: { order: 'i32' },
+  uniforms: THRESHOLD_UNIFORMS,
+  helpers: CANDIDATE,
+  body: `let mine = candidate(i);
   let s = scores[i];
   var rank = 0u;
   for (var j = 0u; j < u.K; j++) {
@@ -36,17 +37,16 @@ const rankKernel = gridKernel(
     rank += select(0u, 1u, ahead);
   }
   order[rank] = i32(i);`,
-);
+});
 
 const maskKernel = (batched: boolean) => {
-  const bindings: Binding[] = [{ name: 'boxes' }, { name: 'order', type: 'i32' }, ...(batched ? [{ name: 'idxs', type: 'i32' } as const] : []),
-    { name: 'mask', type: 'i32', write: true }];
-  return gridKernel(
-    `nms:mask:${batched}`,
-    bindings,
-    THRESHOLD_UNIFORMS,
-    BOX_WGSL,
-    `let p = i / u.words;
+  return kernel({
+    name: `nms:mask:${batched}`,
+    inputs: { boxes: 'f32', order: 'i32', ...(batched ? { idxs: 'i32' } as const : {}) },
+    outputs: { mask: 'i32' },
+    uniforms: THRESHOLD_UNIFORMS,
+    helpers: BOX_WGSL,
+    body: `let p = i / u.words;
   let first = (i % u.words) * 32u;
   let me = u32(order[p]);
   let box = ${loadBox('boxes', 'me')};
@@ -60,17 +60,17 @@ const maskKernel = (batched: boolean) => {
     }
   }
   mask[i] = bitcast<i32>(bits);`,
-  );
+  });
 };
 const MASK_KERNELS = { plain: maskKernel(false), batched: maskKernel(true) };
 
-const scanKernel = gridKernel(
-  'nms:scan',
-  [{ name: 'scores' }, { name: 'order', type: 'i32' }, { name: 'mask', type: 'i32' }, { name: 'removed', type: 'i32', write: true },
-    { name: 'kept', type: 'i32', write: true }, { name: 'count', type: 'i32', write: true }],
-  THRESHOLD_UNIFORMS,
-  CANDIDATE,
-  `for (var w = 0u; w < u.words; w++) { removed[w] = 0; }
+const scanKernel = kernel({
+  name: 'nms:scan',
+  inputs: { scores: 'f32', order: 'i32', mask: 'i32' },
+  outputs: { removed: 'i32', kept: 'i32', count: 'i32' },
+  uniforms: THRESHOLD_UNIFORMS,
+  helpers: CANDIDATE,
+  body: `for (var w = 0u; w < u.words; w++) { removed[w] = 0; }
   var n = 0u;
   for (var p = 0u; p < u.K; p++) {
     let k = u32(order[p]);
@@ -82,27 +82,24 @@ const scanKernel = gridKernel(
     }
   }
   count[0] = i32(n);`,
-);
+});
 
 /** Greedy NMS of `boxes` by `scores`; with `idxs`, only boxes of the same class suppress each other. */
 export async function suppress(op: string, boxes: GpuTensor, scores: GpuTensor, idxs: GpuTensor | undefined, params: NmsParams): Promise<GpuTensor> {
   const { K, iouThreshold, scoreThreshold } = validateNms(op, boxes, scores, params);
   const { gpu } = boxes;
   const words = Math.ceil(K / 32);
-  const fields = [['u32', K], ['u32', words], ['f32', iouThreshold], ['u32', scoreThreshold > -Infinity ? 1 : 0],
-    ['f32', Math.max(scoreThreshold, -3.4e38)]] as const;
-  const order = empty(gpu, [K], 'i32');
-  launchGrid(gpu, rankKernel, [scores.buffer, order.buffer], fields, K);
-  const mask = empty(gpu, [K, words], 'i32');
-  const maskBuffers = [boxes.buffer, order.buffer, ...(idxs ? [idxs.buffer] : []), mask.buffer];
-  launchGrid(gpu, idxs ? MASK_KERNELS.batched : MASK_KERNELS.plain, maskBuffers, fields, K * words);
-  const [removed, kept, count] = [empty(gpu, [words], 'i32'), empty(gpu, [K], 'i32'), empty(gpu, [1], 'i32')];
-  launchGrid(gpu, scanKernel, [scores.buffer, order.buffer, mask.buffer, removed.buffer, kept.buffer, count.buffer], fields, 1);
+  const fields = { K, words, iou_threshold: iouThreshold, use_score_threshold: scoreThreshold > -Infinity ? 1 : 0,
+    score_threshold: Math.max(scoreThreshold, -3.4e38) };
+  const order = zeros(gpu, [K], 'i32');
+  launch(gpu, rankKernel, { scores, order }, { count: K, ...fields });
+  const mask = zeros(gpu, [K, words], 'i32');
+  launch(gpu, idxs ? MASK_KERNELS.batched : MASK_KERNELS.plain, { boxes, order, ...(idxs ? { idxs } : {}), mask }, { count: K * words, ...fields });
+  const [removed, kept, count] = [zeros(gpu, [words], 'i32'), zeros(gpu, [K], 'i32'), zeros(gpu, [1], 'i32')];
+  launch(gpu, scanKernel, { scores, order, mask, removed, kept, count }, { count: 1, ...fields });
   const n = (await read(count)).data[0];
-  const keep = empty(gpu, [n], 'i32');
-  const encoder = gpu.device.createCommandEncoder();
-  if (n > 0) encoder.copyBufferToBuffer(kept.buffer, 0, keep.buffer, 0, 4 * n);
-  gpu.device.queue.submit([encoder.finish()]);
+  const keep = zeros(gpu, [n], 'i32');
+  if (n > 0) gpu.commandEncoder().copyBufferToBuffer(kept.buffer, 0, keep.buffer, 0, 4 * n);
   release(order, mask, removed, kept, count);
   return keep;
 }

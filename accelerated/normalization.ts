@@ -1,9 +1,9 @@
 import { batchnormLayout, groupSize, type BatchnormParams, type BatchnormSettings, type Groups, type NormLayout } from '../reference/normalization';
 import { requireShape, type Shaped } from '../reference/validate';
 import { numel } from '../reference/tensor';
-import { empty, release, type GpuTensor } from './buffers';
+import { zeros, release, type GpuTensor } from './buffers';
 import { map } from './elementwise';
-import { grid1d, launch, MAIN_1D, type Field, type Kernel } from './launch';
+import { f32Arrays, kernel, launch } from './kernel';
 
 /**
  * What the twins of batchnorm, spatial_batchnorm, layernorm and groupnorm share (formulas and the
@@ -28,72 +28,64 @@ export interface NormCache {
   batchStats: boolean;
 }
 
-const GROUPS_STRUCT = 'struct Groups { count: u32, groupStride: u32, reps: u32, repStride: u32, run: u32, chanCount: u32, chanStride: u32 }';
+/** Uniforms of a group walk (one invocation per group, count = the number of groups): the Groups of the reduction, then the channel layout (for γ). */
+const GROUP_UNIFORMS = { groupStride: 'u32', reps: 'u32', repStride: 'u32', run: 'u32', chanCount: 'u32', chanStride: 'u32' } as const;
 
-/** Uniform fields of a group walk: the Groups of the reduction, then the channel layout (for γ). */
-const groupFields = (g: Groups, channels = g): Field[] =>
-  [g.count, g.groupStride, g.reps, g.repStride, g.run, channels.count, channels.groupStride].map((v) => ['u32', v] as const);
+const groupFields = (g: Groups, channels = g) => ({
+  count: g.count, groupStride: g.groupStride, reps: g.reps, repStride: g.repStride, run: g.run, chanCount: channels.count, chanStride: channels.groupStride,
+});
 
-/** WGSL: runs `body` with `at` = each member of group `i` of the `grp` uniform. */
-const eachMember = (body: string) => `for (var r = 0u; r < grp.reps; r++) {
-    let start = i * grp.groupStride + r * grp.repStride;
-    for (var j = 0u; j < grp.run; j++) { let at = start + j; ${body} }
+/** WGSL: runs `body` with `at` = each member of group `i`. */
+const eachMember = (body: string) => `for (var r = 0u; r < u.reps; r++) {
+    let start = i * u.groupStride + r * u.repStride;
+    for (var j = 0u; j < u.run; j++) { let at = start + j; ${body} }
   }`;
 
-/** Storage bindings in order (those named in `written` read_write), then the uniform `uniformDecl`. */
-const bindings = (names: string[], written: string[], uniformDecl: string) => `
-${names.map((name, k) => `@group(0) @binding(${k}) var<storage, ${written.includes(name) ? 'read_write' : 'read'}> ${name}: array<f32>;`).join('\n')}
-@group(0) @binding(${names.length}) ${uniformDecl};`;
-
 /** μ and the biased σ² of each group, two passes over its members (mean, then squared deviations). */
-const momentsKernel: Kernel = {
-  key: 'normalization:moments',
-  source: () => `${bindings(['x', 'mean', 'variance'], ['mean', 'variance'], 'var<uniform> grp: Groups')}
-${GROUPS_STRUCT}
-${MAIN_1D}
-  if (i >= grp.count) { return; }
-  let size = f32(grp.reps * grp.run);
+const momentsKernel = kernel({
+  name: 'normalization:moments',
+  inputs: f32Arrays('x'),
+  outputs: f32Arrays('mean', 'variance'),
+  uniforms: GROUP_UNIFORMS,
+  body: `let size = f32(u.reps * u.run);
   var s = 0.0;
   ${eachMember('s += x[at];')}
   let mu = s / size;
   var q = 0.0;
   ${eachMember('let d = x[at] - mu; q += d * d;')}
   mean[i] = mu;
-  variance[i] = q / size;
-}`,
-};
+  variance[i] = q / size;`,
+});
 
 function groupMoments(x: GpuTensor, g: Groups): { mean: GpuTensor; variance: GpuTensor } {
-  const mean = empty(x.gpu, [g.count]);
-  const variance = empty(x.gpu, [g.count]);
-  launch(x.gpu, momentsKernel, [x.buffer, mean.buffer, variance.buffer], groupFields(g), grid1d(g.count));
+  const mean = zeros(x.gpu, [g.count]);
+  const variance = zeros(x.gpu, [g.count]);
+  launch(x.gpu, momentsKernel, { x, mean, variance }, groupFields(g));
   return { mean, variance };
 }
 
-/** Element i's statistics group k and channel c, from the `ix` uniform. */
-const INDEX_STRUCT = 'struct Index { n: u32, statCount: u32, statStride: u32, chanCount: u32, chanStride: u32, groupSize: u32, eps: f32 }';
-const INDEX_PRELUDE = `if (i >= ix.n) { return; }
-  let k = (i / ix.statStride) % ix.statCount;
-  let c = (i / ix.chanStride) % ix.chanCount;
-  let istd = 1.0 / sqrt(variance[k] + ix.eps);`;
+/** Uniforms of an elementwise kernel (count = the elements): what finds element i's statistics group k and channel c. */
+const INDEX_UNIFORMS = { statCount: 'u32', statStride: 'u32', chanCount: 'u32', chanStride: 'u32', groupSize: 'u32', eps: 'f32' } as const;
+const INDEX_PRELUDE = `let k = (i / u.statStride) % u.statCount;
+  let c = (i / u.chanStride) % u.chanCount;
+  let istd = 1.0 / sqrt(variance[k] + u.eps);`;
 
-const indexFields = (n: number, { stats, channels }: NormLayout, eps: number): Field[] => [
-  ['u32', n], ['u32', stats.count], ['u32', stats.groupStride], ['u32', channels.count], ['u32', channels.groupStride],
-  ['u32', groupSize(stats)], ['f32', eps],
-];
+const indexFields = (n: number, { stats, channels }: NormLayout, eps: number) => ({
+  count: n, statCount: stats.count, statStride: stats.groupStride, chanCount: channels.count, chanStride: channels.groupStride,
+  groupSize: groupSize(stats), eps,
+});
 
 /** x̂ = (x − μ_k)·istd_k and out = γ_c·x̂ + β_c, one invocation per element. */
-const normalizeKernel: Kernel = {
-  key: 'normalization:normalize',
-  source: () => `${bindings(['x', 'mean', 'variance', 'gamma', 'beta', 'xhat', 'out'], ['xhat', 'out'], 'var<uniform> ix: Index')}
-${INDEX_STRUCT}
-${MAIN_1D}
-  ${INDEX_PRELUDE}
+const normalizeKernel = kernel({
+  name: 'normalization:normalize',
+  inputs: f32Arrays('x', 'mean', 'variance', 'gamma', 'beta'),
+  outputs: f32Arrays('xhat', 'out'),
+  uniforms: INDEX_UNIFORMS,
+  body: `${INDEX_PRELUDE}
   let xh = (x[i] - mean[k]) * istd;
   xhat[i] = xh;
-  out[i] = gamma[c] * xh + beta[c];
-}`,
-};
+  out[i] = gamma[c] * xh + beta[c];`,
+});
 
 function normalizeForward(
   x: GpuTensor,
@@ -105,10 +97,9 @@ function normalizeForward(
   batchStats: boolean,
 ): { out: GpuTensor; cache: NormCache } {
   const n = numel(x.shape);
-  const xhat = empty(x.gpu, x.shape);
-  const out = empty(x.gpu, x.shape);
-  const buffers = [x, stats.mean, stats.variance, gamma, beta, xhat, out].map((t) => t.buffer);
-  launch(x.gpu, normalizeKernel, buffers, indexFields(n, layout, eps), grid1d(n));
+  const xhat = zeros(x.gpu, x.shape);
+  const out = zeros(x.gpu, x.shape);
+  launch(x.gpu, normalizeKernel, { x, mean: stats.mean, variance: stats.variance, gamma, beta, xhat, out }, indexFields(n, layout, eps));
   return { out, cache: { xhat, gamma, variance: stats.variance, eps, layout, batchStats } };
 }
 
@@ -116,24 +107,22 @@ function normalizeForward(
  * Per group: Σ w·dout and Σ w·dout·x̂, with w = γ_c (`weighted`: the statistics groups' sums of
  * g = dout·γ) or 1 (the channel sums dβ and dγ).
  */
-const sumsKernel = (weighted: boolean): Kernel => ({
-  key: `normalization:sums:${weighted}`,
-  source: () => `${bindings(['dout', 'xhat', ...(weighted ? ['gamma'] : []), 'sumG', 'sumGXhat'], ['sumG', 'sumGXhat'], 'var<uniform> grp: Groups')}
-${GROUPS_STRUCT}
-${MAIN_1D}
-  if (i >= grp.count) { return; }
-  var s = 0.0;
+const sumsKernel = (weighted: boolean) => kernel({
+  name: 'normalization:sums',
+  inputs: f32Arrays('dout', 'xhat', ...(weighted ? ['gamma'] : [])),
+  outputs: f32Arrays('sumG', 'sumGXhat'),
+  uniforms: GROUP_UNIFORMS,
+  body: `var s = 0.0;
   var sx = 0.0;
-  ${eachMember(`let v = dout[at]${weighted ? ' * gamma[(at / grp.chanStride) % grp.chanCount]' : ''}; s += v; sx += v * xhat[at];`)}
+  ${eachMember(`let v = dout[at]${weighted ? ' * gamma[(at / u.chanStride) % u.chanCount]' : ''}; s += v; sx += v * xhat[at];`)}
   sumG[i] = s;
-  sumGXhat[i] = sx;
-}`,
+  sumGXhat[i] = sx;`,
 });
 
 function gradSums(dout: GpuTensor, cache: NormCache, g: Groups, weighted: boolean): [GpuTensor, GpuTensor] {
-  const sums: [GpuTensor, GpuTensor] = [empty(dout.gpu, [g.count]), empty(dout.gpu, [g.count])];
-  const inputs = [dout, cache.xhat, ...(weighted ? [cache.gamma] : []), ...sums];
-  launch(dout.gpu, sumsKernel(weighted), inputs.map((t) => t.buffer), groupFields(g, cache.layout.channels), grid1d(g.count));
+  const sums: [GpuTensor, GpuTensor] = [zeros(dout.gpu, [g.count]), zeros(dout.gpu, [g.count])];
+  const [sumG, sumGXhat] = sums;
+  launch(dout.gpu, sumsKernel(weighted), { dout, xhat: cache.xhat, ...(weighted ? { gamma: cache.gamma } : {}), sumG, sumGXhat }, groupFields(g, cache.layout.channels));
   return sums;
 }
 
@@ -141,15 +130,14 @@ function gradSums(dout: GpuTensor, cache: NormCache, g: Groups, weighted: boolea
  * dx = istd·(g − Σg/M − x̂·Σ(g·x̂)/M) with g = dout·γ (`batchStats`), or istd·g (fixed statistics),
  * one invocation per element reading its group's two sums.
  */
-const dxKernel = (batchStats: boolean): Kernel => ({
-  key: `normalization:dx:${batchStats}`,
-  source: () => `${bindings(['dout', 'gamma', 'variance', ...(batchStats ? ['xhat', 'sumG', 'sumGXhat'] : []), 'dx'], ['dx'], 'var<uniform> ix: Index')}
-${INDEX_STRUCT}
-${MAIN_1D}
-  ${INDEX_PRELUDE}
+const dxKernel = (batchStats: boolean) => kernel({
+  name: 'normalization:dx',
+  inputs: f32Arrays('dout', 'gamma', 'variance', ...(batchStats ? ['xhat', 'sumG', 'sumGXhat'] : [])),
+  outputs: f32Arrays('dx'),
+  uniforms: INDEX_UNIFORMS,
+  body: `${INDEX_PRELUDE}
   let g = dout[i] * gamma[c];
-  ${batchStats ? 'let M = f32(ix.groupSize);\n  dx[i] = istd * (g - sumG[k] / M - xhat[i] * sumGXhat[k] / M);' : 'dx[i] = istd * g;'}
-}`,
+  ${batchStats ? 'let M = f32(u.groupSize);\n  dx[i] = istd * (g - sumG[k] / M - xhat[i] * sumGXhat[k] / M);' : 'dx[i] = istd * g;'}`,
 });
 
 /** `op` names the dout shape error. */
@@ -159,25 +147,23 @@ export function normalizeBackward(op: string, dout: GpuTensor, cache: NormCache)
   const n = numel(xhat.shape);
   const [dbeta, dgamma] = gradSums(dout, cache, layout.channels, false);
   const groupSums = batchStats ? gradSums(dout, cache, layout.stats, true) : [];
-  const dx = empty(dout.gpu, xhat.shape);
-  const buffers = [dout, gamma, variance, ...(batchStats ? [xhat, ...groupSums] : []), dx].map((t) => t.buffer);
-  launch(dout.gpu, dxKernel(batchStats), buffers, indexFields(n, layout, eps), grid1d(n));
+  const dx = zeros(dout.gpu, xhat.shape);
+  const sums: Record<string, GpuTensor> = batchStats ? { xhat, sumG: groupSums[0], sumGXhat: groupSums[1] } : {};
+  launch(dout.gpu, dxKernel(batchStats), { dout, gamma, variance, ...sums, dx }, indexFields(n, layout, eps));
   release(...groupSums);
   return { dx, dgamma, dbeta };
 }
 
 /** running = momentum·running + (1 − momentum)·batch, one invocation per channel. */
-const runningKernel: Kernel = {
-  key: 'normalization:running',
-  source: () => `${bindings(['runMean', 'runVar', 'mean', 'variance', 'newMean', 'newVar'], ['newMean', 'newVar'], 'var<uniform> blend: Blend')}
-struct Blend { count: u32, momentum: f32 }
-${MAIN_1D}
-  if (i >= blend.count) { return; }
-  let m = blend.momentum;
+const runningKernel = kernel({
+  name: 'normalization:running',
+  inputs: f32Arrays('runMean', 'runVar', 'mean', 'variance'),
+  outputs: f32Arrays('newMean', 'newVar'),
+  uniforms: { momentum: 'f32' },
+  body: `let m = u.momentum;
   newMean[i] = m * runMean[i] + (1.0 - m) * mean[i];
-  newVar[i] = m * runVar[i] + (1.0 - m) * variance[i];
-}`,
-};
+  newVar[i] = m * runVar[i] + (1.0 - m) * variance[i];`,
+});
 
 /** Twin of reference/normalization's batchnormFamilyForward: batch statistics and running update, or running statistics. */
 export function batchnormFamilyForward(
@@ -195,10 +181,10 @@ export function batchnormFamilyForward(
   }
   const batch = groupMoments(x, layout.stats);
   const C = layout.stats.count;
-  const running_mean = empty(x.gpu, [C]);
-  const running_var = empty(x.gpu, [C]);
-  const buffers = [runningMean, runningVar, batch.mean, batch.variance, running_mean, running_var].map((t) => t.buffer);
-  launch(x.gpu, runningKernel, buffers, [['u32', C], ['f32', momentum]], grid1d(C));
+  const running_mean = zeros(x.gpu, [C]);
+  const running_var = zeros(x.gpu, [C]);
+  launch(x.gpu, runningKernel, { runMean: runningMean, runVar: runningVar, mean: batch.mean, variance: batch.variance, newMean: running_mean, newVar: running_var },
+    { count: C, momentum });
   const { out, cache } = normalizeForward(x, gamma, beta, batch, eps, layout, true);
   release(batch.mean);
   return { out, running_mean, running_var, cache };

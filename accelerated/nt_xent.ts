@@ -23,14 +23,14 @@ export interface NtXentCache {
 
 export function ntXentForward(z: GpuTensor, params: NtXentParams = {}): { loss: GpuTensor; cache: NtXentCache } {
   const { M, D, tau } = validateNtXent(z, params);
-  const { u, norms } = pointwise(z.gpu, {
-    name: 'nt_xent:normalize', inputs: { z }, outputs: { u: { shape: [M, D] }, norms: { shape: [M] } }, count: M,
+  const { unit: u, norms } = pointwise(z.gpu, {
+    name: 'nt_xent:normalize', inputs: { z }, outputs: { unit: { shape: [M, D] }, norms: { shape: [M] } }, count: M,
     uniforms: { D: ['u32', D] },
     body: `var sq = 0.0;
   for (var d = 0u; d < D; d++) { sq += z[i * D + d] * z[i * D + d]; }
   let norm = sqrt(sq);
   norms[i] = norm;
-  for (var d = 0u; d < D; d++) { u[i * D + d] = z[i * D + d] / norm; }`,
+  for (var d = 0u; d < D; d++) { unit[i * D + d] = z[i * D + d] / norm; }`,
   });
   const s = matmul(u, u, { transB: true });
   const { probs, row_loss } = pointwise(z.gpu, {
@@ -70,11 +70,11 @@ export function ntXentBackward(dloss: GpuTensor, cache: NtXentCache): { dz: GpuT
   const du = matmul(sym, u);
   release(sym);
   const { dz } = pointwise(u.gpu, {
-    name: 'nt_xent:dnormalize', inputs: { u, du, norms }, outputs: { dz: { shape: [M, D] } }, count: M,
+    name: 'nt_xent:dnormalize', inputs: { unit: u, du, norms }, outputs: { dz: { shape: [M, D] } }, count: M,
     uniforms: { D: ['u32', D] },
     body: `var radial = 0.0;
-  for (var d = 0u; d < D; d++) { radial += u[i * D + d] * du[i * D + d]; }
-  for (var d = 0u; d < D; d++) { dz[i * D + d] = (du[i * D + d] - u[i * D + d] * radial) / norms[i]; }`,
+  for (var d = 0u; d < D; d++) { radial += unit[i * D + d] * du[i * D + d]; }
+  for (var d = 0u; d < D; d++) { dz[i * D + d] = (du[i * D + d] - unit[i * D + d] * radial) / norms[i]; }`,
   });
   release(du);
   return { dz };

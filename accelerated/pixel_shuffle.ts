@@ -1,8 +1,7 @@
 import { validatePixelShuffle, type PixelShuffleGeometry, type PixelShuffleParams } from '../reference/pixel_shuffle';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
-import type { Field } from './launch';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/pixel_shuffle, a permutation: both directions are gathers, one invocation per
@@ -12,34 +11,46 @@ export interface PixelShuffleCache {
   geometry: PixelShuffleGeometry;
 }
 
-const UNIFORMS = ['C: u32', 'H: u32', 'W: u32', 'r: u32'];
-const fields = ({ C, H, W, r }: PixelShuffleGeometry): Field[] => [C, H, W, r].map((v) => ['u32', v] as const);
+const UNIFORMS = { C: 'u32', H: 'u32', W: 'u32', r: 'u32' } as const;
+const fields = ({ C, H, W, r }: PixelShuffleGeometry) => ({ C, H, W, r });
 
 /** out[n, c, h·r + a, w·r + b] = x[n, c·r² + a·r + b, h, w], for output element i. */
-const forwardKernel = gridKernel('pixel_shuffle:forward', [{ name: 'x' }, { name: 'out', write: true }], UNIFORMS, '', `
+const forwardKernel = kernel({
+  name: 'pixel_shuffle:forward',
+  inputs: { x: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: UNIFORMS,
+  body: `
   let Wr = u.W * u.r;
   let Hr = u.H * u.r;
   let col = i % Wr;
   let row = (i / Wr) % Hr;
   let nc = i / (Wr * Hr);
   let channel = nc * u.r * u.r + (row % u.r) * u.r + col % u.r;
-  out[i] = x[(channel * u.H + row / u.r) * u.W + col / u.r];`);
+  out[i] = x[(channel * u.H + row / u.r) * u.W + col / u.r];`,
+});
 
 /** dx[n, c·r² + a·r + b, h, w] = dout[n, c, h·r + a, w·r + b], for input element i. */
-const backwardKernel = gridKernel('pixel_shuffle:backward', [{ name: 'dout' }, { name: 'dx', write: true }], UNIFORMS, '', `
+const backwardKernel = kernel({
+  name: 'pixel_shuffle:backward',
+  inputs: { dout: 'f32' },
+  outputs: { dx: 'f32' },
+  uniforms: UNIFORMS,
+  body: `
   let w = i % u.W;
   let h = (i / u.W) % u.H;
   let channel = i / (u.W * u.H);
   let a = (channel / u.r) % u.r;
   let b = channel % u.r;
   let nc = channel / (u.r * u.r);
-  dx[i] = dout[(nc * u.H * u.r + h * u.r + a) * u.W * u.r + w * u.r + b];`);
+  dx[i] = dout[(nc * u.H * u.r + h * u.r + a) * u.W * u.r + w * u.r + b];`,
+});
 
 export function pixelShuffleForward(x: GpuTensor, params: PixelShuffleParams): { out: GpuTensor; cache: PixelShuffleCache } {
   const geometry = validatePixelShuffle(x, params);
   const { N, C, H, W, r } = geometry;
-  const out = empty(x.gpu, [N, C, H * r, W * r]);
-  launchGrid(x.gpu, forwardKernel, [x.buffer, out.buffer], fields(geometry), N * C * H * r * W * r);
+  const out = zeros(x.gpu, [N, C, H * r, W * r]);
+  launch(x.gpu, forwardKernel, { x, out }, { count: N * C * H * r * W * r, ...fields(geometry) });
   return { out, cache: { geometry } };
 }
 
@@ -47,7 +58,7 @@ export function pixelShuffleBackward(dout: GpuTensor, cache: PixelShuffleCache):
   const { geometry } = cache;
   const { N, C, H, W, r } = geometry;
   requireShape('pixel_shuffle_backward', 'dout', dout, [N, C, H * r, W * r], 'the forward output shape');
-  const dx = empty(dout.gpu, [N, C * r * r, H, W]);
-  launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], fields(geometry), N * C * r * r * H * W);
+  const dx = zeros(dout.gpu, [N, C * r * r, H, W]);
+  launch(dout.gpu, backwardKernel, { dout, dx }, { count: N * C * r * r * H * W, ...fields(geometry) });
   return { dx };
 }

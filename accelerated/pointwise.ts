@@ -1,12 +1,12 @@
-import { empty, type DType, type GpuTensor } from './buffers';
-import { grid1d, launch, MAIN_1D, type Field } from './launch';
+import { zeros, type DType, type GpuTensor } from './buffers';
+import { kernel, launch, type Field } from './kernel';
 
 /**
- * A kernel with several named inputs and outputs, one invocation per index i < count, written as a
- * WGSL body that sees every input and output array and every uniform by its name (e.g. `lr`,
- * `next_w[i] = w[i] - lr * dw[i];`). Tiling: one invocation per element, no shared memory — these
- * kernels (optimizer updates, schedules, initializers) are memory-bound with nothing to reuse.
- * Used by the optimizer, schedule and initialization families.
+ * "One invocation per element" over kernel.ts: a flat kernel whose inputs are tensors and whose
+ * outputs are allocated here, written as a WGSL body that sees every input and output array and
+ * every uniform by its bare name (e.g. `lr`, `next_w[i] = w[i] - lr * dw[i];`). Tiling: one
+ * invocation per element, no shared memory — these kernels (optimizer updates, schedules,
+ * initializers, elementwise maps) are memory-bound with nothing to reuse.
  */
 export interface PointwiseKernel {
   /** Pipeline-cache name; the key also covers the generated source. */
@@ -22,23 +22,17 @@ export interface PointwiseKernel {
 }
 
 export function pointwise(gpu: GpuTensor['gpu'], spec: PointwiseKernel): Record<string, GpuTensor> {
-  const outputs = Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, empty(gpu, o.shape, o.dtype ?? 'f32')]));
-  const arrays = [
-    ...Object.entries(spec.inputs).map(([k, t]) => ({ name: k, tensor: t, access: 'read' })),
-    ...Object.entries(outputs).map(([k, t]) => ({ name: k, tensor: t, access: 'read_write' })),
-  ];
-  const uniforms: Array<[string, Field]> = [['count', ['u32', spec.count]], ...Object.entries(spec.uniforms ?? {})];
-  const source = `
-${arrays.map((a, k) => `@group(0) @binding(${k}) var<storage, ${a.access}> ${a.name}: array<${a.tensor.dtype}>;`).join('\n')}
-struct Uniforms { ${uniforms.map(([k, [type]]) => `${k}: ${type}`).join(', ')} }
-@group(0) @binding(${arrays.length}) var<uniform> uniforms: Uniforms;
-${spec.functions ?? ''}
-${MAIN_1D}
-  if (i >= uniforms.count) { return; }
-  ${uniforms.slice(1).map(([k]) => `let ${k} = uniforms.${k};`).join(' ')}
-  ${spec.body}
-}`;
-  launch(gpu, { key: `pointwise:${spec.name}:${source}`, source: () => source }, arrays.map((a) => a.tensor.buffer),
-    uniforms.map(([, f]) => f), grid1d(spec.count));
+  const outputs = Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, zeros(gpu, o.shape, o.dtype ?? 'f32')]));
+  const uniforms = Object.entries(spec.uniforms ?? {});
+  const k = kernel({
+    name: `pointwise:${spec.name}`,
+    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, t]) => [name, t.dtype])),
+    outputs: Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, t.dtype])),
+    uniforms: Object.fromEntries(uniforms.map(([name, [type]]) => [name, type])),
+    helpers: spec.functions,
+    body: `${uniforms.map(([name]) => `let ${name} = u.${name};`).join(' ')}
+  ${spec.body}`,
+  });
+  launch(gpu, k, { ...spec.inputs, ...outputs }, { count: spec.count, ...Object.fromEntries(uniforms.map(([name, [, value]]) => [name, value])) });
   return outputs;
 }

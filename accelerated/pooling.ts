@@ -1,5 +1,4 @@
 import type { PoolGeometry } from '../reference/pooling';
-import type { Field } from './launch';
 
 /**
  * What the twins of max_pool2d and avg_pool2d share (windows in reference/pooling.ts). Forward
@@ -7,9 +6,9 @@ import type { Field } from './launch';
  * input element, which walks the windows covering it and gathers their gradients, so overlapping
  * windows need no float atomics and every sum has a fixed order.
  */
-export const POOL_UNIFORMS = ['H: u32', 'W: u32', 'Ho: u32', 'Wo: u32', 'ph: u32', 'pw: u32', 'stride: u32'];
+export const POOL_UNIFORMS = { H: 'u32', W: 'u32', Ho: 'u32', Wo: 'u32', ph: 'u32', pw: 'u32', stride: 'u32' } as const;
 
-export const poolFields = (g: PoolGeometry): Field[] => [g.H, g.W, g.Ho, g.Wo, g.ph, g.pw, g.stride].map((v) => ['u32', v] as const);
+export const poolFields = ({ H, W, Ho, Wo, ph, pw, stride }: PoolGeometry) => ({ H, W, Ho, Wo, ph, pw, stride });
 
 /** WGSL: the range [first, last) of windows along an axis that cover input index v. */
 export const COVERING_WINDOWS = `

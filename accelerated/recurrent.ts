@@ -1,5 +1,5 @@
-import { empty, release, view, type GpuTensor } from './buffers';
-import { grid1d, launch, MAIN_1D, type Field, type Kernel } from './launch';
+import { zeros, release, view, type GpuTensor } from './buffers';
+import { f32Arrays, kernel, launch, type Kernel } from './kernel';
 import { matmul } from './matmul';
 import { columnSums } from './reduce';
 
@@ -73,36 +73,40 @@ export interface SequenceCache<S> {
   state: S;
 }
 
-/** The cell kernels' uniform: sizes and the time step. */
-export const stepFields = ({ N, T, H }: SequenceDims, t: number): Field[] => [['u32', N], ['u32', T], ['u32', H], ['u32', t]];
-
-/**
- * WGSL prelude of a cell kernel: its storage bindings in order, the uniform, and the entry point
- * with n, j (the hidden unit), s (its index in (N, T, H) at step t), a (its gate-0 index in
- * (N, T, G)) and ah (its gate-0 index in a contiguous (N, G)); also overflow-free tanh and sigmoid,
- * and the kernel's own `functions`.
- */
-export function cellPrelude(bindings: ReadonlyArray<readonly [string, 'read' | 'read_write']>, gates: number, functions = ''): string {
-  const decls = bindings.map(([name, access], k) => `@group(0) @binding(${k}) var<storage, ${access}> ${name}: array<f32>;`);
-  return `${decls.join('\n')}
-struct Step { N: u32, T: u32, H: u32, t: u32 }
-@group(0) @binding(${bindings.length}) var<uniform> step: Step;
-fn tanh_(v: f32) -> f32 { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-fn sigmoid(v: f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }
-${functions}
-${MAIN_1D}
-  if (i >= step.N * step.H) { return; }
-  let H = step.H;
-  let n = i / H;
-  let j = i % H;
-  let s = (n * step.T + step.t) * H + j;
-  let a = (n * step.T + step.t) * ${gates}u * H + j;
-  let ah = n * ${gates}u * H + j;`;
+/** The f32 arrays a cell kernel reads and writes, by name. */
+export interface CellArrays {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
 }
 
-/** Launches a cell kernel over the N·H hidden units at step t. */
-export function launchCell(kernel: Kernel, dims: SequenceDims, t: number, tensors: readonly GpuTensor[]): void {
-  launch(tensors[0].gpu, kernel, tensors.map((g) => g.buffer), stepFields(dims, t), grid1d(dims.N * dims.H));
+/**
+ * A cell kernel: one invocation per hidden unit i = (n, j) < N·H, the uniforms T, H and the step t.
+ * Its body sees H, n, j, s (the unit's index in (N, T, H) at step t), a (its gate-0 index in
+ * (N, T, G)) and ah (its gate-0 index in a contiguous (N, G)), and may call overflow-free tanh_ and
+ * sigmoid and the kernel's own `functions`.
+ */
+export function cellKernel(name: string, arrays: CellArrays, gates: number, body: string, functions = ''): Kernel {
+  return kernel({
+    name,
+    inputs: f32Arrays(...arrays.inputs),
+    outputs: f32Arrays(...arrays.outputs),
+    uniforms: { T: 'u32', H: 'u32', t: 'u32' },
+    helpers: `fn tanh_(v: f32) -> f32 { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
+fn sigmoid(v: f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }
+${functions}`,
+    body: `let H = u.H;
+  let n = i / H;
+  let j = i % H;
+  let s = (n * u.T + u.t) * H + j;
+  let a = (n * u.T + u.t) * ${gates}u * H + j;
+  let ah = n * ${gates}u * H + j;
+  ${body}`,
+  });
+}
+
+/** Launches a cell kernel over the N·H hidden units at step t, its arrays by name. */
+export function launchCell(k: Kernel, { N, T, H }: SequenceDims, t: number, tensors: Readonly<Record<string, GpuTensor>>): void {
+  launch(Object.values(tensors)[0].gpu, k, tensors, { count: N * H, T, H, t });
 }
 
 export function recurrentForward<S>(
@@ -115,11 +119,11 @@ export function recurrentForward<S>(
   const { N, T, D, H } = dims;
   const G = cell.gates * H;
   const xw = view(matmul(view(x, [N * T, D]), Wx, { bias: b }), [N, T, G]);
-  const h = empty(x.gpu, [N, T, H]);
+  const h = zeros(x.gpu, [N, T, H]);
   let prev = h0;
   for (let t = 0; t < T; t++) {
     const hw = matmul(prev, Wh);
-    const next = empty(x.gpu, [N, H]);
+    const next = zeros(x.gpu, [N, H]);
     cell.forwardStep(dims, t, { xw, hw, h, next }, state);
     release(hw);
     if (prev !== h0) release(prev);
@@ -142,10 +146,10 @@ export function recurrentBackward<B>(cell: Cell<unknown, B>, dh: GpuTensor, cach
   const { dims, x, h0, Wx, Wh, h } = cache;
   const { N, T, D, H } = dims;
   const G = cell.gates * H;
-  const da = empty(x.gpu, [N, T, G]);
-  let carry = empty(x.gpu, [N, H]); // zero-initialized: nothing flows back into the last step
+  const da = zeros(x.gpu, [N, T, G]);
+  let carry = zeros(x.gpu, [N, H]); // zero-initialized: nothing flows back into the last step
   for (let t = T - 1; t >= 0; t--) {
-    const daStep = empty(x.gpu, [N, G]);
+    const daStep = zeros(x.gpu, [N, G]);
     cell.backwardStep(dims, t, { dh, carry, h, da, daStep }, state);
     const next = matmul(daStep, Wh, { transB: true }); // da_t·Whᵀ
     release(carry, daStep);
@@ -164,24 +168,18 @@ export function recurrentBackward<B>(cell: Cell<unknown, B>, dh: GpuTensor, cach
   return grads;
 }
 
-const shiftKernel: Kernel = {
-  key: 'recurrent:shift',
-  source: () => `
-@group(0) @binding(0) var<storage, read> h: array<f32>;
-@group(0) @binding(1) var<storage, read> h0: array<f32>;
-@group(0) @binding(2) var<storage, read_write> prev: array<f32>;
-struct Dims { N: u32, T: u32, H: u32 }
-@group(0) @binding(3) var<uniform> dims: Dims;
-${MAIN_1D}
-  if (i >= dims.N * dims.T * dims.H) { return; }
-  let t = (i / dims.H) % dims.T;
-  if (t == 0u) { prev[i] = h0[(i / (dims.T * dims.H)) * dims.H + i % dims.H]; } else { prev[i] = h[i - dims.H]; }
-}`,
-};
+const shiftKernel = kernel({
+  name: 'recurrent:shift',
+  inputs: { h: 'f32', h0: 'f32' },
+  outputs: { prev: 'f32' },
+  uniforms: { T: 'u32', H: 'u32' },
+  body: `let t = (i / u.H) % u.T;
+  if (t == 0u) { prev[i] = h0[(i / (u.T * u.H)) * u.H + i % u.H]; } else { prev[i] = h[i - u.H]; }`,
+});
 
 /** h_prev (N, T, H): h_prev[:, t] = h[:, t−1], h_prev[:, 0] = h0. One invocation per element. */
 export function shiftedStates(h: GpuTensor, h0: GpuTensor, { N, T, H }: SequenceDims): GpuTensor {
-  const prev = empty(h.gpu, [N, T, H]);
-  launch(h.gpu, shiftKernel, [h.buffer, h0.buffer, prev.buffer], [['u32', N], ['u32', T], ['u32', H]], grid1d(N * T * H));
+  const prev = zeros(h.gpu, [N, T, H]);
+  launch(h.gpu, shiftKernel, { h, h0, prev }, { count: N * T * H, T, H });
   return prev;
 }

@@ -1,6 +1,6 @@
 import { numel } from '../reference/tensor';
-import { alloc, release, type GpuTensor } from './buffers';
-import { grid1d, launch, MAIN_1D } from './launch';
+import { empty, release, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /**
  * Reductions as a barrier-free tree: each pass has every invocation add FAN_IN consecutive
@@ -9,21 +9,17 @@ import { grid1d, launch, MAIN_1D } from './launch';
  */
 const FAN_IN = 64;
 
-const sumPass = {
-  key: 'reduce:sum',
-  source: () => `
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { n: u32, scale: f32 }
-@group(0) @binding(2) var<uniform> params: Params;
-${MAIN_1D}
-  let start = i * ${FAN_IN}u;
-  if (start >= params.n) { return; }
+/** One invocation per output value (count = ⌈n / FAN_IN⌉) adds its FAN_IN inputs. */
+const sumPass = kernel({
+  name: 'reduce:sum',
+  inputs: { src: 'f32' },
+  outputs: { dst: 'f32' },
+  uniforms: { n: 'u32', scale: 'f32' },
+  body: `let start = i * ${FAN_IN}u;
   var s = 0.0;
-  for (var k = start; k < min(start + ${FAN_IN}u, params.n); k++) { s += src[k]; }
-  dst[i] = s * params.scale;
-}`,
-};
+  for (var k = start; k < min(start + ${FAN_IN}u, u.n); k++) { s += src[k]; }
+  dst[i] = s * u.scale;`,
+});
 
 /** scale·Σ t, as a scalar (shape []) device tensor. */
 export function sumAll(t: GpuTensor, scale = 1): GpuTensor {
@@ -31,8 +27,8 @@ export function sumAll(t: GpuTensor, scale = 1): GpuTensor {
   let n = numel(t.shape);
   do {
     const m = Math.ceil(n / FAN_IN);
-    const next = alloc(t.gpu, m === 1 ? [] : [m]);
-    launch(t.gpu, sumPass, [current.buffer, next.buffer], [['u32', n], ['f32', m === 1 ? scale : 1]], grid1d(m));
+    const next = empty(t.gpu, m === 1 ? [] : [m]);
+    launch(t.gpu, sumPass, { src: current, dst: next }, { count: m, n, scale: m === 1 ? scale : 1 });
     if (current !== t) release(current);
     current = next;
     n = m;
@@ -40,20 +36,16 @@ export function sumAll(t: GpuTensor, scale = 1): GpuTensor {
   return current;
 }
 
-const columnSumKernel = {
-  key: 'reduce:columns',
-  source: () => `
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { rows: u32, cols: u32 }
-@group(0) @binding(2) var<uniform> params: Params;
-${MAIN_1D}
-  if (i >= params.cols) { return; }
-  var s = 0.0;
-  for (var r = 0u; r < params.rows; r++) { s += src[r * params.cols + i]; }
-  dst[i] = s;
-}`,
-};
+/** One invocation per column (count = cols). */
+const columnSumKernel = kernel({
+  name: 'reduce:columns',
+  inputs: { src: 'f32' },
+  outputs: { dst: 'f32' },
+  uniforms: { rows: 'u32' },
+  body: `var s = 0.0;
+  for (var r = 0u; r < u.rows; r++) { s += src[r * u.count + i]; }
+  dst[i] = s;`,
+});
 
 /**
  * Σ over rows of a (rows, cols) matrix → (cols). One invocation per column walks its rows: adjacent
@@ -61,7 +53,7 @@ ${MAIN_1D}
  */
 export function columnSums(t: GpuTensor): GpuTensor {
   const [rows, cols] = t.shape;
-  const out = alloc(t.gpu, [cols]);
-  launch(t.gpu, columnSumKernel, [t.buffer, out.buffer], [['u32', rows], ['u32', cols]], grid1d(cols));
+  const out = empty(t.gpu, [cols]);
+  launch(t.gpu, columnSumKernel, { src: t, dst: out }, { count: cols, rows });
   return out;
 }

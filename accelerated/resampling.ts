@@ -1,5 +1,4 @@
 import type { ResampleGeometry } from '../reference/resampling';
-import type { Field } from './launch';
 
 /**
  * What the twins of upsample_nearest and upsample_bilinear share (sizes and steps in
@@ -9,11 +8,9 @@ import type { Field } from './launch';
  * fall near it (`readers`, a superset) and keeps those whose source pixels include it, recomputed
  * exactly as in the forward. No float atomics; each sum has a fixed order.
  */
-export const RESAMPLE_UNIFORMS = ['H: u32', 'W: u32', 'Ho: u32', 'Wo: u32', 'stepH: f32', 'stepW: f32'];
+export const RESAMPLE_UNIFORMS = { H: 'u32', W: 'u32', Ho: 'u32', Wo: 'u32', stepH: 'f32', stepW: 'f32' } as const;
 
-export const resampleFields = (H: number, W: number, g: ResampleGeometry): Field[] => [
-  ['u32', H], ['u32', W], ['u32', g.Ho], ['u32', g.Wo], ['f32', g.rows.step], ['f32', g.cols.step],
-];
+export const resampleFields = (H: number, W: number, g: ResampleGeometry) => ({ H, W, Ho: g.Ho, Wo: g.Wo, stepH: g.rows.step, stepW: g.cols.step });
 
 /**
  * WGSL: the output indices [lo, hi) along an axis whose source coordinate step·d + offset lies

@@ -1,8 +1,7 @@
 import { validateRoiAlign, type RoiAlignParams, type RoiAlignSettings } from '../reference/roi_align';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
-import type { Field } from './launch';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/roi_align.
@@ -20,12 +19,11 @@ export interface RoiAlignCache {
   settings: RoiAlignSettings;
 }
 
-const UNIFORMS = ['C: u32', 'H: u32', 'W: u32', 'K: u32', 'ph: u32', 'pw: u32', 'spatial_scale: f32', 'sampling_ratio: i32', 'aligned: u32'];
+const UNIFORMS = { C: 'u32', H: 'u32', W: 'u32', K: 'u32', ph: 'u32', pw: 'u32', spatial_scale: 'f32', sampling_ratio: 'i32', aligned: 'u32' } as const;
 
-const fields = (s: RoiAlignSettings): Field[] => [
-  ['u32', s.C], ['u32', s.H], ['u32', s.W], ['u32', s.K], ['u32', s.ph], ['u32', s.pw],
-  ['f32', s.spatialScale], ['i32', s.samplingRatio], ['u32', s.aligned ? 1 : 0],
-];
+const fields = (s: RoiAlignSettings) => ({
+  C: s.C, H: s.H, W: s.W, K: s.K, ph: s.ph, pw: s.pw, spatial_scale: s.spatialScale, sampling_ratio: s.samplingRatio, aligned: s.aligned ? 1 : 0,
+});
 
 /** WGSL mirrors of alignGeometry, samplePoint and bilinearTaps (reference/roi_align.ts); vectors are (y, x). */
 const ALIGN_WGSL = `
@@ -67,12 +65,13 @@ fn taps(p: vec2<f32>) -> Taps {
   );
 }`;
 
-const forwardKernel = gridKernel(
-  'roi_align:forward',
-  [{ name: 'features' }, { name: 'rois' }, { name: 'out', write: true }],
-  UNIFORMS,
-  ALIGN_WGSL,
-  `let cell = vec2<u32>((i / u.pw) % u.ph, i % u.pw);
+const forwardKernel = kernel({
+  name: 'roi_align:forward',
+  inputs: { features: 'f32', rois: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: UNIFORMS,
+  helpers: ALIGN_WGSL,
+  body: `let cell = vec2<u32>((i / u.pw) % u.ph, i % u.pw);
   let c = (i / (u.pw * u.ph)) % u.C;
   let k = i / (u.pw * u.ph * u.C);
   let g = geometry(k);
@@ -86,14 +85,15 @@ const forwardKernel = gridKernel(
     }
   }
   out[i] = acc / g.count;`,
-);
+});
 
-const backwardKernel = gridKernel(
-  'roi_align:backward',
-  [{ name: 'rois' }, { name: 'dout' }, { name: 'dfeatures', write: true }],
-  UNIFORMS,
-  ALIGN_WGSL,
-  `let n = i / u.C;
+const backwardKernel = kernel({
+  name: 'roi_align:backward',
+  inputs: { rois: 'f32', dout: 'f32' },
+  outputs: { dfeatures: 'f32' },
+  uniforms: UNIFORMS,
+  helpers: ALIGN_WGSL,
+  body: `let n = i / u.C;
   let c = i % u.C;
   let plane = i * u.H * u.W;
   for (var e = 0u; e < u.H * u.W; e++) { dfeatures[plane + e] = 0.0; }
@@ -112,19 +112,19 @@ const backwardKernel = gridKernel(
       }
     }
   }`,
-);
+});
 
 export function roiAlignForward(features: GpuTensor, rois: GpuTensor, params: RoiAlignParams = {}): { out: GpuTensor; cache: RoiAlignCache } {
   const s = validateRoiAlign(features, rois, params);
-  const out = empty(features.gpu, [s.K, s.C, s.ph, s.pw]);
-  launchGrid(features.gpu, forwardKernel, [features.buffer, rois.buffer, out.buffer], fields(s), s.K * s.C * s.ph * s.pw);
+  const out = zeros(features.gpu, [s.K, s.C, s.ph, s.pw]);
+  launch(features.gpu, forwardKernel, { features, rois, out }, { count: s.K * s.C * s.ph * s.pw, ...fields(s) });
   return { out, cache: { rois, featureShape: features.shape, settings: s } };
 }
 
 export function roiAlignBackward(dout: GpuTensor, cache: RoiAlignCache): { dfeatures: GpuTensor } {
   const { rois, featureShape, settings: s } = cache;
   requireShape('roi_align_backward', 'dout', dout, [s.K, s.C, s.ph, s.pw], 'K, C and output_size from the forward pass');
-  const dfeatures = empty(dout.gpu, featureShape);
-  launchGrid(dout.gpu, backwardKernel, [rois.buffer, dout.buffer, dfeatures.buffer], fields(s), s.N * s.C);
+  const dfeatures = zeros(dout.gpu, featureShape);
+  launch(dout.gpu, backwardKernel, { rois, dout, dfeatures }, { count: s.N * s.C, ...fields(s) });
   return { dfeatures };
 }

@@ -1,8 +1,7 @@
 import { validateRoiPool, type RoiPoolParams, type RoiPoolSettings } from '../reference/roi_pool';
 import { requireShape } from '../reference/validate';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
-import type { Field } from './launch';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /**
  * Twin of reference/roi_pool.
@@ -19,11 +18,9 @@ export interface RoiPoolCache {
   settings: RoiPoolSettings;
 }
 
-const UNIFORMS = ['C: u32', 'H: u32', 'W: u32', 'K: u32', 'ph: u32', 'pw: u32', 'spatial_scale: f32'];
+const UNIFORMS = { C: 'u32', H: 'u32', W: 'u32', K: 'u32', ph: 'u32', pw: 'u32', spatial_scale: 'f32' } as const;
 
-const fields = (s: RoiPoolSettings): Field[] => [
-  ['u32', s.C], ['u32', s.H], ['u32', s.W], ['u32', s.K], ['u32', s.ph], ['u32', s.pw], ['f32', s.spatialScale],
-];
+const fields = ({ C, H, W, K, ph, pw, spatialScale }: RoiPoolSettings) => ({ C, H, W, K, ph, pw, spatial_scale: spatialScale });
 
 /** WGSL mirror of roundHalfAway and binRange (reference/roi_pool.ts); WGSL's round() would round half to even. */
 const BINS_WGSL = `
@@ -38,12 +35,13 @@ fn bin_range(lo: f32, hi: f32, bins: u32, i: u32, size: u32) -> vec2<i32> {
   return vec2<i32>(first, last);
 }`;
 
-const forwardKernel = gridKernel(
-  'roi_pool:forward',
-  [{ name: 'features' }, { name: 'rois' }, { name: 'out', write: true }, { name: 'argmax', type: 'i32', write: true }],
-  UNIFORMS,
-  BINS_WGSL,
-  `let j = i % u.pw;
+const forwardKernel = kernel({
+  name: 'roi_pool:forward',
+  inputs: { features: 'f32', rois: 'f32' },
+  outputs: { out: 'f32', argmax: 'i32' },
+  uniforms: UNIFORMS,
+  helpers: BINS_WGSL,
+  body: `let j = i % u.pw;
   let row = (i / u.pw) % u.ph;
   let c = (i / (u.pw * u.ph)) % u.C;
   let k = i / (u.pw * u.ph * u.C);
@@ -59,14 +57,14 @@ const forwardKernel = gridKernel(
   }
   out[i] = select(0.0, features[plane + u32(max(best, 0))], best >= 0);
   argmax[i] = best;`,
-);
+});
 
-const backwardKernel = gridKernel(
-  'roi_pool:backward',
-  [{ name: 'rois' }, { name: 'argmax', type: 'i32' }, { name: 'dout' }, { name: 'dfeatures', write: true }],
-  UNIFORMS,
-  '',
-  `let n = i / u.C;
+const backwardKernel = kernel({
+  name: 'roi_pool:backward',
+  inputs: { rois: 'f32', argmax: 'i32', dout: 'f32' },
+  outputs: { dfeatures: 'f32' },
+  uniforms: UNIFORMS,
+  body: `let n = i / u.C;
   let c = i % u.C;
   let plane = i * u.H * u.W;
   let bins = u.ph * u.pw;
@@ -78,20 +76,20 @@ const backwardKernel = gridKernel(
       if (argmax[o] >= 0) { dfeatures[plane + u32(argmax[o])] += dout[o]; }
     }
   }`,
-);
+});
 
 export function roiPoolForward(features: GpuTensor, rois: GpuTensor, params: RoiPoolParams = {}): { out: GpuTensor; cache: RoiPoolCache } {
   const s = validateRoiPool(features, rois, params);
   const shape = [s.K, s.C, s.ph, s.pw];
-  const [out, argmax] = [empty(features.gpu, shape), empty(features.gpu, shape, 'i32')];
-  launchGrid(features.gpu, forwardKernel, [features.buffer, rois.buffer, out.buffer, argmax.buffer], fields(s), s.K * s.C * s.ph * s.pw);
+  const [out, argmax] = [zeros(features.gpu, shape), zeros(features.gpu, shape, 'i32')];
+  launch(features.gpu, forwardKernel, { features, rois, out, argmax }, { count: s.K * s.C * s.ph * s.pw, ...fields(s) });
   return { out, cache: { rois, argmax, featureShape: features.shape, settings: s } };
 }
 
 export function roiPoolBackward(dout: GpuTensor, cache: RoiPoolCache): { dfeatures: GpuTensor } {
   const { rois, argmax, featureShape, settings: s } = cache;
   requireShape('roi_pool_backward', 'dout', dout, [s.K, s.C, s.ph, s.pw], 'K, C and output_size from the forward pass');
-  const dfeatures = empty(dout.gpu, featureShape);
-  launchGrid(dout.gpu, backwardKernel, [rois.buffer, argmax.buffer, dout.buffer, dfeatures.buffer], fields(s), s.N * s.C);
+  const dfeatures = zeros(dout.gpu, featureShape);
+  launch(dout.gpu, backwardKernel, { rois, argmax, dout, dfeatures }, { count: s.N * s.C, ...fields(s) });
   return { dfeatures };
 }

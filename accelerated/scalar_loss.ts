@@ -1,7 +1,7 @@
 import { requireLossGradient } from '../reference/classification';
 import { numel } from '../reference/tensor';
 import { release, type GpuTensor } from './buffers';
-import type { Field } from './launch';
+import type { Field } from './kernel';
 import { pointwise } from './pointwise';
 import { sumAll } from './reduce';
 

@@ -1,7 +1,7 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/schedules';
 import type { GpuTensor } from './buffers';
-import type { Field } from './launch';
+import type { Field } from './kernel';
 import { COS_PI_WGSL } from './cos_pi';
 import { pointwise } from './pointwise';
 

@@ -1,8 +1,8 @@
 import { requireGradShape } from '../reference/recurrent';
 import { stackBackward, stackForward, validateStackedRnn, type BlockMove, type StackedLayout, type StackingBackend } from '../reference/stacked_rnn';
-import { empty, release, type GpuTensor } from './buffers';
+import { zeros, release, type GpuTensor } from './buffers';
 import { gruBackward, gruForward } from './gru_forward';
-import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
+import { kernel, launch } from './kernel';
 import { lstmBackward, lstmForward } from './lstm_forward';
 import { rnnBackward, rnnForward } from './rnn_forward';
 
@@ -12,23 +12,18 @@ import { rnnBackward, rnnForward } from './rnn_forward';
  * directions' feature blocks, h0 entries and weight slots of the flat vectors) is one block-move
  * kernel, so nothing is read back and nothing is computed on the host.
  */
-const blockKernel = (reverse: boolean, accumulate: boolean): Kernel => ({
-  key: `stacked_rnn:block:${reverse}:${accumulate}`,
-  source: () => `
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Block { N: u32, T: u32, width: u32, srcCols: u32, srcCol: u32, dstCols: u32, dstCol: u32 }
-@group(0) @binding(2) var<uniform> blk: Block;
-${MAIN_1D}
-  if (i >= blk.N * blk.T * blk.width) { return; }
-  let c = i % blk.width;
-  let t = (i / blk.width) % blk.T;
-  let n = i / (blk.width * blk.T);
-  let ts = ${reverse ? 'blk.T - 1u - t' : 't'};
-  let at = (n * blk.T + t) * blk.dstCols + blk.dstCol + c;
-  let v = src[(n * blk.T + ts) * blk.srcCols + blk.srcCol + c];
-  dst[at] = ${accumulate ? 'dst[at] + v' : 'v'};
-}`,
+const blockKernel = (reverse: boolean, accumulate: boolean) => kernel({
+  name: 'stacked_rnn:block',
+  inputs: { src: 'f32' },
+  outputs: { dst: 'f32' },
+  uniforms: { T: 'u32', width: 'u32', srcCols: 'u32', srcCol: 'u32', dstCols: 'u32', dstCol: 'u32' },
+  body: `let c = i % u.width;
+  let t = (i / u.width) % u.T;
+  let n = i / (u.width * u.T);
+  let ts = ${reverse ? 'u.T - 1u - t' : 't'};
+  let at = (n * u.T + t) * u.dstCols + u.dstCol + c;
+  let v = src[(n * u.T + ts) * u.srcCols + u.srcCol + c];
+  dst[at] = ${accumulate ? 'dst[at] + v' : 'v'};`,
 });
 
 /**
@@ -36,12 +31,12 @@ ${MAIN_1D}
  * Tiling: one invocation per moved element (grid1d), no shared memory: a memory-bound copy.
  */
 function moveBlock(src: GpuTensor, dst: GpuTensor, m: BlockMove): void {
-  const fields = [m.N, m.T, m.width, m.src.cols, m.src.col, m.dst.cols, m.dst.col].map((v) => ['u32', v] as const);
-  launch(src.gpu, blockKernel(m.reverse ?? false, m.accumulate ?? false), [src.buffer, dst.buffer], fields, grid1d(m.N * m.T * m.width));
+  launch(src.gpu, blockKernel(m.reverse ?? false, m.accumulate ?? false), { src, dst },
+    { count: m.N * m.T * m.width, T: m.T, width: m.width, srcCols: m.src.cols, srcCol: m.src.col, dstCols: m.dst.cols, dstCol: m.dst.col });
 }
 
 const TWIN: StackingBackend<GpuTensor> = {
-  zeros: (like, shape) => empty(like.gpu, shape),
+  zeros: (like, shape) => zeros(like.gpu, shape),
   moveBlock,
   release: (...ts) => release(...ts),
   cells: {

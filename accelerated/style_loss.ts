@@ -1,5 +1,5 @@
 import { splitStyleArgs, type StyleLossParams, validateStyleLoss } from '../reference/style_loss';
-import { empty, release, type GpuTensor } from './buffers';
+import { zeros, release, type GpuTensor } from './buffers';
 import { pointwise } from './pointwise';
 import { lossGradient, sumOfTerms } from './scalar_loss';
 import { gramMatrices, gramMatricesBackward } from './style';
@@ -49,7 +49,7 @@ export function styleLossBackward(dloss: GpuTensor, cache: StyleLossCache): Reco
   const { feats, layers, weights, residuals } = cache;
   return Object.fromEntries(feats.map((f, k) => {
     const l = layers.indexOf(k);
-    if (l < 0) return [`dfeats_${k}`, empty(f.gpu, f.shape)];
+    if (l < 0) return [`dfeats_${k}`, zeros(f.gpu, f.shape)];
     const { dgram } = lossGradient({
       name: 'style_loss', inputs: { residual: residuals[l] }, dloss, grads: ['dgram'], shape: residuals[l].shape,
       uniforms: { weight: ['f32', weights[l]] },

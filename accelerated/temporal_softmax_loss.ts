@@ -1,7 +1,7 @@
 import { requireLossGradient } from '../reference/classification';
 import { validateTemporalSoftmaxLoss } from '../reference/temporal_softmax_loss';
-import { empty, release, type GpuTensor } from './buffers';
-import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
+import { zeros, release, type GpuTensor } from './buffers';
+import { kernel, launch, type KernelSpec } from './kernel';
 import { sumAll } from './reduce';
 
 /**
@@ -15,49 +15,43 @@ export interface TemporalSoftmaxLossCache {
   mask: GpuTensor;
 }
 
-/** Bindings x, y, mask, then `extra`; sets row r, its first score index `row`, label `yr`, max `m` and `z` = Σ exp(x − m). */
-const rowPrelude = (extra: string[]) => `
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> y: array<i32>;
-@group(0) @binding(2) var<storage, read> mask: array<i32>;
-${extra.map((decl, k) => `@group(0) @binding(${k + 3}) ${decl};`).join('\n')}
-struct Sizes { rows: u32, V: u32, N: u32 }
-@group(0) @binding(${extra.length + 3}) var<uniform> sizes: Sizes;
-${MAIN_1D}
-  if (i >= sizes.rows) { return; }
-  let V = sizes.V;
+/**
+ * A kernel of one invocation per row (count = N·T) over x, y, mask and `arrays`; its body follows
+ * row r's first score index `row`, label `yr`, max `m` and `z` = Σ exp(x − m).
+ */
+const rowKernel = (name: string, arrays: Pick<KernelSpec, 'inputs' | 'outputs'>, body: string) =>
+  kernel({
+    name,
+    inputs: { x: 'f32', y: 'i32', mask: 'i32', ...arrays.inputs },
+    outputs: arrays.outputs,
+    uniforms: { V: 'u32', N: 'u32' },
+    body: `let V = u.V;
   let row = i * V;
   let yr = u32(y[i]);
   var m = x[row];
   for (var v = 1u; v < V; v++) { m = max(m, x[row + v]); }
   var z = 0.0;
-  for (var v = 0u; v < V; v++) { z += exp(x[row + v] - m); }`;
+  for (var v = 0u; v < V; v++) { z += exp(x[row + v] - m); }
+  ${body}`,
+  });
 
 /** Row loss mask·(log z − (x[y] − m)) */
-const lossKernel: Kernel = {
-  key: 'temporal_softmax_loss:forward',
-  source: () => `${rowPrelude(['var<storage, read_write> losses: array<f32>'])}
-  losses[i] = f32(mask[i]) * (log(z) - (x[row + yr] - m));
-}`,
-};
+const lossKernel = rowKernel('temporal_softmax_loss:forward', { outputs: { losses: 'f32' } },
+  'losses[i] = f32(mask[i]) * (log(z) - (x[row + yr] - m));');
 
 /** dx[row + v] = dloss/N · mask·(softmax − [v = y]) */
-const gradKernel: Kernel = {
-  key: 'temporal_softmax_loss:backward',
-  source: () => `${rowPrelude(['var<storage, read> dloss: array<f32>', 'var<storage, read_write> dx: array<f32>'])}
-  let g = f32(mask[i]) * dloss[0] / f32(sizes.N);
+const gradKernel = rowKernel('temporal_softmax_loss:backward', { inputs: { dloss: 'f32' }, outputs: { dx: 'f32' } },
+  `let g = f32(mask[i]) * dloss[0] / f32(u.N);
   for (var v = 0u; v < V; v++) {
     dx[row + v] = g * (exp(x[row + v] - m) / z - select(0.0, 1.0, v == yr));
-  }
-}`,
-};
+  }`);
 
-const sizes = ([N, T, V]: readonly number[]) => [['u32', N * T], ['u32', V], ['u32', N]] as const;
+const sizes = ([N, T, V]: readonly number[]) => ({ count: N * T, V, N });
 
 export function temporalSoftmaxLossForward(x: GpuTensor, y: GpuTensor, mask: GpuTensor): { loss: GpuTensor; cache: TemporalSoftmaxLossCache } {
   const { N, T } = validateTemporalSoftmaxLoss(x, y, mask);
-  const perRow = empty(x.gpu, [N * T]);
-  launch(x.gpu, lossKernel, [x.buffer, y.buffer, mask.buffer, perRow.buffer], sizes(x.shape), grid1d(N * T));
+  const perRow = zeros(x.gpu, [N * T]);
+  launch(x.gpu, lossKernel, { x, y, mask, losses: perRow }, sizes(x.shape));
   const loss = sumAll(perRow, 1 / N);
   release(perRow);
   return { loss, cache: { x, y, mask } };
@@ -66,8 +60,7 @@ export function temporalSoftmaxLossForward(x: GpuTensor, y: GpuTensor, mask: Gpu
 export function temporalSoftmaxLossBackward(dloss: GpuTensor, cache: TemporalSoftmaxLossCache): { dx: GpuTensor } {
   requireLossGradient('temporal_softmax_loss', dloss);
   const { x, y, mask } = cache;
-  const [N, T] = x.shape;
-  const dx = empty(x.gpu, x.shape);
-  launch(x.gpu, gradKernel, [x.buffer, y.buffer, mask.buffer, dloss.buffer, dx.buffer], sizes(x.shape), grid1d(N * T));
+  const dx = zeros(x.gpu, x.shape);
+  launch(x.gpu, gradKernel, { x, y, mask, dloss, dx }, sizes(x.shape));
   return { dx };
 }

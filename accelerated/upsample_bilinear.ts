@@ -1,7 +1,7 @@
 import { requireResampledGrad, type ResampleGeometry } from '../reference/resampling';
 import { validateUpsampleBilinear, type UpsampleBilinearParams } from '../reference/upsample_bilinear';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid, type GridKernel } from './grid_kernel';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch, type Kernel } from './kernel';
 import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
 
 /** Twin of reference/upsample_bilinear; kernel layout in accelerated/resampling.ts. */
@@ -28,22 +28,30 @@ fn tapWeight(t: Taps, v: u32) -> f32 {
 const corners = (alignCorners: boolean) => (alignCorners ? 'corners' : 'centres');
 
 /** One invocation per output element blends its four source pixels. */
-const forwardKernel = (alignCorners: boolean): GridKernel =>
-  gridKernel(`upsample_bilinear:forward:${corners(alignCorners)}`, [{ name: 'x' }, { name: 'out', write: true }], RESAMPLE_UNIFORMS, linearTaps(alignCorners), `${OUTPUT_PIXEL}
+const forwardKernel = (alignCorners: boolean): Kernel =>
+  kernel({
+    name: `upsample_bilinear:forward:${corners(alignCorners)}`,
+    inputs: { x: 'f32' },
+    outputs: { out: 'f32' },
+    uniforms: RESAMPLE_UNIFORMS,
+    helpers: linearTaps(alignCorners),
+    body: `${OUTPUT_PIXEL}
   let ty = linearTaps(oh, u.H, u.Ho, u.stepH);
   let tx = linearTaps(ow, u.W, u.Wo, u.stepW);
   let r0 = base + ty.i0 * u.W;
   let r1 = base + ty.i1 * u.W;
-  out[i] = ty.l0 * (tx.l0 * x[r0 + tx.i0] + tx.l1 * x[r0 + tx.i1]) + ty.l1 * (tx.l0 * x[r1 + tx.i0] + tx.l1 * x[r1 + tx.i1]);`);
+  out[i] = ty.l0 * (tx.l0 * x[r0 + tx.i0] + tx.l1 * x[r0 + tx.i1]) + ty.l1 * (tx.l0 * x[r1 + tx.i0] + tx.l1 * x[r1 + tx.i1]);`,
+  });
 
 /** One invocation per input element: Σ over the output pixels reading it of weight·dout. */
-const backwardKernel = (alignCorners: boolean): GridKernel =>
-  gridKernel(
-    `upsample_bilinear:backward:${corners(alignCorners)}`,
-    [{ name: 'dout' }, { name: 'dx', write: true }],
-    RESAMPLE_UNIFORMS,
-    `${linearTaps(alignCorners)}${READERS}`,
-    `${inputPixel((step) => (alignCorners ? '0.0' : `0.5 * ${step} - 0.5`))}
+const backwardKernel = (alignCorners: boolean): Kernel =>
+  kernel({
+    name: `upsample_bilinear:backward:${corners(alignCorners)}`,
+    inputs: { dout: 'f32' },
+    outputs: { dx: 'f32' },
+    uniforms: RESAMPLE_UNIFORMS,
+    helpers: `${linearTaps(alignCorners)}${READERS}`,
+    body: `${inputPixel((step) => (alignCorners ? '0.0' : `0.5 * ${step} - 0.5`))}
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
     let wy = tapWeight(linearTaps(r, u.H, u.Ho, u.stepH), h);
@@ -53,13 +61,13 @@ const backwardKernel = (alignCorners: boolean): GridKernel =>
     }
   }
   dx[i] = s;`,
-  );
+  });
 
 export function upsampleBilinearForward(x: GpuTensor, params: UpsampleBilinearParams): { out: GpuTensor; cache: UpsampleBilinearCache } {
   const { alignCorners, ...geometry } = validateUpsampleBilinear(x, params);
   const { N, C, Ho, Wo } = geometry;
-  const out = empty(x.gpu, [N, C, Ho, Wo]);
-  launchGrid(x.gpu, forwardKernel(alignCorners), [x.buffer, out.buffer], resampleFields(x.shape[2], x.shape[3], geometry), N * C * Ho * Wo);
+  const out = zeros(x.gpu, [N, C, Ho, Wo]);
+  launch(x.gpu, forwardKernel(alignCorners), { x, out }, { count: N * C * Ho * Wo, ...resampleFields(x.shape[2], x.shape[3], geometry) });
   return { out, cache: { shape: x.shape, geometry, alignCorners } };
 }
 
@@ -67,7 +75,7 @@ export function upsampleBilinearBackward(dout: GpuTensor, cache: UpsampleBilinea
   const { shape, geometry, alignCorners } = cache;
   const [N, C, H, W] = shape;
   requireResampledGrad('upsample_bilinear', dout, geometry);
-  const dx = empty(dout.gpu, shape);
-  launchGrid(dout.gpu, backwardKernel(alignCorners), [dout.buffer, dx.buffer], resampleFields(H, W, geometry), N * C * H * W);
+  const dx = zeros(dout.gpu, shape);
+  launch(dout.gpu, backwardKernel(alignCorners), { dout, dx }, { count: N * C * H * W, ...resampleFields(H, W, geometry) });
   return { dx };
 }

@@ -1,7 +1,7 @@
 import { requireResampledGrad, type ResampleGeometry, type ResampleParams } from '../reference/resampling';
 import { validateUpsampleNearest } from '../reference/upsample_nearest';
-import { empty, type GpuTensor } from './buffers';
-import { gridKernel, launchGrid } from './grid_kernel';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
 
 /** Twin of reference/upsample_nearest; kernel layout in accelerated/resampling.ts. */
@@ -19,11 +19,24 @@ fn nearestSource(d: u32, inSize: u32, outSize: u32, step: f32) -> u32 {
 }`;
 
 /** One invocation per output element copies its source pixel. */
-const forwardKernel = gridKernel('upsample_nearest:forward', [{ name: 'x' }, { name: 'out', write: true }], RESAMPLE_UNIFORMS, NEAREST_SOURCE, `${OUTPUT_PIXEL}
-  out[i] = x[base + nearestSource(oh, u.H, u.Ho, u.stepH) * u.W + nearestSource(ow, u.W, u.Wo, u.stepW)];`);
+const forwardKernel = kernel({
+  name: 'upsample_nearest:forward',
+  inputs: { x: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: RESAMPLE_UNIFORMS,
+  helpers: NEAREST_SOURCE,
+  body: `${OUTPUT_PIXEL}
+  out[i] = x[base + nearestSource(oh, u.H, u.Ho, u.stepH) * u.W + nearestSource(ow, u.W, u.Wo, u.stepW)];`,
+});
 
 /** One invocation per input element sums dout over the output pixels that copy it. */
-const backwardKernel = gridKernel('upsample_nearest:backward', [{ name: 'dout' }, { name: 'dx', write: true }], RESAMPLE_UNIFORMS, `${NEAREST_SOURCE}${READERS}`, `${inputPixel(() => '0.0')}
+const backwardKernel = kernel({
+  name: 'upsample_nearest:backward',
+  inputs: { dout: 'f32' },
+  outputs: { dx: 'f32' },
+  uniforms: RESAMPLE_UNIFORMS,
+  helpers: `${NEAREST_SOURCE}${READERS}`,
+  body: `${inputPixel(() => '0.0')}
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
     if (nearestSource(r, u.H, u.Ho, u.stepH) != h) { continue; }
@@ -31,13 +44,14 @@ const backwardKernel = gridKernel('upsample_nearest:backward', [{ name: 'dout' }
       if (nearestSource(c, u.W, u.Wo, u.stepW) == w) { s += dout[outBase + r * u.Wo + c]; }
     }
   }
-  dx[i] = s;`);
+  dx[i] = s;`,
+});
 
 export function upsampleNearestForward(x: GpuTensor, params: ResampleParams): { out: GpuTensor; cache: UpsampleNearestCache } {
   const geometry = validateUpsampleNearest(x, params);
   const { N, C, Ho, Wo } = geometry;
-  const out = empty(x.gpu, [N, C, Ho, Wo]);
-  launchGrid(x.gpu, forwardKernel, [x.buffer, out.buffer], resampleFields(x.shape[2], x.shape[3], geometry), N * C * Ho * Wo);
+  const out = zeros(x.gpu, [N, C, Ho, Wo]);
+  launch(x.gpu, forwardKernel, { x, out }, { count: N * C * Ho * Wo, ...resampleFields(x.shape[2], x.shape[3], geometry) });
   return { out, cache: { shape: x.shape, geometry } };
 }
 
@@ -45,7 +59,7 @@ export function upsampleNearestBackward(dout: GpuTensor, cache: UpsampleNearestC
   const { shape, geometry } = cache;
   const [N, C, H, W] = shape;
   requireResampledGrad('upsample_nearest', dout, geometry);
-  const dx = empty(dout.gpu, shape);
-  launchGrid(dout.gpu, backwardKernel, [dout.buffer, dx.buffer], resampleFields(H, W, geometry), N * C * H * W);
+  const dx = zeros(dout.gpu, shape);
+  launch(dout.gpu, backwardKernel, { dout, dx }, { count: N * C * H * W, ...resampleFields(H, W, geometry) });
   return { dx };
 }

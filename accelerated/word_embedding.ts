@@ -1,7 +1,7 @@
 import { requireGradShape } from '../reference/recurrent';
 import { validateWordEmbedding } from '../reference/word_embedding';
-import { empty, type GpuTensor } from './buffers';
-import { grid1d, launch, MAIN_1D, type Kernel } from './launch';
+import { zeros, type GpuTensor } from './buffers';
+import { kernel, launch } from './kernel';
 
 /** Twin of reference/word_embedding on x (N, T) i32 word indices and W (V, D) f32. */
 export interface WordEmbeddingCache {
@@ -10,47 +10,37 @@ export interface WordEmbeddingCache {
   D: number;
 }
 
-const PRELUDE = `
-@group(0) @binding(0) var<storage, read> x: array<i32>;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-struct Sizes { NT: u32, V: u32, D: u32 }
-@group(0) @binding(3) var<uniform> sizes: Sizes;
-${MAIN_1D}`;
-
 /** Gather, one invocation per output element (n, t, d): out[n, t, d] = W[x[n, t], d]. */
-const gatherKernel: Kernel = {
-  key: 'word_embedding:forward',
-  source: () => `${PRELUDE}
-  if (i >= sizes.NT * sizes.D) { return; }
-  dst[i] = src[u32(x[i / sizes.D]) * sizes.D + i % sizes.D];
-}`,
-};
+const gatherKernel = kernel({
+  name: 'word_embedding:forward',
+  inputs: { x: 'i32', W: 'f32' },
+  outputs: { out: 'f32' },
+  uniforms: { D: 'u32' },
+  body: 'out[i] = W[u32(x[i / u.D]) * u.D + i % u.D];',
+});
 
 /**
  * Scatter-add without atomics: one invocation per element (v, d) of dW walks all N·T words and sums
  * dout[n, t, d] where x[n, t] = v, so repeated words accumulate in a fixed order (deterministic).
  */
-const scatterKernel: Kernel = {
-  key: 'word_embedding:backward',
-  source: () => `${PRELUDE}
-  if (i >= sizes.V * sizes.D) { return; }
-  let v = i32(i / sizes.D);
-  let d = i % sizes.D;
+const scatterKernel = kernel({
+  name: 'word_embedding:backward',
+  inputs: { x: 'i32', dout: 'f32' },
+  outputs: { dW: 'f32' },
+  uniforms: { NT: 'u32', D: 'u32' },
+  body: `let v = i32(i / u.D);
+  let d = i % u.D;
   var s = 0.0;
-  for (var k = 0u; k < sizes.NT; k++) {
-    if (x[k] == v) { s += src[k * sizes.D + d]; }
+  for (var k = 0u; k < u.NT; k++) {
+    if (x[k] == v) { s += dout[k * u.D + d]; }
   }
-  dst[i] = s;
-}`,
-};
-
-const sizes = (NT: number, V: number, D: number) => [['u32', NT], ['u32', V], ['u32', D]] as const;
+  dW[i] = s;`,
+});
 
 export function wordEmbeddingForward(x: GpuTensor, W: GpuTensor): { out: GpuTensor; cache: WordEmbeddingCache } {
   const { N, T, V, D } = validateWordEmbedding(x, W);
-  const out = empty(x.gpu, [N, T, D]);
-  launch(x.gpu, gatherKernel, [x.buffer, W.buffer, out.buffer], sizes(N * T, V, D), grid1d(N * T * D));
+  const out = zeros(x.gpu, [N, T, D]);
+  launch(x.gpu, gatherKernel, { x, W, out }, { count: N * T * D, D });
   return { out, cache: { x, V, D } };
 }
 
@@ -58,7 +48,7 @@ export function wordEmbeddingBackward(dout: GpuTensor, cache: WordEmbeddingCache
   const { x, V, D } = cache;
   const [N, T] = x.shape;
   requireGradShape('word_embedding', 'dout', dout, [N, T, D]);
-  const dW = empty(x.gpu, [V, D]);
-  launch(x.gpu, scatterKernel, [x.buffer, dout.buffer, dW.buffer], sizes(N * T, V, D), grid1d(V * D));
+  const dW = zeros(x.gpu, [V, D]);
+  launch(x.gpu, scatterKernel, { x, dout, dW }, { count: V * D, NT: N * T, D });
   return { dW };
 }

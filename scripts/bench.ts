@@ -177,8 +177,7 @@ export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean):
     impl: 'twin',
     seconds: await timeIt(async () => {
       const { outputs } = await row.twin!.forward(deviceInputs, params);
-      gpu.flush();
-      await gpu.device.queue.onSubmittedWorkDone();
+      await gpu.idle();
       release(...Object.values(outputs));
     }),
   });

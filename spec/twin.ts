@@ -1,12 +1,13 @@
 import { getGpu } from '../accelerated/device';
-import { read, release, releaseReachable, upload, type GpuTensor } from '../accelerated/buffers';
+import { read, upload, type GpuTensor } from '../accelerated/buffers';
+import { scope } from '../accelerated/scope';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import type { ErrorCase, Impl, OpRow, Sample, TwinImpl } from './op';
 
 export interface Run {
   outputs: Tensors;
   grads?: Tensors;
-  /** Twin runs: device buffers still taken once the inputs, outputs, grads and whatever the cache holds are freed (0 for a twin that frees its intermediates). */
+  /** Twin runs: device buffers the twin made but neither returned (outputs, cache, grads) nor released (0 for a twin that frees its intermediates). */
   leaked?: number;
 }
 
@@ -44,8 +45,10 @@ export interface TwinRunOptions {
 /**
  * Runs a twin (the row's, or a user's kernel module of the same shape) on host tensors: checks the
  * inputs on the host (unless `hostChecks` is off), uploads them (float → f32, int → i32), runs
- * forward and, given `douts`, backward, reads everything back and frees the device buffers (the
- * cache's too when a pass throws), counting those the twin left taken.
+ * forward and, given `douts`, backward, and reads everything back, all in one scope that frees every
+ * device buffer at the end (also when a pass throws). Forward and backward each run in a scope of
+ * their own that counts what it had to free: buffers the twin made but neither returned (in its
+ * outputs, cache or grads) nor released itself, its leaks.
  */
 export async function runTwin(
   row: OpRow,
@@ -57,39 +60,23 @@ export async function runTwin(
   if (!twin) throw new Error(`${row.id}: no twin (${row.reasons?.twin_fwd ?? 'not written yet'})`);
   if (hostChecks) row.validate(sample.inputs, sample.params);
   const gpu = await getGpu();
-  const lentBefore = gpu.pool.lent;
-  const owned: GpuTensor[] = [];
-  let cache: unknown;
-  /** Frees the inputs, outputs, grads and cache; returns how many buffers the twin still has taken. */
-  const freeAll = () => {
-    release(...owned);
-    releaseReachable([], cache);
-    owned.length = 0;
-    cache = undefined;
-    return gpu.pool.lent - lentBefore;
-  };
-  const put = (t: Tensor, kind: 'float' | 'int'): GpuTensor => {
-    const g = upload(gpu, t, kind === 'int' ? 'i32' : 'f32');
-    owned.push(g);
-    return g;
-  };
+  let leaked = 0;
+  const counted = { freed: (n: number) => (leaked += n) };
+  const put = (t: Tensor, kind: 'float' | 'int'): GpuTensor => upload(gpu, t, kind === 'int' ? 'i32' : 'f32');
   const fetch = async (ts: Record<string, GpuTensor>): Promise<Tensors> => {
-    owned.push(...Object.values(ts));
     const host: Tensors = {};
     for (const [k, t] of Object.entries(ts)) host[k] = await read(t);
     return host;
   };
-  try {
+  return scope(async () => {
     const kinds = Object.fromEntries(row.inputs.map((i) => [i.name, i.kind]));
     const inputs = Object.fromEntries(Object.entries(sample.inputs).map(([k, t]) => [k, put(t, kinds[k] ?? 'float')]));
-    const forward = await twin.forward(inputs, sample.params);
-    cache = forward.cache;
+    const forward = await scope(async () => twin.forward(inputs, sample.params), counted);
     const outputs = await fetch(forward.outputs);
-    if (!douts || !twin.backward) return { outputs, leaked: freeAll() };
+    if (!douts || !twin.backward) return { outputs, leaked };
+    const backward = twin.backward;
     const gpuDouts = Object.fromEntries(Object.entries(douts).map(([k, t]) => [k, put(t, 'float')]));
-    const grads = await fetch(twin.backward(gpuDouts, forward.cache));
-    return { outputs, grads, leaked: freeAll() };
-  } finally {
-    freeAll();
-  }
+    const grads = await fetch(scope(() => backward(gpuDouts, forward.cache), counted));
+    return { outputs, grads, leaked };
+  });
 }

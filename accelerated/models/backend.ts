@@ -1,6 +1,7 @@
 import type { Backend } from '../../reference/models/backend';
 import { tensor } from '../../reference/tensor';
 import { read, release, upload, type GpuTensor } from '../buffers';
+import { keep, scope } from '../scope';
 import type { Gpu } from '../device';
 import * as optimizers from '../optimizers';
 import { pointwise } from '../pointwise';
@@ -22,7 +23,7 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   return {
     name: 'webgpu',
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
-    gatherRows(X, y, rows, shifts) {
+    gatherRows: (X, y, rows, shifts) => scope(() => {
       const D = X.shape.slice(1).reduce((a, b) => a * b, 1);
       const S = shifts?.size ?? 1;
       if (shifts && D % (S * S) !== 0) throw new Error(`gatherRows: shifts.size² (${S * S}) must divide the row length ${D}`);
@@ -53,24 +54,21 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   Xb[i] = X[source * D + c];
   if (c == 0u) { yb[r] = y[source]; }`,
       });
-      release(index);
       return { X: out.Xb, y: out.yb };
-    },
-    takeRows(t, rows) {
+    }),
+    takeRows: (t, rows) => scope(() => {
       const D = t.shape.slice(1).reduce((a, b) => a * b, 1);
       const index = upload(gpu, tensor([rows.length], rows), 'i32');
-      const { out } = pointwise(gpu, {
+      return pointwise(gpu, {
         name: 'models:take_rows',
         inputs: { t, index },
         outputs: { out: { shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype } },
         uniforms: { D: ['u32', D] },
         count: rows.length * D,
         body: 'out[i] = t[u32(index[i / D]) * D + i % D];',
-      });
-      release(index);
-      return out;
-    },
-    async accuracy(scores, y) {
+      }).out;
+    }),
+    accuracy: (scores, y) => scope(async () => {
       const [N, C] = scores.shape;
       const { hits } = pointwise(gpu, {
         name: 'models:accuracy',
@@ -83,13 +81,12 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   for (var c = 1u; c < C; c++) { if (scores[i * C + c] > scores[i * C + best]) { best = c; } }
   hits[i] = select(0.0, 1.0, i32(best) == y[i]);`,
       });
-      const fraction = sumAll(hits, 1 / N);
-      const value = (await read(fraction)).data[0];
-      release(hits, fraction);
-      return value;
-    },
+      return (await read(sumAll(hits, 1 / N))).data[0];
+    }),
     readScalar: async (t) => (await read(t)).data[0],
     optimizers,
     release: (...ts) => release(...ts),
+    scope: (fn) => scope(fn),
+    keep,
   };
 }

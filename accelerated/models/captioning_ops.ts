@@ -2,11 +2,12 @@ import { captionBackend, type CaptionOps } from '../../reference/models/captioni
 import { END, NULL } from '../../reference/models/digit_strips';
 import { numel } from '../../reference/tensor';
 import type { Backend } from '../../reference/models/backend';
-import { empty, read, release, releaseReachable, upload, view, type GpuTensor } from '../buffers';
+import { zeros, read, upload, view, type GpuTensor } from '../buffers';
 import type { Gpu } from '../device';
-import { grid1d, launch, MAIN_1D, type Field, type Kernel } from '../launch';
+import { kernel, launch, type Field } from '../kernel';
 import { pointwise } from '../pointwise';
 import { columnSums, sumAll } from '../reduce';
+import { scope } from '../scope';
 import { WEBGPU_MODEL_OPS } from './ops';
 
 /**
@@ -26,21 +27,18 @@ function copyKernel(name: string, inputs: Record<string, GpuTensor>, shape: read
   return pointwise(first.gpu, { name: `captioning:${name}`, inputs, outputs: { out: { shape, dtype } }, uniforms, count: numel(shape), body }).out;
 }
 
-/** A kernel over `count` invocations that writes into the read_write binding `target` in place. */
-function inPlace(name: string, bindings: ReadonlyArray<readonly [string, GpuTensor, boolean]>, fields: Array<[string, Field]>, count: number, body: string): void {
-  const kernel: Kernel = {
-    key: `captioning:${name}`,
-    source: () => `
-${bindings.map(([n, t, write], k) => `@group(0) @binding(${k}) var<storage, ${write ? 'read_write' : 'read'}> ${n}: array<${t.dtype}>;`).join('\n')}
-struct Sizes { count: u32, ${fields.map(([n, [type]]) => `${n}: ${type}`).join(', ')} }
-@group(0) @binding(${bindings.length}) var<uniform> sizes: Sizes;
-${MAIN_1D}
-  if (i >= sizes.count) { return; }
-  ${body}
-}`,
-  };
-  const gpu = bindings[0][1].gpu;
-  launch(gpu, kernel, bindings.map(([, t]) => t.buffer), [['u32', count], ...fields.map(([, f]) => f)], grid1d(count));
+/** A kernel over `count` invocations that reads `inputs` and writes into `target` in place; all u32 uniforms. */
+function inPlace(name: string, inputs: Record<string, GpuTensor>, target: Record<string, GpuTensor>, values: Record<string, number>, count: number, body: string): void {
+  const dtypes = (tensors: Record<string, GpuTensor>) => Object.fromEntries(Object.entries(tensors).map(([n, t]) => [n, t.dtype]));
+  const k = kernel({
+    name: `captioning:${name}`,
+    inputs: dtypes(inputs),
+    outputs: dtypes(target),
+    uniforms: Object.fromEntries(Object.keys(values).map((n) => [n, 'u32'])),
+    body,
+  });
+  const [gpu] = Object.values(target).map((t) => t.gpu);
+  launch(gpu, k, { ...inputs, ...target }, { count, ...values });
 }
 
 function timeSlice(seq: GpuTensor, t: number): GpuTensor {
@@ -50,8 +48,7 @@ function timeSlice(seq: GpuTensor, t: number): GpuTensor {
 
 function setTimeSlice(seq: GpuTensor, t: number, value: GpuTensor): void {
   const [N, T, F] = seq.shape;
-  inPlace('set-time-slice', [['seq', seq, true], ['value', value, false]], [['T', ['u32', T]], ['F', ['u32', F]], ['t', ['u32', t]]], N * F,
-    'seq[((i / sizes.F) * sizes.T + sizes.t) * sizes.F + i % sizes.F] = value[i];');
+  inPlace('set-time-slice', { value }, { seq }, { T, F, t }, N * F, 'seq[((i / u.F) * u.T + u.t) * u.F + i % u.F] = value[i];');
 }
 
 function concatColumns(a: GpuTensor, b: GpuTensor): GpuTensor {
@@ -101,17 +98,18 @@ function splitCaptions(captions: GpuTensor) {
 function writeArgmax(scores: GpuTensor, s: number, tokens: GpuTensor, col: number): void {
   const [N, S, V] = scores.shape;
   const L = tokens.shape[1];
-  inPlace('argmax', [['scores', scores, false], ['tokens', tokens, true]], [['S', ['u32', S]], ['V', ['u32', V]], ['s', ['u32', s]], ['L', ['u32', L]], ['col', ['u32', col]]], N, `
-  let row = (i * sizes.S + sizes.s) * sizes.V;
+  inPlace('argmax', { scores }, { tokens }, { S, V, s, L, col }, N, `
+  let row = (i * u.S + u.s) * u.V;
   var best = 0u;
-  for (var v = 1u; v < sizes.V; v++) { if (scores[row + v] > scores[row + best]) { best = v; } }
-  tokens[i * sizes.L + sizes.col] = i32(best);`);
+  for (var v = 1u; v < u.V; v++) { if (scores[row + v] > scores[row + best]) { best = v; } }
+  tokens[i * u.L + u.col] = i32(best);`);
 }
 
 /** The exact-match rate of greedy tokens against the captions (exactMatches of the reference), one invocation per row. */
-export async function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promise<number> {
-  const [N, L] = captions.shape;
-  const hits = copyKernel('exact-match', { tokens, captions }, [N], { L: ['u32', L] }, `
+export function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promise<number> {
+  return scope(async () => {
+    const [N, L] = captions.shape;
+    const hits = copyKernel('exact-match', { tokens, captions }, [N], { L: ['u32', L] }, `
   var hit = 1.0;
   for (var t = 1u; t < L; t++) {
     let want = captions[i * L + t];
@@ -119,10 +117,8 @@ export async function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promis
     if (want == ${END}) { break; }
   }
   out[i] = hit;`);
-  const fraction = sumAll(hits, 1 / N);
-  const value = (await read(fraction)).data[0];
-  release(hits, fraction);
-  return value;
+    return (await read(sumAll(hits, 1 / N))).data[0];
+  });
 }
 
 /** The captioning ops on `gpu`. */
@@ -130,10 +126,9 @@ export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
   return {
     ...WEBGPU_MODEL_OPS,
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
-    zeros: (shape) => empty(gpu, shape),
+    zeros: (shape) => zeros(gpu, shape),
     timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
     splitCaptions, writeArgmax,
-    releaseCaches: releaseReachable,
   };
 }
 

@@ -5,8 +5,9 @@ import { numel, tensor, type Tensor } from '../../reference/tensor';
 import { anchorsForward } from '../anchors';
 import { batchedNmsForward } from '../batched_nms';
 import { boxDecodeForward } from '../box_decode';
-import { read, release, view, type GpuTensor } from '../buffers';
+import { read, view, type GpuTensor } from '../buffers';
 import { pointwise } from '../pointwise';
+import { scope } from '../scope';
 import { lossGradient, sumOfTerms } from '../scalar_loss';
 import { softmaxForward } from '../softmax';
 import { WEBGPU_OPS } from './layers';
@@ -133,9 +134,7 @@ async function detectionRows(keep: GpuTensor, c: ReturnType<typeof candidates>, 
   rows[7u * i + 2u] = scores[k];
   for (var j = 0u; j < 4u; j++) { rows[7u * i + 3u + j] = boxes[4u * k + j]; }`,
   });
-  const host = await read(rows);
-  release(rows);
-  return host;
+  return read(rows);
 }
 
 /** Twin of referenceDetector: the same model (detectorModel), its inference on the device. */
@@ -147,15 +146,13 @@ export const webgpuDetector = (h: DetectorHyper, a: AnchorConfig): DetectorModel
     const tiled = tileRows(anchors, N);
     const { boxes } = boxDecodeForward(view(deltas, [N * T, 4]), tiled);
     const found: Tensor[] = [];
-    try {
-      for (let n = 0; n < N; n++) {
+    // The model's detect runs this in a scope; each image's candidates go in a scope of their own.
+    for (let n = 0; n < N; n++) {
+      found.push(await scope(async () => {
         const c = candidates(probs, boxes, n, X.shape[3]);
         const { keep } = await batchedNmsForward(c.boxes, c.scores, c.idxs, { iou_threshold: h.nms_iou, score_threshold: h.score_threshold });
-        found.push(await detectionRows(keep, c, firstImage + n));
-        release(keep, c.boxes, c.scores, c.idxs);
-      }
-    } finally {
-      release(anchors, probs, tiled, boxes);
+        return detectionRows(keep, c, firstImage + n);
+      }));
     }
     return tensor([found.reduce((s, d) => s + d.shape[0], 0), 7], found.flatMap((d) => Array.from(d.data)));
   });

@@ -1,7 +1,8 @@
-import { release, type GpuTensor } from '../buffers';
+import type { GpuTensor } from '../buffers';
 import { knnForward } from '../knn';
 import { pointwise } from '../pointwise';
 import { sumAll } from '../reduce';
+import { scope } from '../scope';
 import { webgpuBackend } from './backend';
 
 /**
@@ -15,18 +16,18 @@ export async function knnAccuracy(X_train: GpuTensor, y_train: GpuTensor, X: Gpu
   let correct = 0;
   for (let start = 0; start < N; start += chunk) {
     const rows = Array.from({ length: Math.min(chunk, N - start) }, (_, i) => start + i);
-    const part = backend.gatherRows(X, y, rows);
-    const { dists, labels } = knnForward(X_train, y_train, part.X, { k });
-    const { hits } = pointwise(X.gpu, {
-      name: 'models:knn_hits',
-      inputs: { labels, y: part.y },
-      outputs: { hits: { shape: [rows.length] } },
-      count: rows.length,
-      body: 'hits[i] = select(0.0, 1.0, labels[i] == y[i]);',
+    correct += await scope(async () => {
+      const part = backend.gatherRows(X, y, rows);
+      const { labels } = knnForward(X_train, y_train, part.X, { k });
+      const { hits } = pointwise(X.gpu, {
+        name: 'models:knn_hits',
+        inputs: { labels, y: part.y },
+        outputs: { hits: { shape: [rows.length] } },
+        count: rows.length,
+        body: 'hits[i] = select(0.0, 1.0, labels[i] == y[i]);',
+      });
+      return backend.readScalar(sumAll(hits));
     });
-    const count = sumAll(hits);
-    correct += await backend.readScalar(count);
-    release(part.X, part.y, dists, labels, hits, count);
   }
   return correct / N;
 }

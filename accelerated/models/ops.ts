@@ -1,9 +1,10 @@
-import type { ModelOpTable, Pass } from '../../reference/models/ops';
+import type { ModelOpTable } from '../../reference/models/ops';
 import { affineBackward, affineForward } from '../affine';
 import { avgPool2dBackward, avgPool2dForward } from '../avg_pool2d';
 import { batchnormBackward, batchnormForward } from '../batchnorm';
 import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
 import { release, upload, view, type GpuTensor } from '../buffers';
+import { scope } from '../scope';
 import { contentLossBackward, contentLossForward } from '../content_loss';
 import { conv2dBackward, conv2dForward } from '../conv2d';
 import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
@@ -20,7 +21,6 @@ import { leakyReluBackward, leakyReluForward } from '../leaky_relu';
 import { lstmStepBackward, lstmStepForward } from '../lstm_step';
 import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
 import { map } from '../elementwise';
-import type { NormCache } from '../normalization';
 import { ntXentBackward, ntXentForward } from '../nt_xent';
 import { positionalEncodingForward } from '../positional_encoding';
 import { reluBackward, reluForward } from '../relu';
@@ -42,54 +42,24 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 /**
  * The model op table of reference/models/ops.ts on the device: every entry the WebGPU twin of the
  * reference op, so a model written over the table runs on the device with the reference's
- * composition. Forwards whose cache holds fresh device tensors beyond its inputs name them in
- * `temps`, for whoever frees the cache: max pool's indices, the normalizations' x̂ and batch variance
- * (in test mode batchnorm's cache holds running_var, a param, which stays), the dropout mask,
- * style_loss's residuals, nt_xent's U, row norms and P. `add` is the elementwise kernel of
- * accelerated/elementwise.ts.
+ * composition. A model runs its passes in `scope` (accelerated/scope.ts), which frees the caches
+ * and intermediates. `add` is the elementwise kernel of accelerated/elementwise.ts.
  */
 const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
-
-const normTemps = (cache: NormCache): GpuTensor[] => (cache.batchStats ? [cache.xhat, cache.variance] : [cache.xhat]);
-
-function withNormTemps<R extends { cache: NormCache }>(r: R): R & { temps: GpuTensor[] } {
-  return { ...r, temps: normTemps(r.cache) };
-}
 
 export const WEBGPU_MODEL_OPS: ModelOpTable<GpuTensor> = {
   affineForward, affineBackward, reluForward, reluBackward, leakyReluForward, leakyReluBackward, tanhForward, tanhBackward, sigmoidForward,
   conv2dForward, conv2dBackward, convTranspose2dForward, convTranspose2dBackward,
-  maxPool2dForward(x, params): Pass<GpuTensor> {
-    const r = maxPool2dForward(x, params);
-    return { ...r, temps: [r.indices] };
-  },
-  maxPool2dBackward, avgPool2dForward, avgPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
-  batchnormForward: (...args) => withNormTemps(batchnormForward(...args)),
-  batchnormBackward,
-  spatialBatchnormForward: (...args) => withNormTemps(spatialBatchnormForward(...args)),
-  spatialBatchnormBackward,
-  layernormForward: (...args) => withNormTemps(layernormForward(...args)),
-  layernormBackward,
-  dropoutForward(x, params): Pass<GpuTensor> {
-    const r = dropoutForward(x, params);
-    return { ...r, temps: r.cache.mask ? [r.cache.mask] : [] };
-  },
-  dropoutBackward, softmaxLossForward, softmaxLossBackward, svmLossForward, svmLossBackward, l2RegularizationForward, l2RegularizationBackward,
+  maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward, globalAvgPoolForward, globalAvgPoolBackward,
+  batchnormForward, batchnormBackward, spatialBatchnormForward, spatialBatchnormBackward, layernormForward, layernormBackward,
+  dropoutForward, dropoutBackward, softmaxLossForward, softmaxLossBackward, svmLossForward, svmLossBackward, l2RegularizationForward, l2RegularizationBackward,
   reparameterizeForward, reparameterizeBackward, klGaussianForward, klGaussianBackward, bceWithLogitsForward, bceWithLogitsBackward,
   discriminatorLossForward, discriminatorLossBackward, generatorLossForward, generatorLossBackward,
-  ntXentForward(z, params) {
-    const r = ntXentForward(z, params);
-    return { ...r, temps: [r.cache.u, r.cache.norms, r.cache.probs] };
-  },
-  ntXentBackward,
+  ntXentForward, ntXentBackward,
   gramMatrixForward, contentLossForward, contentLossBackward,
-  styleLossForward(...args) {
-    const r = styleLossForward(...args);
-    return { ...r, temps: r.cache.residuals };
-  },
-  styleLossBackward, tvLossForward, tvLossBackward,
+  styleLossForward, styleLossBackward, tvLossForward, tvLossBackward,
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
   rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
   positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,
-  add, constant: (like, t) => upload(like.gpu, t), view, release: (...ts) => release(...ts),
+  add, constant: (like, t) => upload(like.gpu, t), view, release: (...ts) => release(...ts), scope: (fn) => scope(fn),
 };

@@ -1,8 +1,9 @@
 import type { Backend } from '../../reference/models/backend';
 import { blurKernel, oneHot, requireRows, type VisualOps } from '../../reference/models/visualization';
-import { read, release, upload, view, type GpuTensor } from '../buffers';
+import { read, upload, view, type GpuTensor } from '../buffers';
 import { conv2dForward } from '../conv2d';
 import { pointwise } from '../pointwise';
+import { scope } from '../scope';
 
 /**
  * The VisualOps of reference/models/visualization.ts on the device (its loops then keep images,
@@ -35,7 +36,7 @@ export function webgpuVisualOps(backend: Backend<GpuTensor>): VisualOps<GpuTenso
   maps[i] = m;`,
       }).maps;
     },
-    ascend(X, dX, lr, reg, stop) {
+    ascend: (X, dX, lr, reg, stop) => scope(() => {
       const [N] = X.shape;
       const D = X.shape.slice(1).reduce((a, b) => a * b, 1);
       requireRows('ascend', 'dX', dX, D, N);
@@ -52,14 +53,12 @@ export function webgpuVisualOps(backend: Backend<GpuTensor>): VisualOps<GpuTenso
   for (var d = i * D; d < (i + 1u) * D; d++) { let g = ${GRADIENT.replaceAll('[i]', '[d]')}; s += g * g; }
   scale[i] = select(0.0, lr / sqrt(s), s > 0.0);`,
       });
-      const { next } = pointwise(X.gpu, {
+      return pointwise(X.gpu, {
         name: 'visualization:ascend-step', inputs: { X, dX, scale }, outputs: { next: { shape: X.shape } }, count: N * D,
         uniforms: { D: ['u32', D], reg: ['f32', reg] },
         body: `next[i] = X[i] + scale[i / D] * (${GRADIENT});`,
-      });
-      release(scale);
-      return next;
-    },
+      }).next;
+    }),
     roll(X, [C, H, W], dy, dx) {
       requireRows('roll', 'X', X, C * H * W);
       const wrap = (s: number, n: number) => ((s % n) + n) % n;
@@ -72,14 +71,12 @@ export function webgpuVisualOps(backend: Backend<GpuTensor>): VisualOps<GpuTenso
   out[i] = X[(plane * H + (h + H - dy) % H) * W + (w + W - dx) % W];`,
       }).out;
     },
-    blur(X, [C, H, W]) {
+    blur: (X, [C, H, W]) => scope(() => {
       requireRows('blur', 'X', X, C * H * W);
       const kernel = blurKernel(C);
       const [w, b] = [upload(X.gpu, kernel.w), upload(X.gpu, kernel.b)];
-      const { out } = conv2dForward(view(X, [X.shape[0], C, H, W]), w, b, { pad: 1, groups: C });
-      release(w, b);
-      return view(out, X.shape);
-    },
+      return view(conv2dForward(view(X, [X.shape[0], C, H, W]), w, b, { pad: 1, groups: C }).out, X.shape);
+    }),
     read,
   };
 }

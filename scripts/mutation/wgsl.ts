@@ -16,7 +16,7 @@ import { applyMutant, wgslMutants, type WgslMutant } from './wgsl_mutants';
  */
 const TWIN_TESTS = ['spec/twins.test.ts', 'spec/casefiles.test.ts'];
 /** Shared by every twin; mutate them explicitly with --files. */
-const INFRASTRUCTURE = new Set(['buffers', 'device', 'launch']);
+const INFRASTRUCTURE = new Set(['buffers', 'device', 'kernel']);
 /** What a WebGPU shader or pipeline validation failure prints. */
 const COMPILE_ERROR = /Error while parsing WGSL|Invalid ShaderModule|Invalid ComputePipeline|\bWGSL\b.*error/i;
 

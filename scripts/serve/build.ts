@@ -6,31 +6,15 @@ import { fileURLToPath } from 'node:url';
  * The browser build of the `gradcheck serve` page: page.ts and everything it imports (the op table,
  * references, twins, property checks), bundled by esbuild for the browser, kept in memory.
  *
- * accelerated/device.ts is the one module with Node-only imports: Dawn (`webgpu`) and the files it
- * probes to find a Vulkan driver. The page injects a Gpu on the browser's navigator.gpu instead
- * (injectGpu), so those imports become stubs that throw if ever called. Every other Node import
- * still fails the build: esbuild's browser platform names it.
+ * The page injects a Gpu on the browser's navigator.gpu (injectGpu), so getGpu never loads the
+ * Node adapter lookup (accelerated/node_adapter.ts: Dawn, the file system) that it imports lazily:
+ * that one import stays outside the bundle. Every Node import bundled fails the build: esbuild's
+ * browser platform names it.
  */
-const DEVICE_TS = fileURLToPath(new URL('../../accelerated/device.ts', import.meta.url));
-const DEVICE_NODE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  webgpu: ['create', 'globals'],
-  'node:fs': ['existsSync', 'mkdtempSync', 'readdirSync', 'statSync'],
-  'node:os': ['tmpdir'],
-  'node:path': ['join'],
-};
-
-const stubDeviceNodeImports: Plugin = {
-  name: 'device-node-imports',
+const nodeAdapterOutside: Plugin = {
+  name: 'node-adapter-outside',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${Object.keys(DEVICE_NODE_IMPORTS).join('|')})$`) }, (args) =>
-      args.importer === DEVICE_TS ? { path: args.path, namespace: 'node-only' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'node-only' }, (args) => ({
-      loader: 'js',
-      contents: DEVICE_NODE_IMPORTS[args.path]
-        .map((name) => `export const ${name} = () => { throw new Error('${args.path} ${name}: Node-only; the page injects navigator.gpu'); };`)
-        .join('\n'),
-    }));
+    b.onResolve({ filter: /^\.\/node_adapter$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -51,7 +35,7 @@ export async function buildPage(): Promise<Map<string, PageFile>> {
     outfile: 'page.js',
     // spec/properties.ts reads GRADCHECK_SEED from the environment; a page has none (its seed is a field).
     define: { 'process.env.GRADCHECK_SEED': 'undefined' },
-    plugins: [stubDeviceNodeImports],
+    plugins: [nodeAdapterOutside],
     logLevel: 'silent',
   });
   const html = readFileSync(new URL('index.html', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
-import { empty, read, release, upload, type GpuTensor } from '../../accelerated/buffers';
+import { zeros, read, release, upload, type GpuTensor } from '../../accelerated/buffers';
 import { getGpu, type Gpu } from '../../accelerated/device';
-import { grid1d, launch, MAIN_1D, type Kernel } from '../../accelerated/launch';
+import { grid1d, launchModule, WORKGROUP_1D } from '../../accelerated/kernel';
 import { makeRng, randnTensor } from '../../reference/rng';
 import { numel } from '../../reference/tensor';
 import type { Impl, OpRow } from '../../spec/op';
@@ -42,7 +42,9 @@ export const KERNEL_TEMPLATE = `@group(0) @binding(0) var<storage, read> x: arra
 struct Params { n: u32 }
 @group(0) @binding(2) var<uniform> params: Params;
 
-${MAIN_1D}
+@compute @workgroup_size(${WORKGROUP_1D})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = gid.x + gid.y * groups.x * ${WORKGROUP_1D}u;
   if (i >= params.n) { return; }
   out[i] = max(x[i], 0.0);
 }
@@ -51,7 +53,7 @@ ${MAIN_1D}
 /** Pipeline cache keys (and labels in WebGPU's messages) of the kernels pasted so far. */
 const pastedKeys = new Map<string, string>();
 
-const pasted = (source: string): Kernel => {
+const pasted = (source: string): { key: string; source: () => string } => {
   if (!pastedKeys.has(source)) pastedKeys.set(source, `pasted kernel ${pastedKeys.size + 1}`);
   return { key: pastedKeys.get(source)!, source: () => source };
 };
@@ -63,8 +65,8 @@ export function pastedKernel(source: string): Impl<GpuTensor> {
     forward({ x }) {
       const n = numel(x.shape);
       // Zeroed, so that a kernel that skips elements cannot pass on a reused buffer's old contents.
-      const out = empty(x.gpu, x.shape);
-      launch(x.gpu, kernel, [x.buffer, out.buffer], [['u32', n]], grid1d(n));
+      const out = zeros(x.gpu, x.shape);
+      launchModule(x.gpu, kernel.key, source, [x.buffer, out.buffer], [['u32', n]], grid1d(n));
       return { outputs: { out }, cache: undefined };
     },
   };
@@ -130,8 +132,7 @@ export async function benchMatmul(n: number, calls = 5): Promise<BenchResult> {
   const inputs = { x: upload(gpu, randnTensor([n, n], rng)), w: upload(gpu, randnTensor([n, n], rng)), b: upload(gpu, randnTensor([n], rng)) };
   const call = async () => {
     const { outputs } = await twin.forward(inputs, {});
-    gpu.flush();
-    await gpu.device.queue.onSubmittedWorkDone();
+    await gpu.idle();
     return outputs.out;
   };
   const first = await call();

@@ -163,11 +163,12 @@ async function runCaptioner<T>(
   try {
     const run = await phase(trainConfig, train, val, 'train');
     const testMatch = await run.solver.accuracy(test.X, test.y, test.N);
-    const shown = backend.gatherRows(test.X, test.y, Array.from({ length: Math.min(SAMPLES, test.N) }, (_, i) => i));
-    const tokens = model.scores(run.result.params, shown.X);
-    const samples = await readBack(tokens);
+    const samples = await backend.scope(() => {
+      const shown = backend.gatherRows(test.X, test.y, Array.from({ length: Math.min(SAMPLES, test.N) }, (_, i) => i));
+      return readBack(model.scores(run.result.params, shown.X));
+    });
     const params = Object.fromEntries(await Promise.all(Object.entries(run.result.params).map(async ([k, t]) => [k, await readBack(t)] as const)));
-    backend.release(tokens, shown.X, shown.y, ...Object.values(run.result.params));
+    backend.release(...Object.values(run.result.params));
     return {
       overfit,
       train: { ...run.summary, bestValMatch: run.result.bestValAcc },

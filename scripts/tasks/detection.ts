@@ -104,18 +104,20 @@ async function runOn<T>(parts: DetectorParts<T>, fixture: DetectorFixture, confi
     for (let epoch = 0; epoch < config.num_epochs; epoch++) {
       const lr = learningRate(config, epoch);
       for (const rows of minibatches(N, config.batch_size, config.seed, epoch)) {
-        const batch = { X: backend.takeRows(X, rows), labels: backend.takeRows(targets.labels, rows), mask: backend.takeRows(targets.mask, rows), deltas: backend.takeRows(targets.deltas, rows) };
-        const { loss, grads } = model.loss(params, batch.X, batch);
-        const next: Record<string, T> = {};
-        for (const [name, w] of Object.entries(params)) {
-          const s = adam[name];
-          const out = backend.optimizers.adamForward(w, grads[`d${name}`], s.m, s.v, s.t, { ...config.optim_config, lr });
-          backend.release(w, s.m, s.v, s.t);
-          [next[name], s.m, s.v, s.t] = [out.next_w, out.next_m, out.next_v, out.next_t];
-        }
-        params = next;
-        lossHistory.push(await backend.readScalar(loss));
-        backend.release(loss, ...Object.values(batch), ...Object.values(grads));
+        lossHistory.push(await backend.scope(async () => {
+          const batch = { X: backend.takeRows(X, rows), labels: backend.takeRows(targets.labels, rows), mask: backend.takeRows(targets.mask, rows), deltas: backend.takeRows(targets.deltas, rows) };
+          const { loss, grads } = model.loss(params, batch.X, batch);
+          const next: Record<string, T> = {};
+          for (const [name, w] of Object.entries(params)) {
+            const s = adam[name];
+            const out = backend.keep(backend.optimizers.adamForward(w, grads[`d${name}`], s.m, s.v, s.t, { ...config.optim_config, lr }));
+            // The weights and Adam's moments outlive a step: the ones replaced go now.
+            backend.release(w, s.m, s.v, s.t);
+            [next[name], s.m, s.v, s.t] = [out.next_w, out.next_m, out.next_v, out.next_t];
+          }
+          params = next;
+          return backend.readScalar(loss);
+        }));
         options.onIteration?.(lossHistory.length, total, lossHistory[lossHistory.length - 1]);
       }
       const steps = lossHistory.slice(-Math.ceil(N / config.batch_size));
@@ -125,9 +127,7 @@ async function runOn<T>(parts: DetectorParts<T>, fixture: DetectorFixture, confi
     const found: Tensor[] = [];
     for (let first = 0; first < test.objects.length; first += chunk) {
       const rows = Array.from({ length: Math.min(chunk, test.objects.length - first) }, (_, i) => first + i);
-      const Xc = backend.takeRows(Xtest, rows);
-      found.push(await model.detect(params, Xc, first));
-      backend.release(Xc);
+      found.push(await backend.scope(() => model.detect(params, backend.takeRows(Xtest, rows), first)));
     }
     const detections = tensor([found.reduce((a, d) => a + d.shape[0], 0), 7], found.flatMap((d) => Array.from(d.data)));
     const hostParams = Object.fromEntries(await Promise.all(Object.entries(params).map(async ([k, t]) => [k, await parts.read(t)] as const)));

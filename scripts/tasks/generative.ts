@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { read, release, type GpuTensor } from '../../accelerated/buffers';
+import { read, type GpuTensor } from '../../accelerated/buffers';
+import { scope } from '../../accelerated/scope';
 import { getGpu } from '../../accelerated/device';
 import { knnForward as gpuKnnForward } from '../../accelerated/knn';
 import { webgpuBackend } from '../../accelerated/models/backend';
@@ -80,12 +81,7 @@ function gpuParts(backend: Backend<GpuTensor>): Parts<GpuTensor> {
     backend,
     read,
     knnAccuracy: gpuKnn.knnAccuracy,
-    async distances(X_train, y_train, X) {
-      const { dists, labels } = gpuKnnForward(X_train, y_train, X, { k: 1 });
-      const host = await read(dists);
-      release(dists, labels);
-      return host;
-    },
+    distances: (X_train, y_train, X) => scope(() => read(gpuKnnForward(X_train, y_train, X, { k: 1 }).dists)),
   };
 }
 
@@ -199,35 +195,34 @@ export async function trainVae(options: GenerativeOptions): Promise<VaeResult> {
     const X = backend.upload(data.train.X);
     const y = backend.upload(data.train.y, 'i32');
     const rng = makeRng(`vae:noise:${train.seed}`);
-    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, async (rows) => {
+    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, (rows) => backend.scope(async () => {
       const batch = backend.gatherRows(X, y, rows);
       const eps = backend.upload(randnTensor([rows.length, vaeHyper.latent], rng));
-      const { loss, kl, grads } = model.loss(params, batch.X, eps);
+      const { loss, grads } = model.loss(params, batch.X, eps);
       params = adam.step(params, grads);
-      const value = await backend.readScalar(loss);
-      backend.release(loss, kl, eps, batch.X, batch.y);
-      return [value];
-    }, ([l]) => `mean −ELBO ${l.toFixed(2)} nats/image`);
+      return [await backend.readScalar(loss)];
+    }), ([l]) => `mean −ELBO ${l.toFixed(2)} nats/image`);
     // test −ELBO: one draw of z per image from its own generator
-    const testX = backend.upload(data.test.X);
-    const testEps = backend.upload(randnTensor([data.test.X.shape[0], vaeHyper.latent], makeRng(`vae:test:${train.seed}`)));
-    const test = model.loss(params, testX, testEps);
-    const [testNelbo, testKl] = [await backend.readScalar(test.loss), await backend.readScalar(test.kl)];
-    backend.release(test.loss, test.kl, ...Object.values(test.grads), testEps);
+    const [testNelbo, testKl] = await backend.scope(async () => {
+      const testEps = backend.upload(randnTensor([data.test.X.shape[0], vaeHyper.latent], makeRng(`vae:test:${train.seed}`)));
+      const test = model.loss(params, backend.upload(data.test.X), testEps);
+      return [await backend.readScalar(test.loss), await backend.readScalar(test.kl)];
+    });
     const files: string[] = [];
     if (options.outDir) {
-      const z = backend.upload(randnTensor([64, vaeHyper.latent], makeRng(`vae:samples:${train.seed}`)));
-      const samples = model.decode(params, z);
-      files.push(writeImageGrid(join(options.outDir, `vae-samples-${options.backend}.png`), asImages(await parts.read(samples)), { cols: 8, range: [0, 1] }));
-      const originals = backend.upload(firstRows(data.test.X, 32));
-      const recon = model.reconstruct(params, originals);
-      files.push(writeImageGrid(join(options.outDir, `vae-reconstructions-${options.backend}.png`),
-        asImages(interleaveRows(await parts.read(originals), await parts.read(recon), 8)), { cols: 8, range: [0, 1] }));
-      backend.release(z, samples, originals, recon);
+      const outDir = options.outDir;
+      await backend.scope(async () => {
+        const z = backend.upload(randnTensor([64, vaeHyper.latent], makeRng(`vae:samples:${train.seed}`)));
+        files.push(writeImageGrid(join(outDir, `vae-samples-${options.backend}.png`), asImages(await parts.read(model.decode(params, z))), { cols: 8, range: [0, 1] }));
+        const originals = backend.upload(firstRows(data.test.X, 32));
+        const recon = model.reconstruct(params, originals);
+        files.push(writeImageGrid(join(outDir, `vae-reconstructions-${options.backend}.png`),
+          asImages(interleaveRows(await parts.read(originals), await parts.read(recon), 8)), { cols: 8, range: [0, 1] }));
+      });
     }
     const host = await readAll(parts, params);
     adam.release();
-    backend.release(X, y, testX, ...Object.values(params));
+    backend.release(X, y, ...Object.values(params));
     return { epochLoss: epochMeans.flat(), lossHistory: history.flat(), testNelbo, testKl, params: host, files };
   });
 }
@@ -291,7 +286,7 @@ export async function trainGan(name: 'gan' | 'dcgan', options: GenerativeOptions
     const stats = new SampleStats(parts, data, hyper.eval_samples, `${name}:eval:${train.seed}`, arch.noise);
     const initial = await stats.measure((z) => model.generate(G, z));
     const rng = makeRng(`${name}:noise:${train.seed}`);
-    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, async (rows) => {
+    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, (rows) => backend.scope(async () => {
       const batch = backend.gatherRows(X, y, rows);
       const zD = backend.upload(noise(rng, rows.length, arch.noise));
       const d = model.discriminatorLoss(G, D, batch.X, zD);
@@ -299,18 +294,17 @@ export async function trainGan(name: 'gan' | 'dcgan', options: GenerativeOptions
       const zG = backend.upload(noise(rng, rows.length, arch.noise));
       const g = model.generatorLoss(G, D, zG);
       G = adamG.step(G, g.grads);
-      const losses = [await backend.readScalar(d.loss), await backend.readScalar(g.loss)];
-      backend.release(d.loss, d.logitsReal, d.logitsFake, g.loss, zD, zG, batch.X, batch.y);
-      return losses;
-    }, ([d, g]) => `mean L_D ${d.toFixed(3)}  mean L_G ${g.toFixed(3)}`);
+      return [await backend.readScalar(d.loss), await backend.readScalar(g.loss)];
+    }), ([d, g]) => `mean L_D ${d.toFixed(3)}  mean L_G ${g.toFixed(3)}`);
     const final = await stats.measure((z) => model.generate(G, z));
     const dAccuracy = await discriminatorAccuracy(parts, model, G, D, data.test.X, stats.z);
     const files: string[] = [];
     if (options.outDir) {
-      const z = backend.upload(noise(makeRng(`${name}:samples:${train.seed}`), 64, arch.noise));
-      const samples = model.generate(G, z);
-      files.push(writeImageGrid(join(options.outDir, `${name}-samples-${options.backend}.png`), asImages(await parts.read(samples)), { cols: 8, range: [-1, 1] }));
-      backend.release(z, samples);
+      const outDir = options.outDir;
+      await backend.scope(async () => {
+        const z = backend.upload(noise(makeRng(`${name}:samples:${train.seed}`), 64, arch.noise));
+        files.push(writeImageGrid(join(outDir, `${name}-samples-${options.backend}.png`), asImages(await parts.read(model.generate(G, z))), { cols: 8, range: [-1, 1] }));
+      });
     }
     const host = { G: await readAll(parts, G), D: await readAll(parts, D) };
     stats.release();
@@ -347,10 +341,7 @@ class SampleStats<T> {
   }
 
   async measure(generate: (z: T) => T): Promise<{ meanImageRmse: number; nearestRatio: number }> {
-    const { backend } = this.parts;
-    const samples = generate(this.z);
-    const host = await this.parts.read(samples);
-    backend.release(samples);
+    const host = await this.parts.backend.scope(() => this.parts.read(generate(this.z)));
     const images = tensor(host.shape, host.data.map((v) => (v + 1) / 2));
     const sampleMean = columnMeans(images);
     const meanImageRmse = Math.sqrt(mean(Array.from(sampleMean, (v, d) => (v - this.testMean[d]) ** 2)));
@@ -364,9 +355,7 @@ class SampleStats<T> {
 
   /** Mean over the rows of X of the distance to the nearest training row. */
   private async nearest(X: Tensor): Promise<number> {
-    const onBackendX = this.parts.backend.upload(X);
-    const dists = await this.parts.distances(this.train, this.trainLabels, onBackendX);
-    this.parts.backend.release(onBackendX);
+    const dists = await this.parts.backend.scope(() => this.parts.distances(this.train, this.trainLabels, this.parts.backend.upload(X)));
     const [N, M] = dists.shape;
     let sum = 0;
     for (let i = 0; i < N; i++) {
@@ -387,10 +376,11 @@ function columnMeans(X: Tensor): Float64Array {
 
 /** The discriminator's accuracy on the test images (real) and on G(z) (fake), threshold logit 0. */
 async function discriminatorAccuracy<T>(parts: Parts<T>, model: GanModel<T>, G: Record<string, T>, D: Record<string, T>, testX: Tensor, z: T) {
-  const real = parts.backend.upload(toTanhRange(firstRows(testX, (z as { shape: readonly number[] }).shape[0])));
-  const { loss, grads, logitsReal, logitsFake } = model.discriminatorLoss(G, D, real, z);
-  const [r, f] = [await parts.read(logitsReal), await parts.read(logitsFake)];
-  parts.backend.release(real, loss, logitsReal, logitsFake, ...Object.values(grads));
+  const [r, f] = await parts.backend.scope(async () => {
+    const real = parts.backend.upload(toTanhRange(firstRows(testX, (z as { shape: readonly number[] }).shape[0])));
+    const { logitsReal, logitsFake } = model.discriminatorLoss(G, D, real, z);
+    return [await parts.read(logitsReal), await parts.read(logitsFake)];
+  });
   return { real: mean(Array.from(r.data, (v) => (v > 0 ? 1 : 0))), fake: mean(Array.from(f.data, (v) => (v < 0 ? 1 : 0))) };
 }
 
@@ -430,24 +420,21 @@ export async function trainSimclr(options: GenerativeOptions): Promise<SimclrRes
      * kNN accuracy on the test rows, plain and shifted, with the training rows as neighbours, all
      * mapped by `features` (raw pixels without).
      */
-    const probe = async (features?: (X: T) => T) => {
+    const probe = (features?: (X: T) => T) => backend.scope(async () => {
       const inputs = [probeData.trainX, probeData.testX, probeData.shiftedX];
       const [htrain, htest, hshifted] = features ? inputs.map(features) : inputs;
       const accuracy = await parts.knnAccuracy(htrain, probeData.trainY, htest, probeData.testY, hyper.k);
       const shiftedAccuracy = await parts.knnAccuracy(htrain, probeData.trainY, hshifted, probeData.testY, hyper.k);
-      if (features) backend.release(htrain, htest, hshifted);
       return [accuracy, shiftedAccuracy];
-    };
+    });
     const untrained = await probe((X) => model.represent(params, X));
     const rng = makeRng(`simclr:augment:${train.seed}`);
-    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, async (rows) => {
+    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, (rows) => backend.scope(async () => {
       const views = backend.upload(augmentPairs(rowsOf(data.train.X, rows), 28, rng, augment));
       const { loss, grads } = model.loss(params, views);
       params = adam.step(params, grads);
-      const value = await backend.readScalar(loss);
-      backend.release(loss, views);
-      return [value];
-    }, ([l]) => `mean nt_xent ${l.toFixed(4)}`);
+      return [await backend.readScalar(loss)];
+    }), ([l]) => `mean nt_xent ${l.toFixed(4)}`);
     const learned = await probe((X) => model.represent(params, X));
     const pixels = await probe();
     const host = await readAll(parts, params);

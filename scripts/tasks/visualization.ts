@@ -82,17 +82,13 @@ export async function visualize<T>(
   const params = Object.fromEntries(Object.entries(hostParams).map(([k, t]) => [k, backend.upload(t)]));
   try {
     const candidates = Math.min(test.y.shape[0], 20 * fixture.fooling.count);
-    const Xc = backend.upload(takeRows(test.X, Array.from({ length: candidates }, (_, i) => i)));
-    const scores = model.scores(params, Xc);
-    const predicted = predictions(await v.read(scores));
-    backend.release(Xc, scores);
+    const firstRows = Array.from({ length: candidates }, (_, i) => i);
+    const predicted = predictions(await backend.scope(() => v.read(model.scores(params, backend.upload(takeRows(test.X, firstRows))))));
     const picked = pickDigits(test, predicted, fixture.fooling.count);
     const digits = takeRows(test.X, picked);
     const labels = picked.map((r) => test.y.data[r]);
 
-    const X = backend.upload(digits);
-    const saliency = await saliencyMaps(v, model, params, X, labels, CLASSES, IMAGE);
-    backend.release(X);
+    const saliency = await backend.scope(() => saliencyMaps(v, model, params, backend.upload(digits), labels, CLASSES, IMAGE));
 
     const targets = foolingTargets(labels, fixture.fooling.seed);
     const fooling = await foolingImages(v, model, params, digits, targets, CLASSES, { lr: fixture.fooling.lr, maxSteps: fixture.fooling.max_steps });
