@@ -1,7 +1,7 @@
 import { describeValue } from '../scripts/grade/protocol';
 import { formatShape, numel, type Tensor, type Tensors } from '../reference/tensor';
-import type { OpRow } from '../spec/op';
-import { findRow } from '../spec/table';
+import type { OpRow } from '../spec/harness/op';
+import { findRow } from '../spec/harness/table';
 
 /**
  * Checks of the library's arguments: a user's code calls it with whatever it has, so every bad

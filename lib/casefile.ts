@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Tensors } from '../reference/tensor';
-import { makeSample } from '../spec/arbitraries';
-import { checkCaseFitsRow, makeCase, parseCase, serializeCase, type CaseFile } from '../spec/casefile';
-import type { Params } from '../spec/op';
+import { makeSample } from '../spec/harness/arbitraries';
+import { checkCaseFitsRow, makeCase, parseCase, serializeCase, type CaseFile } from '../spec/harness/casefile';
+import type { Params } from '../spec/harness/op';
 import { checkInteger, checkTensors, opRow } from './arguments';
 
 /**

@@ -1,8 +1,8 @@
 import { describeValue } from '../scripts/grade/protocol';
 import { formatShape, type Tensor, type Tensors } from '../reference/tensor';
-import { gradcheck as checkSignature, type GradcheckResult } from '../spec/gradcheck';
-import type { Impl, Signature } from '../spec/op';
-import { GRADCHECK_THRESHOLD } from '../spec/tolerance';
+import { gradcheck as checkSignature, type GradcheckResult } from '../spec/harness/gradcheck';
+import type { Impl, Signature } from '../spec/harness/op';
+import { GRADCHECK_THRESHOLD } from '../spec/harness/tolerance';
 import { checkFunction, checkInteger, checkNames, checkTensor, checkTensors, refuse } from './arguments';
 
 /**
@@ -28,7 +28,7 @@ const NAME = 'gradcheck';
 /**
  * Checks `fn`'s backward against centered differences (h = 1e-5, float64) of Σ out·dout for a
  * random dout, as torch.autograd.gradcheck and cs231n's gradient_check.py do: the suite's own
- * check (spec/gradcheck.ts), with its round-off floor, run on a user's function. The result is
+ * check (spec/harness/gradcheck.ts), with its round-off floor, run on a user's function. The result is
  * torch-like: `ok`, the max rel_error per input, and the worst element.
  */
 export function gradcheck(fn: Differentiable, inputs: Tensors, options: GradcheckOptions = {}): GradcheckResult {

@@ -1,6 +1,6 @@
 import { describeValue } from '../scripts/grade/protocol';
 import { formatShape, tensor, type Tensor } from '../reference/tensor';
-import { relError as elementRelError, STEP } from '../spec/gradcheck';
+import { relError as elementRelError, STEP } from '../spec/harness/gradcheck';
 import { checkFunction, checkTensor, refuse } from './arguments';
 
 /**

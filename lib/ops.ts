@@ -1,6 +1,6 @@
-import { paramNames } from '../spec/op';
-import type { InputSpec, OpRow } from '../spec/op';
-import { TABLE } from '../spec/table';
+import { paramNames } from '../spec/harness/op';
+import type { InputSpec, OpRow } from '../spec/harness/op';
+import { TABLE } from '../spec/harness/table';
 
 /** One op of the table as tooling sees it (`gradcheck ops --json` has the coverage columns). */
 export interface OpInfo {

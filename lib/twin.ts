@@ -3,8 +3,8 @@ import { pathToFileURL } from 'node:url';
 import type { GpuTensor } from '../accelerated/buffers';
 import { releaseGpu } from '../accelerated/device';
 import { describeValue } from '../scripts/grade/protocol';
-import { implFromModule } from '../spec/op';
-import { checkProperty, SUITE_SEED, type PropertyResult } from '../spec/properties';
+import { implFromModule } from '../spec/harness/op';
+import { checkProperty, SUITE_SEED, type PropertyResult } from '../spec/harness/properties';
 import { checkInteger, opRow, refuse } from './arguments';
 
 export interface VerifyTwinOptions {

@@ -12,7 +12,7 @@ import { Solver } from '../reference/models/solver';
 import { initThreeLayerConvNet, threeLayerConvNet } from '../reference/models/three_layer_conv_net';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { findRow } from '../spec/table';
+import { findRow } from '../spec/harness/table';
 
 /**
  * `gradcheck bench`: time per call of the twin, the reference, tfjs-backend-webgpu on the same Dawn

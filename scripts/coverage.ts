@@ -1,9 +1,9 @@
-import { CHECKS, runs } from '../spec/checks';
-import { COLUMNS, type Column, type OpRow } from '../spec/op';
+import { CHECKS, runs } from '../spec/harness/checks';
+import { COLUMNS, type Column, type OpRow } from '../spec/harness/op';
 
 /**
  * One row of `gradcheck ops`: which parts of an op a test that runs holds to something
- * independent (spec/checks.ts), and why a column is empty on purpose.
+ * independent (spec/harness/checks.ts), and why a column is empty on purpose.
  */
 export type CoverageRow = { op: string; section: string } & Record<Column, boolean> & { reason?: string };
 

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from '../spec/fixtures';
-import { paramNames, type OpRow } from '../spec/op';
-import { TABLE } from '../spec/table';
+import { ROOT } from '../spec/harness/fixtures';
+import { paramNames, type OpRow } from '../spec/harness/op';
+import { TABLE } from '../spec/harness/table';
 
 /**
- * docs/ops.md, the op conventions, kept in step with the op table (spec/table.ts). Each op's entry
+ * docs/ops.md, the op conventions, kept in step with the op table (spec/harness/table.ts). Each op's entry
  * is a `### <id>` heading under its section's `## ` heading, a block generated from its row (inputs,
  * params, outputs, backward, variants, twin, kink convention), then the hand-written text: shapes
  * and the convention. `npm run docs` rewrites headings and blocks in table order (adding an entry

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
-import { awayFrom, dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type ErrorCase, type Params, type OpDef } from './op';
+import { awayFrom, dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type ErrorCase, type Params, type OpDef } from './harness/op';
 
 /** A course-shaped forward or backward, as courseImpl takes it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

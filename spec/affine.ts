@@ -3,8 +3,8 @@ import * as twin from '../accelerated/affine';
 import * as ref from '../reference/affine';
 import { randnTensor } from '../reference/rng';
 import { numel, tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const inputs = ['x', 'w', 'b'];
 

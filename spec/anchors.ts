@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/anchors';
 import * as ref from '../reference/anchors';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const anchorSamples = (maxSize: number) =>
   samples(

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, ROOT_VARIABLE } from '../scripts/grade/autograder';
-import { gradcheck } from './cli';
-import { ROOT } from './fixtures';
-import { parseGradeCommands } from './grade_commands';
+import { gradcheck } from './harness/cli';
+import { ROOT } from './harness/fixtures';
+import { parseGradeCommands } from './harness/grade_commands';
 
 /**
  * `gradcheck autograder`: the files Gradescope runs, generated into a temporary folder and unpacked

@@ -1,7 +1,7 @@
 import * as twin from '../accelerated/avg_pool2d';
 import * as ref from '../reference/avg_pool2d';
 import { randnTensor } from '../reference/rng';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 import { poolEdgeCases, poolErrors, poolInput, poolSamples } from './pooling';
 
 const io = [['x'], ['out']] as const;

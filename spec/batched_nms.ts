@@ -3,9 +3,9 @@ import * as twin from '../accelerated/batched_nms';
 import * as ref from '../reference/batched_nms';
 import { randintTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { NMS_EDGE_INPUTS, NMS_REASONS, nmsDraws, nmsErrors, nmsSample } from './nms';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['boxes', 'scores', 'idxs'], ['keep']] as const;
 

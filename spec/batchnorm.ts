@@ -3,9 +3,9 @@ import * as twin from '../accelerated/batchnorm';
 import * as ref from '../reference/batchnorm';
 import { batchnormLayout } from '../reference/normalization';
 import type { Rng } from '../reference/rng';
-import { dim } from './arbitraries';
+import { dim } from './harness/arbitraries';
 import { batchnormErrors, batchnormInputs, batchnormOutputs, batchnormParams, batchnormTensors, fixedSample, layoutTolerance, normSamples } from './normalization';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [batchnormInputs.map((i) => i.name), batchnormOutputs] as const;
 

@@ -2,8 +2,8 @@ import { afterAll, expect, it } from 'vitest';
 import { releaseGpu } from '../accelerated/device';
 import { scalar, tensor } from '../reference/tensor';
 import { BCE_EXTREME } from './bce_with_logits';
-import { findRow } from './table';
-import { runReference, runTwin } from './twin';
+import { findRow } from './harness/table';
+import { runReference, runTwin } from './harness/twin';
 
 const bce_with_logits = findRow('bce_with_logits');
 

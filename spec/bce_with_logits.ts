@@ -3,8 +3,8 @@ import * as twin from '../accelerated/bce_with_logits';
 import * as ref from '../reference/bce_with_logits';
 import { randnTensor, uniformTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['x', 'y'], ['loss']] as const;
 

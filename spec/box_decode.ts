@@ -1,9 +1,9 @@
 import * as twin from '../accelerated/box_decode';
 import * as ref from '../reference/box_decode';
 import { tensor } from '../reference/tensor';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 import { codingSamples } from './box_encode';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const inputs = ['deltas', 'anchors'];
 const io = [inputs, ['boxes']] as const;

@@ -3,9 +3,9 @@ import * as twin from '../accelerated/box_encode';
 import * as ref from '../reference/box_encode';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { randomBoxes } from './boxes';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 /** K boxes with K anchors (sizes ≥ 0.5), and deltas ~ N(0, 0.5²) for decoding: the coding is smooth, no kinks to avoid. */
 export const codingSamples = (maxK: number, first: 'boxes' | 'deltas') =>

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/box_iou';
 import * as ref from '../reference/box_iou';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { copyBox, flattenBox, kinkFreeBoxes, randomBoxes } from './boxes';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const inputs = ['boxes1', 'boxes2'];
 

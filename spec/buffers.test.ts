@@ -10,9 +10,9 @@ import { pointwise } from '../accelerated/pointwise';
 import { sumAll } from '../accelerated/reduce';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { TABLE } from './table';
-import type { TwinImpl } from './op';
-import { runTwin } from './twin';
+import { TABLE } from './harness/table';
+import type { TwinImpl } from './harness/op';
+import { runTwin } from './harness/twin';
 
 /**
  * The shared device machinery: the buffer pool (accelerated/buffers.ts) and the command batch that

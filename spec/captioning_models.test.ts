@@ -12,8 +12,8 @@ import { mnistImages } from '../reference/models/mnist';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { CAPTIONERS, trainCaptioner, type CaptionerName, type CaptionTrainResult } from '../scripts/tasks/captioning';
-import { modelGradcheck } from './gradcheck';
-import { GRADCHECK_THRESHOLD } from './tolerance';
+import { modelGradcheck } from './harness/gradcheck';
+import { GRADCHECK_THRESHOLD } from './harness/tolerance';
 
 /**
  * The captioning models in the small: the digit-strip generator, a float64 gradient check of every

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu } from '../accelerated/device';
-import { checkCaseReference, checkCaseTwin, parseCase } from './casefile';
-import { CHECKS, oracleCases, referenceFixtures } from './checks';
-import { ORACLE_FIXTURES, REFERENCE_FIXTURES, ROOT, staleFixtures } from './fixtures';
-import { agreementReport } from './properties';
-import { findRow, TABLE } from './table';
+import { checkCaseReference, checkCaseTwin, parseCase } from './harness/casefile';
+import { CHECKS, oracleCases, referenceFixtures } from './harness/checks';
+import { ORACLE_FIXTURES, REFERENCE_FIXTURES, ROOT, staleFixtures } from './harness/fixtures';
+import { agreementReport } from './harness/properties';
+import { findRow, TABLE } from './harness/table';
 
 /**
  * Every committed case file evaluated by the twin (row tolerance); the PyTorch oracle cases also by

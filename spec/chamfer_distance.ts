@@ -3,8 +3,8 @@ import * as twin from '../accelerated/chamfer_distance';
 import * as ref from '../reference/chamfer_distance';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['P', 'Q'], ['loss']] as const;
 /** Nearest and second-nearest squared distances must differ by this much (relative): no ties. */

@@ -6,12 +6,12 @@ import { Grader } from '../scripts/grade/grade';
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
 import { randnTensor, makeRng } from '../reference/rng';
 import type { Tensors } from '../reference/tensor';
-import { makeSample } from './arbitraries';
-import type { CaseFile } from './casefile';
-import { gradcheck } from './cli';
-import { ROOT } from './fixtures';
-import { describeGradcheck, gradcheck as gradcheckRow } from './gradcheck';
-import { findRow } from './table';
+import { makeSample } from './harness/arbitraries';
+import type { CaseFile } from './harness/casefile';
+import { gradcheck } from './harness/cli';
+import { ROOT } from './harness/fixtures';
+import { describeGradcheck, gradcheck as gradcheckRow } from './harness/gradcheck';
+import { findRow } from './harness/table';
 
 const style_loss = findRow('style_loss');
 

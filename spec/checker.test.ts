@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { map } from '../accelerated/elementwise';
 import { releaseGpu } from '../accelerated/device';
 import { tensor, type Tensor } from '../reference/tensor';
-import { twinAgreement } from './agreement';
-import { describeGradcheck, gradcheck } from './gradcheck';
-import type { OpRow } from './op';
-import { checkProperty, failureMessage, SUITE_SEED } from './properties';
-import { findRow } from './table';
+import { twinAgreement } from './harness/agreement';
+import { describeGradcheck, gradcheck } from './harness/gradcheck';
+import type { OpRow } from './harness/op';
+import { checkProperty, failureMessage, SUITE_SEED } from './harness/properties';
+import { findRow } from './harness/table';
 
 const affine = findRow('affine');
 const relu = findRow('relu');

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { validateScoresAndLabels } from '../reference/classification';
 import { randintTensor, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, InputSpec, OpRow } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import type { ErrorCase, InputSpec, OpRow } from './harness/op';
 
 /** What the classification-loss rows (svm_loss, softmax_loss) share: inputs, samples, errors. */
 export const lossInputs: InputSpec[] = [

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gradcheck } from './cli';
-import { COLUMNS } from './op';
-import { ROOT } from './fixtures';
+import { gradcheck } from './harness/cli';
+import { COLUMNS } from './harness/op';
+import { ROOT } from './harness/fixtures';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradcheck-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import * as twin from '../accelerated/content_loss';
 import * as ref from '../reference/content_loss';
 import { makeRng, randnTensor } from '../reference/rng';
 import { numel, tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
-import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE } from './harness/tolerance';
 
 const io = [['current', 'original'], ['loss']] as const;
 

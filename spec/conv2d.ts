@@ -3,9 +3,9 @@ import * as twin from '../accelerated/conv2d';
 import * as ref from '../reference/conv2d';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type InputSpec, type Sample, type OpDef } from './op';
-import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type InputSpec, type Sample, type OpDef } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './harness/tolerance';
 
 /** What conv2d and conv_transpose2d share: inputs, random values, the tolerance rule. */
 export const convInputs: InputSpec[] = ['x', 'w', 'b'].map((name) => ({ name, kind: 'float', differentiable: true }));

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/conv_transpose2d';
 import * as ref from '../reference/conv_transpose2d';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { convInputs, convTensors, convTolerance, fixedConvSample } from './conv2d';
-import { courseImpl, type Sample, type OpDef } from './op';
-import type { Tolerance } from './tolerance';
+import { courseImpl, type Sample, type OpDef } from './harness/op';
+import type { Tolerance } from './harness/tolerance';
 
 interface Limits {
   N: number;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { InputError, requireLabels, requireNumber, requireRank, requireShape } from '../reference/validate';
-import { parseCase, serializeCase, type CaseFile } from './casefile';
-import { compare } from './tolerance';
+import { parseCase, serializeCase, type CaseFile } from './harness/casefile';
+import { compare } from './harness/tolerance';
 
 /** The shared machinery: validation messages, seeded randomness, case-file precision, comparison. */
 describe('validation messages name op, argument, expectation and actual value', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { coverage, type CoverageRow } from '../scripts/coverage';
-import { runs } from './checks';
-import { COLUMNS, type Column, type OpRow } from './op';
-import { findRow, TABLE } from './table';
+import { runs } from './harness/checks';
+import { COLUMNS, type Column, type OpRow } from './harness/op';
+import { findRow, TABLE } from './harness/table';
 
 const affine = findRow('affine');
 

@@ -11,8 +11,8 @@ import { generateShapes, groundTruthRows, SHAPE_CLASSES, type ShapesConfig } fro
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { trainDetector, type DetectorTrainResult } from '../scripts/tasks/detection';
-import { modelGradcheck } from './gradcheck';
-import { GRADCHECK_THRESHOLD } from './tolerance';
+import { modelGradcheck } from './harness/gradcheck';
+import { GRADCHECK_THRESHOLD } from './harness/tolerance';
 
 /**
  * The detector on synthetic shapes in the small: the generator is deterministic and its boxes are

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPS_DOC, opsDocProblems, parseOpsDoc, renderOpsDoc } from '../scripts/docs';
-import { findRow, TABLE } from './table';
+import { findRow, TABLE } from './harness/table';
 
 /**
  * docs/ops.md against the op table (scripts/docs.ts): fresh, every op with a convention, no entry

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/dot_product_attention_step';
 import * as ref from '../reference/dot_product_attention_step';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const OP = 'dot_product_attention_step';
 const io = [['prev_h', 'A'], ['attn', 'attn_weights']] as const;

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/dqn_loss';
 import * as ref from '../reference/dqn_loss';
 import { randintTensor, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['q', 'actions', 'rewards', 'q_next', 'done'], ['loss']] as const;
 

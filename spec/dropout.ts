@@ -3,8 +3,8 @@ import * as twin from '../accelerated/dropout';
 import * as ref from '../reference/dropout';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 /** Shapes of rank 1–4 (up to 9⁴ elements, so the mask spans many workgroups), any p, mode and u32 seed. */
 const dropoutSamples = (maxDim: number) =>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/elu';
 import * as ref from '../reference/elu';
 import { activationRow, anyX } from './activations';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 
 export const elu = activationRow({
   id: 'elu',

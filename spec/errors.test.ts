@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu } from '../accelerated/device';
 import { formatShape, tensor, type Tensors } from '../reference/tensor';
-import { referenceRun } from './agreement';
-import type { OpRow, Sample } from './op';
-import { SUITE_SEED } from './properties';
-import { TABLE } from './table';
-import { rejectedOnDevice, runReference, runTwin } from './twin';
+import { referenceRun } from './harness/agreement';
+import type { OpRow, Sample } from './harness/op';
+import { SUITE_SEED } from './harness/properties';
+import { TABLE } from './harness/table';
+import { rejectedOnDevice, runReference, runTwin } from './harness/twin';
 
 /**
  * Per row: each bad input raises its exact message from the reference (and its variants). A twin

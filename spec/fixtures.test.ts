@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixtureFiles, REFERENCE_FIXTURES, ROOT, staleFixtures } from './fixtures';
-import type { OpRow } from './op';
-import { TABLE } from './table';
+import { fixtureFiles, REFERENCE_FIXTURES, ROOT, staleFixtures } from './harness/fixtures';
+import type { OpRow } from './harness/op';
+import { TABLE } from './harness/table';
 
 /** `gradcheck fixtures --check` catches every kind of drift, and regeneration is byte-identical. */
 const scratch = mkdtempSync(join(tmpdir(), 'gradcheck-fixtures-'));

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { GpuTensor } from '../accelerated/buffers';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type ErrorCase, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type ErrorCase, type OpDef } from './harness/op';
 
 /**
  * What the GAN / LSGAN loss rows share (discriminator_loss, generator_loss, ls_discriminator_loss,

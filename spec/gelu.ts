@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/gelu';
 import * as ref from '../reference/gelu';
 import { activationRow, anyX } from './activations';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 
 export const gelu = activationRow({
   id: 'gelu',

@@ -11,8 +11,8 @@ import { initVae, vae } from '../reference/models/vae';
 import { makeRng, randnTensor, uniformTensor } from '../reference/rng';
 import { add, tensor, type Tensor } from '../reference/tensor';
 import { rawMnist, readGenerativeFixture, trainGan, trainSimclr, trainVae, type GanResult, type GenerativeOptions, type SimclrResult, type VaeResult } from '../scripts/tasks/generative';
-import { modelGradcheck } from './gradcheck';
-import { GRADCHECK_THRESHOLD } from './tolerance';
+import { modelGradcheck } from './harness/gradcheck';
+import { GRADCHECK_THRESHOLD } from './harness/tolerance';
 
 /**
  * The generative and self-supervised models in the small: every parameter's gradient of each full

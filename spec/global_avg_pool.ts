@@ -3,8 +3,8 @@ import * as twin from '../accelerated/global_avg_pool';
 import * as ref from '../reference/global_avg_pool';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 import { poolInput } from './pooling';
 
 const io = [['x'], ['out']] as const;

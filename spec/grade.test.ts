@@ -7,7 +7,7 @@ import { Grader, type GradeResult } from '../scripts/grade/grade';
 import { csvSummary, gradescopeJson, junitXml, writeReport } from '../scripts/grade/reports';
 import { DEFAULT_RUBRIC, parseRubric } from '../scripts/grade/rubric';
 import { FILE as WRITTEN_FILE } from './gallery/writes_file';
-import { findRow } from './table';
+import { findRow } from './harness/table';
 
 /**
  * The grading harness on a gallery of submissions (spec/gallery/): each bad behaviour scores 0 on

@@ -12,7 +12,7 @@ import { acceptReply, ProtocolError, type RunRequest, type WireTensor } from '..
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
 import { detectIsolation, Sandbox } from '../scripts/grade/sandbox';
 import { MESSAGE_MAX } from '../scripts/grade/text';
-import { compare } from './tolerance';
+import { compare } from './harness/tolerance';
 
 /**
  * The grader against submissions that attack it (spec/gallery/hostile/): they signal or debug the

@@ -8,7 +8,7 @@ import { csvSummary, formatTable, gradescopeJson, junitXml } from '../scripts/gr
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
 import { describeIsolation, detectIsolation } from '../scripts/grade/sandbox';
 import { cleanText } from '../scripts/grade/text';
-import { gradcheck } from './cli';
+import { gradcheck } from './harness/cli';
 
 /** Reports stay valid and bounded whatever a submission says; one folder is one submission unless --batch. */
 const gallery = (name: string) => join(__dirname, 'gallery', `${name}.ts`);

@@ -4,10 +4,10 @@ import { tensor } from '../reference/tensor';
 import { Grader, type GradeResult } from '../scripts/grade/grade';
 import { DEFAULT_RUBRIC } from '../scripts/grade/rubric';
 import { recordGradcheck, replayGradcheck } from '../scripts/grade/suite';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 import * as noMaxShift from './gallery/no_max_shift';
-import { describeGradcheck } from './gradcheck';
-import { findRow } from './table';
+import { describeGradcheck } from './harness/gradcheck';
+import { findRow } from './harness/table';
 
 const softmax_loss = findRow('softmax_loss');
 

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult } from '../scripts/grade/grade';
 import { mergeRecords, readRecord, type SourcedRecord } from '../scripts/grade/merge';
 import { parseShard, RECORD_FORMAT, shareOf, type Shard, type ShardRecord } from '../scripts/grade/shard';
-import { gradcheck } from './cli';
-import { parseGradeCommands as run } from './grade_commands';
+import { gradcheck } from './harness/cli';
+import { parseGradeCommands as run } from './harness/grade_commands';
 
 /**
  * Scale-out: `grade --batch --shard i/n --record file` on n machines, then `gradcheck merge`, gives

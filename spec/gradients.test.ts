@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { variantAgreement } from './agreement';
-import { CHECKS } from './checks';
-import { describeGradcheck, gradcheck } from './gradcheck';
-import { agreementReport, checkProperty, failureMessage, SUITE_SEED } from './properties';
-import { TABLE } from './table';
+import { variantAgreement } from './harness/agreement';
+import { CHECKS } from './harness/checks';
+import { describeGradcheck, gradcheck } from './harness/gradcheck';
+import { agreementReport, checkProperty, failureMessage, SUITE_SEED } from './harness/properties';
+import { TABLE } from './harness/table';
 
 /**
  * Per row: the reference backward (and every variant's) against centered differences, and the

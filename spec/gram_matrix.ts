@@ -3,9 +3,9 @@ import * as twin from '../accelerated/gram_matrix';
 import * as ref from '../reference/gram_matrix';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
-import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE } from './harness/tolerance';
 
 const io = [['features'], ['out']] as const;
 

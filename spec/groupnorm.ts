@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/groupnorm';
 import * as ref from '../reference/groupnorm';
 import type { Rng } from '../reference/rng';
-import { dim, makeSample } from './arbitraries';
+import { dim, makeSample } from './harness/arbitraries';
 import { epsParams, fixedSample, layoutTolerance, normSamples, ramp, scaleShiftErrors, scaleShiftInputs, scaleShiftTensors } from './normalization';
-import { courseImpl, type Params, type OpDef } from './op';
+import { courseImpl, type Params, type OpDef } from './harness/op';
 
 const io = [['x', 'gamma', 'beta'], ['out']] as const;
 

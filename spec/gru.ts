@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { GruSizes } from '../reference/gru';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { type CourseFunctions, courseImpl, type ErrorCase, type Sample, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { type CourseFunctions, courseImpl, type ErrorCase, type Sample, type OpDef } from './harness/op';
 import { recurrentTolerance } from './recurrent';
 
 /**

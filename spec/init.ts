@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/init';
 import * as ref from '../reference/init';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, OpRow, Params, OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import type { ErrorCase, OpRow, Params, OpDef } from './harness/op';
 import { forwardOnly, notDifferentiated, type AnyForward } from './optimizers';
 
 /**

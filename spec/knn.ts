@@ -3,8 +3,8 @@ import * as twin from '../accelerated/knn';
 import * as ref from '../reference/knn';
 import { randintTensor, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type Impl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type Impl, type OpDef } from './harness/op';
 
 const inputNames = ['X_train', 'y_train', 'X'];
 const io = [inputNames, ['dists', 'labels']] as const;

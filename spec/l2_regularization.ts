@@ -3,8 +3,8 @@ import * as twin from '../accelerated/l2_regularization';
 import * as ref from '../reference/l2_regularization';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 /** Weights of rank 1–4 (up to 9⁴ values, several reduction passes) and reg in [0, 10]. */
 const l2Samples = (maxDim: number) =>

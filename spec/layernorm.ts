@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/layernorm';
 import * as ref from '../reference/layernorm';
 import type { Rng } from '../reference/rng';
-import { dim } from './arbitraries';
+import { dim } from './harness/arbitraries';
 import { epsParams, fixedSample, layoutTolerance, normSamples, ramp, scaleShiftErrors, scaleShiftInputs, scaleShiftTensors } from './normalization';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['x', 'gamma', 'beta'], ['out']] as const;
 

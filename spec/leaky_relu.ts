@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/leaky_relu';
 import * as ref from '../reference/leaky_relu';
 import { activationRow, anyX } from './activations';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 
 export const leaky_relu = activationRow({
   id: 'leaky_relu',

@@ -1,8 +1,8 @@
 import * as twin from '../accelerated/max_pool2d';
 import * as ref from '../reference/max_pool2d';
 import { tensor } from '../reference/tensor';
-import { makeSample } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { makeSample } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 import { distinctTensor, poolEdgeCases, poolErrors, poolInput, poolSamples } from './pooling';
 
 const io = [['x'], ['out', 'indices']] as const;

@@ -4,8 +4,8 @@ import { maxPool2dForward } from '../reference/max_pool2d';
 import * as ref from '../reference/max_unpool2d';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type Sample, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type Sample, type OpDef } from './harness/op';
 import { distinctTensor, permutation, poolInput, type PoolLimits } from './pooling';
 
 const io = [['x', 'indices'], ['out']] as const;

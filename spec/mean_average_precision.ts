@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import * as ref from '../reference/mean_average_precision';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { randomBoxes } from './boxes';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 /**
  * Ground truth over a few images and classes; per ground-truth box 0–2 detections jittered around

@@ -17,8 +17,8 @@ import { initTwoLayerNet, twoLayerNet } from '../reference/models/two_layer_net'
 import { makeRng, randintTensor, randnTensor } from '../reference/rng';
 import { add, clone, scalar, tensor, type Tensor } from '../reference/tensor';
 import { trainModel, type ModelName, type TrainResult } from '../scripts/tasks/mnist_classifiers';
-import { modelGradcheck } from './gradcheck';
-import { GRADCHECK_THRESHOLD } from './tolerance';
+import { modelGradcheck } from './harness/gradcheck';
+import { GRADCHECK_THRESHOLD } from './harness/tolerance';
 
 /**
  * The end-to-end models in the small: the data split is the fixture's, every model's full loss

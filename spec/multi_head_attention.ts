@@ -3,9 +3,9 @@ import * as twin from '../accelerated/multi_head_attention';
 import * as ref from '../reference/multi_head_attention';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { maskInput, maskKind } from './attention';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const WEIGHTS = ['Wq', 'Wk', 'Wv', 'Wo'];
 const BIASES = ['bq', 'bk', 'bv', 'bo'];

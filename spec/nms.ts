@@ -4,9 +4,9 @@ import { boxAt, iou } from '../reference/boxes';
 import * as ref from '../reference/nms';
 import { randintTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { copyBox, flattenBox, randomBoxes } from './boxes';
-import { courseImpl, type ErrorCase, type Params, type OpDef } from './op';
+import { courseImpl, type ErrorCase, type Params, type OpDef } from './harness/op';
 
 /**
  * What nms and batched_nms share: samples, edge cases, errors, the coverage reasons. Scores lie on

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { forEachMember, groupMoments, groupSize, type Groups, type NormLayout } from '../reference/normalization';
 import { makeRng, randnTensor, uniformTensor, type Rng } from '../reference/rng';
 import { formatIndex, numel, tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { makeSample, samples } from './arbitraries';
-import type { ErrorCase, InputSpec, Params, Sample } from './op';
-import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
+import { makeSample, samples } from './harness/arbitraries';
+import type { ErrorCase, InputSpec, Params, Sample } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './harness/tolerance';
 
 /** What the rows of batchnorm, spatial_batchnorm, layernorm and groupnorm share. */
 const differentiable = (name: string): InputSpec => ({ name, kind: 'float', differentiable: true });

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/nt_xent';
 import * as ref from '../reference/nt_xent';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['z'], ['loss']] as const;
 

@@ -8,7 +8,7 @@ import * as opt from '../reference/optimizers';
 import { makeRng, randnTensor } from '../reference/rng';
 import * as sched from '../reference/schedules';
 import { tensor, type Tensor } from '../reference/tensor';
-import { compare, describe as describeComparison, type Tolerance } from './tolerance';
+import { compare, describe as describeComparison, type Tolerance } from './harness/tolerance';
 
 /**
  * Checks of docs/ops.md "Optimizers, schedules, initialization" beyond the table's per-case checks:

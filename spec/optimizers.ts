@@ -3,9 +3,9 @@ import * as twin from '../accelerated/optimizers';
 import * as ref from '../reference/optimizers';
 import { randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { TWIN_TOLERANCE, type Tolerance } from './tolerance';
-import { courseImpl, type Column, type ErrorCase, type Impl, type InputSpec, type OpRow, type Params, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { TWIN_TOLERANCE, type Tolerance } from './harness/tolerance';
+import { courseImpl, type Column, type ErrorCase, type Impl, type InputSpec, type OpRow, type Params, type OpDef } from './harness/op';
 
 /**
  * Rows of the optimizer family (reference/optimizers.ts, accelerated/optimizers.ts): sgd,

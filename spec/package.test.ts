@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../lib/index';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { ROOT } from './fixtures';
-import { TABLE } from './table';
+import { ROOT } from './harness/fixtures';
+import { TABLE } from './harness/table';
 
 /**
  * The package as a user gets it: `npm pack` (which builds dist/ through prepack) into a temp

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { makeRng, type Rng } from '../reference/rng';
 import { numel, tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, InputSpec, Sample } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import type { ErrorCase, InputSpec, Sample } from './harness/op';
 
 /** What the rows of max_pool2d, avg_pool2d and max_unpool2d share: inputs, samples, values, errors. */
 export const poolInput: InputSpec = { name: 'x', kind: 'float', differentiable: true };

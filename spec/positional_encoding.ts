@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/positional_encoding';
 import * as ref from '../reference/positional_encoding';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { type OpDef } from './harness/op';
 import { forwardOnly, notDifferentiated } from './optimizers';
 
 const io = [['positions'], ['out']] as const;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { type CourseFunctions, courseImpl, type ErrorCase, type InputSpec, type Sample, type OpDef } from './op';
-import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { type CourseFunctions, courseImpl, type ErrorCase, type InputSpec, type Sample, type OpDef } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './harness/tolerance';
 
 /**
  * What the rnn and lstm rows share: inputs, random cases, edge cases, error inputs and the twin

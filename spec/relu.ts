@@ -3,8 +3,8 @@ import * as twin from '../accelerated/relu';
 import * as ref from '../reference/relu';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { awayFrom, dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { awayFrom, dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 /**
  * Random x. For the gradient check, values are kept 1e-3 away from the kink at 0, where the

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/reparameterize';
 import * as ref from '../reference/reparameterize';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['mu', 'logvar', 'eps'], ['z']] as const;
 

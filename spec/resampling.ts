@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { pixelStep, validateResample } from '../reference/resampling';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, InputSpec, Params, Sample } from './op';
-import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import type { ErrorCase, InputSpec, Params, Sample } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE, type Tolerance } from './harness/tolerance';
 
 /** What the rows of upsample_nearest and upsample_bilinear share: inputs, samples, errors. */
 export const resampleInput: InputSpec = { name: 'x', kind: 'float', differentiable: true };

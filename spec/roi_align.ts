@@ -3,8 +3,8 @@ import * as twin from '../accelerated/roi_align';
 import * as ref from '../reference/roi_align';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 import { apart, randomRois, roiDraws, type RoiDraw } from './rois';
 
 /**

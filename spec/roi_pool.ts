@@ -2,8 +2,8 @@ import * as twin from '../accelerated/roi_pool';
 import * as ref from '../reference/roi_pool';
 import type { Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 import { randomRois, roiDraws, type RoiDraw } from './rois';
 
 /**

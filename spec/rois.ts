@@ -2,7 +2,7 @@ import type { RoiShapes } from '../reference/rois';
 import fc from 'fast-check';
 import type { Rng } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim } from './arbitraries';
+import { dim } from './harness/arbitraries';
 
 /**
  * What the roi_align and roi_pool rows share: drawn sizes, and rois that reach up to two feature

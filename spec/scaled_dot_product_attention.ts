@@ -3,9 +3,9 @@ import * as twin from '../accelerated/scaled_dot_product_attention';
 import * as ref from '../reference/scaled_dot_product_attention';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
+import { dim, makeSample, samples } from './harness/arbitraries';
 import { maskInput, maskKind } from './attention';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['q', 'k', 'v', 'mask'], ['out']] as const;
 

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/schedules';
 import * as ref from '../reference/schedules';
 import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
-import { dim, makeSample, samples } from './arbitraries';
-import type { ErrorCase, OpDef, Params, Sample } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import type { ErrorCase, OpDef, Params, Sample } from './harness/op';
 import { forwardOnly, notDifferentiated, type AnyForward } from './optimizers';
 
 /**

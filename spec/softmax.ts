@@ -5,8 +5,8 @@ import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import type { Shaped } from '../reference/validate';
 import type { CourseFunction } from './activations';
-import { dim, makeSample, offsetRows, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, offsetRows, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 /**
  * What the softmax and log_softmax rows share: x of rank 1–3 normalized over its last axis, values

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/softmax_loss';
 import * as ref from '../reference/softmax_loss';
 import { lossEdgeCases, lossErrors, lossInputs, lossSamples, validateLoss } from './classification';
 import { tensor } from '../reference/tensor';
-import { makeSample, offsetRows } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { makeSample, offsetRows } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['x', 'y'], ['loss']] as const;
 

@@ -3,9 +3,9 @@ import * as twin from '../accelerated/stacked_rnn';
 import { makeRng, randnTensor, type Rng } from '../reference/rng';
 import * as ref from '../reference/stacked_rnn';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type Sample, type OpDef } from './op';
-import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type Sample, type OpDef } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE } from './harness/tolerance';
 
 /**
  * stacked_rnn: multi-layer / bidirectional rnn_forward, lstm_forward or gru_forward, as nn.RNN,

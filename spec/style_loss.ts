@@ -4,9 +4,9 @@ import { gramMatrixForward } from '../reference/gram_matrix';
 import { randnTensor, type Rng } from '../reference/rng';
 import * as ref from '../reference/style_loss';
 import { tensor, type Tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, presentInputs, type OpDef } from './op';
-import { scaledAtol, TWIN_TOLERANCE } from './tolerance';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, presentInputs, type OpDef } from './harness/op';
+import { scaledAtol, TWIN_TOLERANCE } from './harness/tolerance';
 
 /**
  * A variable number of inputs (docs/ops.md): feature maps feats_0 … feats_{L−1}, then one target

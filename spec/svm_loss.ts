@@ -1,9 +1,9 @@
 import * as twin from '../accelerated/svm_loss';
 import * as ref from '../reference/svm_loss';
 import { tensor, type Tensor } from '../reference/tensor';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 import { lossEdgeCases, lossErrors, lossInputs, lossSamples, validateLoss } from './classification';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 
 /** Keeps every hinge margin x_ij − x_iyᵢ + 1 at least 1e-3 away from its kink at 0. */
 function marginsOffKink(x: Tensor, y: Tensor): void {

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/temporal_affine';
 import * as ref from '../reference/temporal_affine';
 import { randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const inputs = ['x', 'w', 'b'];
 

@@ -1,9 +1,9 @@
 import * as twin from '../accelerated/transformer_encoder_layer';
 import { tensor, type Tensors } from '../reference/tensor';
 import * as ref from '../reference/transformer_encoder_layer';
-import { makeSample } from './arbitraries';
+import { makeSample } from './harness/arbitraries';
 import { maskInput } from './attention';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 import { fixedWeights, LAYER_TOLERANCE, layerInputSpecs, layerSamples, layerWeightTensors, seq, streamTensor } from './transformer_layer';
 
 const OP = 'transformer_encoder_layer';

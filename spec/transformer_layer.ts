@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { randnTensor, type Rng } from '../reference/rng';
 import { tensor, type Tensor, type Tensors } from '../reference/tensor';
 import { attentionInputs, normInputs } from '../reference/transformer_layer';
-import { dim, samples } from './arbitraries';
+import { dim, samples } from './harness/arbitraries';
 import { maskKind, type MaskKind } from './attention';
-import type { InputSpec } from './op';
-import type { Tolerance } from './tolerance';
+import type { InputSpec } from './harness/op';
+import type { Tolerance } from './harness/tolerance';
 
 /**
  * Shared pieces of the transformer layer rows (spec/transformer_encoder_layer.ts,

@@ -3,8 +3,8 @@ import * as twin from '../accelerated/triplet_loss';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import * as ref from '../reference/triplet_loss';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['anchor', 'positive', 'negative'], ['loss']] as const;
 const KINK_MARGIN = 0.05;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu } from '../accelerated/device';
-import { referenceRun } from './agreement';
-import { CHECKS } from './checks';
-import { checkProperty, failureMessage, SUITE_SEED } from './properties';
-import { TABLE } from './table';
-import { runTwin } from './twin';
+import { referenceRun } from './harness/agreement';
+import { CHECKS } from './harness/checks';
+import { checkProperty, failureMessage, SUITE_SEED } from './harness/properties';
+import { TABLE } from './harness/table';
+import { runTwin } from './harness/twin';
 
 /** Per row with a twin: forward and backward on the WebGPU device against the float64 reference. */
 const RUNS = 25;

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import * as twin from '../accelerated/upsample_bilinear';
 import * as ref from '../reference/upsample_bilinear';
 import { tensor } from '../reference/tensor';
-import { makeSample } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { makeSample } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 import { fixedResample, resampleErrors, resampleInput, resampleSamples, resampleTolerance } from './resampling';
 
 const io = [['x'], ['out']] as const;

@@ -1,6 +1,6 @@
 import * as twin from '../accelerated/upsample_nearest';
 import * as ref from '../reference/upsample_nearest';
-import { courseImpl, type OpDef } from './op';
+import { courseImpl, type OpDef } from './harness/op';
 import { fixedResample, resampleErrors, resampleInput, resampleSamples, resampleTolerance } from './resampling';
 
 const io = [['x'], ['out']] as const;

@@ -20,8 +20,8 @@ import { makeRng, uniformTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { readStyleTransferFixture, runStyleTransfer, writeStyleTransferPng, type StyleTransferRun } from '../scripts/tasks/style_transfer';
 import { foolingTargets, IMAGE, pickDigits, writeVisualizationPngs } from '../scripts/tasks/visualization';
-import { modelGradcheck, STEP } from './gradcheck';
-import { GRADCHECK_THRESHOLD } from './tolerance';
+import { modelGradcheck, STEP } from './harness/gradcheck';
+import { GRADCHECK_THRESHOLD } from './harness/tolerance';
 
 /**
  * Style transfer and network visualization in the small: the style-transfer objective's gradient

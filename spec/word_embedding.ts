@@ -3,8 +3,8 @@ import * as twin from '../accelerated/word_embedding';
 import * as ref from '../reference/word_embedding';
 import { randintTensor, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
-import { dim, makeSample, samples } from './arbitraries';
-import { courseImpl, type OpDef } from './op';
+import { dim, makeSample, samples } from './harness/arbitraries';
+import { courseImpl, type OpDef } from './harness/op';
 
 const io = [['x', 'W'], ['out']] as const;
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { ROOT } from '../../spec/fixtures';
-import { exportPrefix, type OpRow } from '../../spec/op';
+import { ROOT } from '../../spec/harness/fixtures';
+import { exportPrefix, type OpRow } from '../../spec/harness/op';
 import { DEFAULT_RUBRIC, rubricJson, type Rubric } from './rubric';
 
 /**

@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../spec/fixtures';
+import { ROOT } from '../../spec/harness/fixtures';
 import { opPoints, rubricJson, type Rubric } from './rubric';
 import { zip, type ZipEntry } from './zip';
 

@@ -1,4 +1,4 @@
-import { implFromModule, type OpRow } from '../../spec/op';
+import { implFromModule, type OpRow } from '../../spec/harness/op';
 import { serveRequests } from './child_channel';
 import { gradNames, type Fault, type ReadyMessage, type Request, type RunReply, type RunRequest, type WireTensor, type WireTensors } from './protocol';
 import { cleanText } from './text';

@@ -10,8 +10,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { ROOT } from '../../spec/fixtures';
-import { exportPrefix } from '../../spec/op';
+import { ROOT } from '../../spec/harness/fixtures';
+import { exportPrefix } from '../../spec/harness/op';
 import { DEFAULT_RUBRIC, rubricJson } from './rubric';
 
 const OPS = ['affine', 'relu', 'sigmoid', 'tanh', 'leaky_relu', 'svm_loss', 'softmax_loss', 'batchnorm', 'layernorm', 'max_pool2d'];

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { findRow } from '../../spec/table';
+import { findRow } from '../../spec/harness/table';
 import { progressBar } from '../progress';
 import { writeAssignment } from './assignment';
 import { autograderRubric, writeAutograder } from './autograder';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { differentiableInputs, exportPrefix, type OpRow, type Sample } from '../../spec/op';
+import { differentiableInputs, exportPrefix, type OpRow, type Sample } from '../../spec/harness/op';
 import type { Tensors } from '../../reference/tensor';
-import { findRow, TABLE } from '../../spec/table';
+import { findRow, TABLE } from '../../spec/harness/table';
 import { bundleSubmission } from './bundle';
 import { isFatal, judgeBackward, judgeError, judgeForward, judgeGradcheck, type Verdict } from './judge';
 import { wire, type RunReply, type Target } from './protocol';

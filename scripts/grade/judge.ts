@@ -1,6 +1,6 @@
-import { describeGradcheck } from '../../spec/gradcheck';
-import type { ErrorCase, OpRow } from '../../spec/op';
-import { compare, type Tolerance } from '../../spec/tolerance';
+import { describeGradcheck } from '../../spec/harness/gradcheck';
+import type { ErrorCase, OpRow } from '../../spec/harness/op';
+import { compare, type Tolerance } from '../../spec/harness/tolerance';
 import { formatIndex, formatShape, type Tensors } from '../../reference/tensor';
 import type { Fault, RunReply, WireTensors } from './protocol';
 import type { Fatal } from './sandbox';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { SUITE_SEED } from '../../spec/properties';
-import { findRow } from '../../spec/table';
-import type { Tolerance } from '../../spec/tolerance';
+import { SUITE_SEED } from '../../spec/harness/properties';
+import { findRow } from '../../spec/harness/table';
+import type { Tolerance } from '../../spec/harness/tolerance';
 
 /**
  * A rubric (JSON file, every field optional):

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { referenceRun, rowTolerance } from '../../spec/agreement';
-import { caseSample, parseCase, type TensorJson } from '../../spec/casefile';
-import { caseFilesIn, ORACLE_FIXTURES, REFERENCE_FIXTURES } from '../../spec/fixtures';
-import { gradcheck } from '../../spec/gradcheck';
-import type { ErrorCase, Impl, OpRow, Sample } from '../../spec/op';
-import { rejectedOnDevice, runReference, type Run } from '../../spec/twin';
-import type { Tolerance } from '../../spec/tolerance';
+import { referenceRun, rowTolerance } from '../../spec/harness/agreement';
+import { caseSample, parseCase, type TensorJson } from '../../spec/harness/casefile';
+import { caseFilesIn, ORACLE_FIXTURES, REFERENCE_FIXTURES } from '../../spec/harness/fixtures';
+import { gradcheck } from '../../spec/harness/gradcheck';
+import type { ErrorCase, Impl, OpRow, Sample } from '../../spec/harness/op';
+import { rejectedOnDevice, runReference, type Run } from '../../spec/harness/twin';
+import type { Tolerance } from '../../spec/harness/tolerance';
 import { clone, tensor, type Tensor, type Tensors } from '../../reference/tensor';
 import type { Rubric } from './rubric';
 
@@ -15,7 +15,7 @@ import type { Rubric } from './rubric';
  * What a submission is graded on for one op, built once in the trusted parent from the op table
  * and reused for every submission: the op's case files (reference fixtures and PyTorch oracle
  * cases), random cases from the row's sample arbitrary with the reference's answers, the
- * gradient-check cases with every forward call `spec/gradcheck.ts` will make, and the row's error
+ * gradient-check cases with every forward call `spec/harness/gradcheck.ts` will make, and the row's error
  * inputs (for twins: those a twin must reject on its own).
  */
 export interface RunCase {
@@ -113,7 +113,7 @@ export function buildSuite(row: OpRow, rubric: Rubric, twin = false): OpSuite {
 }
 
 /**
- * The gradient check of spec/gradcheck.ts replayed on a submission's answers: its forward outputs
+ * The gradient check of spec/harness/gradcheck.ts replayed on a submission's answers: its forward outputs
  * for each recorded call (in the order the check makes them) and its backward's grads.
  */
 export function replayGradcheck(row: OpRow, c: GradCase, outputs: Tensors[], grads: Tensors) {

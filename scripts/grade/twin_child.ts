@@ -1,8 +1,8 @@
 import { read, type GpuTensor } from '../../accelerated/buffers';
 import { getGpu } from '../../accelerated/device';
 import type { Tensor, Tensors } from '../../reference/tensor';
-import type { OpRow, Params, TwinImpl } from '../../spec/op';
-import { runTwin } from '../../spec/twin';
+import type { OpRow, Params, TwinImpl } from '../../spec/harness/op';
+import { runTwin } from '../../spec/harness/twin';
 import { faultOf, Problem } from './child';
 import { serveRequests } from './child_channel';
 import { gradNames as gradNamesOf, wire, type ReadyMessage, type Request, type RunReply, type RunRequest } from './protocol';
@@ -12,7 +12,7 @@ import { gradNames as gradNamesOf, wire, type ReadyMessage, type Request, type R
  * as in accelerated/<op>.ts. esbuild bundles this file with the submission; the process runs with
  * a heap limit but WITHOUT Node's permission model, which forbids native addons such as Dawn. It
  * makes its own WebGPU device (accelerated/device.ts, so SwiftShader is found without a GPU), and
- * per case spec/twin.ts runTwin uploads the inputs (float → f32, int → i32), runs forward and
+ * per case spec/harness/twin.ts runTwin uploads the inputs (float → f32, int → i32), runs forward and
  * backward, reads the results back and frees the buffers. The row's own input checks are not run:
  * rejecting bad inputs is the submission's job (the errors test). Only the named outputs and
  * gradients are read: extra keys in a result are ignored.

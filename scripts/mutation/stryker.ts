@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import type { MutantResult } from '@stryker-mutator/api/core';
 import { Command } from 'commander';
-import { TABLE } from '../../spec/table';
+import { TABLE } from '../../spec/harness/table';
 import { REPORTS, score, type Tally, tally, updateScores } from './report';
 import { SCOPE_ENV } from './scope';
 

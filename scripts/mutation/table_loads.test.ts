@@ -7,6 +7,6 @@ import { expect, it } from 'vitest';
  * test turns that into a failing test: the mutant is killed.
  */
 it('the op table loads', async () => {
-  const { TABLE } = await import('../../spec/table');
+  const { TABLE } = await import('../../spec/harness/table');
   expect(TABLE.length).toBeGreaterThan(0);
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
-import { TABLE } from '../../spec/table';
+import { TABLE } from '../../spec/harness/table';
 import { REPORTS, score, type Status, tally, updateScores } from './report';
 import { makeSandbox } from './sandbox';
 import { applyMutant, wgslMutants, type WgslMutant } from './wgsl_mutants';

@@ -33,7 +33,7 @@ export async function buildPage(): Promise<Map<string, PageFile>> {
     target: 'es2022',
     write: false,
     outfile: 'page.js',
-    // spec/properties.ts reads GRADCHECK_SEED from the environment; a page has none (its seed is a field).
+    // spec/harness/properties.ts reads GRADCHECK_SEED from the environment; a page has none (its seed is a field).
     define: { 'process.env.GRADCHECK_SEED': 'undefined' },
     plugins: [nodeAdapterOutside],
     logLevel: 'silent',

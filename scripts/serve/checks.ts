@@ -3,9 +3,9 @@ import { getGpu, type Gpu } from '../../accelerated/device';
 import { grid1d, launchModule, WORKGROUP_1D } from '../../accelerated/kernel';
 import { makeRng, randnTensor } from '../../reference/rng';
 import { numel } from '../../reference/tensor';
-import type { Impl, OpRow } from '../../spec/op';
-import { checkProperty, type PropertyResult } from '../../spec/properties';
-import { findRow, TABLE } from '../../spec/table';
+import type { Impl, OpRow } from '../../spec/harness/op';
+import { checkProperty, type PropertyResult } from '../../spec/harness/properties';
+import { findRow, TABLE } from '../../spec/harness/table';
 
 /**
  * What the `gradcheck serve` page runs, on whatever Gpu getGpu gives (the page injects one on the

@@ -1,6 +1,6 @@
 import { dot_product_attention_step } from '../dot_product_attention_step';
 import { multi_head_attention } from '../multi_head_attention';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { positional_encoding } from '../positional_encoding';
 import { scaled_dot_product_attention } from '../scaled_dot_product_attention';
 import { transformer_decoder_layer } from '../transformer_decoder_layer';

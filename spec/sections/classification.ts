@@ -6,7 +6,7 @@ import { knn } from '../knn';
 import { l2_regularization } from '../l2_regularization';
 import { leaky_relu } from '../leaky_relu';
 import { log_softmax } from '../log_softmax';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { relu } from '../relu';
 import { selu } from '../selu';
 import { sigmoid } from '../sigmoid';

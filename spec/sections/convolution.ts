@@ -4,7 +4,7 @@ import { avg_pool2d } from '../avg_pool2d';
 import { global_avg_pool } from '../global_avg_pool';
 import { max_pool2d } from '../max_pool2d';
 import { max_unpool2d } from '../max_unpool2d';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { pixel_shuffle } from '../pixel_shuffle';
 import { upsample_bilinear } from '../upsample_bilinear';
 import { upsample_nearest } from '../upsample_nearest';

@@ -5,7 +5,7 @@ import { box_encode } from '../box_encode';
 import { box_iou } from '../box_iou';
 import { mean_average_precision } from '../mean_average_precision';
 import { nms } from '../nms';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { roi_align } from '../roi_align';
 import { roi_pool } from '../roi_pool';
 

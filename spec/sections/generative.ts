@@ -9,7 +9,7 @@ import { kl_gaussian } from '../kl_gaussian';
 import { ls_discriminator_loss } from '../ls_discriminator_loss';
 import { ls_generator_loss } from '../ls_generator_loss';
 import { nt_xent } from '../nt_xent';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { reparameterize } from '../reparameterize';
 import { style_loss } from '../style_loss';
 import { triplet_loss } from '../triplet_loss';

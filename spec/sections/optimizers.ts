@@ -1,5 +1,5 @@
 import { INIT_ROWS } from '../init';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { OPTIMIZER_ROWS } from '../optimizers';
 import { SCHEDULE_ROWS } from '../schedules';
 

@@ -2,7 +2,7 @@ import { gru_forward } from '../gru_forward';
 import { gru_forward_course } from '../gru_forward_course';
 import { lstm_forward } from '../lstm_forward';
 import { lstm_step } from '../lstm_step';
-import { section } from '../op';
+import { section } from '../harness/op';
 import { rnn_forward } from '../rnn_forward';
 import { rnn_step } from '../rnn_step';
 import { stacked_rnn } from '../stacked_rnn';

@@ -1,5 +1,5 @@
-import { makeRng, randnTensor } from '../reference/rng';
-import { clone, formatIndex, type Tensor, type Tensors } from '../reference/tensor';
+import { makeRng, randnTensor } from '../../reference/rng';
+import { clone, formatIndex, type Tensor, type Tensors } from '../../reference/tensor';
 import { differentiableInputs, differentiatedOutputs, type Impl, type Sample, type Signature } from './op';
 import { GRADCHECK_THRESHOLD } from './tolerance';
 

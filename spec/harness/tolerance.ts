@@ -1,4 +1,4 @@
-import { formatIndex, formatShape, type Tensor } from '../reference/tensor';
+import { formatIndex, formatShape, type Tensor } from '../../reference/tensor';
 
 /**
  * Tolerance rules. Twin (float32) vs reference (float64): |a − b| ≤ atol + rtol·|b| elementwise,

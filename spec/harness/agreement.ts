@@ -1,5 +1,5 @@
-import type { GpuTensor } from '../accelerated/buffers';
-import type { Tensor, Tensors } from '../reference/tensor';
+import type { GpuTensor } from '../../accelerated/buffers';
+import type { Tensor, Tensors } from '../../reference/tensor';
 import { randomDouts } from './gradcheck';
 import { differentiatedOutputs, type Impl, type OpRow, type Sample } from './op';
 import { compare, TWIN_TOLERANCE, VARIANT_TOLERANCE, type Comparison, type Tolerance } from './tolerance';

@@ -1,12 +1,12 @@
 import type { OpRow } from './op';
-import { ATTENTION } from './sections/attention';
-import { CLASSIFICATION } from './sections/classification';
-import { CONVOLUTION } from './sections/convolution';
-import { DETECTION } from './sections/detection';
-import { GENERATIVE } from './sections/generative';
-import { NORMALIZATION } from './sections/normalization';
-import { OPTIMIZERS } from './sections/optimizers';
-import { SEQUENCE } from './sections/sequence';
+import { ATTENTION } from '../sections/attention';
+import { CLASSIFICATION } from '../sections/classification';
+import { CONVOLUTION } from '../sections/convolution';
+import { DETECTION } from '../sections/detection';
+import { GENERATIVE } from '../sections/generative';
+import { NORMALIZATION } from '../sections/normalization';
+import { OPTIMIZERS } from '../sections/optimizers';
+import { SEQUENCE } from '../sections/sequence';
 
 /**
  * The op table: every check, fixture, coverage column and CLI command iterates these rows. Each

@@ -1,7 +1,7 @@
-import { getGpu } from '../accelerated/device';
-import { read, upload, type GpuTensor } from '../accelerated/buffers';
-import { scope } from '../accelerated/scope';
-import { tensor, type Tensor, type Tensors } from '../reference/tensor';
+import { getGpu } from '../../accelerated/device';
+import { read, upload, type GpuTensor } from '../../accelerated/buffers';
+import { scope } from '../../accelerated/scope';
+import { tensor, type Tensor, type Tensors } from '../../reference/tensor';
 import type { ErrorCase, Impl, OpRow, Sample, TwinImpl } from './op';
 
 export interface Run {

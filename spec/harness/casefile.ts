@@ -1,4 +1,4 @@
-import { tensor, type Tensor, type Tensors } from '../reference/tensor';
+import { tensor, type Tensor, type Tensors } from '../../reference/tensor';
 import { makeSample } from './arbitraries';
 import { compareRuns, referenceRun, rowTolerance, type Agreement } from './agreement';
 import { describeInputs, presentInputs, type OpRow, type Params, type Sample } from './op';

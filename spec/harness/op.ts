@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { GpuTensor } from '../accelerated/buffers';
-import type { Tensor, Tensors } from '../reference/tensor';
+import type { GpuTensor } from '../../accelerated/buffers';
+import type { Tensor, Tensors } from '../../reference/tensor';
 import type { Tolerance } from './tolerance';
 
 /**

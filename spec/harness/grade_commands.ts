@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { registerGradeCommands } from '../scripts/grade/commands';
+import { registerGradeCommands } from '../../scripts/grade/commands';
 
 /**
  * The grade commands (grade, merge, assignment, autograder) parsed in this process, as scripts/cli.ts

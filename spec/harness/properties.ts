@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { GpuTensor } from '../accelerated/buffers';
-import type { Tensor } from '../reference/tensor';
+import type { GpuTensor } from '../../accelerated/buffers';
+import type { Tensor } from '../../reference/tensor';
 import { twinAgreement, variantAgreement, type Agreement } from './agreement';
 import { describeGradcheck, gradcheck } from './gradcheck';
 import type { Impl, OpRow, Sample } from './op';

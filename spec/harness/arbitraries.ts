@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { makeRng, type Rng } from '../reference/rng';
-import { formatShape, type Tensor, type Tensors } from '../reference/tensor';
+import { makeRng, type Rng } from '../../reference/rng';
+import { formatShape, type Tensor, type Tensors } from '../../reference/tensor';
 import type { Params, Sample } from './op';
 
 /**
