@@ -71,6 +71,26 @@ function gruErrors(op: string): ErrorCase[] {
       message: `${op}: weight_hh: expected shape [${3 * H}, ${H}] (3H = ${3 * H} from h0, H = ${H} from h0), got [${4 * H}, ${H}]`,
     },
     {
+      title: 'empty x (T = 0)',
+      sample: withInput('x', tensor([N, 0, D])),
+      message: `${op}: x: expected a non-empty tensor, got shape [${N}, 0, ${D}]`,
+    },
+    {
+      title: 'h0 of rank 3',
+      sample: withInput('h0', tensor([N, H, 1])),
+      message: `${op}: h0: expected rank 2, got rank 3 (shape [${N}, ${H}, 1])`,
+    },
+    {
+      title: 'empty h0 (H = 0)',
+      sample: makeSample({ ...ok, h0: tensor([N, 0]), weight_ih: tensor([0, D]), weight_hh: tensor([0, 0]), bias_ih: tensor([0]), bias_hh: tensor([0]) }),
+      message: `${op}: h0: expected a non-empty tensor, got shape [${N}, 0]`,
+    },
+    {
+      title: 'bias_ih length differs',
+      sample: withInput('bias_ih', tensor([3 * H - 1])),
+      message: `${op}: bias_ih: expected shape [${3 * H}] (3H = ${3 * H} from h0), got [${3 * H - 1}]`,
+    },
+    {
       title: 'bias_hh length differs',
       sample: withInput('bias_hh', tensor([3 * H + 1])),
       message: `${op}: bias_hh: expected shape [${3 * H}] (3H = ${3 * H} from h0), got [${3 * H + 1}]`,

@@ -33,6 +33,7 @@ export const pixel_shuffle: OpDef = {
   ],
   errors: [
     { title: 'x of rank 3', sample: makeSample({ x: tensor([8, 2, 2]) }, { r: 2 }), message: 'pixel_shuffle: x: expected rank 4, got rank 3 (shape [8, 2, 2])' },
+    { title: 'empty x', sample: makeSample({ x: tensor([1, 4, 0, 2]) }, { r: 2 }), message: 'pixel_shuffle: x: expected a non-empty tensor, got shape [1, 4, 0, 2]' },
     { title: 'r 0', sample: makeSample({ x }, { r: 0 }), message: 'pixel_shuffle: r: expected an integer ≥ 1, got 0' },
     { title: 'no r', sample: makeSample({ x }), message: 'pixel_shuffle: r: expected an integer ≥ 1, got undefined' },
     { title: 'channels not divisible by r²', sample: makeSample({ x }, { r: 3 }), message: 'pixel_shuffle: x: expected a channel count divisible by r² = 9, got 8 channels' },
