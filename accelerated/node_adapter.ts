@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, globals } from 'webgpu';
@@ -31,11 +30,7 @@ export async function createGpu(): Promise<Gpu> {
   Object.assign(globalThis, globals);
   quietXdgRuntimeDir();
   const userChoice = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
-  const attempts: Array<'system' | 'swiftshader'> = userChoice
-    ? ['system']
-    : hasGpuDevice()
-      ? ['system', 'swiftshader']
-      : ['swiftshader', 'system'];
+  const attempts: Array<'system' | 'swiftshader'> = userChoice ? ['system'] : hasGpuDevice() ? ['system', 'swiftshader'] : ['swiftshader', 'system'];
   const tried: string[] = [];
   for (const attempt of attempts) {
     if (attempt === 'swiftshader') {
@@ -61,8 +56,9 @@ export async function createGpu(): Promise<Gpu> {
 /** A hint that a hardware GPU is present, so the system driver is tried before SwiftShader. */
 function hasGpuDevice(): boolean {
   try {
-    return readdirSync('/dev').some((f) => /^nvidia\d|^dri$/.test(f)) &&
-      (existsSync('/dev/nvidia0') || readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
+    return (
+      readdirSync('/dev').some((f) => /^nvidia\d|^dri$/.test(f)) && (existsSync('/dev/nvidia0') || readdirSync('/dev/dri').some((f) => f.startsWith('renderD')))
+    );
   } catch {
     return false;
   }

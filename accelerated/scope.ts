@@ -1,7 +1,7 @@
 /**
  * Scoped device memory, like tfjs `tidy`: `scope(fn)` frees every device tensor made while fn runs
- * except those found in what fn returns (a view shares its tensor's lease, so returning a view keeps
- * the buffer) and those passed to `keep`. Tensors kept by an inner scope belong to the enclosing one,
+ * except those found in what fn returns (through plain objects and arrays; a view shares its
+ * tensor's lease, so returning a view keeps the buffer) and those passed to `keep`. Tensors kept by an inner scope belong to the enclosing one,
  * which frees them in turn unless it returns them too. fn may be async: the scope closes when its
  * promise settles, so async scopes must not overlap (one awaited at a time, as a training loop does).
  *
@@ -10,7 +10,9 @@
  */
 
 /** The allocation record a tensor and its views share: `live` until it is released. */
-export interface Lease { live: boolean }
+export interface Lease {
+  live: boolean;
+}
 
 /** What a scope holds: each lease made inside it and how to free it. */
 type Frees = Map<Lease, () => void>;

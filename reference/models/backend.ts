@@ -44,6 +44,10 @@ export interface Backend<T> {
   readonly optimizers: Optimizers<T>;
   /** Frees device memory (nothing on the reference). */
   release(...ts: T[]): void;
+  /** Runs fn, then frees the device tensors it made except those in its result (accelerated/scope.ts; on the reference it only runs fn). */
+  scope<R>(fn: () => R): R;
+  /** Takes what `value` holds out of every open scope: long-lived state (weights, optimizer moments) whose owner frees it. */
+  keep<R>(value: R): R;
 }
 
 /**

@@ -38,8 +38,6 @@ export interface CaptionOps<T extends Shaped> extends ModelOpTable<T> {
   splitCaptions(captions: T): { captionsIn: T; captionsOut: T; mask: T };
   /** tokens[n, col] = argmax_v scores[n, s, v] (first maximum), in place; scores (N, S, V), tokens (N, L). */
   writeArgmax(scores: T, s: number, tokens: T, col: number): void;
-  /** Frees every tensor held by the caches except `keep` (the params and the batch). */
-  releaseCaches(keep: readonly T[], ...caches: unknown[]): void;
 }
 
 /** a + b, freeing a and b (gradients summed over time steps, layers or paths). */
@@ -59,7 +57,7 @@ export function cellEncoderForward<T extends Shaped>(ops: CaptionOps<T>, p: Reco
   const hidden = ops.affineForward(ops.view(X, [N * P, Dc]), p.W_cell, p.b_cell);
   const activated = ops.reluForward(hidden.out);
   const proj = ops.affineForward(activated.out, p.W_proj, p.b_proj);
-  return { out: proj.out, cache: { caches: [hidden.cache, activated.cache, proj.cache], scratch: [hidden.out, activated.out] } };
+  return { out: proj.out, cache: { caches: [hidden.cache, activated.cache, proj.cache] } };
 }
 
 export type CellEncoderCache = ReturnType<typeof cellEncoderForward>['cache'];
@@ -155,7 +153,6 @@ export const REFERENCE_CAPTION_OPS: CaptionOps<Tensor> = {
   zeros: (shape) => tensor(shape),
   timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
   splitCaptions, writeArgmax,
-  releaseCaches: () => undefined,
 };
 
 /**

@@ -135,7 +135,7 @@ interface AttentionStepCache {
 function plainLstmStepForward<T extends Shaped>(ops: CaptionOps<T>, p: Params<T>, x: T, h: T, c: T) {
   const step = ops.lstmStepForward(x, h, c, p.Wx, p.Wh, p.b);
   const cache: AttentionStepCache = { lstm: step.cache, W: x.shape[1] };
-  return { next_h: step.next_h, next_c: step.next_c, cache, scratch: [] as T[] };
+  return { next_h: step.next_h, next_c: step.next_c, cache };
 }
 
 /** attn = attention(h, A); (h, c) ← lstm_step([x, attn], h, c). */
@@ -144,7 +144,7 @@ function attentionLstmStepForward<T extends Shaped>(ops: CaptionOps<T>, p: Param
   const input = ops.concatColumns(x, att.attn);
   const step = ops.lstmStepForward(input, h, c, p.Wx, p.Wh, p.b);
   const cache: AttentionStepCache = { attention: att.cache, lstm: step.cache, W: x.shape[1] };
-  return { next_h: step.next_h, next_c: step.next_c, cache, scratch: [att.attn, att.attn_weights, input] };
+  return { next_h: step.next_h, next_c: step.next_c, cache };
 }
 
 /** The step's backward: dprev_h sums the LSTM's and the attention's paths. */
@@ -166,17 +166,15 @@ function lstmLoopForward<T extends Shaped>(ops: CaptionOps<T>, p: Params<T>, x: 
   const H = h0.shape[1];
   const hs = ops.zeros([N, T, H]);
   const caches: AttentionStepCache[] = [];
-  const scratch: T[] = [];
   let [h, c] = [h0, h0];
   for (let t = 0; t < T; t++) {
     const xt = ops.timeSlice(x, t);
     const step = A ? attentionLstmStepForward(ops, p, xt, h, c, A) : plainLstmStepForward(ops, p, xt, h, c);
     ops.setTimeSlice(hs, t, step.next_h);
     caches.push(step.cache);
-    scratch.push(xt, ...step.scratch);
     [h, c] = [step.next_h, step.next_c];
   }
-  return { h: hs, caches, scratch };
+  return { h: hs, caches };
 }
 
 function lstmLoopBackward<T extends Shaped>(ops: CaptionOps<T>, dh: T, caches: AttentionStepCache[], A: T | undefined) {
@@ -208,20 +206,16 @@ export interface CaptioningRnnOptions {
 
 /** The captioner with `cell` over the ops (reference or twin). */
 export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKind, { length }: CaptioningRnnOptions): Model<T> {
-  const batch = (p: Params<T>, X: T, captions: T) => [...Object.values(p), X, captions];
-
-  /** Teacher-forced loss and gradients. */
-  function loss(p: Params<T>, X: T, captions: T) {
+  /** Teacher-forced loss and gradients; the scope frees the caches and intermediates. */
+  const loss = (p: Params<T>, X: T, captions: T) => ops.scope(() => {
     const { captionsIn, captionsOut, mask } = ops.splitCaptions(captions);
     const embedded = ops.wordEmbeddingForward(captionsIn, p.W_embed);
     let h: T;
     let backwardToImage: (dh: T) => { dx: T; grads: Params<T> };
-    let caches: unknown[];
     if (cell === 'attention_lstm') {
       const grid = attentionGridForward(ops, p, X);
       const seq = lstmLoopForward(ops, p, embedded.out, grid.A, grid.h0);
       h = seq.h;
-      caches = [grid, seq.caches, seq.scratch];
       backwardToImage = (dh) => {
         const back = lstmLoopBackward(ops, dh, seq.caches, grid.A);
         const image = attentionGridBackward(ops, back.dA!, back.dh0, back.dc0, grid.cache);
@@ -232,7 +226,6 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
       const proj = cellFeatures(ops, p, X);
       const seq = lstmLoopForward(ops, p, embedded.out, undefined, proj.h0);
       h = seq.h;
-      caches = [proj, seq.caches, seq.scratch];
       backwardToImage = (dh) => {
         const back = lstmLoopBackward(ops, dh, seq.caches, undefined);
         const dfeatures = sum(ops, back.dh0, back.dc0);
@@ -244,7 +237,6 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
       const proj = cellFeatures(ops, p, X);
       const seq = ops.rnnForward(embedded.out, proj.h0, p.Wx, p.Wh, p.b);
       h = seq.h;
-      caches = [proj, seq.cache];
       backwardToImage = (dh) => {
         const { dx, dh0, dWx, dWh, db } = ops.rnnBackward(dh, seq.cache);
         const encoder = cellEncoderBackward(ops, ops.view(dh0, proj.rows), proj.cache);
@@ -259,29 +251,23 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
     const vocab = ops.temporalAffineBackward(dscores, scores.cache);
     const back = backwardToImage(vocab.dx);
     const dW_embed = ops.wordEmbeddingBackward(back.dx, embedded.cache).dW;
-    ops.release(dloss, dscores, vocab.dx, back.dx);
-    ops.releaseCaches(batch(p, X, captions), embedded, scores, data.cache, ...caches);
     return { loss: data.loss, grads: { ...back.grads, dW_embed, dW_vocab: vocab.dw, db_vocab: vocab.db } };
-  }
+  });
 
-  /** Greedy captions (N, L): one step per column, the arg-max word fed back. */
-  function sample(p: Params<T>, X: T): T {
+  /** Greedy captions (N, L): one step per column, the arg-max word fed back; the scope frees the rest. */
+  const sample = (p: Params<T>, X: T): T => ops.scope(() => {
     const [N] = X.shape;
     const tokens = ops.upload(tensor([N, length], Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0))), 'i32');
-    const caches: unknown[] = [];
-    const scratch: T[] = [];
     let h: T;
     let c: T | undefined;
     let A: T | undefined;
     if (cell === 'attention_lstm') {
       const grid = attentionGridForward(ops, p, X);
       [h, c, A] = [grid.h0, grid.h0, grid.A];
-      caches.push(grid);
     } else {
       const proj = cellFeatures(ops, p, X);
       h = proj.h0;
       if (cell === 'lstm') c = h;
-      caches.push(proj);
     }
     for (let t = 0; t + 1 < length; t++) {
       const embedded = ops.wordEmbeddingForward(tokens, p.W_embed);
@@ -289,22 +275,13 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
       let step: { next_h: T; next_c?: T; cache: unknown };
       if (cell === 'rnn') step = ops.rnnStepForward(x, h, p.Wx, p.Wh, p.b);
       else if (cell === 'lstm') step = ops.lstmStepForward(x, h, c!, p.Wx, p.Wh, p.b);
-      else {
-        const s = attentionLstmStepForward(ops, p, x, h, c!, A!);
-        scratch.push(...s.scratch);
-        step = s;
-      }
+      else step = attentionLstmStepForward(ops, p, x, h, c!, A!);
       const scores = ops.affineForward(step.next_h, p.W_vocab, p.b_vocab);
       ops.writeArgmax(ops.view(scores.out, [N, 1, scores.out.shape[1]]), 0, tokens, t + 1);
-      scratch.push(embedded.out, x, scores.out);
-      caches.push(step.cache, scores.cache);
       [h, c] = [step.next_h, step.next_c ?? c];
     }
-    ops.release(...scratch);
-    if (c) ops.release(c);
-    ops.releaseCaches([...Object.values(p), X, tokens], ...caches);
     return tokens;
-  }
+  });
 
   return { loss, scores: sample };
 }

@@ -93,19 +93,18 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
     const table = ops.positionalEncodingForward(positions, { E }).out;
     let x = ops.addPositions(embedded.out, table);
     const layerCaches: unknown[] = [];
-    const scratch = [positions, mask, table, x];
     for (let k = 0; k < layers; k++) {
       const weights = DECODER_WEIGHTS.map((name) => p[layerName(k, name)]);
       const layer = ops.transformerDecoderLayerForward(x, memory, ...weights, mask, settings);
       layerCaches.push(layer.cache);
       x = layer.out;
-      scratch.push(x);
     }
     const scores = ops.temporalAffineForward(x, p.W_out, p.b_out);
-    return { scores: scores.out, embedded, layerCaches, outCache: scores.cache, scratch };
+    return { scores: scores.out, embedded, layerCaches, outCache: scores.cache };
   }
 
-  function loss(p: Params<T>, X: T, captions: T) {
+  /** Teacher-forced loss and gradients; the scope frees the caches and intermediates. */
+  const loss = (p: Params<T>, X: T, captions: T) => ops.scope(() => {
     const { captionsIn, captionsOut, mask } = ops.splitCaptions(captions);
     const image = memoryForward(p, X);
     const run = decode(p, image.memory, captionsIn);
@@ -128,25 +127,19 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
     grads.dpos = ops.sumOverBatch(dmemory!);
     const [N, P, E] = dmemory!.shape;
     Object.assign(grads, cellEncoderBackward(ops, ops.view(dmemory!, [N * P, E]), image.cache));
-    ops.release(dloss, dscores, dx, dmemory!, run.scores, image.memory, ...run.scratch);
-    ops.releaseCaches([...Object.values(p), X, captions], run, data.cache, image, mask, captionsIn, captionsOut);
     return { loss: data.loss, grads };
-  }
+  });
 
-  function sample(p: Params<T>, X: T): T {
+  /** Greedy captions: each step decodes in a scope of its own, which frees its caches. */
+  const sample = (p: Params<T>, X: T): T => ops.scope(() => {
     const [N] = X.shape;
     const tokens = ops.upload(tensor([N, length], Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0))), 'i32');
     const image = memoryForward(p, X);
     for (let t = 0; t + 1 < length; t++) {
-      const run = decode(p, image.memory, tokens);
-      ops.writeArgmax(run.scores, t, tokens, t + 1);
-      ops.release(run.scores, ...run.scratch);
-      ops.releaseCaches([...Object.values(p), X, tokens, image.memory], run);
+      ops.scope(() => ops.writeArgmax(decode(p, image.memory, tokens).scores, t, tokens, t + 1));
     }
-    ops.release(image.memory);
-    ops.releaseCaches([...Object.values(p), X, tokens], image);
     return tokens;
-  }
+  });
 
   return { loss, scores: sample };
 }

@@ -308,7 +308,7 @@ export function detectorModel<T extends Shaped>(
   validateDetectorHyper(h);
   const A = anchorsPerCell(a);
   return {
-    loss(params, X, targets) {
+    loss: (params, X, targets) => ops.scope(() => {
       const tape = new Tape(ops, params, { train: true });
       const net = detectorNetwork(tape, ops, X, A);
       const cls = ops.temporalSoftmaxLossForward(net.cls.value, targets.labels, targets.mask);
@@ -317,20 +317,13 @@ export function detectorModel<T extends Shaped>(
       const dcls = ops.temporalSoftmaxLossBackward(one, cls.cache).dx;
       const dpred = ops.boxLossBackward(one, box.cache).dpred;
       tape.backward([net.cls, dcls], [net.deltas, dpred]);
-      const loss = ops.add(cls.loss, box.loss);
-      ops.release(one, dcls, dpred, cls.loss, box.loss);
-      tape.release();
-      return { loss, grads: tape.grads };
-    },
-    async detect(params, X, firstImage) {
+      return { loss: ops.add(cls.loss, box.loss), grads: tape.grads };
+    }),
+    detect: (params, X, firstImage) => ops.scope(() => {
       const tape = new Tape(ops, params, { train: false, paramGrads: false });
       const net = detectorNetwork(tape, ops, X, A);
-      try {
-        return await infer({ features: net.features.value, cls: net.cls.value, deltas: net.deltas.value }, X, firstImage);
-      } finally {
-        tape.release();
-      }
-    },
+      return infer({ features: net.features.value, cls: net.cls.value, deltas: net.deltas.value }, X, firstImage);
+    }),
   };
 }
 

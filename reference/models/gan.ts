@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor';
-import { initLayers, netForward, REFERENCE_OPS, releaseDx, upstream, type Layer, type ModelOps } from './generative_layers';
+import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type ModelOps } from './generative_layers';
 
 /**
  * Generative adversarial networks on 28×28 images flattened to 784 pixels in [−1, 1] (the cs231n GAN
@@ -85,15 +85,11 @@ export interface GanModel<T> {
 }
 
 export function ganModel<T extends { shape: readonly number[] }>(ops: ModelOps<T>, arch: GanArch): GanModel<T> {
-  function generate(G: Record<string, T>, z: T): T {
-    const pass = netForward(ops, arch.generator, G, z);
-    pass.release();
-    return pass.out;
-  }
+  const generate = (G: Record<string, T>, z: T): T => ops.scope(() => netForward(ops, arch.generator, G, z).out);
 
   return {
     generate,
-    discriminatorLoss(G, D, real, z) {
+    discriminatorLoss: (G, D, real, z) => ops.scope(() => {
       const fake = generate(G, z);
       const onReal = netForward(ops, arch.discriminator, D, real);
       const onFake = netForward(ops, arch.discriminator, D, fake);
@@ -103,24 +99,17 @@ export function ganModel<T extends { shape: readonly number[] }>(ops: ModelOps<T
       const backReal = onReal.backward(dlogits_real);
       const backFake = onFake.backward(dlogits_fake);
       const grads = Object.fromEntries(Object.entries(backReal.grads).map(([k, g]) => [k, ops.add(g, backFake.grads[k])]));
-      releaseDx(ops, backReal);
-      releaseDx(ops, backFake);
-      ops.release(fake, dloss, dlogits_real, dlogits_fake, ...Object.values(backReal.grads), ...Object.values(backFake.grads));
       return { loss, grads, logitsReal: onReal.out, logitsFake: onFake.out };
-    },
-    generatorLoss(G, D, z) {
+    }),
+    generatorLoss: (G, D, z) => ops.scope(() => {
       const gen = netForward(ops, arch.generator, G, z);
       const onFake = netForward(ops, arch.discriminator, D, gen.out);
       const { loss, cache } = ops.generatorLossForward(onFake.out);
       const dloss = upstream(ops, z);
       const { dlogits_fake } = ops.generatorLossBackward(dloss, cache);
       const backD = onFake.backward(dlogits_fake);
-      const backG = gen.backward(backD.dx);
-      releaseDx(ops, backD);
-      releaseDx(ops, backG);
-      ops.release(gen.out, onFake.out, dloss, dlogits_fake, ...Object.values(backD.grads));
-      return { loss, grads: backG.grads };
-    },
+      return { loss, grads: gen.backward(backD.dx).grads };
+    }),
   };
 }
 

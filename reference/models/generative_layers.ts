@@ -61,17 +61,14 @@ export function initLayers(layers: readonly Layer[], tag: string, seed: number):
   return params;
 }
 
-/** One forward pass of a network: its output, dL/dx and the parameter gradients from dL/dout. */
+/**
+ * One forward pass of a network: its output, dL/dx and the parameter gradients from dL/dout. Run it
+ * in a scope (ops.scope), which frees its intermediates.
+ */
 export interface NetPass<T> {
   out: T;
-  /**
-   * Backpropagates dout (left to the caller) through the pass: dx (owned by the caller; it may be a
-   * view of dout after a leading reshape, see `ownsDx`) and d<param> of each layer parameter.
-   * Frees the pass's intermediates; call it at most once, and not after release().
-   */
-  backward(dout: T): { dx: T; ownsDx: boolean; grads: Record<string, T> };
-  /** Frees the intermediates without a backward (the output stays the caller's). */
-  release(): void;
+  /** Backpropagates dout through the pass: dx (a view of dout after a leading reshape) and d<param> of each layer parameter. */
+  backward(dout: T): { dx: T; grads: Record<string, T> };
 }
 
 interface Step<T> { layer: Layer; out: T; cache: unknown; inShape: readonly number[] }
@@ -87,32 +84,16 @@ export function netForward<T extends { shape: readonly number[] }>(
     steps.push({ layer, out, cache, inShape: h.shape });
     h = out;
   }
-  /** Outputs that own storage (not reshapes' views), except the one the output is (a view of). */
-  let owner = steps.length - 1;
-  while (owner >= 0 && steps[owner].layer.kind === 'reshape') owner--;
-  const intermediates = () => steps.filter((s, i) => s.layer.kind !== 'reshape' && i !== owner).map((s) => s.out);
   return {
     out: h,
     backward(dout) {
       const grads: Record<string, T> = {};
       let d = dout;
-      let owned = false;
       for (let k = steps.length - 1; k >= 0; k--) {
         const { layer, cache, inShape } = steps[k];
-        if (layer.kind === 'reshape') {
-          d = ops.view(d, inShape);
-          continue;
-        }
-        const next = layerBackward(ops, layer, cache, d, grads);
-        if (owned) ops.release(d);
-        d = next;
-        owned = true;
+        d = layer.kind === 'reshape' ? ops.view(d, inShape) : layerBackward(ops, layer, cache, d, grads);
       }
-      ops.release(...intermediates());
-      return { dx: d, ownsDx: owned, grads };
-    },
-    release() {
-      ops.release(...intermediates());
+      return { dx: d, grads };
     },
   };
 }
@@ -154,11 +135,6 @@ function layerBackward<T>(ops: ModelOps<T>, layer: Exclude<Layer, { kind: 'resha
   }
 }
 
-/** Frees dx of a pass when the pass owns it (see NetPass.backward). */
-export function releaseDx<T>(ops: ModelOps<T>, back: { dx: T; ownsDx: boolean }): void {
-  if (back.ownsDx) ops.release(back.dx);
-}
-
 /** The scalar `value` as an upstream gradient on the backend of `like`. */
 export const upstream = <T>(ops: ModelOps<T>, like: T, value = 1): T => ops.constant(like, scalar(value));
 
@@ -175,14 +151,17 @@ export class Adam<T> {
     }
   }
 
-  /** The next params of `names` (the others are passed through); frees the old ones of `names`, their grads and old state. */
+  /**
+   * The next params of `names` (the others are passed through); frees the old ones of `names` and
+   * the old state. The new params and state outlive any scope the step runs in (backend.keep).
+   */
   step(params: Record<string, T>, grads: Record<string, T>): Record<string, T> {
     const next = { ...params };
     for (const [name, s] of Object.entries(this.state)) {
       const dw = grads[`d${name}`];
       if (!dw) throw new Error(`Adam.step: no gradient d${name} for parameter ${name}`);
-      const out = this.backend.optimizers.adamForward(params[name], dw, s.m, s.v, s.t, this.config);
-      this.backend.release(params[name], dw, s.m, s.v, s.t);
+      const out = this.backend.keep(this.backend.optimizers.adamForward(params[name], dw, s.m, s.v, s.t, this.config));
+      this.backend.release(params[name], s.m, s.v, s.t);
       next[name] = out.next_w;
       this.state[name] = { m: out.next_m, v: out.next_v, t: out.next_t };
     }

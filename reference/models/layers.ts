@@ -14,9 +14,9 @@ import { REFERENCE_MODEL_OPS, type ModelOpTable, type Pass } from './ops';
  *
  * A network is written forward on a `Tape`: each layer calls the op's forward and records how its
  * backward maps the layer's upstream gradient to its input's and to its params' gradients (a
- * small reverse-mode tape; a value used twice, as a residual skip, sums its gradients). The tape
- * owns every intermediate it made (outputs, caches' fresh tensors, gradients) and frees them in
- * one go; on the reference freeing is a no-op.
+ * small reverse-mode tape; a value used twice, as a residual skip, sums its gradients). A tape
+ * runs inside a scope (ops.scope) that frees every intermediate it made (outputs, caches,
+ * gradients) except what the pass returns; on the reference a scope only runs its function.
  */
 
 /** The model op table (ops.ts) and the few helpers of the tape. */
@@ -43,7 +43,6 @@ export class Tape<T> {
   readonly grads: Record<string, T> = {};
   /** Next running statistics (train mode), keyed by param name. */
   readonly state: Record<string, T> = {};
-  private readonly temps: T[] = [];
   private readonly steps: Array<() => void> = [];
 
   readonly train: boolean;
@@ -89,28 +88,28 @@ export class Tape<T> {
     if (x.constant && conv2dParamGrads) {
       return this.layer(r, (dout) => this.recordParamGrads(conv2dParamGrads(dout, r.cache), { dw: W, db: b }));
     }
-    if (!this.paramGrads && conv2dInputGrad) return this.layer(r, (dout) => this.flow(x, conv2dInputGrad(dout, r.cache), true));
+    if (!this.paramGrads && conv2dInputGrad) return this.layer(r, (dout) => this.flow(x, conv2dInputGrad(dout, r.cache)));
     return this.layer(r, (dout) => this.withParams(x, this.ops.conv2dBackward(dout, r.cache), { dw: W, db: b }));
   }
 
   relu(x: Node<T>): Node<T> {
     const r = this.ops.reluForward(x.value);
-    return this.layer(r, (dout) => this.flow(x, this.ops.reluBackward(dout, r.cache).dx, true));
+    return this.layer(r, (dout) => this.flow(x, this.ops.reluBackward(dout, r.cache).dx));
   }
 
   maxPool(x: Node<T>, params: PoolParams): Node<T> {
     const r = this.ops.maxPool2dForward(x.value, params);
-    return this.layer(r, (dout) => this.flow(x, this.ops.maxPool2dBackward(dout, r.cache).dx, true));
+    return this.layer(r, (dout) => this.flow(x, this.ops.maxPool2dBackward(dout, r.cache).dx));
   }
 
   avgPool(x: Node<T>, params: PoolParams): Node<T> {
     const r = this.ops.avgPool2dForward(x.value, params);
-    return this.layer(r, (dout) => this.flow(x, this.ops.avgPool2dBackward(dout, r.cache).dx, true));
+    return this.layer(r, (dout) => this.flow(x, this.ops.avgPool2dBackward(dout, r.cache).dx));
   }
 
   globalAvgPool(x: Node<T>): Node<T> {
     const r = this.ops.globalAvgPoolForward(x.value);
-    return this.layer(r, (dout) => this.flow(x, this.ops.globalAvgPoolBackward(dout, r.cache).dx, true));
+    return this.layer(r, (dout) => this.flow(x, this.ops.globalAvgPoolBackward(dout, r.cache).dx));
   }
 
   /**
@@ -125,7 +124,6 @@ export class Tape<T> {
     const r = forward(x.value, this.param(`gamma${k}`), this.param(`beta${k}`), this.param(`running_mean${k}`), this.param(`running_var${k}`),
       { mode: this.train ? 'train' : 'test' });
     if (this.train) Object.assign(this.state, { [`running_mean${k}`]: r.running_mean, [`running_var${k}`]: r.running_var });
-    else this.temps.push(r.running_mean, r.running_var);
     return this.layer(r, (dout) => this.normGrads(x, backward(dout, r.cache), k));
   }
 
@@ -139,21 +137,21 @@ export class Tape<T> {
   dropout(x: Node<T>, p: number, layer: number): Node<T> {
     if (!this.train || p === 0) return x;
     const r = this.ops.dropoutForward(x.value, { p, train: true, seed: randomBits(this.seed, layer) });
-    return this.layer(r, (dout) => this.flow(x, this.ops.dropoutBackward(dout, r.cache).dx, true));
+    return this.layer(r, (dout) => this.flow(x, this.ops.dropoutBackward(dout, r.cache).dx));
   }
 
   /** a + b (a residual connection): both receive the sum's gradient. */
   add(a: Node<T>, b: Node<T>): Node<T> {
     return this.layer({ out: this.ops.add(a.value, b.value), cache: null }, (dout) => {
-      this.flow(a, dout, false);
-      this.flow(b, dout, false);
+      this.flow(a, dout);
+      this.flow(b, dout);
     });
   }
 
   /** x under another shape (flattening before an affine layer, or images from rows). */
   reshape(x: Node<T>, shape: readonly number[]): Node<T> {
     const y: Node<T> = { value: this.ops.view(x.value, shape) };
-    this.steps.push(() => { if (y.grad) this.flow(x, this.ops.view(y.grad, this.shapeOf(x)), false); });
+    this.steps.push(() => { if (y.grad) this.flow(x, this.ops.view(y.grad, this.shapeOf(x))); });
     return y;
   }
 
@@ -162,77 +160,57 @@ export class Tape<T> {
    * result and how its backward maps dout to a fresh dx.
    */
   custom(x: Node<T>, r: Pass<T>, dx: (dout: T, cache: unknown) => T): Node<T> {
-    return this.layer(r, (dout) => this.flow(x, dx(dout, r.cache), true));
+    return this.layer(r, (dout) => this.flow(x, dx(dout, r.cache)));
   }
 
   /** Runs the recorded backwards from the outputs, each with its gradient (the caller's; one node's gradients are summed). */
   backward(...outputs: ReadonlyArray<readonly [Node<T>, T]>): void {
-    for (const [out, dout] of outputs) this.flow(out, dout, false);
+    for (const [out, dout] of outputs) this.flow(out, dout);
     for (let s = this.steps.length - 1; s >= 0; s--) this.steps[s]();
-  }
-
-  /** Frees everything the tape made, except `keep`. */
-  release(keep?: T): void {
-    this.ops.release(...this.temps.filter((t) => t !== keep));
-    this.temps.length = 0;
   }
 
   /** The bias param b, or zeros of the size of `w`'s axis `axis` (its outputs). */
   private bias(w: T, axis: number, b: string | undefined): T {
     if (b) return this.param(b);
-    const zeros = this.ops.constant(w, tensor([(w as { shape: readonly number[] }).shape[axis]]));
-    this.temps.push(zeros);
-    return zeros;
+    return this.ops.constant(w, tensor([(w as { shape: readonly number[] }).shape[axis]]));
   }
 
   private shapeOf(x: Node<T>): readonly number[] {
     return (x.value as { shape: readonly number[] }).shape;
   }
 
-  /** A layer's node: its output (owned by the tape) and its backward, run once its gradient is known. */
+  /** A layer's node: its output and its backward, run once its gradient is known. */
   private layer(r: Pass<T>, backward: (dout: T) => void): Node<T> {
-    this.temps.push(r.out, ...(r.temps ?? []));
     const y: Node<T> = { value: r.out };
     this.steps.push(() => { if (y.grad) backward(y.grad); });
     return y;
   }
 
-  /** Adds gradient g into x's; `owned`: g is fresh and the tape frees it. */
-  private flow(x: Node<T>, g: T, owned: boolean): void {
-    if (owned) this.temps.push(g);
+  /** Adds gradient g into x's. */
+  private flow(x: Node<T>, g: T): void {
     if (x.constant) return;
-    if (!x.grad) {
-      x.grad = g;
-      return;
-    }
-    x.grad = this.ops.add(x.grad, g);
-    this.temps.push(x.grad);
+    x.grad = x.grad ? this.ops.add(x.grad, g) : g;
   }
 
   private paramGrad(name: string, g: T): void {
-    if (!this.paramGrads) {
-      this.temps.push(g);
-      return;
-    }
+    if (!this.paramGrads) return;
     const old = this.grads[`d${name}`];
     this.grads[`d${name}`] = old ? this.ops.add(old, g) : g;
-    if (old) this.temps.push(old, g);
   }
 
   private withParams(x: Node<T>, g: { dx: T; dw: T; db: T }, names: { dw: string; db?: string }): void {
-    this.flow(x, g.dx, true);
+    this.flow(x, g.dx);
     this.recordParamGrads(g, names);
   }
 
-  /** The weight's gradient, and the bias's (freed when the layer has no bias param). */
+  /** The weight's gradient, and the bias's when the layer has a bias param. */
   private recordParamGrads(g: { dw: T; db: T }, names: { dw: string; db?: string }): void {
     this.paramGrad(names.dw, g.dw);
     if (names.db) this.paramGrad(names.db, g.db);
-    else this.temps.push(g.db);
   }
 
   private normGrads(x: Node<T>, g: { dx: T; dgamma: T; dbeta: T }, k: string): void {
-    this.flow(x, g.dx, true);
+    this.flow(x, g.dx);
     this.paramGrad(`gamma${k}`, g.dgamma);
     this.paramGrad(`beta${k}`, g.dbeta);
   }
@@ -267,12 +245,8 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
   }
   return {
     state: spec.state ?? [],
-    scores(params, X) {
-      const { tape, scores } = run(params, X, false, 0, false);
-      tape.release(scores.value);
-      return scores.value;
-    },
-    loss(params, X, y, step) {
+    scores: (params, X) => ops.scope(() => run(params, X, false, 0, false).scores.value),
+    loss: (params, X, y, step) => ops.scope(() => {
       const { tape, scores } = run(params, X, true, step?.seed ?? 0, false);
       const data = lossForward(scores.value, y);
       const dloss = ops.constant(scores.value, scalar(1));
@@ -283,21 +257,16 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
       for (const name of spec.reg === 0 ? [] : Object.keys(params).filter((k) => k.startsWith('W'))) {
         const penalty = ops.l2RegularizationForward(params[name], { reg: spec.reg });
         const dw = ops.l2RegularizationBackward(dloss, penalty.cache).dw;
-        const [lossSum, gradSum] = [ops.add(loss, penalty.loss), ops.add(grads[`d${name}`], dw)];
-        ops.release(loss, penalty.loss, grads[`d${name}`], dw);
-        [loss, grads[`d${name}`]] = [lossSum, gradSum];
+        [loss, grads[`d${name}`]] = [ops.add(loss, penalty.loss), ops.add(grads[`d${name}`], dw)];
       }
-      ops.release(dloss, dscores);
-      tape.release();
       return { loss, grads, state: tape.state };
-    },
-    inputGradient(params, X, dscores) {
+    }),
+    // A copy: x.grad may be (a view of) the caller's dscores, which the caller frees on its own.
+    inputGradient: (params, X, dscores) => ops.scope(() => {
       const { tape, x, scores } = run(params, X, false, 0, true);
       tape.backward([scores, dscores]);
-      const dX = ops.copy(ops.view(x.grad!, shapeOf(X)));
-      tape.release();
-      return dX;
-    },
+      return ops.copy(ops.view(x.grad!, shapeOf(X)));
+    }),
   };
 }
 

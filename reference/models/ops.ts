@@ -50,12 +50,10 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 export interface Pass<T> {
   out: T;
   cache: unknown;
-  /** Device tensors the cache holds beyond its inputs (a max pool's indices, a dropout mask), freed with it. */
-  temps?: T[];
 }
 type Norm<T> = Pass<T> & { running_mean: T; running_var: T };
-/** A loss op's forward; `temps` as Pass's. */
-type Loss<T> = { loss: T; cache: unknown; temps?: T[] };
+/** A loss op's forward. */
+type Loss<T> = { loss: T; cache: unknown };
 
 export interface ModelOpTable<T> {
   affineForward(x: T, w: T, b: T): Pass<T>;
@@ -135,6 +133,8 @@ export interface ModelOpTable<T> {
   view(t: T, shape: readonly number[]): T;
   /** Frees device memory (nothing on the reference). */
   release(...ts: T[]): void;
+  /** Runs fn, then frees the device tensors it made except those in its result (accelerated/scope.ts; on the reference it only runs fn). */
+  scope<R>(fn: () => R): R;
 }
 
 /** The reference ops (the vectorized variant where an op has two). */
@@ -152,5 +152,5 @@ export const REFERENCE_MODEL_OPS: ModelOpTable<Tensor> = {
   wordEmbeddingForward, wordEmbeddingBackward, temporalAffineForward, temporalAffineBackward, temporalSoftmaxLossForward, temporalSoftmaxLossBackward,
   rnnForward, rnnBackward, rnnStepForward, lstmStepForward, lstmStepBackward, dotProductAttentionStepForward, dotProductAttentionStepBackward,
   positionalEncodingForward, transformerDecoderLayerForward, transformerDecoderLayerBackward,
-  add, constant: (_like, t) => t, view: reshape, release: () => undefined,
+  add, constant: (_like, t) => t, view: reshape, release: () => undefined, scope: (fn) => fn(),
 };

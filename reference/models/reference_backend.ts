@@ -38,4 +38,6 @@ export const referenceBackend: Backend<Tensor> = {
   readScalar: async (t) => t.data[0],
   optimizers,
   release: () => undefined,
+  scope: (fn) => fn(),
+  keep: (value) => value,
 };

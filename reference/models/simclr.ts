@@ -1,7 +1,7 @@
 import type { Rng } from '../rng';
 import { randn } from '../rng';
 import { tensor, type Tensor } from '../tensor';
-import { initLayers, netForward, REFERENCE_OPS, releaseDx, upstream, type Layer, type ModelOps } from './generative_layers';
+import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type ModelOps } from './generative_layers';
 
 /**
  * SimCLR (Chen et al. 2020; the EECS498 self-supervised assignment) on 28×28 digits: an MLP
@@ -42,21 +42,13 @@ export interface SimclrModel<T> {
 export function simclrModel<T extends { shape: readonly number[] }>(ops: ModelOps<T>, hyper: SimclrHyper): SimclrModel<T> {
   const nets = simclrNets(hyper);
   return {
-    represent(params, X) {
-      const enc = netForward(ops, nets.encoder, params, X);
-      enc.release();
-      return enc.out;
-    },
-    loss(params, views) {
+    represent: (params, X) => ops.scope(() => netForward(ops, nets.encoder, params, X).out),
+    loss: (params, views) => ops.scope(() => {
       const projected = netForward(ops, [...nets.encoder, ...nets.head], params, views);
-      const { loss, cache, temps = [] } = ops.ntXentForward(projected.out, { tau: hyper.tau });
-      const dloss = upstream(ops, views);
-      const { dz } = ops.ntXentBackward(dloss, cache);
-      const back = projected.backward(dz);
-      releaseDx(ops, back);
-      ops.release(dloss, dz, projected.out, ...temps);
-      return { loss, grads: back.grads };
-    },
+      const { loss, cache } = ops.ntXentForward(projected.out, { tau: hyper.tau });
+      const { dz } = ops.ntXentBackward(upstream(ops, views), cache);
+      return { loss, grads: projected.backward(dz).grads };
+    }),
   };
 }
 

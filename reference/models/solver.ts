@@ -123,25 +123,30 @@ export class Solver<T> {
     const { backend, model, params, config } = this;
     const step = this.steps++;
     const shifts = config.augment && config.augment.max_shift > 0 ? shiftsOf(config.augment, rows.length, config.seed, step) : undefined;
-    const batch = backend.gatherRows(this.data.X_train, this.data.y_train, rows, shifts);
-    const { loss, grads, state: nextState = {} } = model.loss(params, batch.X, batch.y, { seed: stepSeed(config.seed, step) });
-    const next: Record<string, T> = {};
-    for (const [name, w] of Object.entries(params)) {
-      const state = this.state[name];
-      if (!state) {
-        if (!nextState[name]) throw new Error(`Solver: the model's loss returned no next value for its state param ${name}`);
-        next[name] = nextState[name];
-        continue;
+    // The step's scope frees the minibatch, the loss and the gradients; it keeps the next weights and optimizer state.
+    const { value, next, nextOptimizer } = await backend.scope(async () => {
+      const batch = backend.gatherRows(this.data.X_train, this.data.y_train, rows, shifts);
+      const { loss, grads, state: nextState = {} } = model.loss(params, batch.X, batch.y, { seed: stepSeed(config.seed, step) });
+      const next: Record<string, T> = {};
+      const nextOptimizer: Record<string, Record<string, T>> = {};
+      for (const [name, w] of Object.entries(params)) {
+        const state = this.state[name];
+        if (!state) {
+          if (!nextState[name]) throw new Error(`Solver: the model's loss returned no next value for its state param ${name}`);
+          next[name] = nextState[name];
+          continue;
+        }
+        const out = this.update(w, grads[`d${name}`], STATE[this.config.update].map((s) => state[s]), lr);
+        next[name] = out.next_w;
+        nextOptimizer[name] = Object.fromEntries(Object.keys(state).map((s) => [s, out[`next_${s}`]]));
       }
-      const out = this.update(w, grads[`d${name}`], STATE[this.config.update].map((s) => state[s]), lr);
-      next[name] = out.next_w;
-      for (const s of Object.keys(state)) {
-        backend.release(state[s]);
-        state[s] = out[`next_${s}`];
-      }
+      return { value: await backend.readScalar(loss), next, nextOptimizer };
+    });
+    // Weights and optimizer state outlive a step: the ones replaced are released here.
+    for (const [name, state] of Object.entries(nextOptimizer)) {
+      backend.release(...Object.values(this.state[name]));
+      this.state[name] = state;
     }
-    const value = await backend.readScalar(loss);
-    backend.release(loss, batch.X, batch.y, ...Object.values(grads));
     this.retire(params, next, this.best ?? {});
     this.params = next;
     return value;
@@ -152,10 +157,10 @@ export class Solver<T> {
     let correct = 0;
     for (let start = 0; start < N; start += chunk) {
       const rows = Array.from({ length: Math.min(chunk, N - start) }, (_, i) => start + i);
-      const part = this.backend.gatherRows(X, y, rows);
-      const scores = this.model.scores(this.params, part.X);
-      correct += (await this.backend.accuracy(scores, part.y)) * rows.length;
-      this.backend.release(scores, part.X, part.y);
+      correct += await this.backend.scope(async () => {
+        const part = this.backend.gatherRows(X, y, rows);
+        return (await this.backend.accuracy(this.model.scores(this.params, part.X), part.y)) * rows.length;
+      });
     }
     return correct / N;
   }

@@ -66,14 +66,13 @@ const featureTape = <T>(ops: Ops<T>, net: Record<string, T>) => new Tape(ops, ne
 
 /** The fixed targets: feats[content_layer] of the content image and the Gram matrices of the style image's style layers. */
 function styleTargets<T extends Shaped>(ops: Ops<T>, net: Record<string, T>, content: T, style: T, hyper: StyleTransferHyper): { content: T; styles: T[] } {
-  const onContent = featureTape(ops, net);
-  const contentTarget = featureNet(onContent, onContent.input(content, content.shape, true), net)[hyper.content_layer].value;
-  onContent.release(contentTarget);
-  const onStyle = featureTape(ops, net);
-  const styleFeats = featureNet(onStyle, onStyle.input(style, style.shape, true), net);
-  const styles = hyper.style_layers.map((l) => ops.gramMatrixForward(styleFeats[l].value).out);
-  onStyle.release();
-  return { content: contentTarget, styles };
+  return ops.scope(() => {
+    const onContent = featureTape(ops, net);
+    const contentTarget = featureNet(onContent, onContent.input(content, content.shape, true), net)[hyper.content_layer].value;
+    const onStyle = featureTape(ops, net);
+    const styleFeats = featureNet(onStyle, onStyle.input(style, style.shape, true), net);
+    return { content: contentTarget, styles: hyper.style_layers.map((l) => ops.gramMatrixForward(styleFeats[l].value).out) };
+  });
 }
 
 /** The objective of one image on a backend: full loss, dL/dimg, and its three terms (for reports); `dispose` frees its targets. */
@@ -89,7 +88,7 @@ export function styleTransferObjectiveOn<T extends Shaped>(
 ): ImageObjective<T> {
   const targets = styleTargets(ops, net, content, style, hyper);
   const styleParams = { style_layers: hyper.style_layers, style_weights: hyper.style_weights };
-  const objective = (img: T) => {
+  const objective = (img: T) => ops.scope(() => {
     const tape = featureTape(ops, net);
     const x = tape.input(img, img.shape, false);
     const feats = featureNet(tape, x, net);
@@ -102,12 +101,9 @@ export function styleTransferObjectiveOn<T extends Shaped>(
     tape.backward(...feats.map((f, k) => [f, dstyle[`dfeats_${k}`]] as const), [feats[hyper.content_layer], dcontent]);
     const dtv = ops.tvLossBackward(one, tv.cache).dimg;
     const dimg = ops.add(x.grad!, dtv);
-    const partial = ops.add(c.loss, s.loss);
-    const loss = ops.add(partial, tv.loss);
-    ops.release(partial, one, dcontent, dtv, ...Object.values(dstyle), ...(s.temps ?? []));
-    tape.release();
+    const loss = ops.add(ops.add(c.loss, s.loss), tv.loss);
     return { loss, grads: { dimg }, terms: { content: c.loss, style: s.loss, tv: tv.loss } };
-  };
+  });
   return Object.assign(objective, { dispose: () => ops.release(targets.content, ...targets.styles) });
 }
 
@@ -140,18 +136,22 @@ export async function descendImage<T>(
     Object.fromEntries(await Promise.all(Object.entries(terms).map(async ([k, t]) => [k, await backend.readScalar(t)] as const)));
   let first: Record<string, number> = {};
   for (let step = 0; ; step++) {
-    const { loss, grads, terms } = objective(img);
-    losses.push(await backend.readScalar(loss));
-    if (step === 0) first = await readTerms(terms);
-    if (step === config.steps) {
-      const last = await readTerms(terms);
-      backend.release(loss, grads.dimg, ...Object.values(terms), state.m, state.v, state.t);
+    const last = await backend.scope(async () => {
+      const { loss, grads, terms } = objective(img);
+      losses.push(await backend.readScalar(loss));
+      if (step === 0) first = await readTerms(terms);
+      if (step === config.steps) return readTerms(terms);
+      const next = backend.keep(backend.optimizers.adamForward(img, grads.dimg, state.m, state.v, state.t, { lr: config.lr }));
+      // The image and Adam's moments outlive a step: the ones replaced go now.
+      backend.release(img, state.m, state.v, state.t);
+      img = next.next_w;
+      state = { m: next.next_m, v: next.next_v, t: next.next_t };
+      return undefined;
+    });
+    if (last) {
+      backend.release(state.m, state.v, state.t);
       return { img, losses, first, last };
     }
-    const next = backend.optimizers.adamForward(img, grads.dimg, state.m, state.v, state.t, { lr: config.lr });
-    backend.release(loss, grads.dimg, ...Object.values(terms), img, state.m, state.v, state.t);
-    img = next.next_w;
-    state = { m: next.next_m, v: next.next_v, t: next.next_t };
     onStep?.(step + 1, losses[step]);
   }
 }

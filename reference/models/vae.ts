@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor';
-import { initLayers, netForward, REFERENCE_OPS, releaseDx, upstream, type Layer, type ModelOps } from './generative_layers';
+import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type ModelOps } from './generative_layers';
 
 /**
  * Variational autoencoder on images flattened to D pixels in [0, 1] (Kingma & Welling; the
@@ -51,26 +51,16 @@ export interface VaeModel<T> {
 export function vaeModel<T extends { shape: readonly number[] }>(ops: ModelOps<T>, hyper: VaeHyper): VaeModel<T> {
   const nets = vaeNets(hyper);
 
-  function decode(params: Record<string, T>, z: T): T {
-    const dec = netForward(ops, nets.decoder, params, z);
-    const { out } = ops.sigmoidForward(dec.out);
-    dec.release();
-    ops.release(dec.out);
-    return out;
-  }
+  const decode = (params: Record<string, T>, z: T): T =>
+    ops.scope(() => ops.sigmoidForward(netForward(ops, nets.decoder, params, z).out).out);
 
   return {
     decode,
-    reconstruct(params, X) {
+    reconstruct: (params, X) => ops.scope(() => {
       const enc = netForward(ops, nets.encoder, params, X);
-      const mu = netForward(ops, nets.mu, params, enc.out);
-      const out = decode(params, mu.out);
-      enc.release();
-      mu.release();
-      ops.release(enc.out, mu.out);
-      return out;
-    },
-    loss(params, X, eps) {
+      return decode(params, netForward(ops, nets.mu, params, enc.out).out);
+    }),
+    loss: (params, X, eps) => ops.scope(() => {
       const enc = netForward(ops, nets.encoder, params, X);
       const mu = netForward(ops, nets.mu, params, enc.out);
       const logvar = netForward(ops, nets.logvar, params, enc.out);
@@ -92,12 +82,8 @@ export function vaeModel<T extends { shape: readonly number[] }>(ops: ModelOps<T
       const logvarBack = logvar.backward(dlogvar);
       const dh = ops.add(muBack.dx, logvarBack.dx);
       const encBack = enc.backward(dh);
-      releaseDx(ops, encBack);
-      ops.release(dRecon, dKl, dlogits, dec.out, rep.z, fromZ.dmu, fromZ.dlogvar, fromKl.dmu, fromKl.dlogvar, dmu, dlogvar,
-        mu.out, logvar.out, enc.out, dh, bce.loss);
-      for (const b of [back, muBack, logvarBack]) releaseDx(ops, b);
       return { loss, kl: kl.loss, grads: { ...encBack.grads, ...muBack.grads, ...logvarBack.grads, ...back.grads } };
-    },
+    }),
   };
 }
 

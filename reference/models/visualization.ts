@@ -54,12 +54,7 @@ function classGradient<T>(model: Model<T>, params: Record<string, T>, X: T, dsco
 export async function saliencyMaps<T>(
   v: VisualOps<T>, model: Model<T>, params: Record<string, T>, X: T, y: readonly number[], classes: number, image: readonly [number, number, number],
 ): Promise<Tensor> {
-  const dscores = v.oneHot(X, y, classes);
-  const dX = classGradient(model, params, X, dscores);
-  const maps = v.saliency(dX, image);
-  const host = await v.read(maps);
-  v.backend.release(dscores, dX, maps);
-  return host;
+  return v.backend.scope(() => v.read(v.saliency(classGradient(model, params, X, v.oneHot(X, y, classes)), image)));
 }
 
 export interface FoolingResult {
@@ -81,24 +76,24 @@ export async function foolingImages<T>(
   config: { lr: number; maxSteps: number }, onStep?: (step: number, fooled: number) => void,
 ): Promise<FoolingResult> {
   const { backend } = v;
-  let x = backend.upload(X);
-  const target = backend.upload(tensor([targets.length], targets), 'i32');
-  const dscores = v.oneHot(x, targets, classes);
-  let steps = 0;
-  for (; ; steps++) {
-    const scores = model.scores(params, x);
-    const fooled = await backend.accuracy(scores, target);
-    onStep?.(steps, fooled);
-    if (fooled === 1 || steps === config.maxSteps) {
-      const result = { images: await v.read(x), predicted: predictions(await v.read(scores)), steps };
-      backend.release(scores, x, target, dscores);
-      return result;
+  return backend.scope(async () => {
+    let x = backend.upload(X);
+    const target = backend.upload(tensor([targets.length], targets), 'i32');
+    const dscores = v.oneHot(x, targets, classes);
+    for (let steps = 0; ; steps++) {
+      const step = await backend.scope(async () => {
+        const scores = model.scores(params, x);
+        const fooled = await backend.accuracy(scores, target);
+        onStep?.(steps, fooled);
+        if (fooled === 1 || steps === config.maxSteps) return { result: { images: await v.read(x), predicted: predictions(await v.read(scores)), steps } };
+        return { next: v.ascend(x, classGradient(model, params, x, dscores), config.lr, 0, { scores, target }) };
+      });
+      if (step.result) return step.result;
+      // A long loop: each replaced image goes now (the outer scope would free them all only at the end).
+      backend.release(x);
+      x = step.next!;
     }
-    const dX = classGradient(model, params, x, dscores);
-    const next = v.ascend(x, dX, config.lr, 0, { scores, target });
-    backend.release(scores, dX, x);
-    x = next;
-  }
+  });
 }
 
 export interface ClassVisualizationConfig {
@@ -125,28 +120,25 @@ export async function classVisualization<T>(
   const { backend } = v;
   const rng = makeRng(`class-visualization:${config.seed}`);
   const D = image[0] * image[1] * image[2];
-  let x = backend.upload(randnTensor([classes.length, D], rng, config.init_scale));
-  const dscores = v.oneHot(x, classes, numClasses);
-  const shift = () => Math.floor(rng() * (2 * config.jitter + 1)) - config.jitter;
-  for (let step = 1; step <= config.steps; step++) {
-    const [dy, dx] = [shift(), shift()];
-    const rolled = v.roll(x, image, dy, dx);
-    const grad = classGradient(model, params, rolled, dscores);
-    const moved = v.ascend(rolled, grad, config.lr, config.reg);
-    backend.release(x, rolled, grad);
-    x = v.roll(moved, image, -dy, -dx);
-    backend.release(moved);
-    if (config.blur_every > 0 && step % config.blur_every === 0) {
-      const blurred = v.blur(x, image);
+  return backend.scope(async () => {
+    let x = backend.upload(randnTensor([classes.length, D], rng, config.init_scale));
+    const dscores = v.oneHot(x, classes, numClasses);
+    const shift = () => Math.floor(rng() * (2 * config.jitter + 1)) - config.jitter;
+    for (let step = 1; step <= config.steps; step++) {
+      const [dy, dx] = [shift(), shift()];
+      const next = backend.scope(() => {
+        const rolled = v.roll(x, image, dy, dx);
+        const moved = v.ascend(rolled, classGradient(model, params, rolled, dscores), config.lr, config.reg);
+        const back = v.roll(moved, image, -dy, -dx);
+        return config.blur_every > 0 && step % config.blur_every === 0 ? v.blur(back, image) : back;
+      });
+      // A long loop: each replaced image goes now (the outer scope would free them all only at the end).
       backend.release(x);
-      x = blurred;
+      x = next;
+      onStep?.(step);
     }
-    onStep?.(step);
-  }
-  const scores = model.scores(params, x);
-  const result = { images: await v.read(x), scores: await v.read(scores) };
-  backend.release(x, scores, dscores);
-  return result;
+    return { images: await v.read(x), scores: await v.read(model.scores(params, x)) };
+  });
 }
 
 /** (N, C) one-hot rows. */

@@ -16,9 +16,9 @@ import { Adam } from '../../reference/models/generative_layers';
 import * as refKnn from '../../reference/models/knn';
 import { IMAGE_SIZE, mnistImages } from '../../reference/models/mnist';
 import { referenceBackend } from '../../reference/models/reference_backend';
-import { augmentPairs, initSimclr, simclr, type SimclrModel } from '../../reference/models/simclr';
+import { augmentPairs, initSimclr, simclr, type SimclrHyper, type SimclrModel } from '../../reference/models/simclr';
 import { minibatches } from '../../reference/models/solver';
-import { initVae, vae, type VaeModel } from '../../reference/models/vae';
+import { initVae, vae, type VaeHyper, type VaeModel } from '../../reference/models/vae';
 import { makeRng, randnTensor, uniformTensor, type Rng } from '../../reference/rng';
 import { reshape, tensor, type Tensor } from '../../reference/tensor';
 import { writeImageGrid } from './png';
@@ -63,6 +63,8 @@ export interface GenerativeOptions {
 /** What a task needs from a backend besides Backend: reading tensors back and the kNN helpers. */
 interface Parts<T> {
   backend: Backend<T>;
+  /** The generative models on this backend. */
+  models: { vae(hyper: VaeHyper): VaeModel<T>; gan(arch: GanArch): GanModel<T>; simclr(hyper: SimclrHyper): SimclrModel<T> };
   read(t: T): Promise<Tensor>;
   knnAccuracy(X_train: T, y_train: T, X: T, y: T, k: number): Promise<number>;
   /** Euclidean distances (N, M) of the rows of X to those of X_train, read back. */
@@ -71,6 +73,7 @@ interface Parts<T> {
 
 const REFERENCE_PARTS: Parts<Tensor> = {
   backend: referenceBackend,
+  models: { vae, gan, simclr },
   read: async (t) => t,
   knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
   distances: async (X_train, y_train, X) => knnForward(X_train, y_train, X, { k: 1 }).dists,
@@ -79,6 +82,7 @@ const REFERENCE_PARTS: Parts<Tensor> = {
 function gpuParts(backend: Backend<GpuTensor>): Parts<GpuTensor> {
   return {
     backend,
+    models: { vae: gpuVae.vae, gan: gpuGan.gan, simclr: gpuSimclr.simclr },
     read,
     knnAccuracy: gpuKnn.knnAccuracy,
     distances: (X_train, y_train, X) => scope(() => read(gpuKnnForward(X_train, y_train, X, { k: 1 }).dists)),
@@ -188,7 +192,7 @@ export async function trainVae(options: GenerativeOptions): Promise<VaeResult> {
   const { hyper, train, data } = setup('vae', options);
   const vaeHyper = { pixels: IMAGE_SIZE, hidden: hyper.hidden, latent: hyper.latent };
   return onBackend(options.backend, async <T>(parts: Parts<T>) => {
-    const model = (options.backend === 'reference' ? vae(vaeHyper) : gpuVae.vae(vaeHyper)) as unknown as VaeModel<T>;
+    const model = parts.models.vae(vaeHyper);
     const { backend } = parts;
     const { adam, params: init } = trainable(backend, initVae(vaeHyper, train.seed), train);
     let params = init;
@@ -275,7 +279,7 @@ export async function trainGan(name: 'gan' | 'dcgan', options: GenerativeOptions
   const { hyper, train, data } = setup(name, options);
   const arch = ganArch(name, hyper);
   return onBackend(options.backend, async <T>(parts: Parts<T>) => {
-    const model = (options.backend === 'reference' ? gan(arch) : gpuGan.gan(arch)) as unknown as GanModel<T>;
+    const model = parts.models.gan(arch);
     const { backend } = parts;
     const init = initGan(arch, train.seed);
     const [generator, discriminator] = [trainable(backend, init.G, train), trainable(backend, init.D, train)];
@@ -405,7 +409,7 @@ export async function trainSimclr(options: GenerativeOptions): Promise<SimclrRes
   const simHyper = { pixels: IMAGE_SIZE, hidden: hyper.hidden, projection: hyper.projection, tau: hyper.tau };
   const augment = { shift: hyper.shift, noise: hyper.noise };
   return onBackend(options.backend, async <T>(parts: Parts<T>) => {
-    const model = (options.backend === 'reference' ? simclr(simHyper) : gpuSimclr.simclr(simHyper)) as unknown as SimclrModel<T>;
+    const model = parts.models.simclr(simHyper);
     const { backend } = parts;
     const { adam, params: init } = trainable(backend, initSimclr(simHyper, train.seed), train);
     let params = init;
