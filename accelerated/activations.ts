@@ -1,8 +1,8 @@
 import { numel } from '../reference/tensor';
 import { requireShape } from '../reference/validate';
-import type { GpuTensor } from './buffers';
-import type { Field } from './kernel';
-import { pointwise } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import type { Field } from './runtime/kernel';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Twins of the elementwise activations (reference/activations.ts and each op's file): one family

@@ -1,8 +1,8 @@
 import { validateAffine } from '../reference/affine';
 import { requireShape } from '../reference/validate';
-import { view, type GpuTensor } from './buffers';
-import { matmul } from './matmul';
-import { columnSums } from './reduce';
+import { view, type GpuTensor } from './runtime/buffers';
+import { matmul } from './runtime/matmul';
+import { columnSums } from './runtime/reduce';
 
 /** Twin of reference/affine: three calls of the shared register-tiled matmul plus a column sum. */
 export interface AffineCache {

@@ -1,8 +1,8 @@
 import { validateAnchors, type AnchorsParams } from '../reference/anchors';
 import { tensor } from '../reference/tensor';
-import { zeros, release, upload, type GpuTensor } from './buffers';
+import { zeros, release, upload, type GpuTensor } from './runtime/buffers';
 import { storeBox } from './boxes';
-import { kernel, launch } from './kernel';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/anchors: one invocation per anchor row decodes (cell, ratio, scale) from its

@@ -1,12 +1,12 @@
-import type { GpuTensor } from './buffers';
-import { release } from './buffers';
-import { batchedMatmul } from './batched_matmul';
-import { pointwise } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import { release } from './runtime/buffers';
+import { batchedMatmul } from './runtime/batched_matmul';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Twin of reference/attention.ts: B = N·heads problems q (B, Tq, D), k (B, Tk, D), v (B, Tk, Dv), the
  * optional mask (N, Tq, Tk) i32 (1 = masked out) shared by the `heads` problems of a sample. The
- * products run on the batched matmul (accelerated/batched_matmul.ts); the softmax and its backward
+ * products run on the batched matmul (accelerated/runtime/batched_matmul.ts); the softmax and its backward
  * are row kernels: one invocation per query row walks its Tk scores (max, normalizer, write) — no
  * shared memory or barriers.
  */

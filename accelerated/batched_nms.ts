@@ -1,6 +1,6 @@
 import { validateBatchedNms } from '../reference/batched_nms';
 import type { NmsParams } from '../reference/nms';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { suppress } from './nms';
 
 /** Twin of reference/batched_nms: the kernels of accelerated/nms.ts, whose mask only lets boxes of one class suppress each other. */

@@ -1,7 +1,7 @@
 import { validateBceWithLogits } from '../reference/bce_with_logits';
 import { numel } from '../reference/tensor';
-import type { GpuTensor } from './buffers';
-import { LOGISTIC_WGSL, lossGradient, sumOfTerms } from './scalar_loss';
+import type { GpuTensor } from './runtime/buffers';
+import { LOGISTIC_WGSL, lossGradient, sumOfTerms } from './runtime/scalar_loss';
 
 /**
  * Twin of reference/bce_with_logits: per-element terms max(x, 0) − x·y + log1p(e^(−|x|)) (one

@@ -1,8 +1,8 @@
 import { validateBoxDecode } from '../reference/box_decode';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { CENTER_WGSL, loadBox, storeBox } from './boxes';
-import { kernel, launch } from './kernel';
+import { kernel, launch } from './runtime/kernel';
 
 /** Twin of reference/box_decode: one invocation per box, both axes as vec2 (x, y); pointwise, nothing to tile. */
 export interface BoxDecodeCache {

@@ -1,8 +1,8 @@
 import { validateBoxEncode } from '../reference/box_encode';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { CENTER_WGSL, loadBox, storeBox } from './boxes';
-import { kernel, launch } from './kernel';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/box_encode: one invocation per box, both axes at once as vec2 (x, y); forward

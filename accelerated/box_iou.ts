@@ -1,8 +1,8 @@
 import { validateBoxIou } from '../reference/box_iou';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { BOX_WGSL, loadBox, storeBox } from './boxes';
-import { kernel, launch } from './kernel';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/box_iou. Forward: one invocation per (k, m) pair, no reuse worth a tile (4

@@ -1,8 +1,8 @@
 import { validateChamferDistance } from '../reference/chamfer_distance';
 import { requireLossGradient } from '../reference/classification';
-import { release, type GpuTensor } from './buffers';
-import { pointwise } from './pointwise';
-import { sumAll } from './reduce';
+import { release, type GpuTensor } from './runtime/buffers';
+import { pointwise } from './runtime/pointwise';
+import { sumAll } from './runtime/reduce';
 
 /**
  * Twin of reference/chamfer_distance. Forward: one invocation per point of P ∪ Q (P's first) walks

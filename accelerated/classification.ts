@@ -1,7 +1,7 @@
 import { requireLossGradient, validateScoresAndLabels } from '../reference/classification';
-import { zeros, release, type GpuTensor } from './buffers';
-import { kernel, launch, type KernelSpec } from './kernel';
-import { sumAll } from './reduce';
+import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { kernel, launch, type KernelSpec } from './runtime/kernel';
+import { sumAll } from './runtime/reduce';
 
 /**
  * Classification losses on x (N, C) f32 and y (N) i32. Tiling: one invocation per sample walks its

@@ -1,7 +1,7 @@
 import { type ContentLossParams, validateContentLoss } from '../reference/content_loss';
 import { numel } from '../reference/tensor';
-import type { GpuTensor } from './buffers';
-import { lossGradient, sumOfTerms } from './scalar_loss';
+import type { GpuTensor } from './runtime/buffers';
+import { lossGradient, sumOfTerms } from './runtime/scalar_loss';
 
 /**
  * Twin of reference/content_loss: one invocation per element writes (current − original)², the

@@ -1,13 +1,13 @@
 import { validateConv2d, type Conv2dParams, type ConvGeometry } from '../reference/conv2d';
 import { requireShape } from '../reference/validate';
-import { empty, zeros, release, view, type GpuTensor } from './buffers';
+import { empty, zeros, release, view, type GpuTensor } from './runtime/buffers';
 import { forwardKernel, slide } from './conv2d_forward';
 import { inputGradKernel } from './conv2d_input_grad';
 import { launchTiles } from './conv2d_tiles';
 import { weightGradKernel } from './conv2d_weight_grad';
-import { kernel, launch } from './kernel';
-import { pointwise } from './pointwise';
-import { columnSums } from './reduce';
+import { kernel, launch } from './runtime/kernel';
+import { pointwise } from './runtime/pointwise';
+import { columnSums } from './runtime/reduce';
 
 /**
  * Twin of reference/conv2d: forward, dx and dw are three implicit GEMMs (x is gathered inside the
@@ -21,7 +21,7 @@ import { columnSums } from './reduce';
  * conv2d_weight_grad.ts (4×4 or 4×8 tiles sliding along a kernel row, split-K); the register
  * tiling they share is in conv2d_tiles.ts. dw and db have few outputs, each a long sum (N·H'·W'
  * terms), so their reductions are split into parts summed by separate invocations, then added by
- * accelerated/reduce.ts's column sum (split-K), which keeps every core busy.
+ * accelerated/runtime/reduce.ts's column sum (split-K), which keeps every core busy.
  */
 
 /** x (N, C, H, W) → the same with padH / padW zeros around each plane. One invocation per output element. */
@@ -54,7 +54,7 @@ function padded(x: GpuTensor, g: ConvGeometry, padH = g.pad, padW = g.pad): { xp
 
 /**
  * Σ over positions of a (N, F, Ho, Wo) tensor → (N, F), one invocation per (n, f) (plain loads, no
- * shared memory); channelSums then adds the N rows with accelerated/reduce.ts's column sum (one
+ * shared memory); channelSums then adds the N rows with accelerated/runtime/reduce.ts's column sum (one
  * invocation per channel over all N·Ho·Wo values would leave the work to a single workgroup).
  */
 const planeSumKernel = kernel({

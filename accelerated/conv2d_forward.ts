@@ -1,4 +1,4 @@
-import type { Kernel } from './kernel';
+import type { Kernel } from './runtime/kernel';
 import { ACCUMULATE, ROWS, tileKernel } from './conv2d_tiles';
 
 /**

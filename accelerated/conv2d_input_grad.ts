@@ -1,4 +1,4 @@
-import type { Kernel } from './kernel';
+import type { Kernel } from './runtime/kernel';
 import { ACCUMULATE, gather4, ROWS, tileKernel } from './conv2d_tiles';
 
 /**

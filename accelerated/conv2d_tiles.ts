@@ -1,10 +1,10 @@
 import type { ConvGeometry } from '../reference/conv2d';
-import type { GpuTensor } from './buffers';
-import { f32Arrays, kernel, launch, type Kernel } from './kernel';
+import type { GpuTensor } from './runtime/buffers';
+import { f32Arrays, kernel, launch, type Kernel } from './runtime/kernel';
 
 /**
  * The register tiling shared by conv2d's three GEMM kernels (conv2d_forward.ts,
- * conv2d_input_grad.ts, conv2d_weight_grad.ts), the idea of accelerated/matmul.ts: each invocation
+ * conv2d_input_grad.ts, conv2d_weight_grad.ts), the idea of accelerated/runtime/matmul.ts: each invocation
  * accumulates a tile of its GEMM's output in registers (vec4 accumulators, one per tile row, a
  * component per tile column), loading 4 row values and 4 column values per reduction step: 16 FMAs
  * per 8 loads. No workgroup memory and no barriers, because SwiftShader runs barriers very slowly.

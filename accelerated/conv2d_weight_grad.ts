@@ -1,4 +1,4 @@
-import type { Kernel } from './kernel';
+import type { Kernel } from './runtime/kernel';
 import { ACCUMULATE, ROWS, tileKernel } from './conv2d_tiles';
 
 /**
@@ -7,7 +7,7 @@ import { ACCUMULATE, ROWS, tileKernel } from './conv2d_tiles';
  * Few outputs (e.g. 16 × 25) each summing many products (e.g. 39,200) would leave all the work to
  * one workgroup, so the reduction is split (split-K): part p sums the output rows (n, oh) in
  * [p·chunk, (p+1)·chunk) into its own (F, C/groups·HH·WW) slab, and a column sum
- * (accelerated/reduce.ts) adds the slabs (see convWeightGrad for the part count). x is read
+ * (accelerated/runtime/reduce.ts) adds the slabs (see convWeightGrad for the part count). x is read
  * through a zero-padded copy, so no load needs a mask. Tiles:
  * - stride 1 and dilation 1 (`taps` = 4 or 8, sliding): a tile is 4 filters × `taps` consecutive
  *   taps kw0… of one kernel row (c, kh) (each kernel row is covered by ⌈WW/taps⌉ tiles; taps past

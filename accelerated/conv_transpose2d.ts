@@ -1,7 +1,7 @@
 import type { ConvGeometry } from '../reference/conv2d';
 import { validateConvTranspose2d, type ConvTranspose2dParams } from '../reference/conv_transpose2d';
 import { requireShape } from '../reference/validate';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { channelSums, convForward, convInputGrad, convWeightGrad } from './conv2d';
 
 /**

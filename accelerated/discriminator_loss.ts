@@ -1,5 +1,5 @@
 import { validateDiscriminatorLoss } from '../reference/discriminator_loss';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { type ScoreLossCache, scoreLossBackward, scoreLossForward, type WgslScoreTerm } from './gan';
 
 /** Twin of reference/discriminator_loss: BCE(real, 1) + BCE(fake, 0), through the GAN-loss kernels of accelerated/gan.ts. */

@@ -1,9 +1,9 @@
 import { validateDotProductAttentionStep } from '../reference/dot_product_attention_step';
 import { requireShape } from '../reference/validate';
-import { release, view, type GpuTensor } from './buffers';
-import { batchedMatmul } from './batched_matmul';
-import { map } from './elementwise';
-import { pointwise } from './pointwise';
+import { release, view, type GpuTensor } from './runtime/buffers';
+import { batchedMatmul } from './runtime/batched_matmul';
+import { map } from './runtime/elementwise';
+import { pointwise } from './runtime/pointwise';
 import { softmaxBackward, softmaxForward, type LastAxisCache } from './softmax';
 
 /**

@@ -1,15 +1,15 @@
 import { validateDropout, type DropoutParams } from '../reference/dropout';
 import { numel } from '../reference/tensor';
 import { requireShape } from '../reference/validate';
-import type { GpuTensor } from './buffers';
-import { map } from './elementwise';
-import { pointwise } from './pointwise';
-import { RANDOM_WGSL } from './random';
+import type { GpuTensor } from './runtime/buffers';
+import { map } from './runtime/elementwise';
+import { pointwise } from './runtime/pointwise';
+import { RANDOM_WGSL } from './runtime/random';
 
 /**
  * Twin of reference/dropout. Tiling: one invocation per element (pointwise.ts), no shared memory.
  * The forward kernel draws element i's bits from the same counter-based PCG hash as the reference
- * (accelerated/random.ts) and writes both the mask and out; the backward multiplies by that mask.
+ * (accelerated/runtime/random.ts) and writes both the mask and out; the backward multiplies by that mask.
  * The drop test is on integers, (bits ≫ 8) < ⌈p·2²⁴⌉, so host and device draw identical masks (a
  * float32 p would round and flip the odd unit). Both the threshold and keep = 1 − p are encodings
  * of p passed as uniforms: 1/(1 − p) from a float32-rounded p would lose all precision as p → 1.

@@ -1,5 +1,5 @@
-import type { GpuTensor } from './buffers';
-import { LOGISTIC_WGSL, lossGradient, sumOfTerms } from './scalar_loss';
+import type { GpuTensor } from './runtime/buffers';
+import { LOGISTIC_WGSL, lossGradient, sumOfTerms } from './runtime/scalar_loss';
 
 /**
  * Twins of the GAN / LSGAN losses (reference/gan.ts): loss = (1/N) Σ_inputs Σₙ term(sₙ). Forward:

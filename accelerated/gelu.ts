@@ -1,6 +1,6 @@
 import { validateGelu, type GeluParams } from '../reference/gelu';
 import { activationBackward, activationForward, geluExact, geluTanh, type ActivationCache } from './activations';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 
 /** Twin of reference/gelu (kernels and tiling in activations.ts). */
 export function geluForward(x: GpuTensor, params: GeluParams = {}): { out: GpuTensor; cache: ActivationCache } {

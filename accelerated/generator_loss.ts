@@ -1,5 +1,5 @@
 import { validateGeneratorLoss } from '../reference/generator_loss';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { type ScoreLossCache, scoreLossBackward, scoreLossForward, type WgslScoreTerm } from './gan';
 
 /** Twin of reference/generator_loss: BCE(fake, 1), non-saturating, through the GAN-loss kernels of accelerated/gan.ts. */

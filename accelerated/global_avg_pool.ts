@@ -1,7 +1,7 @@
 import { validateGlobalAvgPool } from '../reference/global_avg_pool';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 
 /** Twin of reference/global_avg_pool on planes of HW = H·W elements. */
 export interface GlobalAvgPoolCache {

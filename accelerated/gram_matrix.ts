@@ -1,6 +1,6 @@
 import { type GramMatrixParams, validateGramMatrix } from '../reference/gram_matrix';
 import { requireShape } from '../reference/validate';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { gramMatrices, gramMatricesBackward } from './style';
 
 /** Twin of reference/gram_matrix through the stacked-matmul Gram kernels of accelerated/style.ts. */

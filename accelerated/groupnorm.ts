@@ -1,5 +1,5 @@
 import { groupnormLayout, validateGroupnorm, type GroupnormParams } from '../reference/groupnorm';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { normalizeBackward, normalizeByMoments, type NormCache } from './normalization';
 
 /**

@@ -1,11 +1,11 @@
 import { validateGru, type GruOptions, type GruSizes } from '../reference/gru';
 import { requireGradShape } from '../reference/recurrent';
-import { zeros, release, view, type GpuTensor } from './buffers';
-import { map } from './elementwise';
-import { matmul } from './matmul';
-import { pointwise } from './pointwise';
+import { zeros, release, view, type GpuTensor } from './runtime/buffers';
+import { map } from './runtime/elementwise';
+import { matmul } from './runtime/matmul';
+import { pointwise } from './runtime/pointwise';
 import { cellKernel, launchCell, shiftedStates } from './recurrent';
-import { columnSums } from './reduce';
+import { columnSums } from './runtime/reduce';
 
 /**
  * Twin of reference/gru.ts (gru_forward and gru_forward_course), on the device end to end.

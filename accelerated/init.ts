@@ -1,14 +1,14 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/init';
-import type { GpuTensor } from './buffers';
-import type { Field } from './kernel';
-import { pointwise } from './pointwise';
-import { RANDOM_WGSL } from './random';
+import type { GpuTensor } from './runtime/buffers';
+import type { Field } from './runtime/kernel';
+import { pointwise } from './runtime/pointwise';
+import { RANDOM_WGSL } from './runtime/random';
 
 /**
  * Twins of reference/init (the family file: xavier_uniform, xavier_normal, kaiming_normal). One
- * kernel per initializer, one invocation per element (accelerated/pointwise.ts), drawing element i
- * from the same counter-based PCG hash as the reference (accelerated/random.ts); the scale
+ * kernel per initializer, one invocation per element (accelerated/runtime/pointwise.ts), drawing element i
+ * from the same counter-based PCG hash as the reference (accelerated/runtime/random.ts); the scale
  * (√(6/(fan_in + fan_out)) …) is computed in the kernel from the fans, which the host reads off
  * w's shape. w itself is not bound: only its shape matters.
  */

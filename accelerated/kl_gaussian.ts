@@ -1,6 +1,6 @@
 import { validateKlGaussian } from '../reference/kl_gaussian';
-import type { GpuTensor } from './buffers';
-import { lossGradient, sumOfTerms } from './scalar_loss';
+import type { GpuTensor } from './runtime/buffers';
+import { lossGradient, sumOfTerms } from './runtime/scalar_loss';
 
 /**
  * Twin of reference/kl_gaussian: one invocation per element writes 1 + logvar − mu² − e^logvar,

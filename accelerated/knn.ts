@@ -1,6 +1,6 @@
 import { validateKnn, type KnnParams } from '../reference/knn';
-import { release, type GpuTensor } from './buffers';
-import { pointwise } from './pointwise';
+import { release, type GpuTensor } from './runtime/buffers';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Twin of reference/knn (forward only, as the reference). The variant param only picks how the

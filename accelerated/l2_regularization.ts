@@ -1,10 +1,10 @@
 import { requireLossGradient } from '../reference/classification';
 import { validateL2Regularization, type L2RegularizationParams } from '../reference/l2_regularization';
 import { numel } from '../reference/tensor';
-import { release, type GpuTensor } from './buffers';
-import { map } from './elementwise';
-import { pointwise } from './pointwise';
-import { sumAll } from './reduce';
+import { release, type GpuTensor } from './runtime/buffers';
+import { map } from './runtime/elementwise';
+import { pointwise } from './runtime/pointwise';
+import { sumAll } from './runtime/reduce';
 
 /**
  * Twin of reference/l2_regularization. Forward: an elementwise square (one invocation per element),

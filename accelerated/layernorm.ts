@@ -1,5 +1,5 @@
 import { layernormLayout, validateLayernorm, type LayernormParams } from '../reference/layernorm';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { normalizeBackward, normalizeByMoments, type NormCache } from './normalization';
 
 /**

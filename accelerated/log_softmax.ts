@@ -1,4 +1,4 @@
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { lastAxisBackward, lastAxisForward, type LastAxisCache, type LastAxisOp } from './softmax';
 
 /** Twin of reference/log_softmax (kernels and tiling in softmax.ts): out = x − m − log z;  dx = dout − exp(out)·Σ dout */

@@ -1,5 +1,5 @@
 import { validateLsDiscriminatorLoss } from '../reference/ls_discriminator_loss';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { type ScoreLossCache, scoreLossBackward, scoreLossForward, type WgslScoreTerm } from './gan';
 
 /** Twin of reference/ls_discriminator_loss: 0.5·mean((real − 1)²) + 0.5·mean(fake²), through the GAN-loss kernels of accelerated/gan.ts. */

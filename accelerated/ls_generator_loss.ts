@@ -1,5 +1,5 @@
 import { validateLsGeneratorLoss } from '../reference/ls_generator_loss';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { type ScoreLossCache, scoreLossBackward, scoreLossForward, type WgslScoreTerm } from './gan';
 
 /** Twin of reference/ls_generator_loss: 0.5·mean((fake − 1)²), through the GAN-loss kernels of accelerated/gan.ts. */

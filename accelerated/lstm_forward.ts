@@ -1,6 +1,6 @@
 import { validateLstmForward } from '../reference/lstm_forward';
 import { requireGradShape } from '../reference/recurrent';
-import { zeros, release, type GpuTensor } from './buffers';
+import { zeros, release, type GpuTensor } from './runtime/buffers';
 import { lstmCell, lstmSequenceBackward, lstmState, type LstmState } from './lstm_step';
 import { recurrentForward, type SequenceCache } from './recurrent';
 

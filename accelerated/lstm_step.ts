@@ -1,8 +1,8 @@
 import { validateLstmStep } from '../reference/lstm_step';
 import { requireGradShape } from '../reference/recurrent';
-import { zeros, view, type GpuTensor } from './buffers';
-import type { Gpu } from './device';
-import { map } from './elementwise';
+import { zeros, view, type GpuTensor } from './runtime/buffers';
+import type { Gpu } from './runtime/device';
+import { map } from './runtime/elementwise';
 import { cellKernel, launchCell, recurrentBackward, recurrentForward, type Cell, type SequenceCache, type SequenceDims } from './recurrent';
 
 /**

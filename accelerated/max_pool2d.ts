@@ -1,7 +1,7 @@
 import { validateMaxPool2d } from '../reference/max_pool2d';
 import { requirePooledGrad, type PoolGeometry, type PoolParams } from '../reference/pooling';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 import { COVERING_WINDOWS, POOL_UNIFORMS, poolFields, WINDOW_OF_OUTPUT, WINDOWS_OF_INPUT } from './pooling';
 
 /** Twin of reference/max_pool2d; kernels and their layout in accelerated/pooling.ts. */

@@ -1,8 +1,8 @@
 import { validateMaxUnpool2d, type MaxUnpool2dParams } from '../reference/max_unpool2d';
 import type { PoolPlanes } from '../reference/pooling';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/max_unpool2d. The indices of a plane are distinct (validated), so the forward

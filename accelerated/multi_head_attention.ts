@@ -1,10 +1,10 @@
 import { validateMultiHeadAttention, type MultiHeadAttentionParams } from '../reference/multi_head_attention';
 import { requireShape } from '../reference/validate';
 import { attentionBackward, attentionForward, type AttentionCache } from './attention';
-import { release, view, type GpuTensor } from './buffers';
-import { matmul } from './matmul';
-import { pointwise } from './pointwise';
-import { columnSums } from './reduce';
+import { release, view, type GpuTensor } from './runtime/buffers';
+import { matmul } from './runtime/matmul';
+import { pointwise } from './runtime/pointwise';
+import { columnSums } from './runtime/reduce';
 
 /**
  * Twin of reference/multi_head_attention: the projections on the shared register-tiled matmul (bias

@@ -1,7 +1,7 @@
 import { validateNms, type NmsParams } from '../reference/nms';
-import { zeros, read, release, type GpuTensor } from './buffers';
+import { zeros, read, release, type GpuTensor } from './runtime/buffers';
 import { BOX_WGSL, loadBox } from './boxes';
-import { kernel, launch } from './kernel';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/nms and reference/batched_nms, after torchvision's CUDA NMS, all on the device:

@@ -1,9 +1,9 @@
 import { batchnormLayout, groupSize, type BatchnormParams, type BatchnormSettings, type Groups, type NormLayout } from '../reference/normalization';
 import { requireShape, type Shaped } from '../reference/validate';
 import { numel } from '../reference/tensor';
-import { zeros, release, type GpuTensor } from './buffers';
-import { map } from './elementwise';
-import { f32Arrays, kernel, launch } from './kernel';
+import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { map } from './runtime/elementwise';
+import { f32Arrays, kernel, launch } from './runtime/kernel';
 
 /**
  * What the twins of batchnorm, spatial_batchnorm, layernorm and groupnorm share (formulas and the
@@ -14,7 +14,7 @@ import { f32Arrays, kernel, launch } from './kernel';
  *   (`Groups`). For per-channel groups adjacent invocations read adjacent addresses, so loads
  *   coalesce on a GPU; per-row groups (layernorm, groupnorm) read a contiguous run each. One
  *   walker per group keeps the kernels barrier-free; groups far longer than the number of groups
- *   would expose more parallelism as a tree (accelerated/reduce.ts).
+ *   would expose more parallelism as a tree (accelerated/runtime/reduce.ts).
  * - elementwise (normalize, dx, running update): one invocation per element (per channel for the
  *   running update), which finds its statistics group and channel by ⌊i / stride⌋ mod count.
  */

@@ -1,9 +1,9 @@
 import { requireLossGradient } from '../reference/classification';
 import { type NtXentParams, validateNtXent } from '../reference/nt_xent';
-import { release, type GpuTensor } from './buffers';
-import { matmul } from './matmul';
-import { pointwise } from './pointwise';
-import { sumAll } from './reduce';
+import { release, type GpuTensor } from './runtime/buffers';
+import { matmul } from './runtime/matmul';
+import { pointwise } from './runtime/pointwise';
+import { sumAll } from './runtime/reduce';
 
 /**
  * Twin of reference/nt_xent (the vectorized formulation), M = 2N rows:

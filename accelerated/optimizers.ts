@@ -1,11 +1,11 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/optimizers';
-import type { GpuTensor } from './buffers';
-import { pointwise, type PointwiseKernel } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import { pointwise, type PointwiseKernel } from './runtime/pointwise';
 
 /**
  * Twins of reference/optimizers (the family file: sgd, sgd_momentum, nesterov, adagrad, rmsprop,
- * adam). Each update is one elementwise kernel (accelerated/pointwise.ts: one invocation per
+ * adam). Each update is one elementwise kernel (accelerated/runtime/pointwise.ts: one invocation per
  * element of w) that reads w, dw and the state and writes next_w and the next state; the
  * hyper-parameters arrive as f32 uniforms and all arithmetic, bias corrections included, is WGSL.
  * The host only validates (the same checks as the reference) and binds buffers. Inputs are never

@@ -1,7 +1,7 @@
 import { validatePixelShuffle, type PixelShuffleGeometry, type PixelShuffleParams } from '../reference/pixel_shuffle';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/pixel_shuffle, a permutation: both directions are gathers, one invocation per

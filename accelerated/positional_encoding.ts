@@ -1,13 +1,13 @@
 import { validatePositionalEncoding, type PositionalEncodingParams } from '../reference/positional_encoding';
-import type { GpuTensor } from './buffers';
-import { COS_PI_WGSL } from './cos_pi';
-import { pointwise } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import { COS_PI_WGSL } from './runtime/cos_pi';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Twin of reference/positional_encoding on positions (T) i32. Tiling: one invocation per entry
  * (t, c) of the (T, E) table, no shared memory (nothing to reuse). WGSL's sin/cos are too coarse
  * (SwiftShader's err by ~1e-4), so the kernel works in half-turns: x = p·10000^(−2i/E)/π, reduced to
- * [−1, 1] (exactly), then cos_pi (accelerated/cos_pi.ts), with sin(πx) = cos(π(x − ½)). x itself
+ * [−1, 1] (exactly), then cos_pi (accelerated/runtime/cos_pi.ts), with sin(πx) = cos(π(x − ½)). x itself
  * carries a few float32 ulps, an absolute error that grows with the position p (the row's
  * tolerance says how).
  */

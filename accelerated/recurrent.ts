@@ -1,7 +1,7 @@
-import { zeros, release, view, type GpuTensor } from './buffers';
-import { f32Arrays, kernel, launch, type Kernel } from './kernel';
-import { matmul } from './matmul';
-import { columnSums } from './reduce';
+import { zeros, release, view, type GpuTensor } from './runtime/buffers';
+import { f32Arrays, kernel, launch, type Kernel } from './runtime/kernel';
+import { matmul } from './runtime/matmul';
+import { columnSums } from './runtime/reduce';
 
 /**
  * The sequence driver shared by the RNN and LSTM twins (their steps are the T = 1 case).

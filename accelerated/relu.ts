@@ -1,7 +1,7 @@
 import { validateRelu } from '../reference/relu';
 import { requireShape } from '../reference/validate';
-import type { GpuTensor } from './buffers';
-import { map } from './elementwise';
+import type { GpuTensor } from './runtime/buffers';
+import { map } from './runtime/elementwise';
 
 /** Twin of reference/relu: elementwise kernels, one invocation per element. */
 export function reluForward(x: GpuTensor): { out: GpuTensor; cache: { x: GpuTensor } } {

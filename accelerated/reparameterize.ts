@@ -1,8 +1,8 @@
 import { validateReparameterize } from '../reference/reparameterize';
 import { numel } from '../reference/tensor';
 import { requireShape } from '../reference/validate';
-import type { GpuTensor } from './buffers';
-import { pointwise } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import { pointwise } from './runtime/pointwise';
 
 /** Twin of reference/reparameterize: one invocation per element, forward and backward (memory-bound, no reuse). */
 export interface ReparameterizeCache {

@@ -1,6 +1,6 @@
 import { requireGradShape } from '../reference/recurrent';
 import { validateRnnForward } from '../reference/rnn_forward';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { recurrentBackward, recurrentForward, type SequenceCache } from './recurrent';
 import { rnnCell } from './rnn_step';
 

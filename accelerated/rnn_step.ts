@@ -1,6 +1,6 @@
 import { requireGradShape } from '../reference/recurrent';
 import { validateRnnStep } from '../reference/rnn_step';
-import { view, type GpuTensor } from './buffers';
+import { view, type GpuTensor } from './runtime/buffers';
 import { cellKernel, launchCell, recurrentBackward, recurrentForward, type Cell, type SequenceCache } from './recurrent';
 
 /**

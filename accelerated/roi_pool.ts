@@ -1,7 +1,7 @@
 import { validateRoiPool, type RoiPoolParams, type RoiPoolSettings } from '../reference/roi_pool';
 import { requireShape } from '../reference/validate';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 
 /**
  * Twin of reference/roi_pool.

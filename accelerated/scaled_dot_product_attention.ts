@@ -1,7 +1,7 @@
 import { validateScaledDotProductAttention, type ScaledDotProductAttentionParams } from '../reference/scaled_dot_product_attention';
 import { requireShape } from '../reference/validate';
 import { attentionBackward, attentionForward, type AttentionCache } from './attention';
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 
 /** Twin of reference/scaled_dot_product_attention: the batched attention core of accelerated/attention.ts with one head. */
 export function scaledDotProductAttentionForward(

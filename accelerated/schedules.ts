@@ -1,15 +1,15 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/schedules';
-import type { GpuTensor } from './buffers';
-import type { Field } from './kernel';
-import { COS_PI_WGSL } from './cos_pi';
-import { pointwise } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import type { Field } from './runtime/kernel';
+import { COS_PI_WGSL } from './runtime/cos_pi';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Twins of reference/schedules (the family file). One kernel per schedule, one invocation per step
- * number (accelerated/pointwise.ts); t arrives as i32, the hyper-parameters as uniforms, and the
+ * number (accelerated/runtime/pointwise.ts); t arrives as i32, the hyper-parameters as uniforms, and the
  * schedule's formula is evaluated in WGSL with `s` = the step as u32. The cosine schedule uses
- * (1 + cos πx)/2 = cos²(πx/2) with the accurate cos_pi (accelerated/cos_pi.ts), which keeps the
+ * (1 + cos πx)/2 = cos²(πx/2) with the accurate cos_pi (accelerated/runtime/cos_pi.ts), which keeps the
  * values near min_lr at the end of the schedule accurate.
  */
 const f = (v: number): Field => ['f32', v];

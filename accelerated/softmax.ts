@@ -1,7 +1,7 @@
 import { requireDout, validateLastAxis } from '../reference/softmax';
 import { numel } from '../reference/tensor';
-import type { GpuTensor } from './buffers';
-import { pointwise } from './pointwise';
+import type { GpuTensor } from './runtime/buffers';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Twins of softmax and log_softmax over the last axis (C = last dimension). Tiling: one invocation

@@ -1,4 +1,4 @@
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { rowLossBackward, rowLossForward, type LossCache, type RowLoss } from './classification';
 
 /** Twin of reference/softmax_loss: max-subtracted log-sum-exp per sample row (tiling in classification.ts). */

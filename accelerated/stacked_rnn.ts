@@ -1,8 +1,8 @@
 import { requireGradShape } from '../reference/recurrent';
 import { stackBackward, stackForward, validateStackedRnn, type BlockMove, type StackedLayout, type StackingBackend } from '../reference/stacked_rnn';
-import { zeros, release, type GpuTensor } from './buffers';
+import { zeros, release, type GpuTensor } from './runtime/buffers';
 import { gruBackward, gruForward } from './gru_forward';
-import { kernel, launch } from './kernel';
+import { kernel, launch } from './runtime/kernel';
 import { lstmBackward, lstmForward } from './lstm_forward';
 import { rnnBackward, rnnForward } from './rnn_forward';
 

@@ -1,6 +1,6 @@
-import { release, view, type GpuTensor } from './buffers';
-import { matmul } from './matmul';
-import { pointwise } from './pointwise';
+import { release, view, type GpuTensor } from './runtime/buffers';
+import { matmul } from './runtime/matmul';
+import { pointwise } from './runtime/pointwise';
 
 /**
  * Gram matrices on the device, shared by gram_matrix and style_loss. The batch is stacked into one

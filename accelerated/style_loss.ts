@@ -1,7 +1,7 @@
 import { splitStyleArgs, type StyleLossParams, validateStyleLoss } from '../reference/style_loss';
-import { zeros, release, type GpuTensor } from './buffers';
-import { pointwise } from './pointwise';
-import { lossGradient, sumOfTerms } from './scalar_loss';
+import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { pointwise } from './runtime/pointwise';
+import { lossGradient, sumOfTerms } from './runtime/scalar_loss';
 import { gramMatrices, gramMatricesBackward } from './style';
 
 /**

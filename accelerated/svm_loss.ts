@@ -1,4 +1,4 @@
-import type { GpuTensor } from './buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { rowLossBackward, rowLossForward, type LossCache, type RowLoss } from './classification';
 
 /** Twin of reference/svm_loss: hinge margins per sample row (see classification.ts for the tiling). */

@@ -1,7 +1,7 @@
 import { requireGradShape } from '../reference/recurrent';
 import { validateTemporalAffine } from '../reference/temporal_affine';
 import { affineBackward, affineForward, type AffineCache } from './affine';
-import { view, type GpuTensor } from './buffers';
+import { view, type GpuTensor } from './runtime/buffers';
 
 /** Twin of reference/temporal_affine: the affine twin (matmul with bias) on x viewed as (N·T, D). */
 export interface TemporalAffineCache {

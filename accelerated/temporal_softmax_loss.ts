@@ -1,8 +1,8 @@
 import { requireLossGradient } from '../reference/classification';
 import { validateTemporalSoftmaxLoss } from '../reference/temporal_softmax_loss';
-import { zeros, release, type GpuTensor } from './buffers';
-import { kernel, launch, type KernelSpec } from './kernel';
-import { sumAll } from './reduce';
+import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { kernel, launch, type KernelSpec } from './runtime/kernel';
+import { sumAll } from './runtime/reduce';
 
 /**
  * Twin of reference/temporal_softmax_loss on x (N, T, V) f32, y and mask (N, T) i32. Tiling: one

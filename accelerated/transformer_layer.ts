@@ -1,7 +1,7 @@
 import type { LayerOps } from '../reference/transformer_layer';
 import { affineBackward, affineForward } from './affine';
-import { release, view, type GpuTensor } from './buffers';
-import { map } from './elementwise';
+import { release, view, type GpuTensor } from './runtime/buffers';
+import { map } from './runtime/elementwise';
 import { layernormBackward, layernormForward } from './layernorm';
 import { multiHeadAttentionBackward, multiHeadAttentionForward } from './multi_head_attention';
 import { reluBackward, reluForward } from './relu';

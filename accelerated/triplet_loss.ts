@@ -1,7 +1,7 @@
 import { type TripletLossParams, validateTripletLoss } from '../reference/triplet_loss';
-import type { GpuTensor } from './buffers';
-import { pointwise } from './pointwise';
-import { lossGradient, sumOfTerms } from './scalar_loss';
+import type { GpuTensor } from './runtime/buffers';
+import { pointwise } from './runtime/pointwise';
+import { lossGradient, sumOfTerms } from './runtime/scalar_loss';
 
 /**
  * Twin of reference/triplet_loss. Forward: one invocation per sample walks its D features for the

@@ -1,7 +1,7 @@
 import { numel } from '../reference/tensor';
 import { type TvLossParams, validateTvLoss } from '../reference/tv_loss';
-import type { GpuTensor } from './buffers';
-import { lossGradient, sumOfTerms } from './scalar_loss';
+import type { GpuTensor } from './runtime/buffers';
+import { lossGradient, sumOfTerms } from './runtime/scalar_loss';
 
 /**
  * Twin of reference/tv_loss. Forward: one invocation per pixel writes the squared differences to

@@ -1,7 +1,7 @@
 import { requireResampledGrad, type ResampleGeometry } from '../reference/resampling';
 import { validateUpsampleBilinear, type UpsampleBilinearParams } from '../reference/upsample_bilinear';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch, type Kernel } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch, type Kernel } from './runtime/kernel';
 import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
 
 /** Twin of reference/upsample_bilinear; kernel layout in accelerated/resampling.ts. */

@@ -1,7 +1,7 @@
 import { requireResampledGrad, type ResampleGeometry, type ResampleParams } from '../reference/resampling';
 import { validateUpsampleNearest } from '../reference/upsample_nearest';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
 
 /** Twin of reference/upsample_nearest; kernel layout in accelerated/resampling.ts. */

@@ -1,7 +1,7 @@
 import { requireGradShape } from '../reference/recurrent';
 import { validateWordEmbedding } from '../reference/word_embedding';
-import { zeros, type GpuTensor } from './buffers';
-import { kernel, launch } from './kernel';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
 
 /** Twin of reference/word_embedding on x (N, T) i32 word indices and W (V, D) f32. */
 export interface WordEmbeddingCache {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { GpuTensor } from '../accelerated/buffers';
-import { releaseGpu } from '../accelerated/device';
+import type { GpuTensor } from '../accelerated/runtime/buffers';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { describeValue } from '../scripts/grade/protocol';
 import { implFromModule } from '../spec/harness/op';
 import { checkProperty, SUITE_SEED, type PropertyResult } from '../spec/harness/properties';

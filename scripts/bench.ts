@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
-import type { Gpu } from '../accelerated/device';
+import { read, release, upload, type GpuTensor } from '../accelerated/runtime/buffers';
+import type { Gpu } from '../accelerated/runtime/device';
 import { webgpuBackend } from '../accelerated/models/backend';
 import { threeLayerConvNet as threeLayerConvNetTwin } from '../accelerated/models/three_layer_conv_net';
 import type { Backend, Model } from '../reference/models/backend';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { releaseGpu } from '../accelerated/device';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { TASK_NAMES } from './tasks';
 import { describeCheck, passes, type BackendName } from './tasks/task';
 import { DEFAULT_OUT_DIR, runTaskWithProgress, type TaskRun } from './train';

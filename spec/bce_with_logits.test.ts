@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import { releaseGpu } from '../accelerated/device';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { scalar, tensor } from '../reference/tensor';
 import { BCE_EXTREME } from './bce_with_logits';
 import { findRow } from './harness/table';

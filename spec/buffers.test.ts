@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { empty, zeros, read, release, upload, view, type GpuTensor } from '../accelerated/buffers';
-import { sizeClass } from '../accelerated/pool';
-import { keep, scope } from '../accelerated/scope';
-import { getGpu, MAX_BATCH, releaseGpu } from '../accelerated/device';
-import { map } from '../accelerated/elementwise';
+import { empty, zeros, read, release, upload, view, type GpuTensor } from '../accelerated/runtime/buffers';
+import { sizeClass } from '../accelerated/runtime/pool';
+import { keep, scope } from '../accelerated/runtime/scope';
+import { getGpu, MAX_BATCH, releaseGpu } from '../accelerated/runtime/device';
+import { map } from '../accelerated/runtime/elementwise';
 import { lstmForward } from '../accelerated/lstm_forward';
-import { matmul } from '../accelerated/matmul';
-import { pointwise } from '../accelerated/pointwise';
-import { sumAll } from '../accelerated/reduce';
+import { matmul } from '../accelerated/runtime/matmul';
+import { pointwise } from '../accelerated/runtime/pointwise';
+import { sumAll } from '../accelerated/runtime/reduce';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { TABLE } from './harness/table';
@@ -15,8 +15,8 @@ import type { TwinImpl } from './harness/op';
 import { runTwin } from './harness/twin';
 
 /**
- * The shared device machinery: the buffer pool (accelerated/buffers.ts) and the command batch that
- * launches record into (Gpu in accelerated/device.ts, launch in accelerated/kernel.ts).
+ * The shared device machinery: the buffer pool (accelerated/runtime/buffers.ts) and the command batch that
+ * launches record into (Gpu in accelerated/runtime/device.ts, launch in accelerated/runtime/kernel.ts).
  */
 afterAll(releaseGpu);
 

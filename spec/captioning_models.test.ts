@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
-import { getGpu, releaseGpu } from '../accelerated/device';
+import { read, release, upload, type GpuTensor } from '../accelerated/runtime/buffers';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { gpuCaptioningRnn } from '../accelerated/models/captioning_rnn';
 import { gpuCaptioningTransformer } from '../accelerated/models/captioning_transformer';
 import type { Model } from '../reference/models/backend';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseGpu } from '../accelerated/device';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { checkCaseReference, checkCaseTwin, parseCase } from './harness/casefile';
 import { CHECKS, oracleCases, referenceFixtures } from './harness/checks';
 import { ORACLE_FIXTURES, REFERENCE_FIXTURES, ROOT, staleFixtures } from './harness/fixtures';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { map } from '../accelerated/elementwise';
-import { releaseGpu } from '../accelerated/device';
+import { map } from '../accelerated/runtime/elementwise';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { tensor, type Tensor } from '../reference/tensor';
 import { twinAgreement } from './harness/agreement';
 import { describeGradcheck, gradcheck } from './harness/gradcheck';

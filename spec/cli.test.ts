@@ -48,7 +48,7 @@ describe('verify', () => {
     const kernel = join(scratch, 'my-relu.mts'); // .mts: an ES module wherever it lies
     writeFileSync(
       kernel,
-      `import { map } from '${join(ROOT, 'accelerated', 'elementwise')}';
+      `import { map } from '${join(ROOT, 'accelerated', 'runtime', 'elementwise')}';
 export function reluForward(x) { return { out: map('my_relu', 'abs(a)', x), cache: { x } }; }
 export function reluBackward(dout, cache) { return { dx: map('my_relu_bwd', 'select(0.0, b, a > 0.0)', cache.x, dout) }; }
 `,

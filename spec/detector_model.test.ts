@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { release, upload } from '../accelerated/buffers';
-import { getGpu, releaseGpu } from '../accelerated/device';
+import { release, upload } from '../accelerated/runtime/buffers';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { webgpuDetector } from '../accelerated/models/detector';
 import {
   anchorRowsBackward, anchorRowsForward, detections, detectionTargets, detectorAnchors, initDetector, matchAnchors, readDetectorFixture,

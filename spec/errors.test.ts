@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseGpu } from '../accelerated/device';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { formatShape, tensor, type Tensors } from '../reference/tensor';
 import { referenceRun } from './harness/agreement';
 import type { OpRow, Sample } from './harness/op';

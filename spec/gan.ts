@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { GpuTensor } from '../accelerated/buffers';
+import type { GpuTensor } from '../accelerated/runtime/buffers';
 import { randnTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './harness/arbitraries';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseGpu } from '../accelerated/device';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { dcgan, gan, initGan, mlpGan, type GanArch } from '../reference/models/gan';
 import { knnAccuracy } from '../reference/models/knn';
 import { augmentPairs, initSimclr, simclr } from '../reference/models/simclr';

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { read, upload } from '../accelerated/buffers';
-import { getGpu, releaseGpu } from '../accelerated/device';
-import { kernel, launch } from '../accelerated/kernel';
+import { read, upload } from '../accelerated/runtime/buffers';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
+import { kernel, launch } from '../accelerated/runtime/kernel';
 import { tensor } from '../reference/tensor';
 
 /**
- * The one kernel builder (accelerated/kernel.ts): launches match buffers and uniforms to the
+ * The one kernel builder (accelerated/runtime/kernel.ts): launches match buffers and uniforms to the
  * declarations by name and refuse any mismatch, the generated bindings, uniform struct and entry
  * points run and compute what the body says, and no other file of accelerated/ writes bindings.
  */

@@ -1,8 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
-import { batchedMatmul } from '../accelerated/batched_matmul';
-import { read, upload } from '../accelerated/buffers';
-import { getGpu, releaseGpu } from '../accelerated/device';
-import { matmul, vec4Shapes, type MatmulVariant } from '../accelerated/matmul';
+import { batchedMatmul } from '../accelerated/runtime/batched_matmul';
+import { read, upload } from '../accelerated/runtime/buffers';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
+import { matmul, vec4Shapes, type MatmulVariant } from '../accelerated/runtime/matmul';
 import { makeRng, randnTensor } from '../reference/rng';
 import type { Tensor } from '../reference/tensor';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getGpu, releaseGpu } from '../accelerated/device';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { webgpuBackend } from '../accelerated/models/backend';
 import * as gpuConvNet from '../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../accelerated/models/visualization';

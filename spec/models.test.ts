@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { read } from '../accelerated/buffers';
-import { getGpu, releaseGpu } from '../accelerated/device';
+import { read } from '../accelerated/runtime/buffers';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { webgpuBackend } from '../accelerated/models/backend';
 import type { Model, StepContext } from '../reference/models/backend';
 import { fcNet, initFcNet, type FcNetConfig } from '../reference/models/fc_net';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { read, release, upload, type GpuTensor } from '../accelerated/buffers';
-import { getGpu, releaseGpu } from '../accelerated/device';
+import { read, release, upload, type GpuTensor } from '../accelerated/runtime/buffers';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import * as twinInit from '../accelerated/init';
 import * as twinOpt from '../accelerated/optimizers';
 import * as init from '../reference/init';

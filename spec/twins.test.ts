@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseGpu } from '../accelerated/device';
+import { releaseGpu } from '../accelerated/runtime/device';
 import { referenceRun } from './harness/agreement';
 import { CHECKS } from './harness/checks';
 import { checkProperty, failureMessage, SUITE_SEED } from './harness/properties';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getGpu, releaseGpu } from '../accelerated/device';
+import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { webgpuBackend } from '../accelerated/models/backend';
 import * as gpuConvNet from '../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../accelerated/models/visualization';

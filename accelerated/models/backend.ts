@@ -1,23 +1,23 @@
 import type { Backend } from '../../reference/models/backend';
 import { tensor } from '../../reference/tensor';
-import { read, release, upload, type GpuTensor } from '../buffers';
-import { keep, scope } from '../scope';
-import type { Gpu } from '../device';
+import { read, release, upload, type GpuTensor } from '../runtime/buffers';
+import { keep, scope } from '../runtime/scope';
+import type { Gpu } from '../runtime/device';
 import * as optimizers from '../optimizers';
-import { pointwise } from '../pointwise';
-import { sumAll } from '../reduce';
+import { pointwise } from '../runtime/pointwise';
+import { sumAll } from '../runtime/reduce';
 
 /**
  * The WebGPU backend of the Solver: the data, weights, optimizer state and activations stay on
  * the device; the host uploads the minibatch row numbers and reads back one scalar per loss or
- * accuracy. Kernels (accelerated/pointwise.ts: one invocation per element, no shared memory):
+ * accuracy. Kernels (accelerated/runtime/pointwise.ts: one invocation per element, no shared memory):
  *   gather    one invocation per (row, column) of the minibatch copies X[rows[r], c]; column 0 also copies the label.
  *             With ImageShifts (Solver augmentation) the column c = (channel, i, j) reads pixel
  *             (i − dy[r], j − dx[r]) of its channel, or writes 0 where that lies outside the image
  *             (shiftedSource of reference/models/backend.ts); the per-row dy, dx are uploaded with the rows.
  *   take_rows one invocation per element of the rows taken: out[r, j] = t[rows[r], j], in t's dtype.
  *   accuracy  one invocation per sample walks its C scores for the arg-max (first maximum, as the
- *             reference) and writes 1 or 0; the tree reduction of accelerated/reduce.ts counts them.
+ *             reference) and writes 1 or 0; the tree reduction of accelerated/runtime/reduce.ts counts them.
  */
 export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   return {

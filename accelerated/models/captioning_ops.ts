@@ -2,12 +2,12 @@ import { captionBackend, type CaptionOps } from '../../reference/models/captioni
 import { END, NULL } from '../../reference/models/digit_strips';
 import { numel } from '../../reference/tensor';
 import type { Backend } from '../../reference/models/backend';
-import { zeros, read, upload, view, type GpuTensor } from '../buffers';
-import type { Gpu } from '../device';
-import { kernel, launch, type Field } from '../kernel';
-import { pointwise } from '../pointwise';
-import { columnSums, sumAll } from '../reduce';
-import { scope } from '../scope';
+import { zeros, read, upload, view, type GpuTensor } from '../runtime/buffers';
+import type { Gpu } from '../runtime/device';
+import { kernel, launch, type Field } from '../runtime/kernel';
+import { pointwise } from '../runtime/pointwise';
+import { columnSums, sumAll } from '../runtime/reduce';
+import { scope } from '../runtime/scope';
 import { WEBGPU_MODEL_OPS } from './ops';
 
 /**

@@ -1,7 +1,7 @@
 import type { Model } from '../../reference/models/backend';
 import { captioningTransformer, type CaptioningTransformerOptions } from '../../reference/models/captioning_transformer';
-import type { GpuTensor } from '../buffers';
-import type { Gpu } from '../device';
+import type { GpuTensor } from '../runtime/buffers';
+import type { Gpu } from '../runtime/device';
 import { gpuCaptionOps } from './captioning_ops';
 
 /**

@@ -5,10 +5,10 @@ import { numel, tensor, type Tensor } from '../../reference/tensor';
 import { anchorsForward } from '../anchors';
 import { batchedNmsForward } from '../batched_nms';
 import { boxDecodeForward } from '../box_decode';
-import { read, view, type GpuTensor } from '../buffers';
-import { pointwise } from '../pointwise';
-import { scope } from '../scope';
-import { lossGradient, sumOfTerms } from '../scalar_loss';
+import { read, view, type GpuTensor } from '../runtime/buffers';
+import { pointwise } from '../runtime/pointwise';
+import { scope } from '../runtime/scope';
+import { lossGradient, sumOfTerms } from '../runtime/scalar_loss';
 import { softmaxForward } from '../softmax';
 import { WEBGPU_OPS } from './layers';
 
@@ -17,7 +17,7 @@ import { WEBGPU_OPS } from './layers';
  * (conv2d, relu, max_pool2d, temporal_softmax_loss; for inference softmax, anchors, box_decode,
  * batched_nms), everything on the device; only the loss of a step and the detections after NMS
  * are read back. The pieces that are not ops are small kernels here, each through
- * accelerated/pointwise.ts (one invocation per element, no shared memory: pure gathers and
+ * accelerated/runtime/pointwise.ts (one invocation per element, no shared memory: pure gathers and
  * scatters or per-element terms, nothing to reuse):
  *   anchor_rows    the heads' (N, A·K, H, W) maps as (N, T, K) anchor rows and back: one
  *                  invocation per map element computes its anchor-row position (a permutation)

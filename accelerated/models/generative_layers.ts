@@ -1,7 +1,7 @@
 import type { ModelOps } from '../../reference/models/generative_layers';
 import { numel } from '../../reference/tensor';
-import type { GpuTensor } from '../buffers';
-import { pointwise } from '../pointwise';
+import type { GpuTensor } from '../runtime/buffers';
+import { pointwise } from '../runtime/pointwise';
 import { WEBGPU_MODEL_OPS } from './ops';
 
 /**

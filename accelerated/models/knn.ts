@@ -1,8 +1,8 @@
-import type { GpuTensor } from '../buffers';
+import type { GpuTensor } from '../runtime/buffers';
 import { knnForward } from '../knn';
-import { pointwise } from '../pointwise';
-import { sumAll } from '../reduce';
-import { scope } from '../scope';
+import { pointwise } from '../runtime/pointwise';
+import { sumAll } from '../runtime/reduce';
+import { scope } from '../runtime/scope';
 import { webgpuBackend } from './backend';
 
 /**

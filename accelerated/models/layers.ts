@@ -1,7 +1,7 @@
 import type { Ops } from '../../reference/models/layers';
-import type { GpuTensor } from '../buffers';
+import type { GpuTensor } from '../runtime/buffers';
 import { channelSums, convInputGrad, convWeightGrad, type Conv2dCache } from '../conv2d';
-import { map } from '../elementwise';
+import { map } from '../runtime/elementwise';
 import { WEBGPU_MODEL_OPS } from './ops';
 
 /**

@@ -3,8 +3,8 @@ import { affineBackward, affineForward } from '../affine';
 import { avgPool2dBackward, avgPool2dForward } from '../avg_pool2d';
 import { batchnormBackward, batchnormForward } from '../batchnorm';
 import { bceWithLogitsBackward, bceWithLogitsForward } from '../bce_with_logits';
-import { release, upload, view, type GpuTensor } from '../buffers';
-import { scope } from '../scope';
+import { release, upload, view, type GpuTensor } from '../runtime/buffers';
+import { scope } from '../runtime/scope';
 import { contentLossBackward, contentLossForward } from '../content_loss';
 import { conv2dBackward, conv2dForward } from '../conv2d';
 import { convTranspose2dBackward, convTranspose2dForward } from '../conv_transpose2d';
@@ -20,7 +20,7 @@ import { layernormBackward, layernormForward } from '../layernorm';
 import { leakyReluBackward, leakyReluForward } from '../leaky_relu';
 import { lstmStepBackward, lstmStepForward } from '../lstm_step';
 import { maxPool2dBackward, maxPool2dForward } from '../max_pool2d';
-import { map } from '../elementwise';
+import { map } from '../runtime/elementwise';
 import { ntXentBackward, ntXentForward } from '../nt_xent';
 import { positionalEncodingForward } from '../positional_encoding';
 import { reluBackward, reluForward } from '../relu';
@@ -42,8 +42,8 @@ import { wordEmbeddingBackward, wordEmbeddingForward } from '../word_embedding';
 /**
  * The model op table of reference/models/ops.ts on the device: every entry the WebGPU twin of the
  * reference op, so a model written over the table runs on the device with the reference's
- * composition. A model runs its passes in `scope` (accelerated/scope.ts), which frees the caches
- * and intermediates. `add` is the elementwise kernel of accelerated/elementwise.ts.
+ * composition. A model runs its passes in `scope` (accelerated/runtime/scope.ts), which frees the caches
+ * and intermediates. `add` is the elementwise kernel of accelerated/runtime/elementwise.ts.
  */
 const add = (a: GpuTensor, b: GpuTensor): GpuTensor => map('models_add', 'a + b', a, b);
 

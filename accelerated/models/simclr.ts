@@ -1,5 +1,5 @@
 import { simclrModel, type SimclrHyper, type SimclrModel } from '../../reference/models/simclr';
-import type { GpuTensor } from '../buffers';
+import type { GpuTensor } from '../runtime/buffers';
 import { GPU_OPS } from './generative_layers';
 
 /** Twin of reference/models/simclr.ts: the same composition with every op a twin; tensors stay on the device. */

@@ -1,5 +1,5 @@
 import { styleTransferObjectiveOn, type ImageObjective, type StyleTransferHyper } from '../../reference/models/style_transfer';
-import type { GpuTensor } from '../buffers';
+import type { GpuTensor } from '../runtime/buffers';
 import { WEBGPU_OPS } from './layers';
 
 /**

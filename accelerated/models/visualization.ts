@@ -1,13 +1,13 @@
 import type { Backend } from '../../reference/models/backend';
 import { blurKernel, oneHot, requireRows, type VisualOps } from '../../reference/models/visualization';
-import { read, upload, view, type GpuTensor } from '../buffers';
+import { read, upload, view, type GpuTensor } from '../runtime/buffers';
 import { conv2dForward } from '../conv2d';
-import { pointwise } from '../pointwise';
-import { scope } from '../scope';
+import { pointwise } from '../runtime/pointwise';
+import { scope } from '../runtime/scope';
 
 /**
  * The VisualOps of reference/models/visualization.ts on the device (its loops then keep images,
- * gradients and scores on the device). Small kernels of their own (accelerated/pointwise.ts, one
+ * gradients and scores on the device). Small kernels of their own (accelerated/runtime/pointwise.ts, one
  * invocation per output element, no shared memory: each is one pass over a few thousand values):
  *   saliency      one invocation per pixel (n, h, w): max over channels of |dX|.
  *   ascend:scale  one invocation per row: ‖g‖ over its D values (g = dX − 2·reg·X) and, with a stop

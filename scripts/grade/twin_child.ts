@@ -1,5 +1,5 @@
-import { read, type GpuTensor } from '../../accelerated/buffers';
-import { getGpu } from '../../accelerated/device';
+import { read, type GpuTensor } from '../../accelerated/runtime/buffers';
+import { getGpu } from '../../accelerated/runtime/device';
 import type { Tensor, Tensors } from '../../reference/tensor';
 import type { OpRow, Params, TwinImpl } from '../../spec/harness/op';
 import { runTwin } from '../../spec/harness/twin';
@@ -11,7 +11,7 @@ import { gradNames as gradNamesOf, wire, type ReadyMessage, type Request, type R
  * The child side of grading a twin-shaped submission (`grade --twin`): functions on GpuTensors,
  * as in accelerated/<op>.ts. esbuild bundles this file with the submission; the process runs with
  * a heap limit but WITHOUT Node's permission model, which forbids native addons such as Dawn. It
- * makes its own WebGPU device (accelerated/device.ts, so SwiftShader is found without a GPU), and
+ * makes its own WebGPU device (accelerated/runtime/device.ts, so SwiftShader is found without a GPU), and
  * per case spec/harness/twin.ts runTwin uploads the inputs (float → f32, int → i32), runs forward and
  * backward, reads the results back and frees the buffers. The row's own input checks are not run:
  * rejecting bad inputs is the submission's job (the errors test). Only the named outputs and

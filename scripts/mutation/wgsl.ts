@@ -20,11 +20,11 @@ const INFRASTRUCTURE = new Set(['buffers', 'device', 'kernel']);
 /** What a WebGPU shader or pipeline validation failure prints. */
 const COMPILE_ERROR = /Error while parsing WGSL|Invalid ShaderModule|Invalid ComputePipeline|\bWGSL\b.*error/i;
 
-/** The op's module and the modules with WGSL it imports directly from accelerated/. */
+/** The op's module and the modules with WGSL it imports directly from accelerated/ (and accelerated/runtime/). */
 function kernelFiles(op: string): string[] {
   const file = `accelerated/${op}.ts`;
-  const imports = [...readFileSync(file, 'utf8').matchAll(/from '\.\/(\w+)'/g)].map((m) => m[1]);
-  const imported = imports.filter((name) => !INFRASTRUCTURE.has(name)).map((name) => `accelerated/${name}.ts`);
+  const imports = [...readFileSync(file, 'utf8').matchAll(/from '\.\/((?:runtime\/)?(\w+))'/g)].filter((m) => !INFRASTRUCTURE.has(m[2]));
+  const imported = imports.map((m) => `accelerated/${m[1]}.ts`);
   return [file, ...imported].filter((f) => existsSync(f) && wgslMutants(f, readFileSync(f, 'utf8')).length > 0);
 }
 

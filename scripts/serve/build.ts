@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * references, twins, property checks), bundled by esbuild for the browser, kept in memory.
  *
  * The page injects a Gpu on the browser's navigator.gpu (injectGpu), so getGpu never loads the
- * Node adapter lookup (accelerated/node_adapter.ts: Dawn, the file system) that it imports lazily:
+ * Node adapter lookup (accelerated/runtime/node_adapter.ts: Dawn, the file system) that it imports lazily:
  * that one import stays outside the bundle. Every Node import bundled fails the build: esbuild's
  * browser platform names it.
  */

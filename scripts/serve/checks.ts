@@ -1,6 +1,6 @@
-import { zeros, read, release, upload, type GpuTensor } from '../../accelerated/buffers';
-import { getGpu, type Gpu } from '../../accelerated/device';
-import { grid1d, launchModule, WORKGROUP_1D } from '../../accelerated/kernel';
+import { zeros, read, release, upload, type GpuTensor } from '../../accelerated/runtime/buffers';
+import { getGpu, type Gpu } from '../../accelerated/runtime/device';
+import { grid1d, launchModule, WORKGROUP_1D } from '../../accelerated/runtime/kernel';
 import { makeRng, randnTensor } from '../../reference/rng';
 import { numel } from '../../reference/tensor';
 import type { Impl, OpRow } from '../../spec/harness/op';

@@ -1,4 +1,4 @@
-import { adapterName, getGpu, gpuOnAdapter, injectGpu } from '../../accelerated/device';
+import { adapterName, getGpu, gpuOnAdapter, injectGpu } from '../../accelerated/runtime/device';
 import { SUITE_SEED, type PropertyResult } from '../../spec/harness/properties';
 import { BENCH_SIZES, benchMatmul, checkTwin, KERNEL_OPS, KERNEL_TEMPLATE, selectRows, verifyKernel, type CheckOptions } from './checks';
 

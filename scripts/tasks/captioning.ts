@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { read } from '../../accelerated/buffers';
-import { getGpu, type Gpu } from '../../accelerated/device';
+import { read } from '../../accelerated/runtime/buffers';
+import { getGpu, type Gpu } from '../../accelerated/runtime/device';
 import { webgpuBackend } from '../../accelerated/models/backend';
 import { gpuCaptionBackend } from '../../accelerated/models/captioning_ops';
 import { gpuCaptioningRnn } from '../../accelerated/models/captioning_rnn';

@@ -1,5 +1,5 @@
-import { read } from '../../accelerated/buffers';
-import { getGpu } from '../../accelerated/device';
+import { read } from '../../accelerated/runtime/buffers';
+import { getGpu } from '../../accelerated/runtime/device';
 import { webgpuBackend } from '../../accelerated/models/backend';
 import { webgpuDetector } from '../../accelerated/models/detector';
 import { meanAveragePrecisionForward } from '../../reference/mean_average_precision';

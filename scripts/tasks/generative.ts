@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { read, type GpuTensor } from '../../accelerated/buffers';
-import { scope } from '../../accelerated/scope';
-import { getGpu } from '../../accelerated/device';
+import { read, type GpuTensor } from '../../accelerated/runtime/buffers';
+import { scope } from '../../accelerated/runtime/scope';
+import { getGpu } from '../../accelerated/runtime/device';
 import { knnForward as gpuKnnForward } from '../../accelerated/knn';
 import { webgpuBackend } from '../../accelerated/models/backend';
 import * as gpuGan from '../../accelerated/models/gan';

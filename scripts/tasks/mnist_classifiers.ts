@@ -1,6 +1,6 @@
 import { webgpuBackend } from '../../accelerated/models/backend';
-import { read, type GpuTensor } from '../../accelerated/buffers';
-import { getGpu } from '../../accelerated/device';
+import { read, type GpuTensor } from '../../accelerated/runtime/buffers';
+import { getGpu } from '../../accelerated/runtime/device';
 import * as gpuKnn from '../../accelerated/models/knn';
 import * as gpuLinearSoftmax from '../../accelerated/models/linear_softmax';
 import * as gpuLinearSvm from '../../accelerated/models/linear_svm';

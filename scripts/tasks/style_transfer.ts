@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { read, release } from '../../accelerated/buffers';
-import { getGpu } from '../../accelerated/device';
+import { read, release } from '../../accelerated/runtime/buffers';
+import { getGpu } from '../../accelerated/runtime/device';
 import { webgpuBackend } from '../../accelerated/models/backend';
 import * as gpuStyle from '../../accelerated/models/style_transfer';
 import { readModelFixture } from '../../reference/models/fixtures';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { GpuTensor } from '../../accelerated/buffers';
-import { getGpu } from '../../accelerated/device';
+import type { GpuTensor } from '../../accelerated/runtime/buffers';
+import { getGpu } from '../../accelerated/runtime/device';
 import { webgpuBackend } from '../../accelerated/models/backend';
 import * as gpuConvNet from '../../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../../accelerated/models/visualization';

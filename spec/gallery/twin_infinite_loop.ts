@@ -1,5 +1,5 @@
 /** Gallery (`grade --twin`): a relu twin whose forward never returns. */
-import type { GpuTensor } from '../../accelerated/buffers';
+import type { GpuTensor } from '../../accelerated/runtime/buffers';
 
 export { reluBackward } from '../../accelerated/relu';
 

@@ -1,4 +1,4 @@
-import type { GpuTensor } from '../../accelerated/buffers';
+import type { GpuTensor } from '../../accelerated/runtime/buffers';
 import type { Tensor, Tensors } from '../../reference/tensor';
 import { randomDouts } from './gradcheck';
 import { differentiatedOutputs, type Impl, type OpRow, type Sample } from './op';

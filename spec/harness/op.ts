@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { GpuTensor } from '../../accelerated/buffers';
+import type { GpuTensor } from '../../accelerated/runtime/buffers';
 import type { Tensor, Tensors } from '../../reference/tensor';
 import type { Tolerance } from './tolerance';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { GpuTensor } from '../../accelerated/buffers';
+import type { GpuTensor } from '../../accelerated/runtime/buffers';
 import type { Tensor } from '../../reference/tensor';
 import { twinAgreement, variantAgreement, type Agreement } from './agreement';
 import { describeGradcheck, gradcheck } from './gradcheck';

@@ -1,6 +1,6 @@
-import { getGpu } from '../../accelerated/device';
-import { read, upload, type GpuTensor } from '../../accelerated/buffers';
-import { scope } from '../../accelerated/scope';
+import { getGpu } from '../../accelerated/runtime/device';
+import { read, upload, type GpuTensor } from '../../accelerated/runtime/buffers';
+import { scope } from '../../accelerated/runtime/scope';
 import { tensor, type Tensor, type Tensors } from '../../reference/tensor';
 import type { ErrorCase, Impl, OpRow, Sample, TwinImpl } from './op';
 

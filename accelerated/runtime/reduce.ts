@@ -1,4 +1,4 @@
-import { numel } from '../reference/tensor';
+import { numel } from '../../reference/tensor';
 import { empty, release, type GpuTensor } from './buffers';
 import { kernel, launch } from './kernel';
 

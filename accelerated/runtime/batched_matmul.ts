@@ -5,7 +5,7 @@ import { launchScalar, launchVec4, vec4Shapes } from './matmul';
  * C[b] (M, N) = op(A[b])·op(B[b]) for every b of a batch, op = identity or transpose; A, B and C are
  * (batch, rows, cols) buffers laid out back to back (attention's B = N·heads problems).
  *
- * Tiling: the register tiles of accelerated/matmul.ts. Where its vec4 kernel applies (vec4Shapes),
+ * Tiling: the register tiles of accelerated/runtime/matmul.ts. Where its vec4 kernel applies (vec4Shapes),
  * that kernel with the batch along the grid's z axis (8×8 block of C per invocation); otherwise its
  * scalar 4×4 kernel (launchScalar), the batch likewise along z. Workgroups stride over batches past
  * 65535. No workgroup memory, no barriers; out-of-range rows and columns read as 0 and are not

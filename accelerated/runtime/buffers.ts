@@ -1,4 +1,4 @@
-import { numel, tensor, type Tensor } from '../reference/tensor';
+import { numel, tensor, type Tensor } from '../../reference/tensor';
 import type { Gpu } from './device';
 import { track, type Lease } from './scope';
 
@@ -6,10 +6,10 @@ import { track, type Lease } from './scope';
  * Device tensors: a shape over a storage buffer of f32 (values) or i32 (labels, indices).
  * Uploads round float64 to float32; reads come back as float64 reference tensors.
  *
- * Buffers are pooled (accelerated/pool.ts): `release` hands a tensor's buffer back to its Gpu's pool and
+ * Buffers are pooled (accelerated/runtime/pool.ts): `release` hands a tensor's buffer back to its Gpu's pool and
  * `empty`, `zeros` and `upload` take from it before creating a new one, so a training loop reuses
  * the same few buffers every step instead of creating and destroying them per call. Every new
- * tensor joins the innermost open `scope` (accelerated/scope.ts), which frees it unless it is returned.
+ * tensor joins the innermost open `scope` (accelerated/runtime/scope.ts), which frees it unless it is returned.
  */
 export type DType = 'f32' | 'i32';
 

@@ -9,7 +9,7 @@ import { COS_PI_WGSL } from './cos_pi';
  * promises an absolute error of 2⁻²¹ (a radius error of up to ~1e-3 as u₁ → 1): on [0.5, 1] it
  * sums ln x = 2·atanh(s), s = (x − 1)/(x + 1) ∈ [−1/3, 0] (x − 1 is exact there), to 8 terms
  * (truncation < 2e-9 relative); below 0.5 WGSL's log is accurate to 3 ULP. The angle uses cos_pi
- * (accelerated/cos_pi.ts) rather than WGSL's coarse cos.
+ * (accelerated/runtime/cos_pi.ts) rather than WGSL's coarse cos.
  */
 export const RANDOM_WGSL = `${COS_PI_WGSL}
 fn pcg(v: u32) -> u32 {

@@ -1,5 +1,5 @@
 /**
- * The buffer pool of one device (accelerated/buffers.ts takes tensors' buffers from it and gives them
+ * The buffer pool of one device (accelerated/runtime/buffers.ts takes tensors' buffers from it and gives them
  * back). A module of its own so that device.ts (which owns a pool) and buffers.ts (which uses the
  * Gpu) do not import each other.
  */

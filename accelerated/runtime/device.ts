@@ -2,7 +2,7 @@ import { BufferPool } from './pool';
 
 /**
  * The backend-neutral device: the Gpu every twin shares and the process's one Gpu. Finding an
- * adapter is the platform's business: on Node, accelerated/node_adapter.ts (Dawn, SwiftShader),
+ * adapter is the platform's business: on Node, accelerated/runtime/node_adapter.ts (Dawn, SwiftShader),
  * imported only when getGpu first needs it; a web page (scripts/serve) injects a Gpu built on
  * navigator.gpu with gpuOnAdapter instead, so the browser bundle never loads the Node module.
  */
@@ -176,7 +176,7 @@ export class Gpu {
 
 let shared: Promise<Gpu> | undefined;
 
-/** The process's Gpu, created on first call (on Dawn's adapter, accelerated/node_adapter.ts, unless one was injected). */
+/** The process's Gpu, created on first call (on Dawn's adapter, accelerated/runtime/node_adapter.ts, unless one was injected). */
 export function getGpu(): Promise<Gpu> {
   shared ??= import('./node_adapter').then((node) => node.createGpu()).catch((e) => {
     shared = undefined;

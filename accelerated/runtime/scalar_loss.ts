@@ -1,5 +1,5 @@
-import { requireLossGradient } from '../reference/classification';
-import { numel } from '../reference/tensor';
+import { requireLossGradient } from '../../reference/classification';
+import { numel } from '../../reference/tensor';
 import { release, type GpuTensor } from './buffers';
 import type { Field } from './kernel';
 import { pointwise } from './pointwise';

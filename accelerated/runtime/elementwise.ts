@@ -1,4 +1,4 @@
-import { numel } from '../reference/tensor';
+import { numel } from '../../reference/tensor';
 import type { GpuTensor } from './buffers';
 import { pointwise } from './pointwise';
 

@@ -5,7 +5,7 @@
  * which frees them in turn unless it returns them too. fn may be async: the scope closes when its
  * promise settles, so async scopes must not overlap (one awaited at a time, as a training loop does).
  *
- * This module knows tensors only by their lease (accelerated/buffers.ts registers each new tensor
+ * This module knows tensors only by their lease (accelerated/runtime/buffers.ts registers each new tensor
  * with `track`), so it imports nothing and buffers.ts can import it.
  */
 
