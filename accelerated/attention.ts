@@ -25,8 +25,7 @@ export interface AttentionCache {
 }
 
 /** WGSL: `open(j)` — key j is visible to the current row (query `qi`, mask row offset `mrow`). */
-const openKey = (hasMask: boolean) =>
-  `(causal == 0u || j <= qi)${hasMask ? ' && mask[mrow + j] == 0' : ''}`;
+const openKey = (hasMask: boolean) => `(causal == 0u || j <= qi)${hasMask ? ' && mask[mrow + j] == 0' : ''}`;
 
 /** p = softmax(scale·s) per row over the open keys, 0 at masked ones (validation left each row a key). */
 function maskedSoftmax(s: GpuTensor, { mask, causal, heads }: Masking, scale: number): GpuTensor {

@@ -15,18 +15,29 @@ export interface BceWithLogitsCache {
 
 export function bceWithLogitsForward(x: GpuTensor, y: GpuTensor): { loss: GpuTensor; cache: BceWithLogitsCache } {
   const n = validateBceWithLogits(x, y);
-  const loss = sumOfTerms({
-    name: 'bce_with_logits', inputs: { x, y }, count: n, functions: LOGISTIC_WGSL,
-    // max(x, 0) − x·y first: it cancels exactly when right and confident, so the tail survives
-    body: 'terms[i] = (max(x[i], 0.0) - x[i] * y[i]) + log1p_small(exp(-abs(x[i])));',
-  }, 1 / n);
+  const loss = sumOfTerms(
+    {
+      name: 'bce_with_logits',
+      inputs: { x, y },
+      count: n,
+      functions: LOGISTIC_WGSL,
+      // max(x, 0) − x·y first: it cancels exactly when right and confident, so the tail survives
+      body: 'terms[i] = (max(x[i], 0.0) - x[i] * y[i]) + log1p_small(exp(-abs(x[i])));',
+    },
+    1 / n,
+  );
   return { loss, cache: { x, y } };
 }
 
 export function bceWithLogitsBackward(dloss: GpuTensor, cache: BceWithLogitsCache): { dx: GpuTensor } {
   const { x, y } = cache;
   const { dx } = lossGradient({
-    name: 'bce_with_logits', inputs: { x, y }, dloss, grads: ['dx'], shape: x.shape, functions: LOGISTIC_WGSL,
+    name: 'bce_with_logits',
+    inputs: { x, y },
+    dloss,
+    grads: ['dx'],
+    shape: x.shape,
+    functions: LOGISTIC_WGSL,
     uniforms: { inv_n: ['f32', 1 / numel(x.shape)] },
     body: 'dx[i] = (sigmoid(x[i]) - y[i]) * inv_n * g;',
   });

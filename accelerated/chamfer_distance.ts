@@ -34,7 +34,10 @@ const OWN_POINT = `let from_p = i < NP;
 export function chamferDistanceForward(P: GpuTensor, Q: GpuTensor): { loss: GpuTensor; cache: ChamferDistanceCache } {
   const { N, M } = validateChamferDistance(P, Q);
   const { dists, nearest } = pointwise(P.gpu, {
-    name: 'chamfer_distance:nearest', inputs: { P, Q }, count: N + M, functions: POINTS,
+    name: 'chamfer_distance:nearest',
+    inputs: { P, Q },
+    count: N + M,
+    functions: POINTS,
     outputs: { dists: { shape: [N + M] }, nearest: { shape: [N + M], dtype: 'i32' } },
     uniforms: { NP: ['u32', N], NQ: ['u32', M] },
     body: `${OWN_POINT}
@@ -58,7 +61,10 @@ export function chamferDistanceBackward(dloss: GpuTensor, cache: ChamferDistance
   const { P, Q, nearest } = cache;
   const [N, M] = [P.shape[0], Q.shape[0]];
   const { dP, dQ } = pointwise(P.gpu, {
-    name: 'chamfer_distance:backward', inputs: { P, Q, nearest, dloss }, count: N + M, functions: POINTS,
+    name: 'chamfer_distance:backward',
+    inputs: { P, Q, nearest, dloss },
+    count: N + M,
+    functions: POINTS,
     outputs: { dP: { shape: P.shape }, dQ: { shape: Q.shape } },
     uniforms: { NP: ['u32', N], NQ: ['u32', M] },
     body: `${OWN_POINT}

@@ -36,9 +36,13 @@ const rowKernel = (name: string, arrays: Pick<KernelSpec, 'inputs' | 'outputs'>,
 export function rowLossForward(spec: RowLoss, x: GpuTensor, y: GpuTensor): { loss: GpuTensor; cache: LossCache } {
   const { N, C } = validateScoresAndLabels(spec.op, x, y);
   const perSample = zeros(x.gpu, [N]);
-  const forward = rowKernel(`${spec.op}:forward`, { outputs: { losses: 'f32' } }, `var loss = 0.0;
+  const forward = rowKernel(
+    `${spec.op}:forward`,
+    { outputs: { losses: 'f32' } },
+    `var loss = 0.0;
   ${spec.lossBody}
-  losses[i] = loss;`);
+  losses[i] = loss;`,
+  );
   launch(x.gpu, forward, { x, y, losses: perSample }, { count: N, C });
   const loss = sumAll(perSample, 1 / N);
   release(perSample);
@@ -50,8 +54,12 @@ export function rowLossBackward(spec: RowLoss, dloss: GpuTensor, cache: LossCach
   const { x, y } = cache;
   const [N, C] = x.shape;
   const dx = zeros(x.gpu, [N, C]);
-  const backward = rowKernel(`${spec.op}:backward`, { inputs: { dloss: 'f32' }, outputs: { dx: 'f32' } }, `let g = dloss[0] / f32(u.count);
-  ${spec.gradBody}`);
+  const backward = rowKernel(
+    `${spec.op}:backward`,
+    { inputs: { dloss: 'f32' }, outputs: { dx: 'f32' } },
+    `let g = dloss[0] / f32(u.count);
+  ${spec.gradBody}`,
+  );
   launch(x.gpu, backward, { x, y, dloss, dx }, { count: N, C });
   return { dx };
 }

@@ -15,17 +15,26 @@ export interface ContentLossCache {
 
 export function contentLossForward(current: GpuTensor, original: GpuTensor, params: ContentLossParams = {}): { loss: GpuTensor; cache: ContentLossCache } {
   const { weight } = validateContentLoss(current, original, params);
-  const loss = sumOfTerms({
-    name: 'content_loss', inputs: { current, original }, count: numel(current.shape),
-    body: 'let diff = current[i] - original[i];\n  terms[i] = diff * diff;',
-  }, weight);
+  const loss = sumOfTerms(
+    {
+      name: 'content_loss',
+      inputs: { current, original },
+      count: numel(current.shape),
+      body: 'let diff = current[i] - original[i];\n  terms[i] = diff * diff;',
+    },
+    weight,
+  );
   return { loss, cache: { current, original, weight } };
 }
 
 export function contentLossBackward(dloss: GpuTensor, cache: ContentLossCache): { dcurrent: GpuTensor } {
   const { current, original, weight } = cache;
   const { dcurrent } = lossGradient({
-    name: 'content_loss', inputs: { current, original }, dloss, grads: ['dcurrent'], shape: current.shape,
+    name: 'content_loss',
+    inputs: { current, original },
+    dloss,
+    grads: ['dcurrent'],
+    shape: current.shape,
     uniforms: { weight: ['f32', weight] },
     body: 'dcurrent[i] = 2.0 * weight * (current[i] - original[i]) * g;',
   });

@@ -28,7 +28,10 @@ const scaled = (x: GpuTensor, scale: number): GpuTensor =>
     body: 'out[i] = x[i] * scale;',
   }).out;
 
-export function dotProductAttentionStepForward(prevH: GpuTensor, A: GpuTensor): { attn: GpuTensor; attn_weights: GpuTensor; cache: DotProductAttentionStepCache } {
+export function dotProductAttentionStepForward(
+  prevH: GpuTensor,
+  A: GpuTensor,
+): { attn: GpuTensor; attn_weights: GpuTensor; cache: DotProductAttentionStepCache } {
   const { N, H, P } = validateDotProductAttentionStep(prevH, A);
   const A3 = view(A, [N, H, P]);
   const raw = batchedMatmul(view(prevH, [N, 1, H]), A3);
@@ -40,7 +43,11 @@ export function dotProductAttentionStepForward(prevH: GpuTensor, A: GpuTensor): 
   return { attn: view(attn, [N, H]), attn_weights: view(weights.out, [N, Da, Da]), cache: { prevH, A, weights: weights.cache } };
 }
 
-export function dotProductAttentionStepBackward(dattn: GpuTensor, dattnWeights: GpuTensor, cache: DotProductAttentionStepCache): { dprev_h: GpuTensor; dA: GpuTensor } {
+export function dotProductAttentionStepBackward(
+  dattn: GpuTensor,
+  dattnWeights: GpuTensor,
+  cache: DotProductAttentionStepCache,
+): { dprev_h: GpuTensor; dA: GpuTensor } {
   const { prevH, A, weights } = cache;
   const [N, H] = prevH.shape;
   const P = weights.out.shape[1];

@@ -14,10 +14,20 @@ export interface DqnLossCache {
   shape: readonly number[];
 }
 
-export function dqnLossForward(q: GpuTensor, actions: GpuTensor, rewards: GpuTensor, qNext: GpuTensor, done: GpuTensor, params: DqnLossParams = {}): { loss: GpuTensor; cache: DqnLossCache } {
+export function dqnLossForward(
+  q: GpuTensor,
+  actions: GpuTensor,
+  rewards: GpuTensor,
+  qNext: GpuTensor,
+  done: GpuTensor,
+  params: DqnLossParams = {},
+): { loss: GpuTensor; cache: DqnLossCache } {
   const { N, A, gamma } = validateDqnLoss(q, actions, rewards, qNext, done, params);
   const { residuals } = pointwise(q.gpu, {
-    name: 'dqn_loss:residuals', inputs: { q, actions, rewards, q_next: qNext, done }, outputs: { residuals: { shape: [N] } }, count: N,
+    name: 'dqn_loss:residuals',
+    inputs: { q, actions, rewards, q_next: qNext, done },
+    outputs: { residuals: { shape: [N] } },
+    count: N,
     uniforms: { A: ['u32', A], gamma: ['f32', gamma] },
     body: `var best = q_next[i * A];
   for (var a = 1u; a < A; a++) { best = max(best, q_next[i * A + a]); }
@@ -32,7 +42,11 @@ export function dqnLossBackward(dloss: GpuTensor, cache: DqnLossCache): { dq: Gp
   const { actions, residuals, shape } = cache;
   const [N, A] = shape;
   const { dq } = lossGradient({
-    name: 'dqn_loss', inputs: { actions, residuals }, dloss, grads: ['dq'], shape,
+    name: 'dqn_loss',
+    inputs: { actions, residuals },
+    dloss,
+    grads: ['dq'],
+    shape,
     uniforms: { A: ['u32', A], inv_n: ['f32', 1 / N] },
     body: `let n = i / A;
   dq[i] = select(0.0, 2.0 * residuals[n] * inv_n * g, i % A == u32(actions[n]));`,

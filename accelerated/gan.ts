@@ -18,25 +18,40 @@ export interface ScoreLossCache {
 }
 
 const functions = (terms: readonly WgslScoreTerm[]): string => `${LOGISTIC_WGSL}
-${terms.map((t, k) => `fn term_${k}(s: f32) -> f32 { return ${t.term}; }
-fn slope_${k}(s: f32) -> f32 { return ${t.slope}; }`).join('\n')}`;
+${terms
+  .map(
+    (t, k) => `fn term_${k}(s: f32) -> f32 { return ${t.term}; }
+fn slope_${k}(s: f32) -> f32 { return ${t.slope}; }`,
+  )
+  .join('\n')}`;
 
 const named = (terms: readonly WgslScoreTerm[], scores: readonly GpuTensor[]): Record<string, GpuTensor> =>
   Object.fromEntries(terms.map((t, k) => [t.input, scores[k]]));
 
 export function scoreLossForward(op: string, terms: readonly WgslScoreTerm[], scores: GpuTensor[], N: number): { loss: GpuTensor; cache: ScoreLossCache } {
-  const loss = sumOfTerms({
-    name: op, inputs: named(terms, scores), count: N, functions: functions(terms),
-    body: `terms[i] = ${terms.map((t, k) => `term_${k}(${t.input}[i])`).join(' + ')};`,
-  }, 1 / N);
+  const loss = sumOfTerms(
+    {
+      name: op,
+      inputs: named(terms, scores),
+      count: N,
+      functions: functions(terms),
+      body: `terms[i] = ${terms.map((t, k) => `term_${k}(${t.input}[i])`).join(' + ')};`,
+    },
+    1 / N,
+  );
   return { loss, cache: { scores } };
 }
 
 export function scoreLossBackward(op: string, terms: readonly WgslScoreTerm[], dloss: GpuTensor, cache: ScoreLossCache): Record<string, GpuTensor> {
   const N = cache.scores[0].shape[0];
   return lossGradient({
-    name: op, inputs: named(terms, cache.scores), dloss, grads: terms.map((t) => `d${t.input}`), shape: [N],
-    functions: functions(terms), uniforms: { inv_n: ['f32', 1 / N] },
+    name: op,
+    inputs: named(terms, cache.scores),
+    dloss,
+    grads: terms.map((t) => `d${t.input}`),
+    shape: [N],
+    functions: functions(terms),
+    uniforms: { inv_n: ['f32', 1 / N] },
     body: terms.map((t, k) => `d${t.input}[i] = slope_${k}(${t.input}[i]) * inv_n * g;`).join('\n  '),
   });
 }

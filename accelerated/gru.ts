@@ -50,17 +50,23 @@ const RZ = `let r = sigmoid(gi[a] + gh[ah]);
   let z = sigmoid(gi[a + H] + gh[ah + H]);`;
 
 /** course: hn = r·h_{t−1} (into the sequence and a contiguous (N, H) copy for the matmul) */
-const resetKernel = cellKernel('gru:reset', { inputs: ['gi', 'gh', 'prev'], outputs: ['hn', 'hnStep'] }, GATES, `let r = sigmoid(gi[a] + gh[ah]);
+const resetKernel = cellKernel(
+  'gru:reset',
+  { inputs: ['gi', 'gh', 'prev'], outputs: ['hn', 'hnStep'] },
+  GATES,
+  `let r = sigmoid(gi[a] + gh[ah]);
   let v = r * prev[i];
   hn[s] = v;
-  hnStep[i] = v;`);
+  hnStep[i] = v;`,
+);
 
 /** n = tanh(gi_n + r·ghn_n) (PyTorch) or tanh(gi_n + ghn_n) (course); h_t = (1 − z)·n + z·h_{t−1} */
-const forwardKernel = (resetBeforeMatmul: boolean) => cellKernel(
-  'gru:forward-step',
-  { inputs: ['gi', 'gh', 'ghnStep', 'prev'], outputs: ['gates', 'ghn', 'h', 'next'] },
-  GATES,
-  `${RZ}
+const forwardKernel = (resetBeforeMatmul: boolean) =>
+  cellKernel(
+    'gru:forward-step',
+    { inputs: ['gi', 'gh', 'ghnStep', 'prev'], outputs: ['gates', 'ghn', 'h', 'next'] },
+    GATES,
+    `${RZ}
   let g = ghnStep[ah + 2u * H];
   let nv = tanh_(gi[a + 2u * H] + ${resetBeforeMatmul ? 'g' : 'r * g'});
   let hv = (1.0 - z) * nv + z * prev[i];
@@ -68,21 +74,22 @@ const forwardKernel = (resetBeforeMatmul: boolean) => cellKernel(
   ghn[s] = g;
   h[s] = hv;
   next[i] = hv;`,
-);
+  );
 
 /**
  * dh_t = dh[:, t] + carry + direct;  direct ← dh_t·z;  dz = dh_t·(h_{t−1} − n);  da_n = dh_t·(1−z)·(1 − n²)
  * PyTorch: dghn = da_n·r, da_r = da_n·ghn·r(1−r), all three hidden-side blocks go to dghStep.
  * course: dghn = da_n goes to dnStep alone (it multiplies hn, not h_{t−1}); da_r waits for the reset kernel.
  */
-const backwardKernel = (resetBeforeMatmul: boolean) => cellKernel(
-  'gru:backward-step',
-  {
-    inputs: ['dh', 'carry', 'gates', ...(resetBeforeMatmul ? [] : ['ghn']), 'hPrev'],
-    outputs: ['direct', 'dgi', 'dgh', 'dghStep', ...(resetBeforeMatmul ? ['dnStep'] : [])],
-  },
-  GATES,
-  `let r = gates[a];
+const backwardKernel = (resetBeforeMatmul: boolean) =>
+  cellKernel(
+    'gru:backward-step',
+    {
+      inputs: ['dh', 'carry', 'gates', ...(resetBeforeMatmul ? [] : ['ghn']), 'hPrev'],
+      outputs: ['direct', 'dgi', 'dgh', 'dghStep', ...(resetBeforeMatmul ? ['dnStep'] : [])],
+    },
+    GATES,
+    `let r = gates[a];
   let z = gates[a + H];
   let nv = gates[a + 2u * H];
   let d = dh[s] + carry[i] + direct[i];
@@ -91,12 +98,14 @@ const backwardKernel = (resetBeforeMatmul: boolean) => cellKernel(
   let daz = d * (hPrev[s] - nv) * z * (1.0 - z);
   dgi[a + H] = daz; dgh[a + H] = daz; dghStep[ah + H] = daz;
   dgi[a + 2u * H] = dan;
-  ${resetBeforeMatmul
-    ? 'dgh[a + 2u * H] = dan; dnStep[ah + 2u * H] = dan;'
-    : `let dar = dan * ghn[s] * r * (1.0 - r);
+  ${
+    resetBeforeMatmul
+      ? 'dgh[a + 2u * H] = dan; dnStep[ah + 2u * H] = dan;'
+      : `let dar = dan * ghn[s] * r * (1.0 - r);
   dgi[a] = dar; dgh[a] = dar; dghStep[ah] = dar;
-  dgh[a + 2u * H] = dan * r; dghStep[ah + 2u * H] = dan * r;`}`,
-);
+  dgh[a + 2u * H] = dan * r; dghStep[ah + 2u * H] = dan * r;`
+  }`,
+  );
 
 /** course: dhn = da_n·W_hn;  da_r = dhn·h_{t−1}·r(1−r);  direct += dhn·r */
 const resetBackwardKernel = cellKernel(

@@ -14,26 +14,38 @@ import { RANDOM_WGSL } from './runtime/random';
  */
 function fill(name: string, w: GpuTensor, uniforms: Record<string, Field>, value: string): { out: GpuTensor } {
   const { out } = pointwise(w.gpu, {
-    name, inputs: {}, outputs: { out: { shape: w.shape } }, uniforms, count: numel(w.shape),
-    functions: RANDOM_WGSL, body: `out[i] = ${value};`,
+    name,
+    inputs: {},
+    outputs: { out: { shape: w.shape } },
+    uniforms,
+    count: numel(w.shape),
+    functions: RANDOM_WGSL,
+    body: `out[i] = ${value};`,
   });
   return { out };
 }
 
 export function xavierUniformForward(w: GpuTensor, params: ref.XavierParams = {}): { out: GpuTensor } {
   const { fan_in, fan_out, seed, gain } = ref.validateXavier('xavier_uniform', w, params);
-  return fill('xavier_uniform', w, { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] },
-    'gain * sqrt(6.0 / f32(fan_in + fan_out)) * (2.0 * uniform_at(seed, i) - 1.0)');
+  return fill(
+    'xavier_uniform',
+    w,
+    { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] },
+    'gain * sqrt(6.0 / f32(fan_in + fan_out)) * (2.0 * uniform_at(seed, i) - 1.0)',
+  );
 }
 
 export function xavierNormalForward(w: GpuTensor, params: ref.XavierParams = {}): { out: GpuTensor } {
   const { fan_in, fan_out, seed, gain } = ref.validateXavier('xavier_normal', w, params);
-  return fill('xavier_normal', w, { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] },
-    'gain * sqrt(2.0 / f32(fan_in + fan_out)) * normal_at(seed, i)');
+  return fill(
+    'xavier_normal',
+    w,
+    { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] },
+    'gain * sqrt(2.0 / f32(fan_in + fan_out)) * normal_at(seed, i)',
+  );
 }
 
 export function kaimingNormalForward(w: GpuTensor, params: ref.KaimingParams = {}): { out: GpuTensor } {
   const { fan, seed, gain } = ref.validateKaiming(w, params);
-  return fill('kaiming_normal', w, { seed: ['u32', seed], fan: ['u32', fan], gain: ['f32', gain] },
-    'gain / sqrt(f32(fan)) * normal_at(seed, i)');
+  return fill('kaiming_normal', w, { seed: ['u32', seed], fan: ['u32', fan], gain: ['f32', gain] }, 'gain / sqrt(f32(fan)) * normal_at(seed, i)');
 }

@@ -15,12 +15,7 @@ import { pointwise } from './runtime/pointwise';
  */
 const TILE = 4;
 
-export function knnForward(
-  X_train: GpuTensor,
-  y_train: GpuTensor,
-  X: GpuTensor,
-  params: KnnParams = {},
-): { dists: GpuTensor; labels: GpuTensor; cache: null } {
+export function knnForward(X_train: GpuTensor, y_train: GpuTensor, X: GpuTensor, params: KnnParams = {}): { dists: GpuTensor; labels: GpuTensor; cache: null } {
   const { M, N, D, k } = validateKnn(X_train, y_train, X, params);
   const tiles = Math.ceil(M / TILE);
   const { dists } = pointwise(X.gpu, {

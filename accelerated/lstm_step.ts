@@ -27,7 +27,11 @@ interface LstmBackwardState extends LstmState {
 const PREV_C = 'var cp = 0.0; if (u.t == 0u) { cp = c0[i]; } else { cp = c[s - H]; }';
 
 /** c_t = f·c_{t−1} + i·g, h_t = o·tanh(c_t), the gates stored for the backward */
-const forwardKernel = cellKernel('lstm:forward-step', { inputs: ['xw', 'hw', 'c0'], outputs: ['h', 'c', 'gates', 'next'] }, 4, `let ig = sigmoid(xw[a] + hw[ah]);
+const forwardKernel = cellKernel(
+  'lstm:forward-step',
+  { inputs: ['xw', 'hw', 'c0'], outputs: ['h', 'c', 'gates', 'next'] },
+  4,
+  `let ig = sigmoid(xw[a] + hw[ah]);
   let fg = sigmoid(xw[a + H] + hw[ah + H]);
   let og = sigmoid(xw[a + 2u * H] + hw[ah + 2u * H]);
   let gg = tanh_(xw[a + 3u * H] + hw[ah + 3u * H]);
@@ -37,7 +41,8 @@ const forwardKernel = cellKernel('lstm:forward-step', { inputs: ['xw', 'hw', 'c0
   gates[a] = ig; gates[a + H] = fg; gates[a + 2u * H] = og; gates[a + 3u * H] = gg;
   c[s] = cv;
   h[s] = hv;
-  next[i] = hv;`);
+  next[i] = hv;`,
+);
 
 /**
  * dh_t = dh[:, t] + carry;  dc = dc + dh_t·o·(1 − tanh²(c_t)), then dc ← dc·f for step t−1;
@@ -66,8 +71,7 @@ const backwardKernel = cellKernel(
 export const lstmCell: Cell<LstmState, LstmBackwardState> = {
   gates: 4,
   forwardStep: (dims, t, { xw, hw, h, next }, { c0, c, gates }) => launchCell(forwardKernel, dims, t, { xw, hw, c0, h, c, gates, next }),
-  backwardStep: (dims, t, { dh, carry, da, daStep }, { gates, c, c0, dc }) =>
-    launchCell(backwardKernel, dims, t, { dh, carry, gates, c, c0, da, daStep, dc }),
+  backwardStep: (dims, t, { dh, carry, da, daStep }, { gates, c, c0, dc }) => launchCell(backwardKernel, dims, t, { dh, carry, gates, c, c0, da, daStep, dc }),
 };
 
 /** Cells and gates of a sequence starting from c0. */

@@ -72,10 +72,19 @@ function projectHeads(x: GpuTensor, W: GpuTensor, b: GpuTensor, H: number): GpuT
 }
 
 export function multiHeadAttentionForward(
-  query: GpuTensor, key: GpuTensor, value: GpuTensor,
-  Wq: GpuTensor, Wk: GpuTensor, Wv: GpuTensor, Wo: GpuTensor,
-  bq: GpuTensor, bk: GpuTensor, bv: GpuTensor, bo: GpuTensor,
-  mask: GpuTensor | undefined, params: MultiHeadAttentionParams,
+  query: GpuTensor,
+  key: GpuTensor,
+  value: GpuTensor,
+  Wq: GpuTensor,
+  Wk: GpuTensor,
+  Wv: GpuTensor,
+  Wo: GpuTensor,
+  bq: GpuTensor,
+  bk: GpuTensor,
+  bv: GpuTensor,
+  bo: GpuTensor,
+  mask: GpuTensor | undefined,
+  params: MultiHeadAttentionParams,
 ): { out: GpuTensor; cache: MultiHeadAttentionCache } {
   const { N, S, E, H } = validateMultiHeadAttention(query, key, value, Wq, Wk, Wv, Wo, bq, bk, bv, bo, mask, params);
   const attended = attentionForward(
@@ -105,9 +114,10 @@ function projectionBackward(x: GpuTensor, W: GpuTensor, dHeads: GpuTensor, H: nu
   return grads;
 }
 
-export function multiHeadAttentionBackward(dout: GpuTensor, cache: MultiHeadAttentionCache): Record<
-  'dquery' | 'dkey' | 'dvalue' | 'dWq' | 'dWk' | 'dWv' | 'dWo' | 'dbq' | 'dbk' | 'dbv' | 'dbo', GpuTensor
-> {
+export function multiHeadAttentionBackward(
+  dout: GpuTensor,
+  cache: MultiHeadAttentionCache,
+): Record<'dquery' | 'dkey' | 'dvalue' | 'dWq' | 'dWk' | 'dWv' | 'dWo' | 'dbq' | 'dbk' | 'dbv' | 'dbo', GpuTensor> {
   const { query, key, value, Wq, Wk, Wv, Wo, merged, heads: H, attention } = cache;
   const [N, S, E] = query.shape;
   requireShape('multi_head_attention_backward', 'dout', dout, [N, S, E], 'the shape of query');
@@ -120,8 +130,16 @@ export function multiHeadAttentionBackward(dout: GpuTensor, cache: MultiHeadAtte
   const k = projectionBackward(key, Wk, dk, H);
   const v = projectionBackward(value, Wv, dv, H);
   return {
-    dquery: q.dx, dkey: k.dx, dvalue: v.dx,
-    dWq: q.dW, dWk: k.dW, dWv: v.dW, dWo: matmul(merged, dout2d, { transA: true }),
-    dbq: q.db, dbk: k.db, dbv: v.db, dbo: columnSums(dout2d),
+    dquery: q.dx,
+    dkey: k.dx,
+    dvalue: v.dx,
+    dWq: q.dW,
+    dWk: k.dW,
+    dWv: v.dW,
+    dWo: matmul(merged, dout2d, { transA: true }),
+    dbq: q.db,
+    dbk: k.db,
+    dbv: v.db,
+    dbo: columnSums(dout2d),
   };
 }

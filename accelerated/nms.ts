@@ -42,7 +42,7 @@ const rankKernel = kernel({
 const maskKernel = (batched: boolean) => {
   return kernel({
     name: `nms:mask:${batched}`,
-    inputs: { boxes: 'f32', order: 'i32', ...(batched ? { idxs: 'i32' } as const : {}) },
+    inputs: { boxes: 'f32', order: 'i32', ...(batched ? ({ idxs: 'i32' } as const) : {}) },
     outputs: { mask: 'i32' },
     uniforms: THRESHOLD_UNIFORMS,
     helpers: BOX_WGSL,
@@ -89,8 +89,13 @@ export async function suppress(op: string, boxes: GpuTensor, scores: GpuTensor, 
   const { K, iouThreshold, scoreThreshold } = validateNms(op, boxes, scores, params);
   const { gpu } = boxes;
   const words = Math.ceil(K / 32);
-  const fields = { K, words, iou_threshold: iouThreshold, use_score_threshold: scoreThreshold > -Infinity ? 1 : 0,
-    score_threshold: Math.max(scoreThreshold, -3.4e38) };
+  const fields = {
+    K,
+    words,
+    iou_threshold: iouThreshold,
+    use_score_threshold: scoreThreshold > -Infinity ? 1 : 0,
+    score_threshold: Math.max(scoreThreshold, -3.4e38),
+  };
   const order = zeros(gpu, [K], 'i32');
   launch(gpu, rankKernel, { scores, order }, { count: K, ...fields });
   const mask = zeros(gpu, [K, words], 'i32');

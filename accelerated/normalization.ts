@@ -32,7 +32,13 @@ export interface NormCache {
 const GROUP_UNIFORMS = { groupStride: 'u32', reps: 'u32', repStride: 'u32', run: 'u32', chanCount: 'u32', chanStride: 'u32' } as const;
 
 const groupFields = (g: Groups, channels = g) => ({
-  count: g.count, groupStride: g.groupStride, reps: g.reps, repStride: g.repStride, run: g.run, chanCount: channels.count, chanStride: channels.groupStride,
+  count: g.count,
+  groupStride: g.groupStride,
+  reps: g.reps,
+  repStride: g.repStride,
+  run: g.run,
+  chanCount: channels.count,
+  chanStride: channels.groupStride,
 });
 
 /** WGSL: runs `body` with `at` = each member of group `i`. */
@@ -71,8 +77,13 @@ const INDEX_PRELUDE = `let k = (i / u.statStride) % u.statCount;
   let istd = 1.0 / sqrt(variance[k] + u.eps);`;
 
 const indexFields = (n: number, { stats, channels }: NormLayout, eps: number) => ({
-  count: n, statCount: stats.count, statStride: stats.groupStride, chanCount: channels.count, chanStride: channels.groupStride,
-  groupSize: groupSize(stats), eps,
+  count: n,
+  statCount: stats.count,
+  statStride: stats.groupStride,
+  chanCount: channels.count,
+  chanStride: channels.groupStride,
+  groupSize: groupSize(stats),
+  eps,
 });
 
 /** x̂ = (x − μ_k)·istd_k and out = γ_c·x̂ + β_c, one invocation per element. */
@@ -107,22 +118,28 @@ function normalizeForward(
  * Per group: Σ w·dout and Σ w·dout·x̂, with w = γ_c (`weighted`: the statistics groups' sums of
  * g = dout·γ) or 1 (the channel sums dβ and dγ).
  */
-const sumsKernel = (weighted: boolean) => kernel({
-  name: 'normalization:sums',
-  inputs: f32Arrays('dout', 'xhat', ...(weighted ? ['gamma'] : [])),
-  outputs: f32Arrays('sumG', 'sumGXhat'),
-  uniforms: GROUP_UNIFORMS,
-  body: `var s = 0.0;
+const sumsKernel = (weighted: boolean) =>
+  kernel({
+    name: 'normalization:sums',
+    inputs: f32Arrays('dout', 'xhat', ...(weighted ? ['gamma'] : [])),
+    outputs: f32Arrays('sumG', 'sumGXhat'),
+    uniforms: GROUP_UNIFORMS,
+    body: `var s = 0.0;
   var sx = 0.0;
   ${eachMember(`let v = dout[at]${weighted ? ' * gamma[(at / u.chanStride) % u.chanCount]' : ''}; s += v; sx += v * xhat[at];`)}
   sumG[i] = s;
   sumGXhat[i] = sx;`,
-});
+  });
 
 function gradSums(dout: GpuTensor, cache: NormCache, g: Groups, weighted: boolean): [GpuTensor, GpuTensor] {
   const sums: [GpuTensor, GpuTensor] = [zeros(dout.gpu, [g.count]), zeros(dout.gpu, [g.count])];
   const [sumG, sumGXhat] = sums;
-  launch(dout.gpu, sumsKernel(weighted), { dout, xhat: cache.xhat, ...(weighted ? { gamma: cache.gamma } : {}), sumG, sumGXhat }, groupFields(g, cache.layout.channels));
+  launch(
+    dout.gpu,
+    sumsKernel(weighted),
+    { dout, xhat: cache.xhat, ...(weighted ? { gamma: cache.gamma } : {}), sumG, sumGXhat },
+    groupFields(g, cache.layout.channels),
+  );
   return sums;
 }
 
@@ -130,15 +147,16 @@ function gradSums(dout: GpuTensor, cache: NormCache, g: Groups, weighted: boolea
  * dx = istd·(g − Σg/M − x̂·Σ(g·x̂)/M) with g = dout·γ (`batchStats`), or istd·g (fixed statistics),
  * one invocation per element reading its group's two sums.
  */
-const dxKernel = (batchStats: boolean) => kernel({
-  name: 'normalization:dx',
-  inputs: f32Arrays('dout', 'gamma', 'variance', ...(batchStats ? ['xhat', 'sumG', 'sumGXhat'] : [])),
-  outputs: f32Arrays('dx'),
-  uniforms: INDEX_UNIFORMS,
-  body: `${INDEX_PRELUDE}
+const dxKernel = (batchStats: boolean) =>
+  kernel({
+    name: 'normalization:dx',
+    inputs: f32Arrays('dout', 'gamma', 'variance', ...(batchStats ? ['xhat', 'sumG', 'sumGXhat'] : [])),
+    outputs: f32Arrays('dx'),
+    uniforms: INDEX_UNIFORMS,
+    body: `${INDEX_PRELUDE}
   let g = dout[i] * gamma[c];
   ${batchStats ? 'let M = f32(u.groupSize);\n  dx[i] = istd * (g - sumG[k] / M - xhat[i] * sumGXhat[k] / M);' : 'dx[i] = istd * g;'}`,
-});
+  });
 
 /** `op` names the dout shape error. */
 export function normalizeBackward(op: string, dout: GpuTensor, cache: NormCache): { dx: GpuTensor; dgamma: GpuTensor; dbeta: GpuTensor } {
@@ -183,8 +201,12 @@ export function batchnormFamilyForward(
   const C = layout.stats.count;
   const running_mean = zeros(x.gpu, [C]);
   const running_var = zeros(x.gpu, [C]);
-  launch(x.gpu, runningKernel, { runMean: runningMean, runVar: runningVar, mean: batch.mean, variance: batch.variance, newMean: running_mean, newVar: running_var },
-    { count: C, momentum });
+  launch(
+    x.gpu,
+    runningKernel,
+    { runMean: runningMean, runVar: runningVar, mean: batch.mean, variance: batch.variance, newMean: running_mean, newVar: running_var },
+    { count: C, momentum },
+  );
   const { out, cache } = normalizeForward(x, gamma, beta, batch, eps, layout, true);
   release(batch.mean);
   return { out, running_mean, running_var, cache };

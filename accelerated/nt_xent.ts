@@ -24,7 +24,10 @@ export interface NtXentCache {
 export function ntXentForward(z: GpuTensor, params: NtXentParams = {}): { loss: GpuTensor; cache: NtXentCache } {
   const { M, D, tau } = validateNtXent(z, params);
   const { unit: u, norms } = pointwise(z.gpu, {
-    name: 'nt_xent:normalize', inputs: { z }, outputs: { unit: { shape: [M, D] }, norms: { shape: [M] } }, count: M,
+    name: 'nt_xent:normalize',
+    inputs: { z },
+    outputs: { unit: { shape: [M, D] }, norms: { shape: [M] } },
+    count: M,
     uniforms: { D: ['u32', D] },
     body: `var sq = 0.0;
   for (var d = 0u; d < D; d++) { sq += z[i * D + d] * z[i * D + d]; }
@@ -34,7 +37,10 @@ export function ntXentForward(z: GpuTensor, params: NtXentParams = {}): { loss: 
   });
   const s = matmul(u, u, { transB: true });
   const { probs, row_loss } = pointwise(z.gpu, {
-    name: 'nt_xent:rows', inputs: { s }, outputs: { probs: { shape: [M, M] }, row_loss: { shape: [M] } }, count: M,
+    name: 'nt_xent:rows',
+    inputs: { s },
+    outputs: { probs: { shape: [M, M] }, row_loss: { shape: [M] } },
+    count: M,
     uniforms: { M: ['u32', M], inv_tau: ['f32', 1 / tau] },
     body: `let row = i * M;
   var top = -3.4e38;
@@ -60,7 +66,10 @@ export function ntXentBackward(dloss: GpuTensor, cache: NtXentCache): { dz: GpuT
   const { u, norms, probs, tau } = cache;
   const [M, D] = u.shape;
   const { sym } = pointwise(u.gpu, {
-    name: 'nt_xent:dsim', inputs: { probs, dloss }, outputs: { sym: { shape: [M, M] } }, count: M * M,
+    name: 'nt_xent:dsim',
+    inputs: { probs, dloss },
+    outputs: { sym: { shape: [M, M] } },
+    count: M * M,
     uniforms: { M: ['u32', M], inv_m_tau: ['f32', 1 / (M * tau)] },
     body: `let r = i / M;
   let k = i % M;
@@ -70,7 +79,10 @@ export function ntXentBackward(dloss: GpuTensor, cache: NtXentCache): { dz: GpuT
   const du = matmul(sym, u);
   release(sym);
   const { dz } = pointwise(u.gpu, {
-    name: 'nt_xent:dnormalize', inputs: { unit: u, du, norms }, outputs: { dz: { shape: [M, D] } }, count: M,
+    name: 'nt_xent:dnormalize',
+    inputs: { unit: u, du, norms },
+    outputs: { dz: { shape: [M, D] } },
+    count: M,
     uniforms: { D: ['u32', D] },
     body: `var radial = 0.0;
   for (var d = 0u; d < D; d++) { radial += unit[i * D + d] * du[i * D + d]; }

@@ -37,31 +37,55 @@ export function sgdForward(w: GpuTensor, dw: GpuTensor, params: ref.SgdParams = 
 }
 
 export function sgdMomentumForward(w: GpuTensor, dw: GpuTensor, v: GpuTensor, params: ref.MomentumParams = {}): Outputs {
-  return update('sgd_momentum', { w, dw, v }, ['v'], ref.validateSgdMomentum(w, dw, v, params), `
+  return update(
+    'sgd_momentum',
+    { w, dw, v },
+    ['v'],
+    ref.validateSgdMomentum(w, dw, v, params),
+    `
   let v2 = rho * v[i] - lr * dw[i];
   next_v[i] = v2;
-  next_w[i] = w[i] + v2;`);
+  next_w[i] = w[i] + v2;`,
+  );
 }
 
 export function nesterovForward(w: GpuTensor, dw: GpuTensor, v: GpuTensor, params: ref.MomentumParams = {}): Outputs {
-  return update('nesterov', { w, dw, v }, ['v'], ref.validateNesterov(w, dw, v, params), `
+  return update(
+    'nesterov',
+    { w, dw, v },
+    ['v'],
+    ref.validateNesterov(w, dw, v, params),
+    `
   let v2 = rho * v[i] - lr * dw[i];
   next_v[i] = v2;
-  next_w[i] = w[i] - rho * v[i] + (1.0 + rho) * v2;`);
+  next_w[i] = w[i] - rho * v[i] + (1.0 + rho) * v2;`,
+  );
 }
 
 export function adagradForward(w: GpuTensor, dw: GpuTensor, cache: GpuTensor, params: ref.AdagradParams = {}): Outputs {
-  return update('adagrad', { w, dw, cache }, ['cache'], ref.validateAdagrad(w, dw, cache, params), `
+  return update(
+    'adagrad',
+    { w, dw, cache },
+    ['cache'],
+    ref.validateAdagrad(w, dw, cache, params),
+    `
   let g = dw[i];
   let c = cache[i] + g * g;
-  ${ADAPTIVE_STEP}`);
+  ${ADAPTIVE_STEP}`,
+  );
 }
 
 export function rmspropForward(w: GpuTensor, dw: GpuTensor, cache: GpuTensor, params: ref.RmspropParams = {}): Outputs {
-  return update('rmsprop', { w, dw, cache }, ['cache'], ref.validateRmsprop(w, dw, cache, params), `
+  return update(
+    'rmsprop',
+    { w, dw, cache },
+    ['cache'],
+    ref.validateRmsprop(w, dw, cache, params),
+    `
   let g = dw[i];
   let c = decay * cache[i] + (1.0 - decay) * g * g;
-  ${ADAPTIVE_STEP}`);
+  ${ADAPTIVE_STEP}`,
+  );
 }
 
 /**
@@ -83,7 +107,12 @@ fn power(base: f32, exponent: i32) -> f32 {
 }`;
 
 export function adamForward(w: GpuTensor, dw: GpuTensor, m: GpuTensor, v: GpuTensor, t: GpuTensor, params: ref.AdamParams = {}): Outputs {
-  return update('adam', { w, dw, m, v, t }, ['m', 'v'], ref.validateAdam(w, dw, m, v, t, params), `
+  return update(
+    'adam',
+    { w, dw, m, v, t },
+    ['m', 'v'],
+    ref.validateAdam(w, dw, m, v, t, params),
+    `
   let step = t[0] + 1;
   if (i == 0u) { next_t[0] = step; }
   let g = dw[i];
@@ -93,5 +122,8 @@ export function adamForward(w: GpuTensor, dw: GpuTensor, m: GpuTensor, v: GpuTen
   next_v[i] = v2;
   let m_hat = m2 / (1.0 - power(beta1, step));
   let v_hat = v2 / (1.0 - power(beta2, step));
-  next_w[i] = w[i] - lr * m_hat / (sqrt(v_hat) + eps);`, { next_t: { shape: [], dtype: 'i32' } }, POWER_WGSL);
+  next_w[i] = w[i] - lr * m_hat / (sqrt(v_hat) + eps);`,
+    { next_t: { shape: [], dtype: 'i32' } },
+    POWER_WGSL,
+  );
 }

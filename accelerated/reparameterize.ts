@@ -13,7 +13,10 @@ export interface ReparameterizeCache {
 export function reparameterizeForward(mu: GpuTensor, logvar: GpuTensor, eps: GpuTensor): { z: GpuTensor; cache: ReparameterizeCache } {
   validateReparameterize(mu, logvar, eps);
   const { z } = pointwise(mu.gpu, {
-    name: 'reparameterize:forward', inputs: { mu, logvar, eps }, outputs: { z: { shape: mu.shape } }, count: numel(mu.shape),
+    name: 'reparameterize:forward',
+    inputs: { mu, logvar, eps },
+    outputs: { z: { shape: mu.shape } },
+    count: numel(mu.shape),
     body: 'z[i] = mu[i] + exp(0.5 * logvar[i]) * eps[i];',
   });
   return { z, cache: { logvar, eps } };
@@ -23,8 +26,10 @@ export function reparameterizeBackward(dz: GpuTensor, cache: ReparameterizeCache
   const { logvar, eps } = cache;
   requireShape('reparameterize_backward', 'dz', dz, logvar.shape, 'the shape of z');
   const { dmu, dlogvar } = pointwise(dz.gpu, {
-    name: 'reparameterize:backward', inputs: { logvar, eps, dz },
-    outputs: { dmu: { shape: dz.shape }, dlogvar: { shape: dz.shape } }, count: numel(dz.shape),
+    name: 'reparameterize:backward',
+    inputs: { logvar, eps, dz },
+    outputs: { dmu: { shape: dz.shape }, dlogvar: { shape: dz.shape } },
+    count: numel(dz.shape),
     body: 'dmu[i] = dz[i];\n  dlogvar[i] = 0.5 * exp(0.5 * logvar[i]) * eps[i] * dz[i];',
   });
   return { dmu, dlogvar };

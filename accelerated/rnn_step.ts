@@ -7,15 +7,25 @@ import { cellKernel, launchCell, recurrentBackward, recurrentForward, type Cell,
  * Twin of reference/rnn_step: the step is the T = 1 case of the sequence driver in recurrent.ts
  * (matmuls x·Wx + b and prev_h·Wh, then the fused tanh cell kernel; tiling there).
  */
-const forwardKernel = cellKernel('rnn:forward-step', { inputs: ['xw', 'hw'], outputs: ['h', 'next'] }, 1, `let v = tanh_(xw[a] + hw[ah]);
+const forwardKernel = cellKernel(
+  'rnn:forward-step',
+  { inputs: ['xw', 'hw'], outputs: ['h', 'next'] },
+  1,
+  `let v = tanh_(xw[a] + hw[ah]);
   h[s] = v;
-  next[i] = v;`);
+  next[i] = v;`,
+);
 
 /** da_t = (dh[:, t] + carry)·(1 − h_t²) */
-const backwardKernel = cellKernel('rnn:backward-step', { inputs: ['dh', 'carry', 'h'], outputs: ['da', 'daStep'] }, 1, `let hv = h[s];
+const backwardKernel = cellKernel(
+  'rnn:backward-step',
+  { inputs: ['dh', 'carry', 'h'], outputs: ['da', 'daStep'] },
+  1,
+  `let hv = h[s];
   let v = (dh[s] + carry[i]) * (1.0 - hv * hv);
   da[a] = v;
-  daStep[ah] = v;`);
+  daStep[ah] = v;`,
+);
 
 /** The vanilla RNN cell h_t = tanh(x_t·Wx + h_{t−1}·Wh + b): one gate block, no state of its own. */
 export const rnnCell: Cell<null> = {

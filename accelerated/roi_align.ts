@@ -22,7 +22,15 @@ export interface RoiAlignCache {
 const UNIFORMS = { C: 'u32', H: 'u32', W: 'u32', K: 'u32', ph: 'u32', pw: 'u32', spatial_scale: 'f32', sampling_ratio: 'i32', aligned: 'u32' } as const;
 
 const fields = (s: RoiAlignSettings) => ({
-  C: s.C, H: s.H, W: s.W, K: s.K, ph: s.ph, pw: s.pw, spatial_scale: s.spatialScale, sampling_ratio: s.samplingRatio, aligned: s.aligned ? 1 : 0,
+  C: s.C,
+  H: s.H,
+  W: s.W,
+  K: s.K,
+  ph: s.ph,
+  pw: s.pw,
+  spatial_scale: s.spatialScale,
+  sampling_ratio: s.samplingRatio,
+  aligned: s.aligned ? 1 : 0,
 });
 
 /** WGSL mirrors of alignGeometry, samplePoint and bilinearTaps (reference/roi_align.ts); vectors are (y, x). */

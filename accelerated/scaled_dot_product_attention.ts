@@ -5,7 +5,11 @@ import type { GpuTensor } from './runtime/buffers';
 
 /** Twin of reference/scaled_dot_product_attention: the batched attention core of accelerated/attention.ts with one head. */
 export function scaledDotProductAttentionForward(
-  q: GpuTensor, k: GpuTensor, v: GpuTensor, mask: GpuTensor | undefined, params: ScaledDotProductAttentionParams = {},
+  q: GpuTensor,
+  k: GpuTensor,
+  v: GpuTensor,
+  mask: GpuTensor | undefined,
+  params: ScaledDotProductAttentionParams = {},
 ): { out: GpuTensor; cache: AttentionCache } {
   const { D, causal } = validateScaledDotProductAttention(q, k, v, mask, params);
   return attentionForward(q, k, v, { mask, causal, heads: 1 }, 1 / Math.sqrt(D));

@@ -18,8 +18,6 @@ const softmax: RowLoss = {
   }`,
 };
 
-export const softmaxLossForward = (x: GpuTensor, y: GpuTensor): { loss: GpuTensor; cache: LossCache } =>
-  rowLossForward(softmax, x, y);
+export const softmaxLossForward = (x: GpuTensor, y: GpuTensor): { loss: GpuTensor; cache: LossCache } => rowLossForward(softmax, x, y);
 
-export const softmaxLossBackward = (dloss: GpuTensor, cache: LossCache): { dx: GpuTensor } =>
-  rowLossBackward(softmax, dloss, cache);
+export const softmaxLossBackward = (dloss: GpuTensor, cache: LossCache): { dx: GpuTensor } => rowLossBackward(softmax, dloss, cache);

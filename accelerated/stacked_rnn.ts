@@ -12,27 +12,32 @@ import { rnnBackward, rnnForward } from './rnn_forward';
  * directions' feature blocks, h0 entries and weight slots of the flat vectors) is one block-move
  * kernel, so nothing is read back and nothing is computed on the host.
  */
-const blockKernel = (reverse: boolean, accumulate: boolean) => kernel({
-  name: 'stacked_rnn:block',
-  inputs: { src: 'f32' },
-  outputs: { dst: 'f32' },
-  uniforms: { T: 'u32', width: 'u32', srcCols: 'u32', srcCol: 'u32', dstCols: 'u32', dstCol: 'u32' },
-  body: `let c = i % u.width;
+const blockKernel = (reverse: boolean, accumulate: boolean) =>
+  kernel({
+    name: 'stacked_rnn:block',
+    inputs: { src: 'f32' },
+    outputs: { dst: 'f32' },
+    uniforms: { T: 'u32', width: 'u32', srcCols: 'u32', srcCol: 'u32', dstCols: 'u32', dstCol: 'u32' },
+    body: `let c = i % u.width;
   let t = (i / u.width) % u.T;
   let n = i / (u.width * u.T);
   let ts = ${reverse ? 'u.T - 1u - t' : 't'};
   let at = (n * u.T + t) * u.dstCols + u.dstCol + c;
   let v = src[(n * u.T + ts) * u.srcCols + u.srcCol + c];
   dst[at] = ${accumulate ? 'dst[at] + v' : 'v'};`,
-});
+  });
 
 /**
  * dst[n, t, dst.col + c] (+)= src[n, t', src.col + c] (BlockMove in reference/stacked_rnn).
  * Tiling: one invocation per moved element (grid1d), no shared memory: a memory-bound copy.
  */
 function moveBlock(src: GpuTensor, dst: GpuTensor, m: BlockMove): void {
-  launch(src.gpu, blockKernel(m.reverse ?? false, m.accumulate ?? false), { src, dst },
-    { count: m.N * m.T * m.width, T: m.T, width: m.width, srcCols: m.src.cols, srcCol: m.src.col, dstCols: m.dst.cols, dstCol: m.dst.col });
+  launch(
+    src.gpu,
+    blockKernel(m.reverse ?? false, m.accumulate ?? false),
+    { src, dst },
+    { count: m.N * m.T * m.width, T: m.T, width: m.width, srcCols: m.src.cols, srcCol: m.src.col, dstCols: m.dst.cols, dstCol: m.dst.col },
+  );
 }
 
 const TWIN: StackingBackend<GpuTensor> = {

@@ -15,7 +15,10 @@ export function gramMatrices(features: GpuTensor, scale: number): GpuTensor {
   const stacked = view(features, [N * C, H * W]);
   const full = matmul(stacked, stacked, { transB: true });
   const { out } = pointwise(features.gpu, {
-    name: 'gram:blocks', inputs: { full }, outputs: { out: { shape: [N, C, C] } }, count: N * C * C,
+    name: 'gram:blocks',
+    inputs: { full },
+    outputs: { out: { shape: [N, C, C] } },
+    count: N * C * C,
     uniforms: { C: ['u32', C], NC: ['u32', N * C], scale: ['f32', scale] },
     body: `let n = i / (C * C);
   let c = (i / C) % C;
@@ -30,7 +33,10 @@ export function gramMatricesBackward(dgram: GpuTensor, features: GpuTensor, scal
   const [N, C, H, W] = features.shape;
   const NC = N * C;
   const { sym } = pointwise(features.gpu, {
-    name: 'gram:backward-blocks', inputs: { dgram }, outputs: { sym: { shape: [NC, NC] } }, count: NC * NC,
+    name: 'gram:backward-blocks',
+    inputs: { dgram },
+    outputs: { sym: { shape: [NC, NC] } },
+    count: NC * NC,
     uniforms: { C: ['u32', C], NC: ['u32', NC], scale: ['f32', scale] },
     body: `let r = i / NC;
   let k = i % NC;

@@ -28,17 +28,24 @@ export function styleLossForward(...args: Array<GpuTensor | StyleLossParams>): {
   const losses = layers.map((k, l) => {
     const gram = gramMatrices(feats[k], gramScale(feats[k]));
     const { residual } = pointwise(gram.gpu, {
-      name: 'style_loss:residual', inputs: { gram, style_target: tensors[L + l] },
-      outputs: { residual: { shape: gram.shape } }, count: gram.shape[1] * gram.shape[2],
+      name: 'style_loss:residual',
+      inputs: { gram, style_target: tensors[L + l] },
+      outputs: { residual: { shape: gram.shape } },
+      count: gram.shape[1] * gram.shape[2],
       body: 'residual[i] = gram[i] - style_target[i];',
     });
     release(gram);
     residuals.push(residual);
-    return sumOfTerms({ name: 'style_loss', inputs: { residual }, count: gram.shape[1] * gram.shape[2], body: 'terms[i] = residual[i] * residual[i];' }, weights[l]);
+    return sumOfTerms(
+      { name: 'style_loss', inputs: { residual }, count: gram.shape[1] * gram.shape[2], body: 'terms[i] = residual[i] * residual[i];' },
+      weights[l],
+    );
   });
   const { loss } = pointwise(feats[0].gpu, {
-    name: 'style_loss:total', inputs: Object.fromEntries(losses.map((t, l) => [`loss_${l}`, t])),
-    outputs: { loss: { shape: [] } }, count: 1,
+    name: 'style_loss:total',
+    inputs: Object.fromEntries(losses.map((t, l) => [`loss_${l}`, t])),
+    outputs: { loss: { shape: [] } },
+    count: 1,
     body: `loss[0] = ${losses.map((_, l) => `loss_${l}[0]`).join(' + ')};`,
   });
   release(...losses);
@@ -47,16 +54,22 @@ export function styleLossForward(...args: Array<GpuTensor | StyleLossParams>): {
 
 export function styleLossBackward(dloss: GpuTensor, cache: StyleLossCache): Record<string, GpuTensor> {
   const { feats, layers, weights, residuals } = cache;
-  return Object.fromEntries(feats.map((f, k) => {
-    const l = layers.indexOf(k);
-    if (l < 0) return [`dfeats_${k}`, zeros(f.gpu, f.shape)];
-    const { dgram } = lossGradient({
-      name: 'style_loss', inputs: { residual: residuals[l] }, dloss, grads: ['dgram'], shape: residuals[l].shape,
-      uniforms: { weight: ['f32', weights[l]] },
-      body: 'dgram[i] = 2.0 * weight * residual[i] * g;',
-    });
-    const dfeats = gramMatricesBackward(dgram, f, gramScale(f));
-    release(dgram);
-    return [`dfeats_${k}`, dfeats];
-  }));
+  return Object.fromEntries(
+    feats.map((f, k) => {
+      const l = layers.indexOf(k);
+      if (l < 0) return [`dfeats_${k}`, zeros(f.gpu, f.shape)];
+      const { dgram } = lossGradient({
+        name: 'style_loss',
+        inputs: { residual: residuals[l] },
+        dloss,
+        grads: ['dgram'],
+        shape: residuals[l].shape,
+        uniforms: { weight: ['f32', weights[l]] },
+        body: 'dgram[i] = 2.0 * weight * residual[i] * g;',
+      });
+      const dfeats = gramMatricesBackward(dgram, f, gramScale(f));
+      release(dgram);
+      return [`dfeats_${k}`, dfeats];
+    }),
+  );
 }

@@ -36,15 +36,17 @@ const rowKernel = (name: string, arrays: Pick<KernelSpec, 'inputs' | 'outputs'>,
   });
 
 /** Row loss mask·(log z − (x[y] − m)) */
-const lossKernel = rowKernel('temporal_softmax_loss:forward', { outputs: { losses: 'f32' } },
-  'losses[i] = f32(mask[i]) * (log(z) - (x[row + yr] - m));');
+const lossKernel = rowKernel('temporal_softmax_loss:forward', { outputs: { losses: 'f32' } }, 'losses[i] = f32(mask[i]) * (log(z) - (x[row + yr] - m));');
 
 /** dx[row + v] = dloss/N · mask·(softmax − [v = y]) */
-const gradKernel = rowKernel('temporal_softmax_loss:backward', { inputs: { dloss: 'f32' }, outputs: { dx: 'f32' } },
+const gradKernel = rowKernel(
+  'temporal_softmax_loss:backward',
+  { inputs: { dloss: 'f32' }, outputs: { dx: 'f32' } },
   `let g = f32(mask[i]) * dloss[0] / f32(u.N);
   for (var v = 0u; v < V; v++) {
     dx[row + v] = g * (exp(x[row + v] - m) / z - select(0.0, 1.0, v == yr));
-  }`);
+  }`,
+);
 
 const sizes = ([N, T, V]: readonly number[]) => ({ count: N * T, V, N });
 

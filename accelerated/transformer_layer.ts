@@ -12,8 +12,14 @@ import { reluBackward, reluForward } from './relu';
  * and the residual sums (one invocation per element). Every tensor stays on the device.
  */
 export const GPU_LAYER_OPS: LayerOps<GpuTensor> = {
-  multiHeadAttentionForward, multiHeadAttentionBackward, layernormForward, layernormBackward,
-  affineForward, affineBackward, reluForward, reluBackward,
+  multiHeadAttentionForward,
+  multiHeadAttentionBackward,
+  layernormForward,
+  layernormBackward,
+  affineForward,
+  affineBackward,
+  reluForward,
+  reluBackward,
   add: (a, b) => map('transformer_layer:add', 'a + b', a, b),
   reshape: view,
   release: (...ts) => release(...ts),

@@ -15,10 +15,18 @@ export interface TripletLossCache {
   margins: GpuTensor;
 }
 
-export function tripletLossForward(anchor: GpuTensor, positive: GpuTensor, negative: GpuTensor, params: TripletLossParams = {}): { loss: GpuTensor; cache: TripletLossCache } {
+export function tripletLossForward(
+  anchor: GpuTensor,
+  positive: GpuTensor,
+  negative: GpuTensor,
+  params: TripletLossParams = {},
+): { loss: GpuTensor; cache: TripletLossCache } {
   const { N, D, alpha } = validateTripletLoss(anchor, positive, negative, params);
   const { margins } = pointwise(anchor.gpu, {
-    name: 'triplet_loss:margins', inputs: { anchor, positive, negative }, outputs: { margins: { shape: [N] } }, count: N,
+    name: 'triplet_loss:margins',
+    inputs: { anchor, positive, negative },
+    outputs: { margins: { shape: [N] } },
+    count: N,
     uniforms: { D: ['u32', D], alpha: ['f32', alpha] },
     body: `var m = alpha;
   for (var d = 0u; d < D; d++) {
@@ -36,8 +44,12 @@ export function tripletLossForward(anchor: GpuTensor, positive: GpuTensor, negat
 export function tripletLossBackward(dloss: GpuTensor, cache: TripletLossCache): { danchor: GpuTensor; dpositive: GpuTensor; dnegative: GpuTensor } {
   const { anchor, positive, negative, margins } = cache;
   const { danchor, dpositive, dnegative } = lossGradient({
-    name: 'triplet_loss', inputs: { anchor, positive, negative, margins }, dloss,
-    grads: ['danchor', 'dpositive', 'dnegative'], shape: anchor.shape, uniforms: { D: ['u32', anchor.shape[1]] },
+    name: 'triplet_loss',
+    inputs: { anchor, positive, negative, margins },
+    dloss,
+    grads: ['danchor', 'dpositive', 'dnegative'],
+    shape: anchor.shape,
+    uniforms: { D: ['u32', anchor.shape[1]] },
     body: `let on = select(0.0, 2.0 * g, margins[i / D] > 0.0);
   danchor[i] = on * (negative[i] - positive[i]);
   dpositive[i] = -on * (anchor[i] - positive[i]);

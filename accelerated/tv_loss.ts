@@ -19,14 +19,20 @@ const position = `let w = i % W;
 export function tvLossForward(img: GpuTensor, params: TvLossParams = {}): { loss: GpuTensor; cache: TvLossCache } {
   const { weight } = validateTvLoss(img, params);
   const [, , H, W] = img.shape;
-  const loss = sumOfTerms({
-    name: 'tv_loss', inputs: { img }, count: numel(img.shape), uniforms: { H: ['u32', H], W: ['u32', W] },
-    body: `${position}
+  const loss = sumOfTerms(
+    {
+      name: 'tv_loss',
+      inputs: { img },
+      count: numel(img.shape),
+      uniforms: { H: ['u32', H], W: ['u32', W] },
+      body: `${position}
   var s = 0.0;
   if (h + 1u < H) { let d = img[i + W] - img[i]; s += d * d; }
   if (w + 1u < W) { let d = img[i + 1u] - img[i]; s += d * d; }
   terms[i] = s;`,
-  }, weight);
+    },
+    weight,
+  );
   return { loss, cache: { img, weight } };
 }
 
@@ -34,7 +40,11 @@ export function tvLossBackward(dloss: GpuTensor, cache: TvLossCache): { dimg: Gp
   const { img, weight } = cache;
   const [, , H, W] = img.shape;
   const { dimg } = lossGradient({
-    name: 'tv_loss', inputs: { img }, dloss, grads: ['dimg'], shape: img.shape,
+    name: 'tv_loss',
+    inputs: { img },
+    dloss,
+    grads: ['dimg'],
+    shape: img.shape,
     uniforms: { H: ['u32', H], W: ['u32', W], weight: ['f32', weight] },
     body: `${position}
   let x = img[i];

@@ -15,7 +15,12 @@ export function validateAffine(x: Shaped, w: Shaped, b: Shaped): { N: number; D:
   requireShape('affine', 'w', w, [D, 'M'], `D = ${D} from x`);
   const M = w.shape[1];
   requireShape('affine', 'b', b, [M], `M = ${M} from w`);
-  for (const [name, t] of [['x', x], ['w', w], ['b', b]] as const) requireFinite('affine', name, t);
+  for (const [name, t] of [
+    ['x', x],
+    ['w', w],
+    ['b', b],
+  ] as const)
+    requireFinite('affine', name, t);
   return { N, D, M };
 }
 

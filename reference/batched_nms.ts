@@ -23,7 +23,14 @@ export function batchedNmsForward(boxes: Tensor, scores: Tensor, idxs: Tensor, p
   const { iouThreshold, scoreThreshold } = validateBatchedNms(boxes, scores, idxs, params);
   const order = candidateOrder(scores, scoreThreshold);
   const classes = [...new Set(order.map((k) => idxs.data[k]))];
-  const kept = classes.flatMap((c) => greedyNaive(boxes, order.filter((k) => idxs.data[k] === c), iouThreshold, () => true));
+  const kept = classes.flatMap((c) =>
+    greedyNaive(
+      boxes,
+      order.filter((k) => idxs.data[k] === c),
+      iouThreshold,
+      () => true,
+    ),
+  );
   const rank = new Map(order.map((k, r) => [k, r]));
   kept.sort((a, b) => rank.get(a)! - rank.get(b)!);
   return { keep: tensor([kept.length], kept), cache: null };

@@ -11,7 +11,10 @@ export interface BceWithLogitsCache {
 
 /** x and y of one shape, non-empty and finite; targets y in [0, 1]. Returns the element count. */
 export function validateBceWithLogits(x: Shaped, y: Shaped): number {
-  const shape = requireSameShapes('bce_with_logits', [['x', x], ['y', y]]);
+  const shape = requireSameShapes('bce_with_logits', [
+    ['x', x],
+    ['y', y],
+  ]);
   requireValues('bce_with_logits', 'y', y, { min: 0, max: 1 }, 'values in [0, 1]');
   return numel(shape);
 }

@@ -12,8 +12,7 @@ export interface BoxEncodeCache {
 }
 
 /** boxes and anchors (K, 4), finite, positive width and height (the log needs them). */
-export const validateBoxEncode = (boxes: Shaped, anchors: Shaped): number =>
-  validateBoxPair('box_encode', ['boxes', 'anchors'], boxes, anchors, true);
+export const validateBoxEncode = (boxes: Shaped, anchors: Shaped): number => validateBoxPair('box_encode', ['boxes', 'anchors'], boxes, anchors, true);
 
 /** Center and size of one axis (0: x, 1: y) of box k: [center, size]. */
 export const centerForm = (data: Float64Array, k: number, axis: number): [number, number] => {

@@ -7,8 +7,7 @@ import { InputError, requireFinite, requirePositiveSizes, requireRank, requireSh
  */
 export type Box = readonly [number, number, number, number];
 
-export const boxAt = (data: ArrayLike<number>, k: number): Box =>
-  [data[4 * k], data[4 * k + 1], data[4 * k + 2], data[4 * k + 3]];
+export const boxAt = (data: ArrayLike<number>, k: number): Box => [data[4 * k], data[4 * k + 1], data[4 * k + 2], data[4 * k + 3]];
 
 /**
  * `boxes` is (K, 4), K ≥ 1, finite, each row x1 ≤ x2 and y1 ≤ y2 (zero width or height allowed
@@ -70,7 +69,10 @@ export function addIouGradient(a: Box, b: Box, g: number, ga: Float64Array | num
   const dInter = g * (1 / union + inter / (union * union));
   const dArea = (-g * inter) / (union * union);
   // areas: ∂area/∂(x1, y1, x2, y2) = (−height, −width, height, width)
-  for (const [box, grad] of [[a, ga], [b, gb]] as const) {
+  for (const [box, grad] of [
+    [a, ga],
+    [b, gb],
+  ] as const) {
     const bw = box[2] - box[0];
     const bh = box[3] - box[1];
     grad[0] -= dArea * bh;

@@ -17,7 +17,10 @@ export interface ContentLossCache {
 /** current and original (1, C, H, W), finite; content_weight (no default) a number ≥ 0. */
 export function validateContentLoss(current: Shaped, original: Shaped, params: ContentLossParams = {}): { weight: number } {
   requireShape('content_loss', 'current', current, [1, 'C', 'H', 'W']);
-  requireSameShapes('content_loss', [['current', current], ['original', original]]);
+  requireSameShapes('content_loss', [
+    ['current', current],
+    ['original', original],
+  ]);
   return { weight: hyper('content_loss', params, 'content_weight', undefined, { min: 0 }) };
 }
 

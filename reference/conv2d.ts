@@ -76,7 +76,12 @@ export function validateConv2d(x: Shaped, w: Shaped, b: Shaped, params: Conv2dPa
   const Ho = 1 + Math.floor((H + 2 * pad - dilation * (HH - 1) - 1) / stride);
   const Wo = 1 + Math.floor((W + 2 * pad - dilation * (WW - 1) - 1) / stride);
   requireOutputSize(op, Ho, Wo, "H' = 1 + ⌊(H + 2·pad − dilation·(HH−1) − 1) / stride⌋");
-  for (const [name, t] of [['x', x], ['w', w], ['b', b]] as const) requireFinite(op, name, t);
+  for (const [name, t] of [
+    ['x', x],
+    ['w', w],
+    ['b', b],
+  ] as const)
+    requireFinite(op, name, t);
   return { N, C, H, W, F, HH, WW, Ho, Wo, stride, pad, dilation, groups };
 }
 

@@ -32,7 +32,12 @@ export function validateConvTranspose2d(x: Shaped, w: Shaped, b: Shaped, params:
   const Ho = (H - 1) * stride - 2 * pad + HH + outputPadding;
   const Wo = (W - 1) * stride - 2 * pad + WW + outputPadding;
   requireOutputSize(op, Ho, Wo, "H' = (H−1)·stride − 2·pad + HH + output_padding");
-  for (const [name, t] of [['x', x], ['w', w], ['b', b]] as const) requireFinite(op, name, t);
+  for (const [name, t] of [
+    ['x', x],
+    ['w', w],
+    ['b', b],
+  ] as const)
+    requireFinite(op, name, t);
   return { N, C, H, W, F, HH, WW, Ho, Wo, stride, pad };
 }
 
@@ -67,12 +72,7 @@ export interface ConvTranspose2dCache {
   geometry: ConvSizes;
 }
 
-export function convTranspose2dForward(
-  x: Tensor,
-  w: Tensor,
-  b: Tensor,
-  params: ConvTranspose2dParams = {},
-): { out: Tensor; cache: ConvTranspose2dCache } {
+export function convTranspose2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvTranspose2dParams = {}): { out: Tensor; cache: ConvTranspose2dCache } {
   return tapsForward(x, w, b, validateConvTranspose2d(x, w, b, params), forEachTap);
 }
 

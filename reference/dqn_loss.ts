@@ -20,7 +20,14 @@ const OP = 'dqn_loss';
  * q (N, A) and q_next (N, A) finite; actions (N) integers in [0, A); rewards (N) finite; done (N)
  * 0 or 1; gamma (no default) in [0, 1].
  */
-export function validateDqnLoss(q: Shaped, actions: Shaped, rewards: Shaped, qNext: Shaped, done: Shaped, params: DqnLossParams = {}): { N: number; A: number; gamma: number } {
+export function validateDqnLoss(
+  q: Shaped,
+  actions: Shaped,
+  rewards: Shaped,
+  qNext: Shaped,
+  done: Shaped,
+  params: DqnLossParams = {},
+): { N: number; A: number; gamma: number } {
   requireRank(OP, 'q', q, 2);
   requirePositiveSizes(OP, 'q', q);
   const [N, A] = q.shape;
@@ -40,7 +47,14 @@ export function validateDqnLoss(q: Shaped, actions: Shaped, rewards: Shaped, qNe
  * loss = (1/N) Σₙ (q[n, aₙ] − yₙ)², with the TD target yₙ = rₙ + γ·(1 − doneₙ)·max_a q_next[n, a]
  * treated as a constant (no gradient flows into q_next, rewards or done).
  */
-export function dqnLossForward(q: Tensor, actions: Tensor, rewards: Tensor, qNext: Tensor, done: Tensor, params: DqnLossParams = {}): { loss: Tensor; cache: DqnLossCache } {
+export function dqnLossForward(
+  q: Tensor,
+  actions: Tensor,
+  rewards: Tensor,
+  qNext: Tensor,
+  done: Tensor,
+  params: DqnLossParams = {},
+): { loss: Tensor; cache: DqnLossCache } {
   const { N, A, gamma } = validateDqnLoss(q, actions, rewards, qNext, done, params);
   const residuals = new Float64Array(N);
   let sum = 0;

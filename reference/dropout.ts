@@ -39,7 +39,7 @@ export function validateDropout(x: Shaped, params: DropoutParams = {}): DropoutS
 
 /**
  * Element i is dropped when its uniform draw falls below p. The draw is counter-based, so the twin
- * repeats it exactly in u32 arithmetic (reference/init.ts, accelerated/random.ts); see dropoutForward.
+ * repeats it exactly in u32 arithmetic (reference/init.ts, accelerated/runtime/random.ts); see dropoutForward.
  */
 export const isDropped = (seed: number, i: number, p: number): boolean => uniformAt(seed, i) < p;
 

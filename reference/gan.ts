@@ -21,7 +21,10 @@ export interface ScoreLossCache {
 
 /** One or two score vectors (N) of one length, non-empty and finite. Returns N. */
 export function validateScores(op: string, terms: readonly ScoreTerm[], scores: readonly Shaped[]): number {
-  return requireScoreVectors(op, terms.map((t, k) => [t.input, scores[k]] as const));
+  return requireScoreVectors(
+    op,
+    terms.map((t, k) => [t.input, scores[k]] as const),
+  );
 }
 
 /** loss = (1/N) Σ_inputs Σₙ term(sₙ) */

@@ -41,9 +41,7 @@ const tanhArgument = (v: number): number => SQRT_2_OVER_PI * (v + CUBIC * v * v 
  */
 export function geluForward(x: Tensor, params: GeluParams = {}): { out: Tensor; cache: GeluCache } {
   const { approximate } = validateGelu(x, params);
-  const f = approximate === 'none'
-    ? (v: number) => v * normalCdf(v)
-    : (v: number) => v * logistic(2 * tanhArgument(v));
+  const f = approximate === 'none' ? (v: number) => v * normalCdf(v) : (v: number) => v * logistic(2 * tanhArgument(v));
   return { out: mapElements(x, f), cache: { x, approximate } };
 }
 
@@ -55,11 +53,12 @@ export function geluForward(x: Tensor, params: GeluParams = {}): { out: Tensor; 
  */
 export function geluBackward(dout: Tensor, cache: GeluCache): { dx: Tensor } {
   const { x, approximate } = cache;
-  const slope = approximate === 'none'
-    ? (v: number) => normalCdf(v) + v * normalPdf(v)
-    : (v: number) => {
-      const s = logistic(2 * tanhArgument(v));
-      return s + 2 * v * s * (1 - s) * SQRT_2_OVER_PI * (1 + 3 * CUBIC * v * v);
-    };
+  const slope =
+    approximate === 'none'
+      ? (v: number) => normalCdf(v) + v * normalPdf(v)
+      : (v: number) => {
+          const s = logistic(2 * tanhArgument(v));
+          return s + 2 * v * s * (1 - s) * SQRT_2_OVER_PI * (1 + 3 * CUBIC * v * v);
+        };
   return { dx: chainRule('gelu', dout, x, slope) };
 }

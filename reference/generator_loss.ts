@@ -4,9 +4,7 @@ import type { Tensor } from './tensor';
 import type { Shaped } from './validate';
 
 /** Per-score terms and their slopes (reference/gan.ts sums them). */
-export const GENERATOR_TERMS: readonly ScoreTerm[] = [
-  { input: 'logits_fake', term: (s) => softplus(-s), slope: (s) => sigmoid(s) - 1 },
-];
+export const GENERATOR_TERMS: readonly ScoreTerm[] = [{ input: 'logits_fake', term: (s) => softplus(-s), slope: (s) => sigmoid(s) - 1 }];
 
 /** logits_fake: score vectors (N) of one length, non-empty and finite. Returns N. */
 export function validateGeneratorLoss(logitsFake: Shaped): number {

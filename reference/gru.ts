@@ -26,15 +26,7 @@ export interface GruSizes {
 }
 
 /** x (N, T, D), h0 (N, H), weight_ih (3H, D), weight_hh (3H, H), bias_ih, bias_hh (3H), all finite. */
-export function validateGru(
-  op: string,
-  x: Shaped,
-  h0: Shaped,
-  weight_ih: Shaped,
-  weight_hh: Shaped,
-  bias_ih: Shaped,
-  bias_hh: Shaped,
-): GruSizes {
+export function validateGru(op: string, x: Shaped, h0: Shaped, weight_ih: Shaped, weight_hh: Shaped, bias_ih: Shaped, bias_hh: Shaped): GruSizes {
   requireRank(op, 'x', x, 3);
   const [N, T, D] = x.shape;
   requirePositiveSizes(op, 'x', x);
@@ -179,7 +171,10 @@ function stepBackward(dh: Tensor, s: GruStepCache, cache: GruCache, grads: Omit<
   let dr: Tensor;
   if (resetBeforeMatmul) {
     dr = zipWith((d, hv) => d * hv, dhn, s.hPrev);
-    accumulate(dhPrev, zipWith((d, rv) => d * rv, dhn, s.r));
+    accumulate(
+      dhPrev,
+      zipWith((d, rv) => d * rv, dhn, s.r),
+    );
   } else {
     dr = zipWith((d, gv) => d * gv, dan, s.ghn);
     accumulate(dhPrev, dhn);

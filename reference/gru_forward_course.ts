@@ -15,7 +15,14 @@ export const validateGruForwardCourse = (x: Shaped, h0: Shaped, weight_ih: Shape
  *   n = tanh(W_in x + b_in + W_hn (r·h) + b_hn);  h' = (1 − z)·n + z·h
  * (loops and BPTT in reference/gru.ts)
  */
-export function gruForwardCourseForward(x: Tensor, h0: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih: Tensor, bias_hh: Tensor): { h: Tensor; cache: GruCache } {
+export function gruForwardCourseForward(
+  x: Tensor,
+  h0: Tensor,
+  weight_ih: Tensor,
+  weight_hh: Tensor,
+  bias_ih: Tensor,
+  bias_hh: Tensor,
+): { h: Tensor; cache: GruCache } {
   return gruSequenceForward(GRU_COURSE, x, h0, weight_ih, weight_hh, bias_ih, bias_hh);
 }
 

@@ -22,8 +22,15 @@ import { InputError, requirePositiveSizes, requireRank, type Shaped } from './va
  * xavier_uniform uses counter i; the normals use Box–Muller on counters 2i and 2i + 1:
  *   u₁ = ((bits(2i) ≫ 8) + 1)·2⁻²⁴ ∈ (0, 1],  u₂ = uniform(2i + 1),  z = √(−2 ln u₁)·cos(π·(2u₂ − 1))
  */
-export interface XavierParams { seed?: number; gain?: number }
-export interface KaimingParams { seed?: number; gain?: number; mode?: 'fan_in' | 'fan_out' }
+export interface XavierParams {
+  seed?: number;
+  gain?: number;
+}
+export interface KaimingParams {
+  seed?: number;
+  gain?: number;
+  mode?: 'fan_in' | 'fan_out';
+}
 
 /** One round of the PCG hash on a u32 (all arithmetic mod 2³²). */
 export function pcgHash(v: number): number {

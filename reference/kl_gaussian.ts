@@ -11,7 +11,10 @@ export interface KlGaussianCache {
 /** mu and logvar (N, Z), non-empty and finite. Returns N. */
 export function validateKlGaussian(mu: Shaped, logvar: Shaped): number {
   requireRank('kl_gaussian', 'mu', mu, 2);
-  return requireSameShapes('kl_gaussian', [['mu', mu], ['logvar', logvar]])[0];
+  return requireSameShapes('kl_gaussian', [
+    ['mu', mu],
+    ['logvar', logvar],
+  ])[0];
 }
 
 /** KL(N(mu, e^logvar) ‖ N(0, 1)) averaged over the batch: loss = −0.5·Σ_{n,z}(1 + logvar − mu² − e^logvar) / N */

@@ -104,8 +104,7 @@ export function predictLabels(dists: Tensor, y_train: Tensor, k: number): Tensor
   const [N, M] = dists.shape;
   const labels = tensor([N]);
   for (let i = 0; i < N; i++) {
-    const order = Array.from({ length: M }, (_, j) => j)
-      .sort((a, b) => dists.data[i * M + a] - dists.data[i * M + b]);
+    const order = Array.from({ length: M }, (_, j) => j).sort((a, b) => dists.data[i * M + a] - dists.data[i * M + b]);
     const votes = new Map<number, number>();
     for (const j of order.slice(0, k)) votes.set(y_train.data[j], (votes.get(y_train.data[j]) ?? 0) + 1);
     // Most votes first, then the smallest label.

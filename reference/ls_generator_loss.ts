@@ -3,9 +3,7 @@ import type { Tensor } from './tensor';
 import type { Shaped } from './validate';
 
 /** Per-score terms and their slopes (reference/gan.ts sums them). */
-export const LS_GENERATOR_TERMS: readonly ScoreTerm[] = [
-  { input: 'scores_fake', term: (s) => 0.5 * (s - 1) ** 2, slope: (s) => s - 1 },
-];
+export const LS_GENERATOR_TERMS: readonly ScoreTerm[] = [{ input: 'scores_fake', term: (s) => 0.5 * (s - 1) ** 2, slope: (s) => s - 1 }];
 
 /** scores_fake: score vectors (N) of one length, non-empty and finite. Returns N. */
 export function validateLsGeneratorLoss(scoresFake: Shaped): number {

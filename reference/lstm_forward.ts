@@ -10,8 +10,7 @@ export interface LstmForwardCache {
 }
 
 /** x (N, T, D), h0 (N, H), Wx (D, 4H), Wh (H, 4H), b (4H). */
-export const validateLstmForward = (x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shaped, b: Shaped) =>
-  validateRecurrentSequence('lstm_forward', 4, x, h0, Wx, Wh, b);
+export const validateLstmForward = (x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shaped, b: Shaped) => validateRecurrentSequence('lstm_forward', 4, x, h0, Wx, Wh, b);
 
 /**
  * One lstm_step per time step from h0 and c0 = 0; h[:, t] is step t's next_h (the cells are not returned):
@@ -37,10 +36,7 @@ export function lstmForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Te
  * of step t+1 and dnext_c = dprev_c of step t+1 (0 at the last step); dWx, dWh, db sum over steps;
  * dh0 is step 0's dprev_h (c0 is a constant, so its gradient is dropped).
  */
-export function lstmBackward(
-  dh: Tensor,
-  cache: LstmForwardCache,
-): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {
+export function lstmBackward(dh: Tensor, cache: LstmForwardCache): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {
   const { x, h0, steps } = cache;
   const [N, T, D] = x.shape;
   const H = h0.shape[1];

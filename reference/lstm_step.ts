@@ -1,9 +1,4 @@
-import {
-  gatePreactivation,
-  gatePreactivationBackward,
-  requireGradShape,
-  validateRecurrentStep,
-} from './recurrent';
+import { gatePreactivation, gatePreactivationBackward, requireGradShape, validateRecurrentStep } from './recurrent';
 import { tensor, type Tensor } from './tensor';
 import type { Shaped } from './validate';
 
@@ -20,7 +15,18 @@ export interface LstmStepCache {
 
 /** x (N, D), prev_h and prev_c (N, H), Wx (D, 4H), Wh (H, 4H), b (4H). */
 export const validateLstmStep = (x: Shaped, prev_h: Shaped, prev_c: Shaped, Wx: Shaped, Wh: Shaped, b: Shaped) =>
-  validateRecurrentStep('lstm_step', 4, x, [['prev_h', prev_h], ['prev_c', prev_c]], Wx, Wh, b);
+  validateRecurrentStep(
+    'lstm_step',
+    4,
+    x,
+    [
+      ['prev_h', prev_h],
+      ['prev_c', prev_c],
+    ],
+    Wx,
+    Wh,
+    b,
+  );
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 

@@ -31,11 +31,11 @@ function outputSize(params: MaxUnpool2dParams, H: number, W: number): [number, n
   const size = params.output_size;
   if (size === undefined) return [defaults[0], defaults[1]];
   const [lo, hi] = [defaults.map((d) => d - stride), defaults.map((d) => d + stride)];
-  const ok = Array.isArray(size) && size.length === 2 &&
-    size.every((v, d) => Number.isInteger(v) && v > lo[d] && v < hi[d]);
+  const ok = Array.isArray(size) && size.length === 2 && size.every((v, d) => Number.isInteger(v) && v > lo[d] && v < hi[d]);
   if (!ok) {
     throw new InputError(
-      OP, 'output_size',
+      OP,
+      'output_size',
       `[H', W'] with ${lo[0]} < H' < ${hi[0]} and ${lo[1]} < W' < ${hi[1]} (default [${defaults.join(', ')}] ± stride, exclusive)`,
       JSON.stringify(size) ?? String(size),
     );

@@ -63,7 +63,9 @@ export function allPointAp(hits: readonly boolean[], positives: number): number 
   });
   for (let n = precision.length - 2; n >= 0; n--) precision[n] = Math.max(precision[n], precision[n + 1]);
   let ap = 0;
-  recall.forEach((r, n) => { ap += (r - (n > 0 ? recall[n - 1] : 0)) * precision[n]; });
+  recall.forEach((r, n) => {
+    ap += (r - (n > 0 ? recall[n - 1] : 0)) * precision[n];
+  });
   return ap;
 }
 
@@ -76,10 +78,11 @@ export function allPointAp(hits: readonly boolean[], positives: number): number 
  */
 export function meanAveragePrecisionForward(detections: Tensor, groundTruth: Tensor, params: MapParams = {}): { map: Tensor; cache: null } {
   const { iouThreshold } = validateMeanAveragePrecision(detections, groundTruth, params);
-  const rowsOf = (t: Tensor, boxAt: number): Row[] => Array.from({ length: t.shape[0] }, (_, index) => {
-    const row = t.data.subarray(index * t.shape[1], (index + 1) * t.shape[1]);
-    return { index, image: row[0], cls: row[1], score: row[2], box: [row[boxAt], row[boxAt + 1], row[boxAt + 2], row[boxAt + 3]] };
-  });
+  const rowsOf = (t: Tensor, boxAt: number): Row[] =>
+    Array.from({ length: t.shape[0] }, (_, index) => {
+      const row = t.data.subarray(index * t.shape[1], (index + 1) * t.shape[1]);
+      return { index, image: row[0], cls: row[1], score: row[2], box: [row[boxAt], row[boxAt + 1], row[boxAt + 2], row[boxAt + 3]] };
+    });
   const dets = rowsOf(detections, 3);
   const gts = rowsOf(groundTruth, 2);
   const classes = [...new Set(gts.map((g) => g.cls))].sort((a, b) => a - b);

@@ -29,10 +29,19 @@ export interface MultiHeadAttentionCache {
  * num_heads an integer ≥ 1 dividing E; the optional mask (N, S, T) as scaled_dot_product_attention's.
  */
 export function validateMultiHeadAttention(
-  query: Shaped, key: Shaped, value: Shaped,
-  Wq: Shaped, Wk: Shaped, Wv: Shaped, Wo: Shaped,
-  bq: Shaped, bk: Shaped, bv: Shaped, bo: Shaped,
-  mask: Shaped | undefined, params: MultiHeadAttentionParams,
+  query: Shaped,
+  key: Shaped,
+  value: Shaped,
+  Wq: Shaped,
+  Wk: Shaped,
+  Wv: Shaped,
+  Wo: Shaped,
+  bq: Shaped,
+  bk: Shaped,
+  bv: Shaped,
+  bo: Shaped,
+  mask: Shaped | undefined,
+  params: MultiHeadAttentionParams,
 ): { N: number; S: number; T: number; E: number; H: number } {
   requireRank(OP, 'query', query, 3);
   const [N, S, E] = query.shape;
@@ -40,11 +49,26 @@ export function validateMultiHeadAttention(
   requireShape(OP, 'key', key, [N, 'T', E], `N = ${N}, E = ${E} from query`);
   const T = key.shape[1];
   requireShape(OP, 'value', value, [N, T, E], `N = ${N}, E = ${E} from query, T = ${T} from key`);
-  const weights = [['Wq', Wq], ['Wk', Wk], ['Wv', Wv], ['Wo', Wo]] as const;
-  const biases = [['bq', bq], ['bk', bk], ['bv', bv], ['bo', bo]] as const;
+  const weights = [
+    ['Wq', Wq],
+    ['Wk', Wk],
+    ['Wv', Wv],
+    ['Wo', Wo],
+  ] as const;
+  const biases = [
+    ['bq', bq],
+    ['bk', bk],
+    ['bv', bv],
+    ['bo', bo],
+  ] as const;
   for (const [name, w] of weights) requireShape(OP, name, w, [E, E], `E = ${E} from query`);
   for (const [name, b] of biases) requireShape(OP, name, b, [E], `E = ${E} from query`);
-  for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) requirePositiveSizes(OP, name, t);
+  for (const [name, t] of [
+    ['query', query],
+    ['key', key],
+    ['value', value],
+  ] as const)
+    requirePositiveSizes(OP, name, t);
   for (const [name, t] of [['query', query], ['key', key], ['value', value], ...weights, ...biases] as const) requireFinite(OP, name, t);
   const H = hyper(OP, params, 'num_heads', undefined, { min: 1, integer: true });
   if (E % H !== 0) throw new InputError(OP, 'num_heads', `a divisor of E = ${E}`, String(H));
@@ -59,8 +83,7 @@ function splitHeads(x: Tensor, N: number, L: number, H: number): Tensor {
   const out = tensor([N * H, L, dh]);
   for (let n = 0; n < N; n++)
     for (let h = 0; h < H; h++)
-      for (let l = 0; l < L; l++)
-        for (let d = 0; d < dh; d++) out.data[((n * H + h) * L + l) * dh + d] = x.data[(n * L + l) * E + h * dh + d];
+      for (let l = 0; l < L; l++) for (let d = 0; d < dh; d++) out.data[((n * H + h) * L + l) * dh + d] = x.data[(n * L + l) * E + h * dh + d];
   return out;
 }
 
@@ -71,8 +94,7 @@ function mergeHeads(x: Tensor, N: number, H: number): Tensor {
   const out = tensor([N * L, E]);
   for (let n = 0; n < N; n++)
     for (let h = 0; h < H; h++)
-      for (let l = 0; l < L; l++)
-        for (let d = 0; d < dh; d++) out.data[(n * L + l) * E + h * dh + d] = x.data[((n * H + h) * L + l) * dh + d];
+      for (let l = 0; l < L; l++) for (let d = 0; d < dh; d++) out.data[(n * L + l) * E + h * dh + d] = x.data[((n * H + h) * L + l) * dh + d];
   return out;
 }
 
@@ -88,10 +110,19 @@ const project = (x: Tensor, W: Tensor, b: Tensor): Tensor => {
  * out = [A_0 … A_{H−1}]·Wo + bo  (N, S, E).
  */
 export function multiHeadAttentionForward(
-  query: Tensor, key: Tensor, value: Tensor,
-  Wq: Tensor, Wk: Tensor, Wv: Tensor, Wo: Tensor,
-  bq: Tensor, bk: Tensor, bv: Tensor, bo: Tensor,
-  mask: Tensor | undefined, params: MultiHeadAttentionParams,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  Wq: Tensor,
+  Wk: Tensor,
+  Wv: Tensor,
+  Wo: Tensor,
+  bq: Tensor,
+  bk: Tensor,
+  bv: Tensor,
+  bo: Tensor,
+  mask: Tensor | undefined,
+  params: MultiHeadAttentionParams,
 ): { out: Tensor; cache: MultiHeadAttentionCache } {
   const { N, S, T, E, H } = validateMultiHeadAttention(query, key, value, Wq, Wk, Wv, Wo, bq, bk, bv, bo, mask, params);
   const attended = attentionForward(
@@ -111,9 +142,10 @@ export function multiHeadAttentionForward(
  * scaled_dot_product_attention with scale 1/√dh) and each input projection (dx = dX·Wᵀ, dW = xᵀ·dX,
  * db = Σ dX for X = Q, K, V). dbk is identically 0: bk shifts a query row's scores by a constant.
  */
-export function multiHeadAttentionBackward(dout: Tensor, cache: MultiHeadAttentionCache): Record<
-  'dquery' | 'dkey' | 'dvalue' | 'dWq' | 'dWk' | 'dWv' | 'dWo' | 'dbq' | 'dbk' | 'dbv' | 'dbo', Tensor
-> {
+export function multiHeadAttentionBackward(
+  dout: Tensor,
+  cache: MultiHeadAttentionCache,
+): Record<'dquery' | 'dkey' | 'dvalue' | 'dWq' | 'dWk' | 'dWv' | 'dWo' | 'dbq' | 'dbk' | 'dbv' | 'dbo', Tensor> {
   const { query, key, value, Wq, Wk, Wv, Wo, merged, heads: H, attention } = cache;
   const [N, S, E] = query.shape;
   requireShape(`${OP}_backward`, 'dout', dout, [N, S, E], 'the shape of query');
@@ -128,8 +160,16 @@ export function multiHeadAttentionBackward(dout: Tensor, cache: MultiHeadAttenti
   const k = back(key, Wk, dk);
   const v = back(value, Wv, dv);
   return {
-    dquery: q.dx, dkey: k.dx, dvalue: v.dx,
-    dWq: q.dw, dWk: k.dw, dWv: v.dw, dWo: output.dw,
-    dbq: q.db, dbk: k.db, dbv: v.db, dbo: output.db,
+    dquery: q.dx,
+    dkey: k.dx,
+    dvalue: v.dx,
+    dWq: q.dw,
+    dWk: k.dw,
+    dWv: v.dw,
+    dWo: output.dw,
+    dbq: q.db,
+    dbk: k.db,
+    dbv: v.db,
+    dbo: output.db,
   };
 }

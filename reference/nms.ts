@@ -63,14 +63,15 @@ export function greedyNaive(boxes: Tensor, order: readonly number[], iouThreshol
  */
 export function greedyVectorized(boxes: Tensor, order: readonly number[], iouThreshold: number, competes: Competes): number[] {
   const n = order.length;
-  const suppress = order.map((i, p) =>
-    order.map((j, q) => q > p && competes(i, j) && iou(boxAt(boxes.data, i), boxAt(boxes.data, j)) > iouThreshold));
+  const suppress = order.map((i, p) => order.map((j, q) => q > p && competes(i, j) && iou(boxAt(boxes.data, i), boxAt(boxes.data, j)) > iouThreshold));
   const removed = new Array<boolean>(n).fill(false);
   const keep: number[] = [];
   for (let p = 0; p < n; p++) {
     if (removed[p]) continue;
     keep.push(order[p]);
-    suppress[p].forEach((s, q) => { removed[q] ||= s; });
+    suppress[p].forEach((s, q) => {
+      removed[q] ||= s;
+    });
   }
   return keep;
 }

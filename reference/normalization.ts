@@ -50,7 +50,11 @@ export interface NormLayout {
 
 /** Channel c of an (N, C, inner) tensor: its elements over N and inner. */
 export const perChannel = (N: number, C: number, inner: number): Groups => ({
-  count: C, groupStride: inner, reps: N, repStride: C * inner, run: inner,
+  count: C,
+  groupStride: inner,
+  reps: N,
+  repStride: C * inner,
+  run: inner,
 });
 
 /** Row r of a (rows, len) tensor. */
@@ -158,7 +162,12 @@ export function validateScaleShift(op: string, x: Shaped, gamma: Shaped, beta: S
   const C = x.shape[channelAxis];
   requireShape(op, 'gamma', gamma, [C], `${channelName} = ${C} from x`);
   requireShape(op, 'beta', beta, [C], `${channelName} = ${C} from x`);
-  for (const [name, t] of [['x', x], ['gamma', gamma], ['beta', beta]] as const) requireFinite(op, name, t);
+  for (const [name, t] of [
+    ['x', x],
+    ['gamma', gamma],
+    ['beta', beta],
+  ] as const)
+    requireFinite(op, name, t);
   return C;
 }
 
@@ -223,7 +232,11 @@ export function batchnormFamilyForward(
     return { out, running_mean: tensor(runningMean.shape, runningMean.data), running_var: tensor(runningVar.shape, runningVar.data), cache };
   }
   const batch = groupMoments(x, layout.stats);
-  const blend = (running: Tensor, now: Float64Array) => tensor(running.shape, running.data.map((r, c) => momentum * r + (1 - momentum) * now[c]));
+  const blend = (running: Tensor, now: Float64Array) =>
+    tensor(
+      running.shape,
+      running.data.map((r, c) => momentum * r + (1 - momentum) * now[c]),
+    );
   const { out, cache } = normalize(x, gamma, beta, batch, eps, layout, true);
   return { out, running_mean: blend(runningMean, batch.mean), running_var: blend(runningVar, batch.variance), cache };
 }
@@ -231,6 +244,10 @@ export function batchnormFamilyForward(
 /** Statistics and channels of batchnorm on (N, D) and spatial_batchnorm on (N, C, H, W): per channel. */
 export function batchnormLayout(shape: readonly number[]): NormLayout {
   const [N, C] = shape;
-  const perC = perChannel(N, C, shape.slice(2).reduce((a, b) => a * b, 1));
+  const perC = perChannel(
+    N,
+    C,
+    shape.slice(2).reduce((a, b) => a * b, 1),
+  );
   return { stats: perC, channels: perC };
 }

@@ -115,7 +115,13 @@ export function ntXentNaiveBackward(dloss: Tensor, cache: NtXentCache): { dz: Te
 function normalizeRows(z: Tensor): { u: Tensor; norms: Float64Array } {
   const [M, D] = z.shape;
   const norms = Float64Array.from({ length: M }, (_, i) => rowNorm(z, i, D));
-  return { u: tensor([M, D], z.data.map((v, j) => v / norms[Math.floor(j / D)])), norms };
+  return {
+    u: tensor(
+      [M, D],
+      z.data.map((v, j) => v / norms[Math.floor(j / D)]),
+    ),
+    norms,
+  };
 }
 
 /** A·Bᵀ for A (M, D), B (K, D) */
@@ -158,7 +164,10 @@ export function ntXentVectorizedBackward(dloss: Tensor, cache: NtXentCache): { d
     p[positiveOf(i, M)] -= 1;
     for (let k = 0; k < M; k++) ds.data[i * M + k] = (p[k] / (M * tau)) * g;
   }
-  const sym = tensor([M, M], ds.data.map((v, j) => v + ds.data[(j % M) * M + Math.floor(j / M)]));
+  const sym = tensor(
+    [M, M],
+    ds.data.map((v, j) => v + ds.data[(j % M) * M + Math.floor(j / M)]),
+  );
   const du = matmulPlain(sym, u);
   const dz = tensor([M, D]);
   for (let i = 0; i < M; i++) {

@@ -15,11 +15,28 @@ import { requireFinite, requirePositiveSizes, requireShape, type Shaped } from '
  * scalar tensor (shape []) so that it is fed back like the rest of the state. No rule has a backward:
  * an update rule is not differentiated.
  */
-export interface SgdParams { lr?: number }
-export interface MomentumParams { lr?: number; rho?: number }
-export interface AdagradParams { lr?: number; eps?: number }
-export interface RmspropParams { lr?: number; decay?: number; eps?: number }
-export interface AdamParams { lr?: number; beta1?: number; beta2?: number; eps?: number }
+export interface SgdParams {
+  lr?: number;
+}
+export interface MomentumParams {
+  lr?: number;
+  rho?: number;
+}
+export interface AdagradParams {
+  lr?: number;
+  eps?: number;
+}
+export interface RmspropParams {
+  lr?: number;
+  decay?: number;
+  eps?: number;
+}
+export interface AdamParams {
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
 
 /** w non-empty and finite; dw and every state tensor of w's shape and finite; `squares` also ≥ 0. */
 function validateState(op: string, w: Shaped, dw: Shaped, state: Record<string, Shaped>, squares: string[] = []): void {
@@ -46,8 +63,7 @@ export function validateSgdMomentum(w: Shaped, dw: Shaped, v: Shaped, params: Mo
   return { lr: learningRate(op, params, 1e-2), rho: fraction(op, params, 'rho', 0.9) };
 }
 
-export const validateNesterov = (w: Shaped, dw: Shaped, v: Shaped, params: MomentumParams = {}) =>
-  validateSgdMomentum(w, dw, v, params, 'nesterov');
+export const validateNesterov = (w: Shaped, dw: Shaped, v: Shaped, params: MomentumParams = {}) => validateSgdMomentum(w, dw, v, params, 'nesterov');
 
 export function validateAdagrad(w: Shaped, dw: Shaped, cache: Shaped, params: AdagradParams = {}) {
   validateState('adagrad', w, dw, { cache }, ['cache']);
@@ -134,7 +150,12 @@ export function rmspropForward(w: Tensor, dw: Tensor, cache: Tensor, params: Rms
  * m̂ = m / (1 − β1ᵗ);  v̂ = v / (1 − β2ᵗ);  w ← w − lr·m̂ / (√v̂ + eps)
  */
 export function adamForward(
-  w: Tensor, dw: Tensor, m: Tensor, v: Tensor, t: Tensor, params: AdamParams = {},
+  w: Tensor,
+  dw: Tensor,
+  m: Tensor,
+  v: Tensor,
+  t: Tensor,
+  params: AdamParams = {},
 ): { next_w: Tensor; next_m: Tensor; next_v: Tensor; next_t: Tensor } {
   const { lr, beta1, beta2, eps } = validateAdam(w, dw, m, v, t, params);
   const step = t.data[0] + 1;

@@ -29,15 +29,7 @@ export function validateRecurrentStep(
 }
 
 /** Checks a sequence's x (N, T, D), h0 (N, H) and the weights for `gates` gate blocks. */
-export function validateRecurrentSequence(
-  op: string,
-  gates: number,
-  x: Shaped,
-  h0: Shaped,
-  Wx: Shaped,
-  Wh: Shaped,
-  b: Shaped,
-): RecurrentSizes & { T: number } {
+export function validateRecurrentSequence(op: string, gates: number, x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shaped, b: Shaped): RecurrentSizes & { T: number } {
   requireRank(op, 'x', x, 3);
   const [N, T, D] = x.shape;
   return { T, ...validateStatesAndWeights(op, gates, x, N, D, [['h0', h0]], Wx, Wh, b) };

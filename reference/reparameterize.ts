@@ -9,7 +9,11 @@ export interface ReparameterizeCache {
 
 /** mu, logvar and eps of one shape, non-empty and finite. */
 export function validateReparameterize(mu: Shaped, logvar: Shaped, eps: Shaped): void {
-  requireSameShapes('reparameterize', [['mu', mu], ['logvar', logvar], ['eps', eps]]);
+  requireSameShapes('reparameterize', [
+    ['mu', mu],
+    ['logvar', logvar],
+    ['eps', eps],
+  ]);
 }
 
 /** z = mu + e^(logvar/2)·eps (eps is given, so the op is deterministic) */

@@ -60,7 +60,10 @@ export function validateResample(op: string, x: Shaped, params: ResampleParams, 
   const { Ho, Wo, scale } = outputSize(op, H, W, params);
   requireFinite(op, 'x', x);
   return {
-    N, C, Ho, Wo,
+    N,
+    C,
+    Ho,
+    Wo,
     rows: { inSize: H, outSize: Ho, step: step(H, Ho, scale) },
     cols: { inSize: W, outSize: Wo, step: step(W, Wo, scale) },
   };

@@ -29,5 +29,8 @@ export function uniformTensor(shape: readonly number[], rng: Rng, lo: number, hi
 
 /** Integers drawn uniformly from [0, high). */
 export function randintTensor(shape: readonly number[], rng: Rng, high: number): Tensor {
-  return tensor(shape, Array.from({ length: numel(shape) }, () => Math.floor(rng() * high)));
+  return tensor(
+    shape,
+    Array.from({ length: numel(shape) }, () => Math.floor(rng() * high)),
+  );
 }

@@ -10,8 +10,7 @@ export interface RnnForwardCache {
 }
 
 /** x (N, T, D), h0 (N, H), Wx (D, H), Wh (H, H), b (H). */
-export const validateRnnForward = (x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shaped, b: Shaped) =>
-  validateRecurrentSequence('rnn_forward', 1, x, h0, Wx, Wh, b);
+export const validateRnnForward = (x: Shaped, h0: Shaped, Wx: Shaped, Wh: Shaped, b: Shaped) => validateRecurrentSequence('rnn_forward', 1, x, h0, Wx, Wh, b);
 
 /** h[:, t] = tanh(x[:, t]·Wx + h[:, t−1]·Wh + b), h[:, −1] = h0; one rnn_step per time step. */
 export function rnnForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): { h: Tensor; cache: RnnForwardCache } {
@@ -32,10 +31,7 @@ export function rnnForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Ten
  * Backpropagation through time: from t = T−1 down to 0, the step's upstream gradient is
  * dh[:, t] + dprev_h of step t+1; dWx, dWh, db sum over steps; dh0 is step 0's dprev_h.
  */
-export function rnnBackward(
-  dh: Tensor,
-  cache: RnnForwardCache,
-): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {
+export function rnnBackward(dh: Tensor, cache: RnnForwardCache): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {
   const { x, h0, steps } = cache;
   const [N, T, D] = x.shape;
   const H = h0.shape[1];

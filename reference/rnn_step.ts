@@ -1,9 +1,4 @@
-import {
-  gatePreactivation,
-  gatePreactivationBackward,
-  requireGradShape,
-  validateRecurrentStep,
-} from './recurrent';
+import { gatePreactivation, gatePreactivationBackward, requireGradShape, validateRecurrentStep } from './recurrent';
 import { tensor, type Tensor } from './tensor';
 import type { Shaped } from './validate';
 
@@ -31,10 +26,7 @@ export function rnnStepForward(x: Tensor, prev_h: Tensor, Wx: Tensor, Wh: Tensor
  * da = dnext_h·(1 − next_h²)  (tanh' from the output);
  * dx = da·Wxᵀ, dprev_h = da·Whᵀ, dWx = xᵀ·da, dWh = prev_hᵀ·da, db = Σ_n da[n, :]
  */
-export function rnnStepBackward(
-  dnext_h: Tensor,
-  cache: RnnStepCache,
-): { dx: Tensor; dprev_h: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {
+export function rnnStepBackward(dnext_h: Tensor, cache: RnnStepCache): { dx: Tensor; dprev_h: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor } {
   const { x, prev_h, Wx, Wh, next_h } = cache;
   requireGradShape('rnn_step', 'dnext_h', dnext_h, next_h.shape);
   const da = tensor(next_h.shape);

@@ -64,8 +64,10 @@ export function alignGeometry(roi: readonly number[], s: RoiAlignSettings): Alig
 }
 
 /** Sample point (iy, ix) of bin (i, j): (y, x) = start + bin·(i, j) + (iy + ½, ix + ½)·bin / grid. */
-export const samplePoint = (g: AlignGeometry, i: number, j: number, iy: number, ix: number): [number, number] =>
-  [g.startY + i * g.binH + ((iy + 0.5) * g.binH) / g.gridH, g.startX + j * g.binW + ((ix + 0.5) * g.binW) / g.gridW];
+export const samplePoint = (g: AlignGeometry, i: number, j: number, iy: number, ix: number): [number, number] => [
+  g.startY + i * g.binH + ((iy + 0.5) * g.binH) / g.gridH,
+  g.startX + j * g.binW + ((ix + 0.5) * g.binW) / g.gridW,
+];
 
 /**
  * Bilinear interpolation taps of point (y, x) on an H×W plane, as torchvision: none when the point
@@ -77,7 +79,12 @@ export function bilinearTaps(y: number, x: number, H: number, W: number): Array<
   const [yLow, yHigh, ly] = axisTaps(Math.max(y, 0), H);
   const [xLow, xHigh, lx] = axisTaps(Math.max(x, 0), W);
   const [hy, hx] = [1 - ly, 1 - lx];
-  return [[yLow * W + xLow, hy * hx], [yLow * W + xHigh, hy * lx], [yHigh * W + xLow, ly * hx], [yHigh * W + xHigh, ly * lx]];
+  return [
+    [yLow * W + xLow, hy * hx],
+    [yLow * W + xHigh, hy * lx],
+    [yHigh * W + xLow, ly * hx],
+    [yHigh * W + xHigh, ly * lx],
+  ];
 }
 
 /** [low, high, fraction of high] along one axis of `size` for a coordinate v ≥ 0. */

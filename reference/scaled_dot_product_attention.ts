@@ -10,13 +10,16 @@ export interface ScaledDotProductAttentionParams {
   causal?: boolean;
 }
 
-
 /**
  * q (N, Tq, D), k (N, Tk, D), v (N, Tk, Dv) finite and non-empty; the optional mask (N, Tq, Tk) holds
  * 0s and 1s (1 = masked out) and, with causal, leaves every query row at least one key.
  */
 export function validateScaledDotProductAttention(
-  q: Shaped, k: Shaped, v: Shaped, mask: Shaped | undefined, params: ScaledDotProductAttentionParams = {},
+  q: Shaped,
+  k: Shaped,
+  v: Shaped,
+  mask: Shaped | undefined,
+  params: ScaledDotProductAttentionParams = {},
 ): { N: number; Tq: number; Tk: number; D: number; Dv: number; causal: boolean } {
   requireRank(OP, 'q', q, 3);
   const [N, Tq, D] = q.shape;
@@ -26,8 +29,18 @@ export function validateScaledDotProductAttention(
   requireRank(OP, 'v', v, 3);
   requireShape(OP, 'v', v, [N, Tk, 'Dv'], `N = ${N} from q, Tk = ${Tk} from k`);
   const Dv = v.shape[2];
-  for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) requirePositiveSizes(OP, name, t);
-  for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) requireFinite(OP, name, t);
+  for (const [name, t] of [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const)
+    requirePositiveSizes(OP, name, t);
+  for (const [name, t] of [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const)
+    requireFinite(OP, name, t);
   const causal = flag(OP, params, 'causal', false);
   validateMask(OP, mask, N, Tq, Tk, causal, `N = ${N}, Tq = ${Tq} from q, Tk = ${Tk} from k`);
   return { N, Tq, Tk, D, Dv, causal };
@@ -38,7 +51,11 @@ export function validateScaledDotProductAttention(
  * scores of masked keys (mask = 1, or j > i when causal) set to −∞ before the max-subtracted softmax.
  */
 export function scaledDotProductAttentionForward(
-  q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefined, params: ScaledDotProductAttentionParams = {},
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  mask: Tensor | undefined,
+  params: ScaledDotProductAttentionParams = {},
 ): { out: Tensor; cache: AttentionCache } {
   const { D, causal } = validateScaledDotProductAttention(q, k, v, mask, params);
   return attentionForward(q, k, v, { mask, causal, heads: 1 }, 1 / Math.sqrt(D));

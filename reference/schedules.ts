@@ -14,11 +14,29 @@ import { requirePositiveSizes, type Shaped } from './validate';
  *   inverse_sqrt_schedule   base_lr·√(warmup_steps / max(t, warmup_steps))              (constant until warmup_steps, then ∝ 1/√t)
  *   linear_warmup_schedule  base_lr·min(1, t / warmup_steps)                            (0 at t = 0, base_lr from warmup_steps on)
  */
-export interface StepScheduleParams { base_lr: number; step_size: number; gamma?: number }
-export interface CosineScheduleParams { base_lr: number; total_steps: number; min_lr?: number }
-export interface LinearScheduleParams { base_lr: number; total_steps: number; end_factor?: number }
-export interface InverseSqrtScheduleParams { base_lr: number; warmup_steps?: number }
-export interface LinearWarmupScheduleParams { base_lr: number; warmup_steps: number }
+export interface StepScheduleParams {
+  base_lr: number;
+  step_size: number;
+  gamma?: number;
+}
+export interface CosineScheduleParams {
+  base_lr: number;
+  total_steps: number;
+  min_lr?: number;
+}
+export interface LinearScheduleParams {
+  base_lr: number;
+  total_steps: number;
+  end_factor?: number;
+}
+export interface InverseSqrtScheduleParams {
+  base_lr: number;
+  warmup_steps?: number;
+}
+export interface LinearWarmupScheduleParams {
+  base_lr: number;
+  warmup_steps: number;
+}
 
 function validateSteps(op: string, t: Shaped): void {
   requirePositiveSizes(op, 't', t);
@@ -26,8 +44,7 @@ function validateSteps(op: string, t: Shaped): void {
 }
 
 const baseLr = (op: string, params: object) => hyper(op, params, 'base_lr', undefined, { min: 0 });
-const stepCount = (op: string, params: object, name: string, fallback?: number) =>
-  hyper(op, params, name, fallback, { min: 1, integer: true });
+const stepCount = (op: string, params: object, name: string, fallback?: number) => hyper(op, params, name, fallback, { min: 1, integer: true });
 
 export function validateStepSchedule(t: Shaped, params: StepScheduleParams) {
   validateSteps('step_schedule', t);

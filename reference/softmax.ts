@@ -29,8 +29,7 @@ export function rowNormalizer(x: Tensor, r: number, C: number): { m: number; z: 
 }
 
 /** The upstream gradient must have the output's shape (host or device tensors). */
-export const requireDout = (op: string, dout: Shaped, out: Shaped): void =>
-  requireShape(`${op}_backward`, 'dout', dout, out.shape, 'the shape of out');
+export const requireDout = (op: string, dout: Shaped, out: Shaped): void => requireShape(`${op}_backward`, 'dout', dout, out.shape, 'the shape of out');
 
 /** out[r, j] = exp(x[r, j] − m_r) / Σ_k exp(x[r, k] − m_r),  m_r = max_k x[r, k]   (r: all leading indices) */
 export function softmaxForward(x: Tensor): { out: Tensor; cache: SoftmaxCache } {

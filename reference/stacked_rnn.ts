@@ -57,9 +57,22 @@ export interface StackedLayout {
 }
 
 const WEIGHT_SHAPES: Record<CellName, (Din: number, H: number) => Array<[string, number[]]>> = {
-  rnn: (Din, H) => [['Wx', [Din, H]], ['Wh', [H, H]], ['b', [H]]],
-  lstm: (Din, H) => [['Wx', [Din, 4 * H]], ['Wh', [H, 4 * H]], ['b', [4 * H]]],
-  gru: (Din, H) => [['weight_ih', [3 * H, Din]], ['weight_hh', [3 * H, H]], ['bias_ih', [3 * H]], ['bias_hh', [3 * H]]],
+  rnn: (Din, H) => [
+    ['Wx', [Din, H]],
+    ['Wh', [H, H]],
+    ['b', [H]],
+  ],
+  lstm: (Din, H) => [
+    ['Wx', [Din, 4 * H]],
+    ['Wh', [H, 4 * H]],
+    ['b', [4 * H]],
+  ],
+  gru: (Din, H) => [
+    ['weight_ih', [3 * H, Din]],
+    ['weight_hh', [3 * H, H]],
+    ['bias_ih', [3 * H]],
+    ['bias_hh', [3 * H]],
+  ],
 };
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -95,7 +108,12 @@ export function validateStackedRnn(x: Shaped, h0: Shaped, weights: Shaped, param
   requirePositiveSizes(OP, 'h0', h0);
   const layout = stackedLayout(cell, num_layers, dirs, N, T, D, h0.shape[2]);
   requireShape(OP, 'weights', weights, [layout.size], `${cell} weights of ${num_layers} layer(s) × ${dirs} direction(s), D = ${D}, H = ${layout.H}`);
-  for (const [name, t] of [['x', x], ['h0', h0], ['weights', weights]] as const) requireFinite(OP, name, t);
+  for (const [name, t] of [
+    ['x', x],
+    ['h0', h0],
+    ['weights', weights],
+  ] as const)
+    requireFinite(OP, name, t);
   return layout;
 }
 
@@ -168,7 +186,10 @@ function take<Tn>(backend: StackingBackend<Tn>, src: Tn, shape: readonly number[
   return out;
 }
 
-interface DirectionCache { cell: unknown; taken: unknown[] }
+interface DirectionCache {
+  cell: unknown;
+  taken: unknown[];
+}
 
 /** Each layer's directions in turn, each on its feature block of the layer input (time-reversed for the reverse direction). */
 export function stackForward<Tn>(backend: StackingBackend<Tn>, layout: StackedLayout, x: Tn, h0: Tn, weights: Tn): { h: Tn; caches: unknown[][] } {

@@ -17,7 +17,14 @@ export function gramInto(f: Float64Array, offset: number, C: number, HW: number,
 
 /** dF[c, k] += scale·Σ_d (dG[c, d] + dG[d, c])·F[d, k], for the same blocks as gramInto. */
 export function gramBackwardInto(
-  dg: Float64Array, gOffset: number, f: Float64Array, offset: number, C: number, HW: number, scale: number, df: Float64Array,
+  dg: Float64Array,
+  gOffset: number,
+  f: Float64Array,
+  offset: number,
+  C: number,
+  HW: number,
+  scale: number,
+  df: Float64Array,
 ): void {
   for (let c = 0; c < C; c++) {
     for (let d = 0; d < C; d++) {

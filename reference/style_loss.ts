@@ -35,9 +35,13 @@ export function validateStyleLoss(tensors: readonly Shaped[], params: StyleLossP
     throw new InputError(OP, 'style_targets', `${targetCount} (one tensor per style layer) after feats_0 … feats_${maps - 1}`, `${tensors.length - maps}`);
   }
   const L = tensors.length - targetCount;
-  if (!Array.isArray(layers) || layers.length === 0 || L < 1 ||
-    layers.some((k, l) => !Number.isInteger(k) || k < 0 || k >= L || layers.indexOf(k) !== l)) {
-    throw new InputError(OP, 'style_layers', `a non-empty list of distinct feature indices in [0, ${Math.max(0, L - 1)}]`, JSON.stringify(layers) ?? 'undefined');
+  if (!Array.isArray(layers) || layers.length === 0 || L < 1 || layers.some((k, l) => !Number.isInteger(k) || k < 0 || k >= L || layers.indexOf(k) !== l)) {
+    throw new InputError(
+      OP,
+      'style_layers',
+      `a non-empty list of distinct feature indices in [0, ${Math.max(0, L - 1)}]`,
+      JSON.stringify(layers) ?? 'undefined',
+    );
   }
   const weights = params.style_weights;
   if (!Array.isArray(weights) || weights.length !== layers.length || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) {

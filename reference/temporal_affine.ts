@@ -16,7 +16,12 @@ export function validateTemporalAffine(x: Shaped, w: Shaped, b: Shaped): { N: nu
   requireShape('temporal_affine', 'w', w, [D, 'M'], `D = ${D} from x`);
   const M = w.shape[1];
   requireShape('temporal_affine', 'b', b, [M], `M = ${M} from w`);
-  for (const [name, t] of [['x', x], ['w', w], ['b', b]] as const) requireFinite('temporal_affine', name, t);
+  for (const [name, t] of [
+    ['x', x],
+    ['w', w],
+    ['b', b],
+  ] as const)
+    requireFinite('temporal_affine', name, t);
   return { N, T, D, M };
 }
 

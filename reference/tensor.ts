@@ -35,7 +35,11 @@ export function takeRows(t: Tensor, rows: readonly number[]): Tensor {
 }
 
 /** a + b, elementwise (a's shape; b of the same size). */
-export const add = (a: Tensor, b: Tensor): Tensor => tensor(a.shape, a.data.map((v, i) => v + b.data[i]));
+export const add = (a: Tensor, b: Tensor): Tensor =>
+  tensor(
+    a.shape,
+    a.data.map((v, i) => v + b.data[i]),
+  );
 
 export function clone(t: Tensor): Tensor {
   return tensor(t.shape, t.data);
@@ -61,5 +65,4 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
 
 export const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
-export const formatIndex = (flat: number, shape: readonly number[]): string =>
-  shape.length === 0 ? "[]" : `[${unravel(flat, shape).join(', ')}]`;
+export const formatIndex = (flat: number, shape: readonly number[]): string => (shape.length === 0 ? '[]' : `[${unravel(flat, shape).join(', ')}]`);

@@ -22,8 +22,14 @@ export const ENCODER_INPUTS = ['x', ...layerWeights(PREFIXES), 'src_mask'];
 
 /** The reference ops a layer is composed of (the twin passes their twins). */
 export const REFERENCE_LAYER_OPS: LayerOps<Tensor> = {
-  multiHeadAttentionForward, multiHeadAttentionBackward, layernormForward, layernormBackward,
-  affineForward, affineBackward, reluForward, reluBackward,
+  multiHeadAttentionForward,
+  multiHeadAttentionBackward,
+  layernormForward,
+  layernormBackward,
+  affineForward,
+  affineBackward,
+  reluForward,
+  reluBackward,
   add,
   reshape,
   release: () => undefined,

@@ -27,8 +27,7 @@ export interface TransformerLayerParams {
 /** Named weights of one attention block: `${prefix}_Wq` … `${prefix}_bo`, as multi_head_attention's inputs. */
 const ATTENTION_WEIGHTS = ['Wq', 'Wk', 'Wv', 'Wo'] as const;
 const ATTENTION_BIASES = ['bq', 'bk', 'bv', 'bo'] as const;
-export const attentionInputs = (prefix: string): string[] =>
-  [...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((w) => `${prefix}_${w}`);
+export const attentionInputs = (prefix: string): string[] => [...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((w) => `${prefix}_${w}`);
 export const FFN_INPUTS = ['W1', 'b1', 'W2', 'b2'];
 export const normInputs = (k: number): string[] => [`ln${k}_gamma`, `ln${k}_beta`];
 
@@ -43,8 +42,19 @@ export const layerWeights = (attentionPrefixes: readonly string[]): string[] => 
 /** The ops a layer is composed of, on tensors of type T (caches are opaque to the composition). */
 export interface LayerOps<T extends Shaped> {
   multiHeadAttentionForward(
-    query: T, key: T, value: T, Wq: T, Wk: T, Wv: T, Wo: T, bq: T, bk: T, bv: T, bo: T,
-    mask: T | undefined, params: { num_heads: number },
+    query: T,
+    key: T,
+    value: T,
+    Wq: T,
+    Wk: T,
+    Wv: T,
+    Wo: T,
+    bq: T,
+    bk: T,
+    bv: T,
+    bo: T,
+    mask: T | undefined,
+    params: { num_heads: number },
   ): { out: T; cache: unknown };
   multiHeadAttentionBackward(dout: T, cache: unknown): Record<'dquery' | 'dkey' | 'dvalue' | 'dWq' | 'dWk' | 'dWv' | 'dWo' | 'dbq' | 'dbk' | 'dbv' | 'dbo', T>;
   layernormForward(x: T, gamma: T, beta: T, params: { eps: number }): { out: T; cache: unknown };
@@ -74,9 +84,7 @@ interface Sublayer<T> {
 type Weights<T> = Record<string, T>;
 
 /** Attention of the stream x to `source(x)` (x itself, or the memory) with the block's weights. */
-function attentionSublayer<T extends Shaped>(
-  ops: LayerOps<T>, w: Weights<T>, prefix: string, s: LayerSettings, mask: T | undefined, memory?: T,
-): Sublayer<T> {
+function attentionSublayer<T extends Shaped>(ops: LayerOps<T>, w: Weights<T>, prefix: string, s: LayerSettings, mask: T | undefined, memory?: T): Sublayer<T> {
   const [Wq, Wk, Wv, Wo, bq, bk, bv, bo] = attentionInputs(prefix).map((name) => w[name]);
   return {
     forward: (x) => {
@@ -85,9 +93,7 @@ function attentionSublayer<T extends Shaped>(
     },
     backward: (dy, cache) => {
       const g = ops.multiHeadAttentionBackward(dy, cache);
-      const grads: Record<string, T> = Object.fromEntries(
-        [...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((name) => [`d${prefix}_${name}`, g[`d${name}`]]),
-      );
+      const grads: Record<string, T> = Object.fromEntries([...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((name) => [`d${prefix}_${name}`, g[`d${name}`]]));
       const dkv = ops.add(g.dkey, g.dvalue);
       ops.release(g.dkey, g.dvalue);
       if (memory) return { dx: g.dquery, grads: { ...grads, dmemory: dkv } };
@@ -140,7 +146,14 @@ interface ResidualCache {
 }
 
 /** Post-norm: LN_k(x + f(x)); pre-norm: x + f(LN_k(x)). */
-function residualForward<T extends Shaped>(ops: LayerOps<T>, f: Sublayer<T>, x: T, w: Weights<T>, k: number, s: LayerSettings): { out: T; cache: ResidualCache } {
+function residualForward<T extends Shaped>(
+  ops: LayerOps<T>,
+  f: Sublayer<T>,
+  x: T,
+  w: Weights<T>,
+  k: number,
+  s: LayerSettings,
+): { out: T; cache: ResidualCache } {
   if (s.normFirst) {
     const norm = normForward(ops, x, w, k, s.eps);
     const sub = f.forward(norm.out);
@@ -156,7 +169,14 @@ function residualForward<T extends Shaped>(ops: LayerOps<T>, f: Sublayer<T>, x: 
 }
 
 /** Post-norm: dz = LN_k'(dy), dx = dz + f'(dz); pre-norm: dx = dy + LN_k'(f'(dy)). */
-function residualBackward<T extends Shaped>(ops: LayerOps<T>, f: Sublayer<T>, dy: T, cache: ResidualCache, k: number, s: LayerSettings): { dx: T; grads: Record<string, T> } {
+function residualBackward<T extends Shaped>(
+  ops: LayerOps<T>,
+  f: Sublayer<T>,
+  dy: T,
+  cache: ResidualCache,
+  k: number,
+  s: LayerSettings,
+): { dx: T; grads: Record<string, T> } {
   if (s.normFirst) {
     const sub = f.backward(dy, cache.sub);
     const norm = normBackward(ops, sub.dx, cache.norm, k);
@@ -186,13 +206,13 @@ export interface LayerCache<T> {
  * the memory for cross-attention), then the feed-forward network; block k uses layer norm k.
  */
 export function layerForward<T extends Shaped>(
-  ops: LayerOps<T>, x: T, w: Weights<T>, s: LayerSettings,
+  ops: LayerOps<T>,
+  x: T,
+  w: Weights<T>,
+  s: LayerSettings,
   attentions: readonly { prefix: string; mask?: T; memory?: T }[],
 ): { out: T; cache: LayerCache<T> } {
-  const sublayers = [
-    ...attentions.map(({ prefix, mask, memory }) => attentionSublayer(ops, w, prefix, s, mask, memory)),
-    feedForwardSublayer(ops, w),
-  ];
+  const sublayers = [...attentions.map(({ prefix, mask, memory }) => attentionSublayer(ops, w, prefix, s, mask, memory)), feedForwardSublayer(ops, w)];
   const caches: ResidualCache[] = [];
   const inner: T[] = [];
   let out = x;
@@ -236,8 +256,12 @@ export function layerBackward<T extends Shaped>(ops: LayerOps<T>, dout: T, cache
  * norm_first a boolean (default false), eps > 0 (default 1e-5).
  */
 export function validateLayer(
-  op: string, streamName: string, t: Record<string, Shaped | undefined>, prefixes: readonly string[],
-  maskName: string, params: TransformerLayerParams,
+  op: string,
+  streamName: string,
+  t: Record<string, Shaped | undefined>,
+  prefixes: readonly string[],
+  maskName: string,
+  params: TransformerLayerParams,
 ): LayerSettings {
   const x = t[streamName] as Shaped;
   requireRank(op, streamName, x, 3);
@@ -256,7 +280,10 @@ export function validateLayer(
   const ffn = `${from}, F = ${F} from dim_feedforward`;
   const shapes: [string, number[], string][] = [
     ...prefixes.flatMap((p) => attentionInputs(p).map((name): [string, number[], string] => [name, name.includes('_W') ? [E, E] : [E], from])),
-    ['W1', [E, F], ffn], ['b1', [F], ffn], ['W2', [F, E], ffn], ['b2', [E], from],
+    ['W1', [E, F], ffn],
+    ['b1', [F], ffn],
+    ['W2', [F, E], ffn],
+    ['b2', [E], from],
     ...[...prefixes, 'ffn'].flatMap((_, k) => normInputs(k + 1).map((name): [string, number[], string] => [name, [E], from])),
   ];
   for (const [name, shape, why] of shapes) requireShape(op, name, t[name] as Shaped, shape, why);

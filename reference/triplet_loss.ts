@@ -17,14 +17,28 @@ export interface TripletLossCache {
 }
 
 /** anchor, positive, negative (N, D) of one shape, non-empty and finite; alpha (default 0.2) ≥ 0. */
-export function validateTripletLoss(anchor: Shaped, positive: Shaped, negative: Shaped, params: TripletLossParams = {}): { N: number; D: number; alpha: number } {
+export function validateTripletLoss(
+  anchor: Shaped,
+  positive: Shaped,
+  negative: Shaped,
+  params: TripletLossParams = {},
+): { N: number; D: number; alpha: number } {
   requireRank('triplet_loss', 'anchor', anchor, 2);
-  const [N, D] = requireSameShapes('triplet_loss', [['anchor', anchor], ['positive', positive], ['negative', negative]]);
+  const [N, D] = requireSameShapes('triplet_loss', [
+    ['anchor', anchor],
+    ['positive', positive],
+    ['negative', negative],
+  ]);
   return { N, D, alpha: hyper('triplet_loss', params, 'alpha', 0.2, { min: 0 }) };
 }
 
 /** loss = Σₙ max(0, ‖aₙ − pₙ‖² − ‖aₙ − nₙ‖² + α), summed (not averaged) over N */
-export function tripletLossForward(anchor: Tensor, positive: Tensor, negative: Tensor, params: TripletLossParams = {}): { loss: Tensor; cache: TripletLossCache } {
+export function tripletLossForward(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  params: TripletLossParams = {},
+): { loss: Tensor; cache: TripletLossCache } {
   const { N, D, alpha } = validateTripletLoss(anchor, positive, negative, params);
   const margins = new Float64Array(N);
   let sum = 0;

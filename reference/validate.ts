@@ -83,7 +83,7 @@ export const describeRange = ({ min, above, max, below, integer }: Range): strin
 };
 
 /** A value as a message shows it: numbers as written (NaN, Infinity), anything else as JSON. */
-export const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
+export const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value)));
 
 /** A scalar argument in `range`; `what` says what that is when the default wording will not do. */
 export function requireNumber(op: string, arg: string, value: unknown, range: Range = {}, what = describeRange(range)): asserts value is number {
@@ -115,4 +115,3 @@ export const requireLabels = (op: string, arg: string, t: Shaped, classes: numbe
 
 /** Flags and masks: every value 0 or 1. */
 export const requireZeroOne = (op: string, arg: string, t: Shaped, what = '0 or 1'): void => requireValues(op, arg, t, { min: 0, max: 1, integer: true }, what);
-

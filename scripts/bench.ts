@@ -110,7 +110,7 @@ const CONV_NET_N = 50;
 const convNetFixture = () => readModelFixture('three_layer_conv_net');
 function convNetFlops(): number {
   const { num_filters: F, filter_size: k, hidden_dim: hidden } = convNetFixture().hyper;
-  const pooled = F * IMAGE_SIZE / 4;
+  const pooled = (F * IMAGE_SIZE) / 4;
   return 3 * 2 * CONV_NET_N * (F * IMAGE_SIZE * k * k + pooled * hidden + hidden * CLASSES);
 }
 
@@ -124,8 +124,19 @@ const convNetStepCase: BenchCase = {
     const { hyper, solver: config } = convNetFixture();
     if (!config) throw new Error('bench conv_net_step: fixtures/e2e/three_layer_conv_net.json has no solver config');
     const rng = makeRng('bench:conv_net');
-    const X = backend.upload(tensor([CONV_NET_N, IMAGE_SIZE], Array.from({ length: CONV_NET_N * IMAGE_SIZE }, () => rng())));
-    const y = backend.upload(tensor([CONV_NET_N], Array.from({ length: CONV_NET_N }, () => Math.floor(rng() * CLASSES))), 'i32');
+    const X = backend.upload(
+      tensor(
+        [CONV_NET_N, IMAGE_SIZE],
+        Array.from({ length: CONV_NET_N * IMAGE_SIZE }, () => rng()),
+      ),
+    );
+    const y = backend.upload(
+      tensor(
+        [CONV_NET_N],
+        Array.from({ length: CONV_NET_N }, () => Math.floor(rng() * CLASSES)),
+      ),
+      'i32',
+    );
     const model = (backend.name === 'webgpu' ? threeLayerConvNetTwin(hyper) : threeLayerConvNet(hyper)) as Model<T>;
     const solver = new Solver(backend, model, initThreeLayerConvNet(hyper, 0), { X_train: X, y_train: y, X_val: X, y_val: y }, config);
     const rows = Array.from({ length: CONV_NET_N }, (_, i) => i);
@@ -199,11 +210,15 @@ export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean):
           return [k, perm ? tf.transpose(natural, perm) : natural];
         }),
       );
-      const seconds = await timeIt(async () => {
-        const out = c.tfjs!(tfInputs);
-        await out.data();
-        out.dispose();
-      }, 1, 5);
+      const seconds = await timeIt(
+        async () => {
+          const out = c.tfjs!(tfInputs);
+          await out.data();
+          out.dispose();
+        },
+        1,
+        5,
+      );
       Object.values(tfInputs).forEach((t) => t.dispose());
       timings.push({ impl: `tfjs-${backend}`, seconds });
     }

@@ -17,11 +17,13 @@ import { registerServeCommand } from './serve/command';
 import { registerTrainCommand } from './train';
 import { progressBar } from './progress';
 
-const integer = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-};
+const integer =
+  (name: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${value}"`);
+    return n;
+  };
 
 const program = new Command('gradcheck')
   .description('Reference deep-learning ops (float64 loops) and their WebGPU twins, checked against each other.')
@@ -38,12 +40,14 @@ program
 
 program
   .command('verify')
-  .description('random cases: reference backward vs numerical gradients (reference), twin vs reference (webgpu); prints per-tensor max errors and the replay seed')
+  .description(
+    'random cases: reference backward vs numerical gradients (reference), twin vs reference (webgpu); prints per-tensor max errors and the replay seed',
+  )
   .argument('<op...>', 'op ids (see `gradcheck ops`), or "all"')
   .addOption(new Option('--backend <backend>', 'what to verify').choices(['reference', 'webgpu', 'both']).default('both'))
   .option('--runs <n>', 'random cases per op and backend', integer('--runs'), 20)
   .option('--seed <s>', 'fast-check seed (the replay seed)', integer('--seed'), SUITE_SEED)
-  .option('--path <path>', "fast-check replay path, as printed with a failure")
+  .option('--path <path>', 'fast-check replay path, as printed with a failure')
   .option('--kernel <module>', 'verify this module (exports <op>Forward/<op>Backward with the twin signature) instead of the twin')
   .action(async (ids: string[], opts: { backend: Backend | 'both'; runs: number; seed: number; path?: string; kernel?: string }) => {
     const rows = ids.includes('all') ? TABLE : ids.map(findRow);
@@ -105,7 +109,7 @@ program
 
 program
   .command('fixtures')
-  .description('regenerate fixtures/reference byte-identically from the reference and each row\'s seeded samples')
+  .description("regenerate fixtures/reference byte-identically from the reference and each row's seeded samples")
   .option('--check', 'regenerate in memory and fail, naming each stale, missing or orphaned file, if anything differs')
   .action((opts: { check?: boolean }) => {
     const bar = progressBar(opts.check ? 'checking fixtures' : 'writing fixtures', TABLE.length);

@@ -32,7 +32,10 @@ export async function runTaskWithProgress(name: string, options: Omit<TaskOption
     onIteration(i, total, loss) {
       bar ??= progressBar(`${name} (${options.backend})`, total);
       bar.tick(`loss ${loss.toFixed(4)}${last}`);
-      if (i === total) { bar.stop(); bar = undefined; }
+      if (i === total) {
+        bar.stop();
+        bar = undefined;
+      }
     },
     onReport(line) {
       last = ` | ${line}`;
@@ -47,15 +50,19 @@ export async function runTaskWithProgress(name: string, options: Omit<TaskOption
   const passed = outcome.checks.every(passes);
   for (const line of outcome.details ?? []) console.log(line);
   for (const file of outcome.files ?? []) console.log(`wrote ${file}`);
-  console.log(`${name} (${options.backend}): ${outcome.checks.map(describeCheck).join(', ')}, ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s) — ${passed ? 'PASS' : 'MISSED'}`);
+  console.log(
+    `${name} (${options.backend}): ${outcome.checks.map(describeCheck).join(', ')}, ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s) — ${passed ? 'PASS' : 'MISSED'}`,
+  );
   return { task: name, backend: options.backend, checks: outcome.checks, passed, seconds, cpuSeconds, files: outcome.files ?? [] };
 }
 
-const integer = (flag: string, min: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
-};
+const integer =
+  (flag: string, min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
 
 /** `gradcheck train <model> [--backend reference|webgpu] [--epochs n] [--seed s] [--out dir]`; scripts/cli.ts calls this once. */
 export function registerTrainCommand(program: Command): void {

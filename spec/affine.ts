@@ -20,16 +20,13 @@ const affineSizes = (maxN: number, maxDim: number, maxM: number) =>
   );
 
 const affineSamples = (maxN: number, maxDim: number, maxM: number) =>
-  samples(
-    affineSizes(maxN, maxDim, maxM),
-    ({ N, dims, M }, rng) => ({
-      inputs: {
-        x: randnTensor([N, ...dims], rng),
-        w: randnTensor([numel(dims), M], rng),
-        b: randnTensor([M], rng),
-      },
-    }),
-  );
+  samples(affineSizes(maxN, maxDim, maxM), ({ N, dims, M }, rng) => ({
+    inputs: {
+      x: randnTensor([N, ...dims], rng),
+      w: randnTensor([numel(dims), M], rng),
+      b: randnTensor([M], rng),
+    },
+  }));
 
 const ok = { x: tensor([2, 3, 4]), w: tensor([12, 5]), b: tensor([5]) };
 
@@ -70,7 +67,13 @@ export const affine: OpDef = {
     },
     {
       title: 'NaN in x',
-      sample: makeSample({ ...ok, x: tensor([2, 3, 4], Array.from({ length: 24 }, (_, i) => (i === 7 ? NaN : i))) }),
+      sample: makeSample({
+        ...ok,
+        x: tensor(
+          [2, 3, 4],
+          Array.from({ length: 24 }, (_, i) => (i === 7 ? NaN : i)),
+        ),
+      }),
       message: 'affine: x: expected finite values, got NaN at [0, 1, 3]',
     },
   ],

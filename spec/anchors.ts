@@ -8,7 +8,10 @@ import { courseImpl, type OpDef } from './harness/op';
 const anchorSamples = (maxSize: number) =>
   samples(
     fc.record({
-      N: dim(1, 2), C: dim(1, 2), Hf: dim(1, maxSize), Wf: dim(1, maxSize),
+      N: dim(1, 2),
+      C: dim(1, 2),
+      Hf: dim(1, maxSize),
+      Wf: dim(1, maxSize),
       stride: fc.constantFrom(4, 5, 8, 16),
       scales: fc.uniqueArray(fc.constantFrom(8, 16, 24.5, 32, 64), { minLength: 1, maxLength: 3 }),
       ratios: fc.uniqueArray(fc.constantFrom(0.5, 0.75, 1, 2, 3), { minLength: 1, maxLength: 3 }),
@@ -36,11 +39,23 @@ export const anchors: OpDef = {
     makeSample({ features: tensor([1, 1, 2, 3]) }, { stride: 8, scales: [8, 16], ratios: [0.5, 2] }),
   ],
   errors: [
-    { title: 'features of rank 2', sample: makeSample({ features: tensor([2, 2]) }, params), message: 'anchors: features: expected rank 4, got rank 2 (shape [2, 2])' },
-    { title: 'empty feature map', sample: makeSample({ features: tensor([1, 1, 0, 2]) }, params), message: 'anchors: features: expected a feature map of H′, W′ ≥ 1, got shape [1, 1, 0, 2]' },
+    {
+      title: 'features of rank 2',
+      sample: makeSample({ features: tensor([2, 2]) }, params),
+      message: 'anchors: features: expected rank 4, got rank 2 (shape [2, 2])',
+    },
+    {
+      title: 'empty feature map',
+      sample: makeSample({ features: tensor([1, 1, 0, 2]) }, params),
+      message: 'anchors: features: expected a feature map of H′, W′ ≥ 1, got shape [1, 1, 0, 2]',
+    },
     { title: 'stride missing', sample: makeSample(ok, { scales: [32], ratios: [1] }), message: 'anchors: stride: expected a number > 0, got undefined' },
     { title: 'no scales', sample: makeSample(ok, { ...params, scales: [] }), message: 'anchors: scales: expected a non-empty list of numbers > 0, got []' },
-    { title: 'negative ratio', sample: makeSample(ok, { ...params, ratios: [1, -2] }), message: 'anchors: ratios: expected a non-empty list of numbers > 0, got [1,-2]' },
+    {
+      title: 'negative ratio',
+      sample: makeSample(ok, { ...params, ratios: [1, -2] }),
+      message: 'anchors: ratios: expected a non-empty list of numbers > 0, got [1,-2]',
+    },
   ],
   // Coordinates reach ~400 input pixels: float32 rounds them to ~3e-5, and where a corner lands near
   // 0 (center − half size) that is all absolute error.

@@ -14,9 +14,12 @@ export const maskKind: fc.Arbitrary<MaskKind> = fc.constantFrom('none', 'random'
 
 /** A random (N, Tq, Tk) mask with at least one open key per query row; `causal` hides key j > i too. */
 export function randomMask(N: number, Tq: number, Tk: number, rng: Rng, causal = false): Tensor {
-  const mask = tensor([N, Tq, Tk], Array.from({ length: N * Tq * Tk }, () => (rng() < 0.35 ? 1 : 0)));
+  const mask = tensor(
+    [N, Tq, Tk],
+    Array.from({ length: N * Tq * Tk }, () => (rng() < 0.35 ? 1 : 0)),
+  );
   for (let r = 0; r < N * Tq; r++) {
-    const visible = causal ? Math.min(r % Tq + 1, Tk) : Tk; // keys 0 … visible − 1 pass the causal rule
+    const visible = causal ? Math.min((r % Tq) + 1, Tk) : Tk; // keys 0 … visible − 1 pass the causal rule
     let open = false;
     for (let j = 0; j < visible; j++) open ||= mask.data[r * Tk + j] === 0;
     if (!open) mask.data[r * Tk + Math.floor(rng() * visible)] = 0;

@@ -38,19 +38,41 @@ export const batched_nms: OpDef = {
   gradSample: batchedSamples(10),
   edgeCases: [
     // nms's cases in one class, then the same overlapping pairs in two classes: nothing suppressed.
-    ...NMS_EDGE_INPUTS.map(({ inputs, params }) => makeSample({ ...inputs, idxs: tensor(inputs.scores.shape, inputs.scores.data.map(() => 0)) }, params)),
+    ...NMS_EDGE_INPUTS.map(({ inputs, params }) =>
+      makeSample(
+        {
+          ...inputs,
+          idxs: tensor(
+            inputs.scores.shape,
+            inputs.scores.data.map(() => 0),
+          ),
+        },
+        params,
+      ),
+    ),
     makeSample({ ...NMS_EDGE_INPUTS[0].inputs, idxs: tensor([2], [3, 1]) }, { iou_threshold: 0.4 }),
     // Two classes interleaved: box 2 (class 0) is suppressed by box 0, box 3 (class 1) by box 1.
-    makeSample({
-      boxes: tensor([4, 4], [0, 0, 4, 4, 0, 0, 4, 4, 0.5, 0, 4, 4, 0, 0.5, 4, 4]),
-      scores: tensor([4], [4, 3, 2, 1]),
-      idxs: tensor([4], [0, 1, 0, 1]),
-    }, { iou_threshold: 0.5 }),
+    makeSample(
+      {
+        boxes: tensor([4, 4], [0, 0, 4, 4, 0, 0, 4, 4, 0.5, 0, 4, 4, 0, 0.5, 4, 4]),
+        scores: tensor([4], [4, 3, 2, 1]),
+        idxs: tensor([4], [0, 1, 0, 1]),
+      },
+      { iou_threshold: 0.5 },
+    ),
   ],
   errors: [
     ...nmsErrors('batched_nms', ok),
-    { title: 'idxs length differs from K', sample: makeSample({ ...ok, idxs: tensor([3]) }, { iou_threshold: 0.5 }), message: 'batched_nms: idxs: expected shape [2] (K = 2 from boxes), got [3]' },
-    { title: 'negative class id', sample: makeSample({ ...ok, idxs: tensor([2], [0, -1]) }, { iou_threshold: 0.5 }), message: 'batched_nms: idxs: expected integer class ids ≥ 0, got -1 at [1]' },
+    {
+      title: 'idxs length differs from K',
+      sample: makeSample({ ...ok, idxs: tensor([3]) }, { iou_threshold: 0.5 }),
+      message: 'batched_nms: idxs: expected shape [2] (K = 2 from boxes), got [3]',
+    },
+    {
+      title: 'negative class id',
+      sample: makeSample({ ...ok, idxs: tensor([2], [0, -1]) }, { iou_threshold: 0.5 }),
+      message: 'batched_nms: idxs: expected integer class ids ≥ 0, got -1 at [1]',
+    },
   ],
   reasons: NMS_REASONS,
 };

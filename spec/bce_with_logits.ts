@@ -10,10 +10,9 @@ const io = [['x', 'y'], ['loss']] as const;
 
 /** Logits of rank 1–3 at scale 1–20 (deep into both tails), soft targets in [0, 1]. */
 const bceSamples = (maxDim: number) =>
-  samples(
-    fc.record({ shape: fc.array(dim(1, maxDim), { minLength: 1, maxLength: 3 }), scale: fc.constantFrom(1, 5, 20) }),
-    ({ shape, scale }, rng) => ({ inputs: { x: randnTensor(shape, rng, scale), y: uniformTensor(shape, rng, 0, 1) } }),
-  );
+  samples(fc.record({ shape: fc.array(dim(1, maxDim), { minLength: 1, maxLength: 3 }), scale: fc.constantFrom(1, 5, 20) }), ({ shape, scale }, rng) => ({
+    inputs: { x: randnTensor(shape, rng, scale), y: uniformTensor(shape, rng, 0, 1) },
+  }));
 
 /** |x| = 1000 with hard and soft targets: the loss is finite and exact (max(x,0) − x·y, tails e^(−1000) = 0). */
 export const BCE_EXTREME = makeSample({
@@ -41,9 +40,25 @@ export const bce_with_logits: OpDef = {
     makeSample({ x: tensor([2, 3], [6, -6, 3, -3, 1e-3, -1e-3]), y: tensor([2, 3], [1, 0, 1, 0, 1, 0]) }), // confident and right
   ],
   errors: [
-    { title: 'y shape differs', sample: makeSample({ x: ok.x, y: tensor([4]) }), message: 'bce_with_logits: y: expected shape [2, 2] (the shape of x), got [4]' },
-    { title: 'target above 1', sample: makeSample({ ...ok, y: tensor([2, 2], [0, 1.5, 0, 0]) }), message: 'bce_with_logits: y: expected values in [0, 1], got 1.5 at [0, 1]' },
-    { title: 'NaN in x', sample: makeSample({ ...ok, x: tensor([2, 2], [0, 0, NaN, 0]) }), message: 'bce_with_logits: x: expected finite values, got NaN at [1, 0]' },
-    { title: 'empty x', sample: makeSample({ x: tensor([0, 2]), y: tensor([0, 2]) }), message: 'bce_with_logits: x: expected a non-empty tensor, got shape [0, 2]' },
+    {
+      title: 'y shape differs',
+      sample: makeSample({ x: ok.x, y: tensor([4]) }),
+      message: 'bce_with_logits: y: expected shape [2, 2] (the shape of x), got [4]',
+    },
+    {
+      title: 'target above 1',
+      sample: makeSample({ ...ok, y: tensor([2, 2], [0, 1.5, 0, 0]) }),
+      message: 'bce_with_logits: y: expected values in [0, 1], got 1.5 at [0, 1]',
+    },
+    {
+      title: 'NaN in x',
+      sample: makeSample({ ...ok, x: tensor([2, 2], [0, 0, NaN, 0]) }),
+      message: 'bce_with_logits: x: expected finite values, got NaN at [1, 0]',
+    },
+    {
+      title: 'empty x',
+      sample: makeSample({ x: tensor([0, 2]), y: tensor([0, 2]) }),
+      message: 'bce_with_logits: x: expected a non-empty tensor, got shape [0, 2]',
+    },
   ],
 };

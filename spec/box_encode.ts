@@ -34,9 +34,25 @@ export const box_encode: OpDef = {
   ],
   errors: [
     { title: 'boxes of rank 1', sample: makeSample({ ...ok, boxes: tensor([4]) }), message: 'box_encode: boxes: expected rank 2, got rank 1 (shape [4])' },
-    { title: 'anchors count differs from K', sample: makeSample({ ...ok, anchors: tensor([3, 4]) }), message: 'box_encode: anchors: expected shape [2, 4] (K = 2 from boxes), got [3, 4]' },
-    { title: 'zero-width box', sample: makeSample({ ...ok, boxes: tensor([2, 4], [0, 0, 2, 2, 1, 1, 1, 3]) }), message: 'box_encode: boxes: expected boxes with x1 < x2 and y1 < y2, got [1, 1, 1, 3] at [1]' },
-    { title: 'zero-height anchor', sample: makeSample({ ...ok, anchors: tensor([2, 4], [0, 0, 1, 0, 1, 1, 3, 3]) }), message: 'box_encode: anchors: expected boxes with x1 < x2 and y1 < y2, got [0, 0, 1, 0] at [0]' },
-    { title: 'NaN in boxes', sample: makeSample({ ...ok, boxes: tensor([2, 4], [0, 0, NaN, 2, 1, 1, 4, 3]) }), message: 'box_encode: boxes: expected finite values, got NaN at [0, 2]' },
+    {
+      title: 'anchors count differs from K',
+      sample: makeSample({ ...ok, anchors: tensor([3, 4]) }),
+      message: 'box_encode: anchors: expected shape [2, 4] (K = 2 from boxes), got [3, 4]',
+    },
+    {
+      title: 'zero-width box',
+      sample: makeSample({ ...ok, boxes: tensor([2, 4], [0, 0, 2, 2, 1, 1, 1, 3]) }),
+      message: 'box_encode: boxes: expected boxes with x1 < x2 and y1 < y2, got [1, 1, 1, 3] at [1]',
+    },
+    {
+      title: 'zero-height anchor',
+      sample: makeSample({ ...ok, anchors: tensor([2, 4], [0, 0, 1, 0, 1, 1, 3, 3]) }),
+      message: 'box_encode: anchors: expected boxes with x1 < x2 and y1 < y2, got [0, 0, 1, 0] at [0]',
+    },
+    {
+      title: 'NaN in boxes',
+      sample: makeSample({ ...ok, boxes: tensor([2, 4], [0, 0, NaN, 2, 1, 1, 4, 3]) }),
+      message: 'box_encode: boxes: expected finite values, got NaN at [0, 2]',
+    },
   ],
 };

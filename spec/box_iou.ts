@@ -45,8 +45,16 @@ export const box_iou: OpDef = {
   errors: [
     { title: 'boxes1 of rank 1', sample: makeSample({ ...ok, boxes1: tensor([4]) }), message: 'box_iou: boxes1: expected rank 2, got rank 1 (shape [4])' },
     { title: 'boxes2 with 5 columns', sample: makeSample({ ...ok, boxes2: tensor([2, 5]) }), message: 'box_iou: boxes2: expected shape [K, 4], got [2, 5]' },
-    { title: 'x2 < x1', sample: makeSample({ ...ok, boxes2: tensor([2, 4], [1, 1, 3, 3, 2, 0, 1, 1]) }), message: 'box_iou: boxes2: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [2, 0, 1, 1] at [1]' },
+    {
+      title: 'x2 < x1',
+      sample: makeSample({ ...ok, boxes2: tensor([2, 4], [1, 1, 3, 3, 2, 0, 1, 1]) }),
+      message: 'box_iou: boxes2: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [2, 0, 1, 1] at [1]',
+    },
     { title: 'no boxes', sample: makeSample({ ...ok, boxes1: tensor([0, 4]) }), message: 'box_iou: boxes1: expected a non-empty tensor, got shape [0, 4]' },
-    { title: 'NaN in boxes1', sample: makeSample({ ...ok, boxes1: tensor([1, 4], [0, NaN, 2, 2]) }), message: 'box_iou: boxes1: expected finite values, got NaN at [0, 1]' },
+    {
+      title: 'NaN in boxes1',
+      sample: makeSample({ ...ok, boxes1: tensor([1, 4], [0, NaN, 2, 2]) }),
+      message: 'box_iou: boxes1: expected finite values, got NaN at [0, 1]',
+    },
   ],
 };

@@ -41,7 +41,10 @@ describe('digit strips', () => {
       expect(Array.from(strips.captions.data.subarray(n * 6, n * 6 + 6))).toEqual(caption(digits, 6));
       for (let p = 0; p < 4; p++) {
         const cell = Array.from(strips.cells.data.subarray((n * 4 + p) * CELL_SIZE, (n * 4 + p + 1) * CELL_SIZE));
-        if (p >= digits.length) { expect(cell.every((v) => v === 0)).toBe(true); continue; }
+        if (p >= digits.length) {
+          expect(cell.every((v) => v === 0)).toBe(true);
+          continue;
+        }
         const k = images.findIndex((image) => image.every((v, i) => Math.abs(v - cell[i]) < 1e-12));
         expect(k, `strip ${n} cell ${p}`).toBeGreaterThanOrEqual(0);
         expect(labels[pool[k]]).toBe(digits[p]);
@@ -91,9 +94,16 @@ describe('full-loss gradient checks (float64, tiny instances)', () => {
     return params;
   };
   const cases: Array<[string, Model<Tensor>, Record<string, Tensor>]> = [
-    ...(['rnn', 'lstm', 'attention_lstm'] as const).map((cell, k): [string, Model<Tensor>, Record<string, Tensor>] =>
-      [cell, referenceCaptioningRnn(cell, { length: L }), withBiases(initCaptioningRnn(cell, { P, Dc, C: 3, V, W: 3, H: 4 }, k))]),
-    ['transformer', referenceCaptioningTransformer({ length: L, heads: 2, F: 5, layers: 2 }), withBiases(initCaptioningTransformer({ P, Dc, C: 3, V, E: 4, F: 5, heads: 2, layers: 2 }, 3))],
+    ...(['rnn', 'lstm', 'attention_lstm'] as const).map((cell, k): [string, Model<Tensor>, Record<string, Tensor>] => [
+      cell,
+      referenceCaptioningRnn(cell, { length: L }),
+      withBiases(initCaptioningRnn(cell, { P, Dc, C: 3, V, W: 3, H: 4 }, k)),
+    ]),
+    [
+      'transformer',
+      referenceCaptioningTransformer({ length: L, heads: 2, F: 5, layers: 2 }),
+      withBiases(initCaptioningTransformer({ P, Dc, C: 3, V, E: 4, F: 5, heads: 2, layers: 2 }, 3)),
+    ],
   ];
   for (const [name, model, params] of cases) {
     it(`${name}: every parameter's gradient of the caption loss matches centered differences`, () => {
@@ -103,7 +113,7 @@ describe('full-loss gradient checks (float64, tiny instances)', () => {
     });
   }
 
-  it('transformer: the keys\' bias gets zero gradient (softmax ignores a shift shared by all keys)', () => {
+  it("transformer: the keys' bias gets zero gradient (softmax ignores a shift shared by all keys)", () => {
     const [, model, params] = cases[3];
     const { grads } = model.loss(params, X, captions);
     for (const name of ['layer0_self_bk', 'layer0_cross_bk']) {
@@ -114,7 +124,7 @@ describe('full-loss gradient checks (float64, tiny instances)', () => {
 });
 
 describe('init', () => {
-  it('the LSTMs\' bias is 1 on the forget gate (block f of i, f, o, g) and 0 elsewhere; the RNN\'s is 0', () => {
+  it("the LSTMs' bias is 1 on the forget gate (block f of i, f, o, g) and 0 elsewhere; the RNN's is 0", () => {
     const H = 8;
     for (const cell of ['lstm', 'attention_lstm'] as const) {
       const { b } = initCaptioningRnn(cell, { P: 4, Dc: 5, C: 3, V: 7, W: 3, H }, 0);
@@ -125,14 +135,22 @@ describe('init', () => {
 });
 
 describe('greedy captions on the device', () => {
-  it('equal the reference\'s for the same weights, <START> first, every model', async () => {
+  it("equal the reference's for the same weights, <START> first, every model", async () => {
     const gpu = await getGpu();
-    const strips = generateStrips({ seed: 1, sizes: { train: 0, val: 0, test: 0 }, min_digits: 2, max_digits: 4, train_shift: 0 }, 'val', [3, 77, 500, 4242], 6);
+    const strips = generateStrips(
+      { seed: 1, sizes: { train: 0, val: 0, test: 0 }, min_digits: 2, max_digits: 4, train_shift: 0 },
+      'val',
+      [3, 77, 500, 4242],
+      6,
+    );
     const sizes = { P: 4, Dc: CELL_SIZE, C: 16, V: WORDS.length };
     const opts = { length: 6, heads: 2, F: 16, layers: 1 };
     const models: Array<[Record<string, Tensor>, Model<Tensor>, Model<GpuTensor>]> = [
-      ...(['rnn', 'lstm', 'attention_lstm'] as CellKind[]).map((cell): [Record<string, Tensor>, Model<Tensor>, Model<GpuTensor>] =>
-        [initCaptioningRnn(cell, { ...sizes, W: 8, H: 16 }, 5), referenceCaptioningRnn(cell, { length: 6 }), gpuCaptioningRnn(gpu, cell, { length: 6 })]),
+      ...(['rnn', 'lstm', 'attention_lstm'] as CellKind[]).map((cell): [Record<string, Tensor>, Model<Tensor>, Model<GpuTensor>] => [
+        initCaptioningRnn(cell, { ...sizes, W: 8, H: 16 }, 5),
+        referenceCaptioningRnn(cell, { length: 6 }),
+        gpuCaptioningRnn(gpu, cell, { length: 6 }),
+      ]),
       [initCaptioningTransformer({ ...sizes, E: 8, F: 16, heads: 2, layers: 1 }, 5), referenceCaptioningTransformer(opts), gpuCaptioningTransformer(gpu, opts)],
     ];
     for (const [params, ref, twin] of models) {

@@ -19,7 +19,9 @@ afterAll(releaseGpu);
 const files = [
   ...TABLE.flatMap((row) => oracleCases(row).map((f) => ({ root: ORACLE_FIXTURES, path: join(ORACLE_FIXTURES, row.id, f) }))),
   // A reference fixture has a test here only through the twin.
-  ...TABLE.filter((row) => row.twin).flatMap((row) => referenceFixtures(row).map((f) => ({ root: REFERENCE_FIXTURES, path: join(REFERENCE_FIXTURES, row.id, f) }))),
+  ...TABLE.filter((row) => row.twin).flatMap((row) =>
+    referenceFixtures(row).map((f) => ({ root: REFERENCE_FIXTURES, path: join(REFERENCE_FIXTURES, row.id, f) })),
+  ),
 ];
 
 describe.each(files.map((f) => [relative(ROOT, f.path), f] as const))('%s', (_, { root, path: file }) => {

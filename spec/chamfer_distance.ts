@@ -12,8 +12,10 @@ const TIE_GAP = 1e-2;
 
 /** Squared distances from point i of `from` to every point of `to`. */
 const distances = (from: Tensor, i: number, to: Tensor): number[] =>
-  Array.from({ length: to.shape[0] }, (_, j) =>
-    (from.data[3 * i] - to.data[3 * j]) ** 2 + (from.data[3 * i + 1] - to.data[3 * j + 1]) ** 2 + (from.data[3 * i + 2] - to.data[3 * j + 2]) ** 2);
+  Array.from(
+    { length: to.shape[0] },
+    (_, j) => (from.data[3 * i] - to.data[3 * j]) ** 2 + (from.data[3 * i + 1] - to.data[3 * j + 1]) ** 2 + (from.data[3 * i + 2] - to.data[3 * j + 2]) ** 2,
+  );
 
 /**
  * Pulls a point a third of the way toward its nearest neighbour while the nearest and second
@@ -23,7 +25,10 @@ const distances = (from: Tensor, i: number, to: Tensor): number[] =>
 function neighboursWithoutTies(P: Tensor, Q: Tensor): void {
   for (let pass = 0; pass < 20; pass++) {
     let moved = false;
-    for (const [from, to] of [[P, Q], [Q, P]]) {
+    for (const [from, to] of [
+      [P, Q],
+      [Q, P],
+    ]) {
       for (let i = 0; i < from.shape[0] && to.shape[0] > 1; i++) {
         const d = distances(from, i, to);
         const order = d.map((_, j) => j).sort((a, b) => d[a] - d[b]);
@@ -40,7 +45,10 @@ function neighboursWithoutTies(P: Tensor, Q: Tensor): void {
 const chamferSamples = (maxN: number) =>
   samples(fc.record({ N: dim(1, maxN), M: dim(1, maxN) }), ({ N, M }, rng) => {
     const P = randnTensor([N, 3], rng);
-    const Q = tensor([M, 3], randnTensor([M, 3], rng).data.map((v) => v + 0.3));
+    const Q = tensor(
+      [M, 3],
+      randnTensor([M, 3], rng).data.map((v) => v + 0.3),
+    );
     neighboursWithoutTies(P, Q);
     return { inputs: { P, Q } };
   });
@@ -68,6 +76,10 @@ export const chamfer_distance: OpDef = {
     { title: 'P with 2 coordinates', sample: makeSample({ ...ok, P: tensor([2, 2]) }), message: 'chamfer_distance: P: expected shape [N, 3], got [2, 2]' },
     { title: 'Q of rank 1', sample: makeSample({ ...ok, Q: tensor([3]) }), message: 'chamfer_distance: Q: expected shape [M, 3], got [3]' },
     { title: 'empty Q', sample: makeSample({ ...ok, Q: tensor([0, 3]) }), message: 'chamfer_distance: Q: expected a non-empty tensor, got shape [0, 3]' },
-    { title: 'NaN in P', sample: makeSample({ ...ok, P: tensor([2, 3], [0, 0, 0, 0, NaN, 0]) }), message: 'chamfer_distance: P: expected finite values, got NaN at [1, 1]' },
+    {
+      title: 'NaN in P',
+      sample: makeSample({ ...ok, P: tensor([2, 3], [0, 0, 0, 0, NaN, 0]) }),
+      message: 'chamfer_distance: P: expected finite values, got NaN at [1, 1]',
+    },
   ],
 };

@@ -49,7 +49,16 @@ describe('check: a variable number of style_loss inputs', () => {
 
   it.each([
     ['L = 1', [[1, 2, 3, 2]], [0], [5]],
-    ['L = 3', [[1, 2, 2, 3], [1, 3, 1, 2], [1, 1, 3, 1]], [2, 0, 1], [0.5, 30, 2]],
+    [
+      'L = 3',
+      [
+        [1, 2, 2, 3],
+        [1, 3, 1, 2],
+        [1, 1, 3, 1],
+      ],
+      [2, 0, 1],
+      [0.5, 30, 2],
+    ],
   ])('passes the gradient check with %s', (_, shapes, style_layers, style_weights) => {
     const rng = makeRng(`check.test:${shapes.length}`);
     const inputs: Tensors = {};

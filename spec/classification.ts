@@ -11,7 +11,10 @@ export const lossInputs: InputSpec[] = [
   { name: 'y', kind: 'int', differentiable: false },
 ];
 
-export const validateLoss = (op: string): OpRow['validate'] => ({ x, y }) => void validateScoresAndLabels(op, x, y);
+export const validateLoss =
+  (op: string): OpRow['validate'] =>
+  ({ x, y }) =>
+    void validateScoresAndLabels(op, x, y);
 
 /** Scores x (N, C) with labels y, optionally post-processed (e.g. to keep margins off a kink). */
 export const lossSamples = (maxN: number, maxC: number, scale: number, adjust?: (x: Tensor, y: Tensor) => void) =>
@@ -39,6 +42,10 @@ export function lossErrors(op: string): ErrorCase[] {
     { title: 'negative label', sample: makeSample({ x, y: tensor([2], [-1, 0]) }), message: `${op}: y: expected labels in [0, 2], got -1 at [0]` },
     { title: 'non-integer label', sample: makeSample({ x, y: tensor([2], [0, 1.5]) }), message: `${op}: y: expected integer labels, got 1.5 at [1]` },
     { title: 'NaN in x', sample: makeSample({ x: tensor([2, 3], [1, 2, 3, 4, NaN, 6]), y }), message: `${op}: x: expected finite values, got NaN at [1, 1]` },
-    { title: 'Infinity in x', sample: makeSample({ x: tensor([2, 3], [Infinity, 2, 3, 4, 5, 6]), y }), message: `${op}: x: expected finite values, got Infinity at [0, 0]` },
+    {
+      title: 'Infinity in x',
+      sample: makeSample({ x: tensor([2, 3], [Infinity, 2, 3, 4, 5, 6]), y }),
+      message: `${op}: x: expected finite values, got Infinity at [0, 0]`,
+    },
   ];
 }

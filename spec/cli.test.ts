@@ -18,7 +18,10 @@ describe('ops', () => {
     expect(rows.map((row) => row.op)).toEqual(expect.arrayContaining(['affine', 'relu', 'svm_loss', 'softmax_loss']));
     for (const row of rows) {
       const empty = COLUMNS.filter((c) => row[c] !== true);
-      expect(empty.filter((c) => !String(row.reason ?? '').includes(`${c}:`)), `${row.op} has empty columns without a reason`).toEqual([]);
+      expect(
+        empty.filter((c) => !String(row.reason ?? '').includes(`${c}:`)),
+        `${row.op} has empty columns without a reason`,
+      ).toEqual([]);
     }
   });
 
@@ -111,8 +114,19 @@ it('assignment writes a starter for every op that type-checks on its own', () =>
   expect(r.status, r.all).toBe(0);
   const tsc = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--target', 'ES2022', '--module', 'ESNext',
-      '--moduleResolution', 'Bundler', '--skipLibCheck', join(out, 'submission.ts')],
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '--noEmit',
+      '--strict',
+      '--target',
+      'ES2022',
+      '--module',
+      'ESNext',
+      '--moduleResolution',
+      'Bundler',
+      '--skipLibCheck',
+      join(out, 'submission.ts'),
+    ],
     { encoding: 'utf8' },
   );
   expect(tsc.stdout + tsc.stderr).toBe('');

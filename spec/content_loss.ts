@@ -41,9 +41,21 @@ export const content_loss: OpDef = {
     makeSample({ current: tensor([1, 1, 1, 1], [2]), original: tensor([1, 1, 1, 1], [-1]) }, { content_weight: 0.5 }),
   ],
   errors: [
-    { title: 'batch of 2', sample: makeSample({ current: tensor([2, 2, 2, 2]), original: tensor([2, 2, 2, 2]) }, { content_weight: 1 }), message: 'content_loss: current: expected shape [1, C, H, W], got [2, 2, 2, 2]' },
-    { title: 'original shape differs', sample: makeSample({ ...ok, original: tensor([1, 2, 2, 3]) }, { content_weight: 1 }), message: 'content_loss: original: expected shape [1, 2, 2, 2] (the shape of current), got [1, 2, 2, 3]' },
+    {
+      title: 'batch of 2',
+      sample: makeSample({ current: tensor([2, 2, 2, 2]), original: tensor([2, 2, 2, 2]) }, { content_weight: 1 }),
+      message: 'content_loss: current: expected shape [1, C, H, W], got [2, 2, 2, 2]',
+    },
+    {
+      title: 'original shape differs',
+      sample: makeSample({ ...ok, original: tensor([1, 2, 2, 3]) }, { content_weight: 1 }),
+      message: 'content_loss: original: expected shape [1, 2, 2, 2] (the shape of current), got [1, 2, 2, 3]',
+    },
     { title: 'missing content_weight', sample: makeSample(ok), message: 'content_loss: content_weight: expected a number ≥ 0, got undefined' },
-    { title: 'NaN in original', sample: makeSample({ ...ok, original: tensor([1, 2, 2, 2], [0, 0, 0, 0, 0, NaN, 0, 0]) }, { content_weight: 1 }), message: 'content_loss: original: expected finite values, got NaN at [0, 1, 0, 1]' },
+    {
+      title: 'NaN in original',
+      sample: makeSample({ ...ok, original: tensor([1, 2, 2, 2], [0, 0, 0, 0, 0, NaN, 0, 0]) }, { content_weight: 1 }),
+      message: 'content_loss: original: expected finite values, got NaN at [0, 1, 0, 1]',
+    },
   ],
 };

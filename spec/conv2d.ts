@@ -43,9 +43,17 @@ interface Limits {
 const conv2dSamples = (max: Limits) =>
   samples(
     fc.record({
-      N: dim(1, max.N), groups: dim(1, max.groups), Cg: dim(1, max.Cg), Fg: dim(1, max.Fg),
-      H: dim(1, max.size), W: dim(1, max.size), HH: dim(1, max.kernel), WW: dim(1, max.kernel),
-      stride: dim(1, max.stride), pad: dim(0, max.pad), dilation: dim(1, max.dilation),
+      N: dim(1, max.N),
+      groups: dim(1, max.groups),
+      Cg: dim(1, max.Cg),
+      Fg: dim(1, max.Fg),
+      H: dim(1, max.size),
+      W: dim(1, max.size),
+      HH: dim(1, max.kernel),
+      WW: dim(1, max.kernel),
+      stride: dim(1, max.stride),
+      pad: dim(0, max.pad),
+      dilation: dim(1, max.dilation),
     }),
     ({ N, groups, Cg, Fg, H, W, HH, WW, stride, pad, dilation }, rng) => {
       const fit = (size: number, k: number) => Math.max(size, dilation * (k - 1) + 1 - 2 * pad);
@@ -146,7 +154,16 @@ export const conv2d: OpDef = {
     },
     {
       title: 'NaN in x',
-      sample: makeSample({ ...ok, x: tensor([2, 4, 5, 5], Array.from({ length: 200 }, (_, i) => (i === 27 ? NaN : 0))) }, groups2),
+      sample: makeSample(
+        {
+          ...ok,
+          x: tensor(
+            [2, 4, 5, 5],
+            Array.from({ length: 200 }, (_, i) => (i === 27 ? NaN : 0)),
+          ),
+        },
+        groups2,
+      ),
       message: 'conv2d: x: expected finite values, got NaN at [0, 1, 0, 2]',
     },
   ],

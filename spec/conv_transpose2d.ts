@@ -21,8 +21,16 @@ interface Limits {
 const convTranspose2dSamples = (max: Limits) =>
   samples(
     fc.record({
-      N: dim(1, max.N), C: dim(1, max.C), F: dim(1, max.F), H: dim(1, max.size), W: dim(1, max.size),
-      HH: dim(1, max.kernel), WW: dim(1, max.kernel), stride: dim(1, max.stride), pad: dim(0, max.pad), extra: dim(0, max.stride - 1),
+      N: dim(1, max.N),
+      C: dim(1, max.C),
+      F: dim(1, max.F),
+      H: dim(1, max.size),
+      W: dim(1, max.size),
+      HH: dim(1, max.kernel),
+      WW: dim(1, max.kernel),
+      stride: dim(1, max.stride),
+      pad: dim(0, max.pad),
+      extra: dim(0, max.stride - 1),
     }),
     ({ N, C, F, H, W, HH, WW, stride, pad, extra }, rng) => {
       const output_padding = extra % stride;
@@ -100,7 +108,13 @@ export const conv_transpose2d: OpDef = {
     },
     {
       title: 'NaN in x',
-      sample: makeSample({ ...ok, x: tensor([2, 3, 4, 4], Array.from({ length: 96 }, (_, i) => (i === 53 ? NaN : 0))) }),
+      sample: makeSample({
+        ...ok,
+        x: tensor(
+          [2, 3, 4, 4],
+          Array.from({ length: 96 }, (_, i) => (i === 53 ? NaN : 0)),
+        ),
+      }),
       message: 'conv_transpose2d: x: expected finite values, got NaN at [1, 0, 1, 1]',
     },
   ],

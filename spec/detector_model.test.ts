@@ -3,8 +3,16 @@ import { release, upload } from '../accelerated/runtime/buffers';
 import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { webgpuDetector } from '../accelerated/models/detector';
 import {
-  anchorRowsBackward, anchorRowsForward, detections, detectionTargets, detectorAnchors, initDetector, matchAnchors, readDetectorFixture,
-  referenceDetector, type DetectorHyper,
+  anchorRowsBackward,
+  anchorRowsForward,
+  detections,
+  detectionTargets,
+  detectorAnchors,
+  initDetector,
+  matchAnchors,
+  readDetectorFixture,
+  referenceDetector,
+  type DetectorHyper,
 } from '../reference/models/detector';
 import { meanAveragePrecisionForward } from '../reference/mean_average_precision';
 import { generateShapes, groundTruthRows, SHAPE_CLASSES, type ShapesConfig } from '../reference/models/shapes';
@@ -47,7 +55,10 @@ describe('synthetic shapes', () => {
     for (const list of set.objects) {
       expect(list.length).toBeGreaterThanOrEqual(1);
       expect(list.length).toBeLessThanOrEqual(SMALL.max_objects);
-      for (const { cls, box: [x1, y1, x2, y2] } of list) {
+      for (const {
+        cls,
+        box: [x1, y1, x2, y2],
+      } of list) {
         expect(cls).toBeGreaterThanOrEqual(0);
         expect(cls).toBeLessThan(SHAPE_CLASSES.length);
         expect(Math.min(x1, y1)).toBeGreaterThanOrEqual(0);
@@ -77,7 +88,10 @@ describe('synthetic shapes', () => {
           if (!inside) expect(pixel(set.images, n, r, c), `image ${n} (${r}, ${c})`).toBe(0);
         }
       }
-      for (const { cls, box: [x1, y1, x2, y2] } of list) {
+      for (const {
+        cls,
+        box: [x1, y1, x2, y2],
+      } of list) {
         const lit: Array<[number, number]> = [];
         for (let r = y1; r < y2; r++) for (let c = x1; c < x2; c++) if (pixel(set.images, n, r, c) > 0) lit.push([r, c]);
         const rows = lit.map(([r]) => r);
@@ -150,15 +164,18 @@ describe('matching, encoding and inference round trip', () => {
     const [N, T] = targets.labels.shape;
     // logits 8 for each anchor's label (background where ignored), 0 elsewhere; offsets = targets
     const cls = tensor([N, T, SHAPE_CLASSES.length + 1]);
-    targets.labels.data.forEach((label, r) => { cls.data[r * (SHAPE_CLASSES.length + 1) + label] = 8; });
+    targets.labels.data.forEach((label, r) => {
+      cls.data[r * (SHAPE_CLASSES.length + 1) + label] = 8;
+    });
     const found = detections(cls, targets.deltas, anchors, data.canvas, 0, hyper);
     const truth = groundTruthRows(set.objects);
     expect(found.shape[0]).toBe(truth.shape[0]);
     /** 'image,class,x1,y1,x2,y2' per row (boxes to 1e-9 pixels: encode–decode round-off), sorted. */
-    const key = (rows: Tensor, boxAt: number) => Array.from({ length: rows.shape[0] }, (_, r) => {
-      const row = rows.data.subarray(r * rows.shape[1], (r + 1) * rows.shape[1]);
-      return [row[0], row[1], ...Array.from(row.subarray(boxAt, boxAt + 4), (v) => Math.round(v * 1e9) / 1e9)].join(',');
-    }).sort();
+    const key = (rows: Tensor, boxAt: number) =>
+      Array.from({ length: rows.shape[0] }, (_, r) => {
+        const row = rows.data.subarray(r * rows.shape[1], (r + 1) * rows.shape[1]);
+        return [row[0], row[1], ...Array.from(row.subarray(boxAt, boxAt + 4), (v) => Math.round(v * 1e9) / 1e9)].join(',');
+      }).sort();
     expect(key(found, 3)).toEqual(key(truth, 2));
     expect(meanAveragePrecisionForward(found, truth).map.data[0]).toBe(1);
   });
@@ -172,7 +189,7 @@ describe('anchor rows', () => {
     expect(out.shape).toEqual([N, H * W * A, K]);
     // row (y·W + x)·A + a of image n holds channel a·K + k at (y, x)
     const [n, y, xx, a, k] = [1, 1, 2, 1, 2];
-    expect(out.data[((n * H * W * A) + (y * W + xx) * A + a) * K + k]).toBe(x.data[(((n * A + a) * K + k) * H + y) * W + xx]);
+    expect(out.data[(n * H * W * A + (y * W + xx) * A + a) * K + k]).toBe(x.data[(((n * A + a) * K + k) * H + y) * W + xx]);
     expect(Array.from(anchorRowsBackward(out, cache).dx.data)).toEqual(Array.from(x.data));
   });
 });
@@ -183,16 +200,38 @@ describe('full-loss gradient check (float64, tiny instance, matching fixed)', ()
   // loss L carries about ε·L/h of round-off into them, which a gradient entry near 1e-5 (there
   // are such entries in larger instances) cannot absorb within 1e-7.
   const hyper: DetectorHyper = {
-    c1: 2, c2: 3, c3: 3, head_kernel: 3, pos_iou: 0.5, neg_iou: 0.3, box_weight: 2, beta: 1, score_threshold: 0.05, nms_iou: 0.3, prior: 0.1,
+    c1: 2,
+    c2: 3,
+    c3: 3,
+    head_kernel: 3,
+    pos_iou: 0.5,
+    neg_iou: 0.3,
+    box_weight: 2,
+    beta: 1,
+    score_threshold: 0.05,
+    nms_iou: 0.3,
+    prior: 0.1,
   };
   const anchorConfig = { scales: [3, 5], ratios: [1] };
   const set = generateShapes({ count: 2, canvas: 8, min_size: 3, max_size: 4, max_objects: 2, seed: GRADCHECK_SEED });
   const rng = makeRng('detector-gradcheck');
   // Noise on the images and on the biases keeps every relu input and max-pool window off its kink.
   const noise = randnTensor(set.images.shape, rng, 0.1);
-  const X = tensor(set.images.shape, set.images.data.map((v, i) => v + noise.data[i]));
-  const params = Object.fromEntries(Object.entries(initDetector(hyper, anchorConfig, 1)).map(([k, t]) =>
-    [k, k.startsWith('b') ? tensor(t.shape, t.data.map((v) => v + 0.3 * randnTensor([1], rng).data[0])) : t]));
+  const X = tensor(
+    set.images.shape,
+    set.images.data.map((v, i) => v + noise.data[i]),
+  );
+  const params = Object.fromEntries(
+    Object.entries(initDetector(hyper, anchorConfig, 1)).map(([k, t]) => [
+      k,
+      k.startsWith('b')
+        ? tensor(
+            t.shape,
+            t.data.map((v) => v + 0.3 * randnTensor([1], rng).data[0]),
+          )
+        : t,
+    ]),
+  );
   const targets = detectionTargets(detectorAnchors(8, anchorConfig), set.objects, hyper);
 
   it('the fixed targets hold positive, background and ignored anchors', () => {
@@ -225,7 +264,8 @@ describe('short runs (both backends)', () => {
     const { hyper, anchors } = readDetectorFixture();
     const init = initDetector(hyper, anchors, 0);
     expect(Object.fromEntries(Object.entries(r.params).map(([k, t]) => [k, t.shape]))).toEqual(
-      Object.fromEntries(Object.entries(init).map(([k, t]) => [k, t.shape])));
+      Object.fromEntries(Object.entries(init).map(([k, t]) => [k, t.shape])),
+    );
     expect(r.detections.shape[1]).toBe(7);
     expect(r.map).toBeGreaterThanOrEqual(0);
     expect(r.map).toBeLessThanOrEqual(1);

@@ -10,19 +10,16 @@ const io = [['q', 'actions', 'rewards', 'q_next', 'done'], ['loss']] as const;
 
 /** Batches of transitions, one or several actions, some terminal; γ from 0 (bandit) to 1. */
 const dqnSamples = (maxN: number, maxA: number) =>
-  samples(
-    fc.record({ N: dim(1, maxN), A: dim(1, maxA), gamma: fc.constantFrom(0, 0.9, 0.99, 1) }),
-    ({ N, A, gamma }, rng) => ({
-      inputs: {
-        q: randnTensor([N, A], rng),
-        actions: randintTensor([N], rng, A),
-        rewards: randnTensor([N], rng),
-        q_next: randnTensor([N, A], rng),
-        done: randintTensor([N], rng, 2),
-      },
-      params: { gamma },
-    }),
-  );
+  samples(fc.record({ N: dim(1, maxN), A: dim(1, maxA), gamma: fc.constantFrom(0, 0.9, 0.99, 1) }), ({ N, A, gamma }, rng) => ({
+    inputs: {
+      q: randnTensor([N, A], rng),
+      actions: randintTensor([N], rng, A),
+      rewards: randnTensor([N], rng),
+      q_next: randnTensor([N, A], rng),
+      done: randintTensor([N], rng, 2),
+    },
+    params: { gamma },
+  }));
 
 const ok = () => ({
   q: tensor([2, 3], [1, 2, 3, 4, 5, 6]),
@@ -50,14 +47,39 @@ export const dqn_loss: OpDef = {
   edgeCases: [
     makeSample(ok(), { gamma: 0.9 }), // one running, one terminal transition
     // one action, every transition terminal: the target is the reward alone
-    makeSample({ q: tensor([3, 1], [1, 2, 3]), actions: tensor([3], [0, 0, 0]), rewards: tensor([3], [1, 1, 1]), q_next: tensor([3, 1], [9, 9, 9]), done: tensor([3], [1, 1, 1]) }, { gamma: 1 }),
+    makeSample(
+      {
+        q: tensor([3, 1], [1, 2, 3]),
+        actions: tensor([3], [0, 0, 0]),
+        rewards: tensor([3], [1, 1, 1]),
+        q_next: tensor([3, 1], [9, 9, 9]),
+        done: tensor([3], [1, 1, 1]),
+      },
+      { gamma: 1 },
+    ),
   ],
   errors: [
-    { title: 'action out of range', sample: makeSample({ ...ok(), actions: tensor([2], [0, 3]) }, { gamma: 0.9 }), message: 'dqn_loss: actions: expected labels in [0, 2], got 3 at [1]' },
-    { title: 'q_next shape differs', sample: makeSample({ ...ok(), q_next: tensor([2, 2]) }, { gamma: 0.9 }), message: 'dqn_loss: q_next: expected shape [2, 3] (from q), got [2, 2]' },
-    { title: 'done not 0 or 1', sample: makeSample({ ...ok(), done: tensor([2], [0, 0.5]) }, { gamma: 0.9 }), message: 'dqn_loss: done: expected flags 0 or 1, got 0.5 at [1]' },
+    {
+      title: 'action out of range',
+      sample: makeSample({ ...ok(), actions: tensor([2], [0, 3]) }, { gamma: 0.9 }),
+      message: 'dqn_loss: actions: expected labels in [0, 2], got 3 at [1]',
+    },
+    {
+      title: 'q_next shape differs',
+      sample: makeSample({ ...ok(), q_next: tensor([2, 2]) }, { gamma: 0.9 }),
+      message: 'dqn_loss: q_next: expected shape [2, 3] (from q), got [2, 2]',
+    },
+    {
+      title: 'done not 0 or 1',
+      sample: makeSample({ ...ok(), done: tensor([2], [0, 0.5]) }, { gamma: 0.9 }),
+      message: 'dqn_loss: done: expected flags 0 or 1, got 0.5 at [1]',
+    },
     { title: 'gamma above 1', sample: makeSample(ok(), { gamma: 1.5 }), message: 'dqn_loss: gamma: expected a number ≥ 0 and ≤ 1, got 1.5' },
     { title: 'missing gamma', sample: makeSample(ok()), message: 'dqn_loss: gamma: expected a number ≥ 0 and ≤ 1, got undefined' },
-    { title: 'NaN in rewards', sample: makeSample({ ...ok(), rewards: tensor([2], [NaN, 0]) }, { gamma: 0.9 }), message: 'dqn_loss: rewards: expected finite values, got NaN at [0]' },
+    {
+      title: 'NaN in rewards',
+      sample: makeSample({ ...ok(), rewards: tensor([2], [NaN, 0]) }, { gamma: 0.9 }),
+      message: 'dqn_loss: rewards: expected finite values, got NaN at [0]',
+    },
   ],
 };

@@ -11,11 +11,14 @@ const dropoutSamples = (maxDim: number) =>
   samples(
     fc.record({
       shape: fc.array(dim(1, maxDim), { minLength: 1, maxLength: 4 }),
-      params: fc.record({
-        p: fc.oneof(fc.constantFrom(0, 0.5, 1), fc.double({ min: 0, max: 1, noNaN: true })),
-        train: fc.boolean(),
-        seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-      }, { requiredKeys: ['seed'] }),
+      params: fc.record(
+        {
+          p: fc.oneof(fc.constantFrom(0, 0.5, 1), fc.double({ min: 0, max: 1, noNaN: true })),
+          train: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        },
+        { requiredKeys: ['seed'] },
+      ),
     }),
     ({ shape, params }, rng) => ({ inputs: { x: randnTensor(shape, rng) }, params }),
   );
@@ -48,6 +51,10 @@ export const dropout: OpDef = {
     { title: 'negative seed', sample: makeSample({ x: ok }, { seed: -1 }), message: 'dropout: seed: expected an integer ≥ 0 and ≤ 4294967295, got -1' },
     { title: 'non-integer seed', sample: makeSample({ x: ok }, { seed: 0.5 }), message: 'dropout: seed: expected an integer ≥ 0 and ≤ 4294967295, got 0.5' },
     { title: 'empty x', sample: makeSample({ x: tensor([0]) }, { seed: 0 }), message: 'dropout: x: expected a non-empty tensor, got shape [0]' },
-    { title: 'NaN in x', sample: makeSample({ x: tensor([2, 2], [1, 2, 3, NaN]) }, { seed: 0 }), message: 'dropout: x: expected finite values, got NaN at [1, 1]' },
+    {
+      title: 'NaN in x',
+      sample: makeSample({ x: tensor([2, 2], [1, 2, 3, NaN]) }, { seed: 0 }),
+      message: 'dropout: x: expected finite values, got NaN at [1, 1]',
+    },
   ],
 };

@@ -30,7 +30,9 @@ describe('fixtures --check', () => {
     try {
       const problems = staleFixtures(TABLE, undefined, copy);
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(new RegExp(`^fixtures/reference/${first.id}/${firstFile}: stale, line \\d+ \\(\\w+\\): committed 12345.5, regenerated -?[\\d.]+`));
+      expect(problems[0]).toMatch(
+        new RegExp(`^fixtures/reference/${first.id}/${firstFile}: stale, line \\d+ \\(\\w+\\): committed 12345.5, regenerated -?[\\d.]+`),
+      );
     } finally {
       writeFileSync(path, original);
     }
@@ -41,7 +43,9 @@ describe('fixtures --check', () => {
     const original = readFileSync(path, 'utf8');
     writeFileSync(path, original.replace('"seed": 0', '"seed": 1'));
     try {
-      expect(staleFixtures(TABLE, undefined, copy)).toEqual([expect.stringMatching(/^fixtures\/e2e\/mnist-split.json: stale, line \d+ \(seed\): committed 1, regenerated 0$/)]);
+      expect(staleFixtures(TABLE, undefined, copy)).toEqual([
+        expect.stringMatching(/^fixtures\/e2e\/mnist-split.json: stale, line \d+ \(seed\): committed 1, regenerated 0$/),
+      ]);
     } finally {
       writeFileSync(path, original);
     }
@@ -53,10 +57,9 @@ describe('fixtures --check', () => {
     rmSync(path);
     writeFileSync(join(copy, first.id, 'stray.json'), text);
     try {
-      expect(staleFixtures(TABLE, undefined, copy).sort()).toEqual([
-        `fixtures/reference/${first.id}/${firstFile}: missing`,
-        `fixtures/reference/${first.id}/stray.json: orphaned (not produced by the row)`,
-      ].sort());
+      expect(staleFixtures(TABLE, undefined, copy).sort()).toEqual(
+        [`fixtures/reference/${first.id}/${firstFile}: missing`, `fixtures/reference/${first.id}/stray.json: orphaned (not produced by the row)`].sort(),
+      );
     } finally {
       writeFileSync(path, text);
       rmSync(join(copy, first.id, 'stray.json'));
@@ -75,7 +78,11 @@ describe('fixtures --check', () => {
         },
       },
     };
-    const problems = staleFixtures(TABLE.map((r) => (r === row ? shifted : r)), undefined, copy);
+    const problems = staleFixtures(
+      TABLE.map((r) => (r === row ? shifted : r)),
+      undefined,
+      copy,
+    );
     expect(problems.length).toBe(fixtureFiles(row).size);
     expect(problems.every((p) => p.startsWith('fixtures/reference/relu/'))).toBe(true);
   });

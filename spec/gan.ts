@@ -36,11 +36,23 @@ function scoreErrors(id: string, inputs: readonly string[]): ErrorCase[] {
   const last = inputs.length - 1;
   const errors: ErrorCase[] = [
     { title: `${inputs[0]} of rank 2`, sample: withInput(0, tensor([3, 1])), message: `${id}: ${inputs[0]}: expected rank 1, got rank 2 (shape [3, 1])` },
-    { title: `NaN in ${inputs[last]}`, sample: withInput(last, tensor([3], [0, NaN, 1])), message: `${id}: ${inputs[last]}: expected finite values, got NaN at [1]` },
-    { title: `empty ${inputs[0]}`, sample: makeSample(Object.fromEntries(inputs.map((name) => [name, tensor([0])]))), message: `${id}: ${inputs[0]}: expected a non-empty tensor, got shape [0]` },
+    {
+      title: `NaN in ${inputs[last]}`,
+      sample: withInput(last, tensor([3], [0, NaN, 1])),
+      message: `${id}: ${inputs[last]}: expected finite values, got NaN at [1]`,
+    },
+    {
+      title: `empty ${inputs[0]}`,
+      sample: makeSample(Object.fromEntries(inputs.map((name) => [name, tensor([0])]))),
+      message: `${id}: ${inputs[0]}: expected a non-empty tensor, got shape [0]`,
+    },
   ];
   if (inputs.length > 1) {
-    errors.push({ title: `${inputs[1]} length differs`, sample: withInput(1, tensor([4])), message: `${id}: ${inputs[1]}: expected shape [3] (the shape of ${inputs[0]}), got [4]` });
+    errors.push({
+      title: `${inputs[1]} length differs`,
+      sample: withInput(1, tensor([4])),
+      message: `${id}: ${inputs[1]}: expected shape [3] (the shape of ${inputs[0]}), got [4]`,
+    });
   }
   return errors;
 }

@@ -10,7 +10,17 @@ import { augmentPairs, initSimclr, simclr } from '../reference/models/simclr';
 import { initVae, vae } from '../reference/models/vae';
 import { makeRng, randnTensor, uniformTensor } from '../reference/rng';
 import { add, tensor, type Tensor } from '../reference/tensor';
-import { rawMnist, readGenerativeFixture, trainGan, trainSimclr, trainVae, type GanResult, type GenerativeOptions, type SimclrResult, type VaeResult } from '../scripts/tasks/generative';
+import {
+  rawMnist,
+  readGenerativeFixture,
+  trainGan,
+  trainSimclr,
+  trainVae,
+  type GanResult,
+  type GenerativeOptions,
+  type SimclrResult,
+  type VaeResult,
+} from '../scripts/tasks/generative';
 import { modelGradcheck } from './harness/gradcheck';
 import { GRADCHECK_THRESHOLD } from './harness/tolerance';
 
@@ -40,7 +50,10 @@ describe('full-loss gradient checks (float64, tiny instances, noise fixed)', () 
     const X = uniformTensor([4, 6], rng, 0, 1);
     const eps = randnTensor([4, 3], rng);
     const params = perturbed(initVae(hyper, 1));
-    expectGradcheck(modelGradcheck((p) => vae(hyper).loss(p, X, eps), params), params);
+    expectGradcheck(
+      modelGradcheck((p) => vae(hyper).loss(p, X, eps), params),
+      params,
+    );
   });
 
   const ganCases: Array<[string, GanArch, number]> = [
@@ -54,10 +67,16 @@ describe('full-loss gradient checks (float64, tiny instances, noise fixed)', () 
     const init = initGan(arch, 2);
     const [G, D] = [perturbed(init.G), perturbed(init.D)];
     it(`${name}: discriminator_loss(D(x), D(G(z))), every discriminator parameter`, () => {
-      expectGradcheck(modelGradcheck((p) => gan(arch).discriminatorLoss(G, p, real, z), D), D);
+      expectGradcheck(
+        modelGradcheck((p) => gan(arch).discriminatorLoss(G, p, real, z), D),
+        D,
+      );
     });
     it(`${name}: generator_loss(D(G(z))), every generator parameter (through D)`, () => {
-      expectGradcheck(modelGradcheck((p) => gan(arch).generatorLoss(p, D, z), G), G);
+      expectGradcheck(
+        modelGradcheck((p) => gan(arch).generatorLoss(p, D, z), G),
+        G,
+      );
     });
   }
 
@@ -65,7 +84,10 @@ describe('full-loss gradient checks (float64, tiny instances, noise fixed)', () 
     const hyper = { pixels: 6, hidden: 5, projection: 3, tau: 0.5 };
     const views = randnTensor([6, 6], rng);
     const params = perturbed(initSimclr(hyper, 3));
-    expectGradcheck(modelGradcheck((p) => simclr(hyper).loss(p, views), params), params);
+    expectGradcheck(
+      modelGradcheck((p) => simclr(hyper).loss(p, views), params),
+      params,
+    );
   });
 });
 
@@ -74,8 +96,9 @@ describe('bad input', () => {
     const hyper = { pixels: 6, hidden: 5, latent: 3 };
     const { enc_W, ...rest } = initVae(hyper, 0);
     expect(enc_W.shape).toEqual([6, 5]);
-    expect(() => vae(hyper).loss(rest, uniformTensor([2, 6], rng, 0, 1), randnTensor([2, 3], rng)))
-      .toThrow('model: params lack enc_W (have enc_b, mu_W, mu_b, logvar_W, logvar_b, dec1_W, dec1_b, dec2_W, dec2_b)');
+    expect(() => vae(hyper).loss(rest, uniformTensor([2, 6], rng, 0, 1), randnTensor([2, 3], rng))).toThrow(
+      'model: params lack enc_W (have enc_b, mu_W, mu_b, logvar_W, logvar_b, dec1_W, dec1_b, dec2_W, dec2_b)',
+    );
   });
 
   it('rejects a DCGAN with an odd channel count', () => {
@@ -85,12 +108,15 @@ describe('bad input', () => {
 
 describe('augmentPairs', () => {
   it('makes rows k and k + N shifted copies of image k (no noise), reproducibly per seed', () => {
-    const X = tensor([2, 16], Array.from({ length: 32 }, (_, i) => (i % 16) + 1 + 100 * Math.floor(i / 16)));
+    const X = tensor(
+      [2, 16],
+      Array.from({ length: 32 }, (_, i) => (i % 16) + 1 + 100 * Math.floor(i / 16)),
+    );
     const views = augmentPairs(X, 4, makeRng('aug'), { shift: 1, noise: 0 });
     expect(views.shape).toEqual([4, 16]);
     expect(augmentPairs(X, 4, makeRng('aug'), { shift: 1, noise: 0 }).data).toEqual(views.data);
     for (let v = 0; v < 4; v++) {
-      const source = Array.from(X.data.subarray((v % 2) * 16, (v % 2 + 1) * 16));
+      const source = Array.from(X.data.subarray((v % 2) * 16, ((v % 2) + 1) * 16));
       // every non-zero pixel of a view is a pixel of its source image
       for (const value of views.data.subarray(v * 16, (v + 1) * 16)) if (value !== 0) expect(source).toContain(value);
     }

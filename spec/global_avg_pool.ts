@@ -29,7 +29,11 @@ export const global_avg_pool: OpDef = {
   edgeCases: [fixed([1, 1, 1, 1], 1), fixed([1, 3, 1, 7], 2), fixed([2, 2, 5, 3], 3)],
   errors: [
     { title: 'x of rank 2', sample: makeSample({ x: tensor([2, 3]) }), message: 'global_avg_pool: x: expected rank 4, got rank 2 (shape [2, 3])' },
-    { title: 'empty plane', sample: makeSample({ x: tensor([2, 3, 0, 4]) }), message: 'global_avg_pool: x: expected a non-empty tensor, got shape [2, 3, 0, 4]' },
+    {
+      title: 'empty plane',
+      sample: makeSample({ x: tensor([2, 3, 0, 4]) }),
+      message: 'global_avg_pool: x: expected a non-empty tensor, got shape [2, 3, 0, 4]',
+    },
     {
       title: 'Infinity in x',
       sample: makeSample({ x: tensor([1, 2, 2, 2], [0, 1, 2, 3, 4, Infinity, 6, 7]) }),

@@ -149,7 +149,7 @@ describe('grade', () => {
 describe('grade --twin', () => {
   const twins = new Grader({ ...DEFAULT_RUBRIC, errors: 'message', timeoutMs: 1500, memoryMb: 128 }, { twin: true });
 
-  it('gives the suite\'s own relu and affine twins full marks, errors included, with no gradcheck test', async () => {
+  it("gives the suite's own relu and affine twins full marks, errors included, with no gradcheck test", async () => {
     const r = await twins.grade(gallery('twin_correct'));
     expect(new Set(r.tests.map((t) => t.op))).toEqual(new Set(['affine', 'relu']));
     expect(r.tests.filter((t) => t.score !== t.maxScore)).toEqual([]);

@@ -66,17 +66,23 @@ describe('bundling confines a submission to its folder', () => {
   });
 
   it("ignores the submission's tsconfig.json: its paths alias is a package name, and stays unresolved even when allowed", async () => {
-    expect(await refusal(attack('tsconfig_paths'))).toMatch(/^index\.ts:6: imports "ref\/affine": a package; a submission imports only its own files and node: built-ins$/);
+    expect(await refusal(attack('tsconfig_paths'))).toMatch(
+      /^index\.ts:6: imports "ref\/affine": a package; a submission imports only its own files and node: built-ins$/,
+    );
     expect(await refusal(attack('tsconfig_paths'), { packages: ['ref'] })).toMatch(/Could not resolve "ref\/affine"/);
   });
 
   it('refuses a JSON case file of the suite, and JSON at all', async () => {
-    expect(await refusal(attack('json_fixture.ts'))).toMatch(/imports "\.\.\/\.\.\/\.\.\/fixtures\/reference\/affine\/edge-1\.json": outside the submission folder$/);
+    expect(await refusal(attack('json_fixture.ts'))).toMatch(
+      /imports "\.\.\/\.\.\/\.\.\/fixtures\/reference\/affine\/edge-1\.json": outside the submission folder$/,
+    );
     expect(await refusal(attack('json_inside'))).toMatch(/imports "\.\/data\.json": not a source file \(\.ts, \.mts, \.js, \.mjs\)$/);
   });
 
   it('refuses an import attribute that switches the loader (/etc/passwd as text)', async () => {
-    expect(await refusal(attack('etc_passwd.ts'))).toMatch(/^etc_passwd\.ts:6: imports "\/etc\/passwd": import attributes \(with \{"type":"text"\}\) are not allowed$/);
+    expect(await refusal(attack('etc_passwd.ts'))).toMatch(
+      /^etc_passwd\.ts:6: imports "\/etc\/passwd": import attributes \(with \{"type":"text"\}\) are not allowed$/,
+    );
     const inside = folder('text-attribute', { 'index.ts': "import me from './index.ts' with { type: 'text' };\nexport const source = me;\n" });
     expect(await refusal(inside)).toMatch(/import attributes/);
   });
@@ -109,18 +115,25 @@ describe('bundling confines a submission to its folder', () => {
     expect(await refusal(join(ROOT, 'scripts'))).toMatch(/holds the grader itself/);
   });
 
-  it('in a batch, refuses a single file importing the file beside it (another student\'s), which it may do alone', async () => {
-    const dir = folder('batch', { 'alice.ts': "export { affineForward, affineBackward } from './bob';\n", 'bob.ts': readFileSync(join(__dirname, 'gallery', 'correct.ts'), 'utf8') });
-    expect(await refusal(join(dir, 'alice.ts'), { batch: true })).toMatch(/imports "\.\/bob": another file beside the submission: in a batch each file is graded alone/);
+  it("in a batch, refuses a single file importing the file beside it (another student's), which it may do alone", async () => {
+    const dir = folder('batch', {
+      'alice.ts': "export { affineForward, affineBackward } from './bob';\n",
+      'bob.ts': readFileSync(join(__dirname, 'gallery', 'correct.ts'), 'utf8'),
+    });
+    expect(await refusal(join(dir, 'alice.ts'), { batch: true })).toMatch(
+      /imports "\.\/bob": another file beside the submission: in a batch each file is graded alone/,
+    );
     (await bundleSubmission(join(dir, 'alice.ts'))).dispose();
   });
 
-  it('refuses a submission that is itself a symlink: in a batch, a student\'s entry could name any folder of the machine', async () => {
+  it("refuses a submission that is itself a symlink: in a batch, a student's entry could name any folder of the machine", async () => {
     const dir = folder('batch-links', {});
     symlinkSync(attack('split'), join(dir, 'mallory'));
     symlinkSync(join(__dirname, 'gallery', 'correct.ts'), join(dir, 'trudy.ts'));
     for (const entry of ['mallory', 'trudy.ts']) {
-      expect(await refusal(join(dir, entry), { batch: true })).toMatch(/^cannot read the submission: .*batch-links\/(mallory|trudy\.ts) is a symbolic link; a submission is a file or folder of its own$/);
+      expect(await refusal(join(dir, entry), { batch: true })).toMatch(
+        /^cannot read the submission: .*batch-links\/(mallory|trudy\.ts) is a symbolic link; a submission is a file or folder of its own$/,
+      );
     }
   });
 
@@ -161,7 +174,10 @@ describe('temporary folders', () => {
   beforeAll(() => {
     tmp = folder('scratch', {});
     script = join(tmp, 'holder.ts');
-    writeFileSync(script, `import { scratchDir } from ${JSON.stringify(join(ROOT, 'scripts', 'grade', 'scratch.ts'))};\nconsole.log(scratchDir('holder').path);\nsetInterval(() => {}, 1000);\n`);
+    writeFileSync(
+      script,
+      `import { scratchDir } from ${JSON.stringify(join(ROOT, 'scripts', 'grade', 'scratch.ts'))};\nconsole.log(scratchDir('holder').path);\nsetInterval(() => {}, 1000);\n`,
+    );
   });
   afterAll(() => {
     for (const child of started) child.kill('SIGKILL');
@@ -169,7 +185,11 @@ describe('temporary folders', () => {
 
   /** Starts a process that makes one scratch folder under `tmp` and waits: its folder and the process. */
   async function holder() {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     started.push(child);
     const path = await new Promise<string>((done) => child.stdout.once('data', (d: Buffer) => done(d.toString().trim())));
     expect(path).toMatch(new RegExp(`^${tmp}/gradcheck-holder-${child.pid}-\\w{6}$`));

@@ -75,8 +75,7 @@ const readFileOr = (file: string) => {
   }
 };
 /** Processes (Linux) whose command line names `path`. */
-const running = (path: string) =>
-  readdirSync('/proc').filter((p) => /^\d+$/.test(p) && readFileOr(`/proc/${p}/cmdline`).includes(path));
+const running = (path: string) => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && readFileOr(`/proc/${p}/cmdline`).includes(path));
 
 describe('the sandboxed process cannot signal or debug the grader', () => {
   it('records what it enforces here', () => {
@@ -212,7 +211,7 @@ describe('the sandboxed process cannot signal or debug the grader', () => {
   });
 });
 
-describe('the sandboxed process gets no variable of the grader\'s environment', () => {
+describe("the sandboxed process gets no variable of the grader's environment", () => {
   const secret = randomBytes(12).toString('hex');
   process.env.GRADCHECK_TEST_SECRET = secret;
   afterAll(() => delete process.env.GRADCHECK_TEST_SECRET);
@@ -228,13 +227,13 @@ describe('the sandboxed process gets no variable of the grader\'s environment', 
   });
 });
 
-describe('replies: only the runner\'s, one per request, validated', () => {
+describe("replies: only the runner's, one per request, validated", () => {
   it('gives nothing to a submission that answers requests itself while its functions throw', async () => {
     expectAllZero(await grader.grade(hostile('forges_replies')), /not implemented|does not accept/);
     await expectGraderStillGrades();
   });
 
-  it('gives nothing to a submission that looks for the runner\'s channel (active handles, its async resource) to answer first', async () => {
+  it("gives nothing to a submission that looks for the runner's channel (active handles, its async resource) to answer first", async () => {
     expectAllZero(await grader.grade(hostile('finds_channel')), /not implemented|does not accept/);
   });
 
@@ -264,14 +263,18 @@ describe('replies: only the runner\'s, one per request, validated', () => {
     type: 'run',
     id: 7,
     nonce: 'n0nce',
-    target: { op: { id: 'relu', inputs: [{ name: 'x', kind: 'float', differentiable: true }], outputs: ['out'] }, forward: 'reluForward', backward: 'reluBackward' },
+    target: {
+      op: { id: 'relu', inputs: [{ name: 'x', kind: 'float', differentiable: true }], outputs: ['out'] },
+      forward: 'reluForward',
+      backward: 'reluBackward',
+    },
     calls: [{ inputs: { x: { shape: [2], data: Float64Array.from([1, -1]) } }, params: {} }],
     douts: { out: { shape: [2], data: Float64Array.from([1, 1]) } },
   };
   const tensor = (shape: number[], data: ArrayLike<number> = new Float64Array(shape.reduce((a, b) => a * b, 1))) => ({ shape, data });
   const good = { type: 'result', id: 7, nonce: 'n0nce', outputs: [{ out: tensor([2]) }], grads: { dx: tensor([2]) } };
 
-  it('accepts the runner\'s reply', () => {
+  it("accepts the runner's reply", () => {
     expect(acceptReply(good, request)).toMatchObject({ id: 7, outputs: [{ out: { shape: [2] } }] });
   });
 
@@ -280,7 +283,7 @@ describe('replies: only the runner\'s, one per request, validated', () => {
     ['a string', 'hello'],
     ['an array', [good]],
     ['an unknown type', { ...good, type: 'take-over' }],
-    ['another request\'s id', { ...good, id: 8 }],
+    ["another request's id", { ...good, id: 8 }],
     ['no nonce', { ...good, nonce: undefined }],
     ['a wrong nonce', { ...good, nonce: 'guess' }],
     ['an unknown key', { ...good, admin: true }],
@@ -321,7 +324,7 @@ describe('replies: only the runner\'s, one per request, validated', () => {
   });
 });
 
-describe('extra keys in a backward\'s result are ignored, as in a forward\'s', () => {
+describe("extra keys in a backward's result are ignored, as in a forward's", () => {
   it('gives a correct relu whose backward also returns a note full marks', async () => {
     const r = await grader.grade(gallery('extra_grad_keys'));
     expect(r.tests.filter((t) => t.score !== t.maxScore)).toEqual([]);

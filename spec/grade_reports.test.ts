@@ -67,7 +67,12 @@ describe('reports', () => {
 
   it('defuse CSV cells a spreadsheet would run as formulas, after cleaning', () => {
     const result = (submission: string): GradeResult => ({ submission, score: 2.5, maxScore: 10, seconds: 1, tests: [] });
-    const firstCells = (csv: string) => csv.trim().split('\n').slice(1).map((line) => line.slice(0, line.lastIndexOf(',2.50,10,')));
+    const firstCells = (csv: string) =>
+      csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.slice(0, line.lastIndexOf(',2.50,10,')));
     const names = ['\u0001=1+1', '-2+3', '\tcmd', '@SUM(A1)', 'plain, "quoted"'];
     expect(firstCells(csvSummary(names.map(result)))).toEqual(["'=1+1", "'-2+3", "'\tcmd", "'@SUM(A1)", '"plain, ""quoted"""']);
   });

@@ -45,7 +45,10 @@ describe('grade scoring', () => {
 
   it('catches a relu backward with the opposite convention at 0 on the cases at 0 (kink fixture and random cases)', async () => {
     const r = await grader.grade(gallery('relu_grad_at_zero'));
-    for (const [name, at] of [['fixtures backward', /kink-1: backward: dx\[/], ['random backward', /random #\d+ .*: backward: dx\[/]] as const) {
+    for (const [name, at] of [
+      ['fixtures backward', /kink-1: backward: dx\[/],
+      ['random backward', /random #\d+ .*: backward: dx\[/],
+    ] as const) {
       const t = test(r, name);
       expect(t.score, t.output).toBeLessThan(t.maxScore);
       expect(t.output).toMatch(at);

@@ -11,10 +11,10 @@ const io = [['features'], ['out']] as const;
 
 /** Batches 1–3, non-square maps, both normalizations; N·C and H·W multiples of 4 at times (the matmul vec4 path). */
 const gramSamples = (maxN: number, maxC: number, maxHW: number) =>
-  samples(
-    fc.record({ N: dim(1, maxN), C: dim(1, maxC), H: dim(1, maxHW), W: dim(1, maxHW), normalize: fc.boolean() }),
-    ({ N, C, H, W, normalize }, rng) => ({ inputs: { features: randnTensor([N, C, H, W], rng) }, params: { normalize } }),
-  );
+  samples(fc.record({ N: dim(1, maxN), C: dim(1, maxC), H: dim(1, maxHW), W: dim(1, maxHW), normalize: fc.boolean() }), ({ N, C, H, W, normalize }, rng) => ({
+    inputs: { features: randnTensor([N, C, H, W], rng) },
+    params: { normalize },
+  }));
 
 export const gram_matrix: OpDef = {
   id: 'gram_matrix',
@@ -33,9 +33,25 @@ export const gram_matrix: OpDef = {
     makeSample({ features: randnTensor([2, 4, 2, 2], makeRng('gram-edge-batch')) }, { normalize: true }),
   ],
   errors: [
-    { title: 'features of rank 3', sample: makeSample({ features: tensor([2, 3, 4]) }), message: 'gram_matrix: features: expected rank 4, got rank 3 (shape [2, 3, 4])' },
-    { title: 'NaN in features', sample: makeSample({ features: tensor([1, 1, 1, 2], [0, NaN]) }), message: 'gram_matrix: features: expected finite values, got NaN at [0, 0, 0, 1]' },
-    { title: 'normalize not a boolean', sample: makeSample({ features: tensor([1, 1, 1, 2]) }, { normalize: 'yes' }), message: 'gram_matrix: normalize: expected true or false, got "yes"' },
-    { title: 'empty features', sample: makeSample({ features: tensor([1, 0, 2, 2]) }), message: 'gram_matrix: features: expected a non-empty tensor, got shape [1, 0, 2, 2]' },
+    {
+      title: 'features of rank 3',
+      sample: makeSample({ features: tensor([2, 3, 4]) }),
+      message: 'gram_matrix: features: expected rank 4, got rank 3 (shape [2, 3, 4])',
+    },
+    {
+      title: 'NaN in features',
+      sample: makeSample({ features: tensor([1, 1, 1, 2], [0, NaN]) }),
+      message: 'gram_matrix: features: expected finite values, got NaN at [0, 0, 0, 1]',
+    },
+    {
+      title: 'normalize not a boolean',
+      sample: makeSample({ features: tensor([1, 1, 1, 2]) }, { normalize: 'yes' }),
+      message: 'gram_matrix: normalize: expected true or false, got "yes"',
+    },
+    {
+      title: 'empty features',
+      sample: makeSample({ features: tensor([1, 0, 2, 2]) }),
+      message: 'gram_matrix: features: expected a non-empty tensor, got shape [1, 0, 2, 2]',
+    },
   ],
 };

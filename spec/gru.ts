@@ -97,17 +97,20 @@ function gruErrors(op: string): ErrorCase[] {
     },
     {
       title: 'NaN in weight_hh',
-      sample: withInput('weight_hh', tensor([3 * H, H], Array.from({ length: 3 * H * H }, (_, i) => (i === H + 1 ? NaN : 0.1)))),
+      sample: withInput(
+        'weight_hh',
+        tensor(
+          [3 * H, H],
+          Array.from({ length: 3 * H * H }, (_, i) => (i === H + 1 ? NaN : 0.1)),
+        ),
+      ),
       message: `${op}: weight_hh: expected finite values, got NaN at [1, 1]`,
     },
   ];
 }
 
 /** The op row of gru_forward or gru_forward_course. */
-export function gruRow(
-  id: string,
-  impls: { reference: CourseFunctions; twin: CourseFunctions; validate: (...inputs: Tensor[]) => unknown },
-): OpDef {
+export function gruRow(id: string, impls: { reference: CourseFunctions; twin: CourseFunctions; validate: (...inputs: Tensor[]) => unknown }): OpDef {
   return {
     id,
     inputs: GRU_INPUTS.map((name) => ({ name, kind: 'float', differentiable: true })),

@@ -38,7 +38,14 @@ function initErrors(op: string): ErrorCase[] {
   ];
 }
 
-function initRow(id: string, params: fc.Arbitrary<Params>, reference: AnyForward, twinForward: AnyForward, validate: OpRow['validate'], extraErrors: ErrorCase[] = []): OpDef {
+function initRow(
+  id: string,
+  params: fc.Arbitrary<Params>,
+  reference: AnyForward,
+  twinForward: AnyForward,
+  validate: OpRow['validate'],
+  extraErrors: ErrorCase[] = [],
+): OpDef {
   const io = [['w'], ['out']] as const;
   return {
     id,
@@ -50,10 +57,7 @@ function initRow(id: string, params: fc.Arbitrary<Params>, reference: AnyForward
     // Up to 64×64 = 4096 values (64 workgroups) or 8·8·5·5.
     sample: initSamples(params, 8),
     gradSample: initSamples(params, 2),
-    edgeCases: [
-      makeSample({ w: tensor([1, 1]) }),
-      makeSample({ w: tensor([4, 3, 3, 3]) }, { seed: MAX_SEED }),
-    ],
+    edgeCases: [makeSample({ w: tensor([1, 1]) }), makeSample({ w: tensor([4, 3, 3, 3]) }, { seed: MAX_SEED })],
     errors: [...initErrors(id), ...extraErrors],
     reasons: {
       ...notDifferentiated('a random initialization, not differentiated'),
@@ -64,11 +68,21 @@ function initRow(id: string, params: fc.Arbitrary<Params>, reference: AnyForward
 
 const xavierParams = fc.record({ seed, gain }, { requiredKeys: [] });
 
-export const xavier_uniform = initRow('xavier_uniform', xavierParams, ref.xavierUniformForward, twin.xavierUniformForward,
-  ({ w }, params) => void ref.validateXavier('xavier_uniform', w, params));
+export const xavier_uniform = initRow(
+  'xavier_uniform',
+  xavierParams,
+  ref.xavierUniformForward,
+  twin.xavierUniformForward,
+  ({ w }, params) => void ref.validateXavier('xavier_uniform', w, params),
+);
 
-export const xavier_normal = initRow('xavier_normal', xavierParams, ref.xavierNormalForward, twin.xavierNormalForward,
-  ({ w }, params) => void ref.validateXavier('xavier_normal', w, params));
+export const xavier_normal = initRow(
+  'xavier_normal',
+  xavierParams,
+  ref.xavierNormalForward,
+  twin.xavierNormalForward,
+  ({ w }, params) => void ref.validateXavier('xavier_normal', w, params),
+);
 
 export const kaiming_normal = initRow(
   'kaiming_normal',
@@ -76,7 +90,13 @@ export const kaiming_normal = initRow(
   ref.kaimingNormalForward,
   twin.kaimingNormalForward,
   ({ w }, params) => void ref.validateKaiming(w, params),
-  [{ title: 'unknown mode', sample: makeSample({ w: tensor([3, 4]) }, { mode: 'fan_avg' }), message: 'kaiming_normal: mode: expected "fan_in" or "fan_out", got "fan_avg"' }],
+  [
+    {
+      title: 'unknown mode',
+      sample: makeSample({ w: tensor([3, 4]) }, { mode: 'fan_avg' }),
+      message: 'kaiming_normal: mode: expected "fan_in" or "fan_out", got "fan_avg"',
+    },
+  ],
 );
 
 export const INIT_ROWS: OpDef[] = [xavier_uniform, xavier_normal, kaiming_normal];

@@ -36,8 +36,20 @@ export const kl_gaussian: OpDef = {
     makeSample({ mu: tensor([2, 1], [3, -2]), logvar: tensor([2, 1], [-5, 4]) }), // far from the prior
   ],
   errors: [
-    { title: 'mu of rank 1', sample: makeSample({ mu: tensor([4]), logvar: tensor([4]) }), message: 'kl_gaussian: mu: expected rank 2, got rank 1 (shape [4])' },
-    { title: 'logvar shape differs', sample: makeSample({ ...ok, logvar: tensor([2, 3]) }), message: 'kl_gaussian: logvar: expected shape [2, 2] (the shape of mu), got [2, 3]' },
-    { title: 'Infinity in logvar', sample: makeSample({ ...ok, logvar: tensor([2, 2], [0, 0, Infinity, 0]) }), message: 'kl_gaussian: logvar: expected finite values, got Infinity at [1, 0]' },
+    {
+      title: 'mu of rank 1',
+      sample: makeSample({ mu: tensor([4]), logvar: tensor([4]) }),
+      message: 'kl_gaussian: mu: expected rank 2, got rank 1 (shape [4])',
+    },
+    {
+      title: 'logvar shape differs',
+      sample: makeSample({ ...ok, logvar: tensor([2, 3]) }),
+      message: 'kl_gaussian: logvar: expected shape [2, 2] (the shape of mu), got [2, 3]',
+    },
+    {
+      title: 'Infinity in logvar',
+      sample: makeSample({ ...ok, logvar: tensor([2, 2], [0, 0, Infinity, 0]) }),
+      message: 'kl_gaussian: logvar: expected finite values, got Infinity at [1, 0]',
+    },
   ],
 };

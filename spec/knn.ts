@@ -31,7 +31,10 @@ function separatedRow(X_train: Tensor, k: number, rng: Rng): Float64Array {
   const [M, D] = X_train.shape;
   for (;;) {
     const x = randnTensor([D], rng).data;
-    const dists = ref.computeDistancesTwoLoops(X_train, tensor([1, D], x)).data.slice().sort((a, b) => a - b);
+    const dists = ref
+      .computeDistancesTwoLoops(X_train, tensor([1, D], x))
+      .data.slice()
+      .sort((a, b) => a - b);
     if (dists[0] >= 0.05 && (k === M || dists[k] - dists[k - 1] >= 1e-3 * (1 + dists[k - 1]))) return x;
   }
 }
@@ -39,7 +42,11 @@ function separatedRow(X_train: Tensor, k: number, rng: Rng): Float64Array {
 const knnSamples = (max: { M: number; N: number; D: number; k: number }) =>
   samples(
     fc.record({
-      M: dim(1, max.M), N: dim(1, max.N), D: dim(1, max.D), k: dim(1, max.k), classes: dim(1, 4),
+      M: dim(1, max.M),
+      N: dim(1, max.N),
+      D: dim(1, max.D),
+      k: dim(1, max.k),
+      classes: dim(1, 4),
       variant: fc.constantFrom(...ref.KNN_VARIANTS),
     }),
     ({ M, N, D, k: drawnK, classes, variant }, rng) => {
@@ -73,7 +80,10 @@ export const knn: OpDef = {
     // Two nearest vote 1 and 2 (a tie: the smaller label 1 wins); two nearest both 0.
     makeSample({ X_train: tensor([4, 1], [-1, 1, 5, 6]), y_train: tensor([4], [2, 1, 0, 0]), X: tensor([2, 1], [0.1, 5.4]) }, { k: 2, variant: 'two_loops' }),
     // k = M: every training row votes.
-    makeSample({ X_train: tensor([5, 2], [0, 1, 2, 3, -1, 0, 4, 4, 1, -2]), y_train: tensor([5], [3, 1, 3, 0, 1]), X: tensor([1, 2], [0.5, 0.5]) }, { k: 5, variant: 'one_loop' }),
+    makeSample(
+      { X_train: tensor([5, 2], [0, 1, 2, 3, -1, 0, 4, 4, 1, -2]), y_train: tensor([5], [3, 1, 3, 0, 1]), X: tensor([1, 2], [0.5, 0.5]) },
+      { k: 5, variant: 'one_loop' },
+    ),
     // Test rows equal to training rows: distance 0 (exactly, even in the no_loops form).
     makeSample(ok, { k: 1, variant: 'no_loops' }),
     // All three at distance 1: equal distances are ordered by index, so k = 1 picks row 0 (label 2).
@@ -83,15 +93,43 @@ export const knn: OpDef = {
   ],
   errors: [
     { title: 'X_train of rank 1', sample: makeSample({ ...ok, X_train: tensor([3]) }), message: 'knn: X_train: expected rank 2, got rank 1 (shape [3])' },
-    { title: 'y_train length differs from M', sample: makeSample({ ...ok, y_train: tensor([2]) }), message: 'knn: y_train: expected shape [3] (M = 3 from X_train), got [2]' },
-    { title: 'X columns differ from D', sample: makeSample({ ...ok, X: tensor([1, 3]) }), message: 'knn: X: expected shape [N, 2] (D = 2 from X_train), got [1, 3]' },
-    { title: 'negative label', sample: makeSample({ ...ok, y_train: tensor([3], [0, -1, 1]) }), message: 'knn: y_train: expected integer labels in [0, 2147483647], got -1 at [1]' },
-    { title: 'label 2³¹ (no int32)', sample: makeSample({ ...ok, y_train: tensor([3], [0, 2 ** 31, 1]) }), message: 'knn: y_train: expected integer labels in [0, 2147483647], got 2147483648 at [1]' },
-    { title: 'fractional label', sample: makeSample({ ...ok, y_train: tensor([3], [0, 1, 1.5]) }), message: 'knn: y_train: expected integer labels in [0, 2147483647], got 1.5 at [2]' },
-    { title: 'empty X_train', sample: makeSample({ ...ok, X_train: tensor([0, 2]), y_train: tensor([0]) }), message: 'knn: X_train: expected a non-empty tensor, got shape [0, 2]' },
+    {
+      title: 'y_train length differs from M',
+      sample: makeSample({ ...ok, y_train: tensor([2]) }),
+      message: 'knn: y_train: expected shape [3] (M = 3 from X_train), got [2]',
+    },
+    {
+      title: 'X columns differ from D',
+      sample: makeSample({ ...ok, X: tensor([1, 3]) }),
+      message: 'knn: X: expected shape [N, 2] (D = 2 from X_train), got [1, 3]',
+    },
+    {
+      title: 'negative label',
+      sample: makeSample({ ...ok, y_train: tensor([3], [0, -1, 1]) }),
+      message: 'knn: y_train: expected integer labels in [0, 2147483647], got -1 at [1]',
+    },
+    {
+      title: 'label 2³¹ (no int32)',
+      sample: makeSample({ ...ok, y_train: tensor([3], [0, 2 ** 31, 1]) }),
+      message: 'knn: y_train: expected integer labels in [0, 2147483647], got 2147483648 at [1]',
+    },
+    {
+      title: 'fractional label',
+      sample: makeSample({ ...ok, y_train: tensor([3], [0, 1, 1.5]) }),
+      message: 'knn: y_train: expected integer labels in [0, 2147483647], got 1.5 at [2]',
+    },
+    {
+      title: 'empty X_train',
+      sample: makeSample({ ...ok, X_train: tensor([0, 2]), y_train: tensor([0]) }),
+      message: 'knn: X_train: expected a non-empty tensor, got shape [0, 2]',
+    },
     { title: 'X of rank 3', sample: makeSample({ ...ok, X: tensor([1, 1, 2]) }), message: 'knn: X: expected rank 2, got rank 3 (shape [1, 1, 2])' },
     { title: 'empty X', sample: makeSample({ ...ok, X: tensor([0, 2]) }), message: 'knn: X: expected a non-empty tensor, got shape [0, 2]' },
-    { title: 'Infinity in X_train', sample: makeSample({ ...ok, X_train: tensor([3, 2], [0, 0, 3, Infinity, 6, 8]) }), message: 'knn: X_train: expected finite values, got Infinity at [1, 1]' },
+    {
+      title: 'Infinity in X_train',
+      sample: makeSample({ ...ok, X_train: tensor([3, 2], [0, 0, 3, Infinity, 6, 8]) }),
+      message: 'knn: X_train: expected finite values, got Infinity at [1, 1]',
+    },
     { title: 'k above M', sample: makeSample(ok, { k: 4 }), message: 'knn: k: expected an integer ≥ 1 and ≤ 3, got 4' },
     { title: 'k = 0', sample: makeSample(ok, { k: 0 }), message: 'knn: k: expected an integer ≥ 1 and ≤ 3, got 0' },
     {

@@ -34,6 +34,10 @@ export const l2_regularization: OpDef = {
     { title: 'missing reg', sample: makeSample({ w: tensor([2], [1, 2]) }), message: 'l2_regularization: reg: expected a number ≥ 0, got undefined' },
     { title: 'negative reg', sample: makeSample({ w: tensor([2], [1, 2]) }, { reg: -1 }), message: 'l2_regularization: reg: expected a number ≥ 0, got -1' },
     { title: 'empty w', sample: makeSample({ w: tensor([3, 0]) }, { reg: 1 }), message: 'l2_regularization: w: expected a non-empty tensor, got shape [3, 0]' },
-    { title: 'NaN in w', sample: makeSample({ w: tensor([3], [1, NaN, 2]) }, { reg: 1 }), message: 'l2_regularization: w: expected finite values, got NaN at [1]' },
+    {
+      title: 'NaN in w',
+      sample: makeSample({ w: tensor([3], [1, NaN, 2]) }, { reg: 1 }),
+      message: 'l2_regularization: w: expected finite values, got NaN at [1]',
+    },
   ],
 };

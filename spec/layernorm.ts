@@ -11,7 +11,12 @@ const io = [['x', 'gamma', 'beta'], ['out']] as const;
 const tensors = (rng: Rng, shape: number[]) => scaleShiftTensors(rng, shape, ref.layernormLayout(shape));
 
 const layernormSamples = (maxN: number, maxD: number) =>
-  normSamples(fc.record({ N: dim(1, maxN), D: dim(1, maxD) }), () => epsParams, ({ N, D }) => [N, D], tensors);
+  normSamples(
+    fc.record({ N: dim(1, maxN), D: dim(1, maxD) }),
+    () => epsParams,
+    ({ N, D }) => [N, D],
+    tensors,
+  );
 
 export const layernorm: OpDef = {
   id: 'layernorm',
@@ -31,7 +36,12 @@ export const layernorm: OpDef = {
     // A constant row (exact values: zero variance in float32 too) beside a varied one. At zero
     // variance istd curves on the scale √eps, so eps 1e-3 keeps the 1e-5 difference step's
     // truncation error (≈ h²/eps) below the gradient check's bound, as in batchnorm's case.
-    fixedSample(3, (rng) => tensors(rng, [2, 4]), { eps: 1e-3 }, ({ x }) => x.data.fill(2, 0, 4)),
+    fixedSample(
+      3,
+      (rng) => tensors(rng, [2, 4]),
+      { eps: 1e-3 },
+      ({ x }) => x.data.fill(2, 0, 4),
+    ),
   ],
   errors: scaleShiftErrors('layernorm', { x: ramp([2, 3]), gamma: ramp([3]), beta: ramp([3]) }, {}, 'D'),
 };

@@ -19,7 +19,18 @@ import type { Tensor } from '../reference/tensor';
  */
 afterAll(releaseGpu);
 
-const SIZES = [[8, 8, 8], [5, 12, 16], [12, 4, 4], [33, 20, 12], [7, 9, 5], [64, 36, 40], [70, 68, 20], [67, 66, 19], [12, 8, 7], [68, 72, 19]] as const;
+const SIZES = [
+  [8, 8, 8],
+  [5, 12, 16],
+  [12, 4, 4],
+  [33, 20, 12],
+  [7, 9, 5],
+  [64, 36, 40],
+  [70, 68, 20],
+  [67, 66, 19],
+  [12, 8, 7],
+  [68, 72, 19],
+] as const;
 const VARIANTS: MatmulVariant[] = ['registers', 'shared'];
 const CASES = VARIANTS.flatMap((variant) =>
   SIZES.flatMap(([M, N, K]) =>
@@ -30,7 +41,14 @@ const CASES = VARIANTS.flatMap((variant) =>
 );
 
 /** Asserts C[i, j] (at `offset` in c) = bias[j] + Σ_k op(A)[i, k]·op(B)[k, j] (A, B at their offsets), float64, within float32 rounding. */
-function expectProduct(c: Tensor, a: Tensor, b: Tensor, bias: Tensor | undefined, p: { M: number; N: number; K: number; transA: boolean; transB: boolean }, at = { a: 0, b: 0, c: 0 }): void {
+function expectProduct(
+  c: Tensor,
+  a: Tensor,
+  b: Tensor,
+  bias: Tensor | undefined,
+  p: { M: number; N: number; K: number; transA: boolean; transB: boolean },
+  at = { a: 0, b: 0, c: 0 },
+): void {
   const { M, N, K, transA, transB } = p;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -53,9 +71,16 @@ it.each(CASES)('%s M=%i N=%i K=%i transA=%s transB=%s bias=%s', async (variant, 
   expectProduct(c, a, b, withBias ? bias : undefined, { M, N, K, transA, transB });
 });
 
-const BATCHED = [[3, 8, 8, 8], [2, 12, 8, 7], [4, 9, 12, 16], [3, 7, 9, 5], [2, 70, 68, 20]] as const;
+const BATCHED = [
+  [3, 8, 8, 8],
+  [2, 12, 8, 7],
+  [4, 9, 12, 16],
+  [3, 7, 9, 5],
+  [2, 70, 68, 20],
+] as const;
 const BATCHED_CASES = BATCHED.flatMap(([batch, M, N, K]) =>
-  [false, true].flatMap((transA) => [false, true].map((transB) => [batch, M, N, K, transA, transB] as const)));
+  [false, true].flatMap((transA) => [false, true].map((transB) => [batch, M, N, K, transA, transB] as const)),
+);
 
 it.each(BATCHED_CASES)('batched %i × M=%i N=%i K=%i transA=%s transB=%s', async (batch, M, N, K, transA, transB) => {
   const gpu = await getGpu();

@@ -24,8 +24,13 @@ function planeIndices(N: number, C: number, H: number, W: number, Ho: number, Wo
 const unpoolSamples = (max: PoolLimits) =>
   samples(
     fc.record({
-      N: dim(1, max.N), C: dim(1, max.C), H: dim(1, max.size), W: dim(1, max.size),
-      pool_height: dim(1, max.pool), pool_width: dim(1, max.pool), stride: dim(1, max.stride),
+      N: dim(1, max.N),
+      C: dim(1, max.C),
+      H: dim(1, max.size),
+      W: dim(1, max.size),
+      pool_height: dim(1, max.pool),
+      pool_width: dim(1, max.pool),
+      stride: dim(1, max.stride),
       offsets: fc.option(fc.tuple(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -2, max: 2 })), { nil: undefined }),
     }),
     ({ N, C, H, W, offsets, ...window }, rng) => {
@@ -67,7 +72,11 @@ export const max_unpool2d: OpDef = {
     makeSample({ x, indices }, window), // positions not from a pooling, output_size left to its default
   ],
   errors: [
-    { title: 'x of rank 3', sample: makeSample({ x: tensor([2, 2, 2]), indices }, window), message: 'max_unpool2d: x: expected rank 4, got rank 3 (shape [2, 2, 2])' },
+    {
+      title: 'x of rank 3',
+      sample: makeSample({ x: tensor([2, 2, 2]), indices }, window),
+      message: 'max_unpool2d: x: expected rank 4, got rank 3 (shape [2, 2, 2])',
+    },
     {
       title: 'indices shaped unlike x',
       sample: makeSample({ x, indices: tensor([1, 2, 4], [0, 3, 8, 10, 5, 6, 13, 15]) }, window),
@@ -106,7 +115,11 @@ export const max_unpool2d: OpDef = {
       message: `max_unpool2d: output_size: expected [H', W'] with 2 < H' < 6 and 2 < W' < 6 (default [4, 4] ± stride, exclusive), got ${shown}`,
     })),
     { title: 'stride 0', sample: makeSample({ x, indices }, { ...window, stride: 0 }), message: 'max_unpool2d: stride: expected an integer ≥ 1, got 0' },
-    { title: 'empty x', sample: makeSample({ x: tensor([1, 2, 0, 2]), indices: tensor([1, 2, 0, 2]) }, window), message: 'max_unpool2d: x: expected a non-empty tensor, got shape [1, 2, 0, 2]' },
+    {
+      title: 'empty x',
+      sample: makeSample({ x: tensor([1, 2, 0, 2]), indices: tensor([1, 2, 0, 2]) }, window),
+      message: 'max_unpool2d: x: expected a non-empty tensor, got shape [1, 2, 0, 2]',
+    },
     {
       title: 'NaN in x',
       sample: makeSample({ x: tensor([1, 2, 2, 2], [1, 2, 3, NaN, 5, 6, 7, 8]), indices }, window),

@@ -10,7 +10,8 @@ import { courseImpl, type OpDef } from './harness/op';
  * it (hits, duplicates, misses), plus stray detections anywhere, with scores in (0, 1).
  */
 const mapSamples = (maxG: number) =>
-  samples(fc.record({ G: dim(1, maxG), images: dim(1, 3), classes: dim(1, 3), strays: dim(0, 4), iou_threshold: fc.constantFrom(0.5, 0.3, 0.7) }),
+  samples(
+    fc.record({ G: dim(1, maxG), images: dim(1, 3), classes: dim(1, 3), strays: dim(0, 4), iou_threshold: fc.constantFrom(0.5, 0.3, 0.7) }),
     ({ G, images, classes, strays, iou_threshold }, rng) => {
       const boxes = randomBoxes(G, rng, 2);
       const truth: number[] = [];
@@ -31,7 +32,8 @@ const mapSamples = (maxG: number) =>
         inputs: { detections: tensor([dets.length / 7, 7], dets), ground_truth: tensor([G, 6], truth) },
         params: { iou_threshold },
       };
-    });
+    },
+  );
 
 /** The hand-worked cases of spec/detection.test.ts: two ground truths of class 0, a duplicate, a miss. */
 export const MAP_HAND_CASES = {
@@ -70,13 +72,41 @@ export const mean_average_precision: OpDef = {
     makeSample({ detections: tensor([1, 7], [0, 0, 0.5, 0, 0, 2, 1]), ground_truth: tensor([1, 6], [0, 0, 0, 0, 2, 2]) }, { iou_threshold: 0.4 }),
   ],
   errors: [
-    { title: 'detections with 6 columns', sample: makeSample({ ...ok, detections: tensor([1, 6]) }), message: 'mean_average_precision: detections: expected shape [D, 7], got [1, 6]' },
-    { title: 'ground_truth of rank 1', sample: makeSample({ ...ok, ground_truth: tensor([6]) }), message: 'mean_average_precision: ground_truth: expected rank 2, got rank 1 (shape [6])' },
-    { title: 'no ground truth', sample: makeSample({ ...ok, ground_truth: tensor([0, 6]) }), message: 'mean_average_precision: ground_truth: expected a non-empty tensor, got shape [0, 6]' },
-    { title: 'fractional class id', sample: makeSample({ ...ok, detections: tensor([1, 7], [0, 1.5, 0.5, 0, 0, 1, 1]) }), message: 'mean_average_precision: detections: expected integer image and class ids ≥ 0, got 1.5 at [0, 1]' },
-    { title: 'x2 < x1 in ground_truth', sample: makeSample({ ...ok, ground_truth: tensor([1, 6], [0, 0, 2, 0, 1, 1]) }), message: 'mean_average_precision: ground_truth: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [0, 0, 2, 0, 1, 1] at [0]' },
-    { title: 'iou_threshold above 1', sample: makeSample(ok, { iou_threshold: 2 }), message: 'mean_average_precision: iou_threshold: expected a number ≥ 0 and ≤ 1, got 2' },
-    { title: 'NaN score', sample: makeSample({ ...ok, detections: tensor([1, 7], [0, 0, NaN, 0, 0, 1, 1]) }), message: 'mean_average_precision: detections: expected finite values, got NaN at [0, 2]' },
+    {
+      title: 'detections with 6 columns',
+      sample: makeSample({ ...ok, detections: tensor([1, 6]) }),
+      message: 'mean_average_precision: detections: expected shape [D, 7], got [1, 6]',
+    },
+    {
+      title: 'ground_truth of rank 1',
+      sample: makeSample({ ...ok, ground_truth: tensor([6]) }),
+      message: 'mean_average_precision: ground_truth: expected rank 2, got rank 1 (shape [6])',
+    },
+    {
+      title: 'no ground truth',
+      sample: makeSample({ ...ok, ground_truth: tensor([0, 6]) }),
+      message: 'mean_average_precision: ground_truth: expected a non-empty tensor, got shape [0, 6]',
+    },
+    {
+      title: 'fractional class id',
+      sample: makeSample({ ...ok, detections: tensor([1, 7], [0, 1.5, 0.5, 0, 0, 1, 1]) }),
+      message: 'mean_average_precision: detections: expected integer image and class ids ≥ 0, got 1.5 at [0, 1]',
+    },
+    {
+      title: 'x2 < x1 in ground_truth',
+      sample: makeSample({ ...ok, ground_truth: tensor([1, 6], [0, 0, 2, 0, 1, 1]) }),
+      message: 'mean_average_precision: ground_truth: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [0, 0, 2, 0, 1, 1] at [0]',
+    },
+    {
+      title: 'iou_threshold above 1',
+      sample: makeSample(ok, { iou_threshold: 2 }),
+      message: 'mean_average_precision: iou_threshold: expected a number ≥ 0 and ≤ 1, got 2',
+    },
+    {
+      title: 'NaN score',
+      sample: makeSample({ ...ok, detections: tensor([1, 7], [0, 0, NaN, 0, 0, 1, 1]) }),
+      message: 'mean_average_precision: detections: expected finite values, got NaN at [0, 2]',
+    },
   ],
   reasons: {
     ref_bwd: 'mAP is piecewise constant in scores and boxes (a count of ranked matches): its gradient is 0 almost everywhere',

@@ -24,19 +24,28 @@ import { IMAGE } from '../scripts/tasks/visualization';
  * every buffer it took (the pool's `lent` count returns to where it started).
  */
 const outDir = mkdtempSync(join(tmpdir(), 'model-memory-'));
-const captionerRun = { backend: 'webgpu', limit: 20, overfit: null, solver: { update: 'sgd', batch_size: 10, num_epochs: 1, num_train_samples: 10, optim_config: { lr: 0.05 }, schedule: undefined } } as const;
+const captionerRun = {
+  backend: 'webgpu',
+  limit: 20,
+  overfit: null,
+  solver: { update: 'sgd', batch_size: 10, num_epochs: 1, num_train_samples: 10, optim_config: { lr: 0.05 }, schedule: undefined },
+} as const;
 type Run = [name: string, run: () => Promise<unknown>];
 const RUNS: Run[] = [
-  ...(['linear_svm', 'two_layer_net', 'fc_net', 'three_layer_conv_net', 'residual_conv_net', 'knn'] as const).map((m): Run =>
-    [m, () => trainModel(m, { backend: 'webgpu', limit: 40, solver: { num_epochs: 1, batch_size: 20 } })]),
+  ...(['linear_svm', 'two_layer_net', 'fc_net', 'three_layer_conv_net', 'residual_conv_net', 'knn'] as const).map((m): Run => [
+    m,
+    () => trainModel(m, { backend: 'webgpu', limit: 40, solver: { num_epochs: 1, batch_size: 20 } }),
+  ]),
   ['detector', () => trainDetector({ backend: 'webgpu', counts: { train: 16, test: 8 }, solver: { num_epochs: 1, batch_size: 8 } })],
   ['style_transfer', () => runStyleTransfer({ ...readStyleTransferFixture(), steps: 3 }, 'webgpu')],
   ['network_visualization', visualizations],
   ['vae', () => trainVae({ backend: 'webgpu', limit: 32, epochs: 1, hyper: { hidden: 32, latent: 4 }, train: { batch_size: 16 }, outDir })],
   ['dcgan', () => trainGan('dcgan', { backend: 'webgpu', limit: 32, epochs: 1, hyper: { channels: 4, eval_samples: 32 }, train: { batch_size: 16 }, outDir })],
   ['simclr', () => trainSimclr({ backend: 'webgpu', limit: 32, epochs: 1, hyper: { hidden: 32, projection: 16 }, train: { batch_size: 16 } })],
-  ...(['captioning_rnn', 'captioning_lstm', 'captioning_attention_lstm', 'captioning_transformer'] as const).map((m): Run =>
-    [m, () => trainCaptioner(m, captionerRun)]),
+  ...(['captioning_rnn', 'captioning_lstm', 'captioning_attention_lstm', 'captioning_transformer'] as const).map((m): Run => [
+    m,
+    () => trainCaptioner(m, captionerRun),
+  ]),
 ];
 
 /** Saliency, fooling and class visualization of a small random conv net, on the device. */

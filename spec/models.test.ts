@@ -59,7 +59,10 @@ describe('solver augmentation (random image shifts)', () => {
   const augment = { max_shift: 2, image_size: 6 };
   const [N, C, S] = [5, 2, 6];
   /** Integer pixels (exact in float32), distinct per (row, channel, i, j). */
-  const X = tensor([N, C * S * S], Array.from({ length: N * C * S * S }, (_, k) => k + 1));
+  const X = tensor(
+    [N, C * S * S],
+    Array.from({ length: N * C * S * S }, (_, k) => k + 1),
+  );
   const y = tensor([N], [3, 1, 4, 1, 5]);
   const rows = [4, 0, 2];
 
@@ -103,8 +106,10 @@ describe('solver augmentation (random image shifts)', () => {
     const model = linearSoftmax(0);
     const params = initLinear(C * S * S, 10, 0.01, 0);
     const config = { update: 'sgd' as const, optim_config: { lr: 0.1 }, batch_size: N, num_epochs: 1, seed: 3, augment };
-    const { lossHistory } = await new Solver(referenceBackend, model, params, { X_train: X, y_train: y, X_val: X, y_val: y }, config)
-      .train({ train: N, val: N });
+    const { lossHistory } = await new Solver(referenceBackend, model, params, { X_train: X, y_train: y, X_val: X, y_val: y }, config).train({
+      train: N,
+      val: N,
+    });
     const [batch] = minibatches(N, N, 3, 0);
     const shifted = referenceBackend.gatherRows(X, y, batch, shiftsOf(augment, N, 3, 0));
     expect(lossHistory[0]).toBe(model.loss(params, shifted.X, shifted.y).loss.data[0]);
@@ -140,13 +145,15 @@ describe('deeper classifiers: full-loss gradient checks (float64, tiny instances
   /** Biases and β away from zero, γ near 1 (each instance from its own seed), so that no relu input sits near its kink. */
   const perturbed = (params: Record<string, Tensor>, seed: string) => {
     const rng = makeRng(`perturb:${seed}`);
-    return Object.fromEntries(Object.entries(params).map(([k, t]) => {
-      if (/^(b|beta)/.test(k)) return [k, add(t, randnTensor(t.shape, rng, 0.5))];
-      if (k.startsWith('gamma')) return [k, add(t, randnTensor(t.shape, rng, 0.2))];
-      if (k.startsWith('running_mean')) return [k, randnTensor(t.shape, rng, 0.3)];
-      if (k.startsWith('running_var')) return [k, add(t, randnTensor(t.shape, rng, 0.1))];
-      return [k, t];
-    }));
+    return Object.fromEntries(
+      Object.entries(params).map(([k, t]) => {
+        if (/^(b|beta)/.test(k)) return [k, add(t, randnTensor(t.shape, rng, 0.5))];
+        if (k.startsWith('gamma')) return [k, add(t, randnTensor(t.shape, rng, 0.2))];
+        if (k.startsWith('running_mean')) return [k, randnTensor(t.shape, rng, 0.3)];
+        if (k.startsWith('running_var')) return [k, add(t, randnTensor(t.shape, rng, 0.1))];
+        return [k, t];
+      }),
+    );
   };
   /** Splits off the model's state params: the gradient check covers every trainable one. */
   function check(model: Model<Tensor>, params: Record<string, Tensor>, X: Tensor, y: Tensor, step: StepContext) {
@@ -156,12 +163,23 @@ describe('deeper classifiers: full-loss gradient checks (float64, tiny instances
     expect(Object.keys(errors).sort()).toEqual(Object.keys(trainable).sort());
     for (const [param, e] of Object.entries(errors)) expect(e, `d${param}`).toBeLessThan(GRADCHECK_THRESHOLD);
   }
-  const tinyFc = (normalization: FcNetConfig['normalization'], dropout: number): FcNetConfig =>
-    ({ hidden_dims: [4, 3], normalization, dropout, reg: 0.1, weight_scale: 0, input_dim: 5, num_classes: 3 });
+  const tinyFc = (normalization: FcNetConfig['normalization'], dropout: number): FcNetConfig => ({
+    hidden_dims: [4, 3],
+    normalization,
+    dropout,
+    reg: 0.1,
+    weight_scale: 0,
+    input_dim: 5,
+    num_classes: 3,
+  });
   const X = randnTensor([6, 5], rng);
   const y = randintTensor([6], rng, 3);
 
-  for (const [normalization, dropout] of [['none', 0.3], ['batchnorm', 0.3], ['layernorm', 0]] as const) {
+  for (const [normalization, dropout] of [
+    ['none', 0.3],
+    ['batchnorm', 0.3],
+    ['layernorm', 0],
+  ] as const) {
     it(`fc_net (${normalization}, dropout ${dropout}, train mode, a fixed mask): every parameter's gradient matches centered differences`, () => {
       const config = tinyFc(normalization, dropout);
       check(fcNet(config), perturbed(initFcNet(config, 1), `fc:${normalization}`), X, y, { seed: 7 });
@@ -171,7 +189,7 @@ describe('deeper classifiers: full-loss gradient checks (float64, tiny instances
   const images = randnTensor([4, 64], rng);
   const labels = randintTensor([4], rng, 10);
   const tinyConv = { num_filters: 2, filter_size: 3, hidden_dim: 5, weight_scale: 0, reg: 0.1, image_size: 8 };
-  it('three_layer_conv_net (8×8 images): every parameter\'s gradient matches centered differences', () => {
+  it("three_layer_conv_net (8×8 images): every parameter's gradient matches centered differences", () => {
     check(threeLayerConvNet(tinyConv), perturbed(initThreeLayerConvNet(tinyConv, 2), 'conv'), images, labels, { seed: 0 });
   });
 
@@ -183,7 +201,9 @@ describe('deeper classifiers: full-loss gradient checks (float64, tiny instances
   const tinyResidual = (global_pool: number, weight_scale = 0.2) => ({ channels: 2, blocks: 1, global_pool, weight_scale, reg: 0.1, image_size: 8 });
   for (const globalPool of [0, 1]) {
     it(`residual_conv_net (${globalPool ? 'global average pool' : 'max pool – affine'} head, batch norm in train mode): every parameter's gradient matches centered differences`, () => {
-      check(residualConvNet(tinyResidual(globalPool)), perturbed(initResidualConvNet(tinyResidual(globalPool), 3), `residual:${globalPool}`), images, labels, { seed: 0 });
+      check(residualConvNet(tinyResidual(globalPool)), perturbed(initResidualConvNet(tinyResidual(globalPool), 3), `residual:${globalPool}`), images, labels, {
+        seed: 0,
+      });
     });
   }
 
@@ -224,13 +244,20 @@ describe('train and test mode', () => {
   it('the Solver leaves batch norm running statistics to the model: after one step they are 0.9·init + 0.1·the batch moments', async () => {
     const model = fcNet({ ...config, dropout: 0 });
     const params = initFcNet(config, 0);
-    const solver = new Solver(referenceBackend, model, params, { X_train: X, y_train: y, X_val: X, y_val: y },
-      { update: 'adam', optim_config: { lr: 0.01 }, batch_size: 8, num_epochs: 1, seed: 0 });
+    const solver = new Solver(
+      referenceBackend,
+      model,
+      params,
+      { X_train: X, y_train: y, X_val: X, y_val: y },
+      { update: 'adam', optim_config: { lr: 0.01 }, batch_size: 8, num_epochs: 1, seed: 0 },
+    );
     const { params: trained } = await solver.train({ train: 8, val: 8 });
     // The batch moments of the first hidden pre-activation h = X·W1 (no bias before batch norm), computed here.
     const [N, D, H] = [8, 5, 6];
     for (let h = 0; h < H; h++) {
-      const column = Array.from({ length: N }, (_, n) => Array.from({ length: D }, (_, d) => X.data[n * D + d] * params.W1.data[d * H + h]).reduce((a, b) => a + b));
+      const column = Array.from({ length: N }, (_, n) =>
+        Array.from({ length: D }, (_, d) => X.data[n * D + d] * params.W1.data[d * H + h]).reduce((a, b) => a + b),
+      );
       const mean = column.reduce((a, b) => a + b) / N;
       const variance = column.reduce((a, v) => a + (v - mean) ** 2, 0) / N;
       expect(trained.running_mean1.data[h]).toBeCloseTo(0.1 * mean, 12);
@@ -242,17 +269,24 @@ describe('train and test mode', () => {
   it('the Solver rejects a model whose state param the init lacks', () => {
     const model = fcNet(config);
     const { running_var1: _, ...params } = initFcNet(config, 0);
-    expect(() => new Solver(referenceBackend, model, params, { X_train: X, y_train: y, X_val: X, y_val: y },
-      { update: 'sgd', optim_config: { lr: 0.01 }, batch_size: 8, num_epochs: 1, seed: 0 })).toThrow(/state param running_var1 is missing/);
+    expect(
+      () =>
+        new Solver(
+          referenceBackend,
+          model,
+          params,
+          { X_train: X, y_train: y, X_val: X, y_val: y },
+          { update: 'sgd', optim_config: { lr: 0.01 }, batch_size: 8, num_epochs: 1, seed: 0 },
+        ),
+    ).toThrow(/state param running_var1 is missing/);
   });
 });
 
 describe('short runs on MNIST (both backends)', () => {
   /** 200 digits of each split and 8 steps; the conv nets, slower per digit, 40 digits and 8 steps of 10. */
   const CONV_NETS: readonly ModelName[] = ['three_layer_conv_net', 'residual_conv_net'];
-  const short = (model: ModelName) => (CONV_NETS.includes(model)
-    ? { limit: 40, solver: { num_epochs: 2, batch_size: 10 } }
-    : { limit: 200, solver: { num_epochs: 2, batch_size: 50 } });
+  const short = (model: ModelName) =>
+    CONV_NETS.includes(model) ? { limit: 40, solver: { num_epochs: 2, batch_size: 10 } } : { limit: 200, solver: { num_epochs: 2, batch_size: 50 } };
   /**
    * The backends' comparison: the short run itself, or for the conv nets 2 steps on 40 digits (Adam
    * steps by ≈ lr·sign(g), so float32 round-off in a near-zero gradient moves a weight by up to lr per
@@ -273,20 +307,37 @@ describe('short runs on MNIST (both backends)', () => {
     two_layer_net: { W1: [IMAGE_SIZE, 100], b1: [100], W2: [100, 10], b2: [10] },
     // fixtures/e2e/fc_net.json: hidden_dims [256, 128], batch norm (no hidden biases; running statistics come back too)
     fc_net: {
-      W1: [IMAGE_SIZE, 256], gamma1: [256], beta1: [256], W2: [256, 128], gamma2: [128], beta2: [128], W3: [128, 10], b3: [10],
-      running_mean1: [256], running_var1: [256], running_mean2: [128], running_var2: [128],
+      W1: [IMAGE_SIZE, 256],
+      gamma1: [256],
+      beta1: [256],
+      W2: [256, 128],
+      gamma2: [128],
+      beta2: [128],
+      W3: [128, 10],
+      b3: [10],
+      running_mean1: [256],
+      running_var1: [256],
+      running_mean2: [128],
+      running_var2: [128],
     },
     // fixtures/e2e/three_layer_conv_net.json: 16 filters 5×5, hidden 100
     three_layer_conv_net: { W1: [16, 1, 5, 5], b1: [16], W2: [16 * 14 * 14, 100], b2: [100], W3: [100, 10], b3: [10] },
     // fixtures/e2e/residual_conv_net.json: 16 channels, 1 block, max pool – affine head
     residual_conv_net: {
-      W0: [16, 1, 3, 3], W1a: [16, 16, 3, 3], W1b: [16, 16, 3, 3],
+      W0: [16, 1, 3, 3],
+      W1a: [16, 16, 3, 3],
+      W1b: [16, 16, 3, 3],
       ...Object.fromEntries(['0', '1a', '1b'].flatMap((k) => ['gamma', 'beta', 'running_mean', 'running_var'].map((p) => [`${p}${k}`, [16]]))),
-      W_head: [16 * 7 * 7, 10], b_head: [10],
+      W_head: [16 * 7 * 7, 10],
+      b_head: [10],
     },
   };
   const sortedShapes = (params: Record<string, { shape: readonly number[] }>) =>
-    Object.fromEntries(Object.entries(params).map(([k, t]) => [k, [...t.shape]]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    Object.fromEntries(
+      Object.entries(params)
+        .map(([k, t]) => [k, [...t.shape]])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
 
   for (const model of ['linear_softmax', 'linear_svm', 'two_layer_net', 'fc_net', 'three_layer_conv_net', 'residual_conv_net'] as const) {
     it(`${model}: the loss falls and the params keep their shapes (reference)`, async () => {
@@ -318,4 +369,3 @@ describe('short runs on MNIST (both backends)', () => {
     expect(twin.valAcc).toBe(ref.valAcc);
   });
 });
-

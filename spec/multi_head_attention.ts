@@ -36,11 +36,36 @@ const mhaSamples = (maxN: number, maxL: number, maxHeads: number, maxDh: number)
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 const E = 4;
 const ok: Tensors = {
-  query: tensor([1, 2, E], seq(8, (i) => Math.sin(i))),
-  key: tensor([1, 3, E], seq(12, (i) => Math.cos(i))),
-  value: tensor([1, 3, E], seq(12, (i) => i / 6 - 1)),
-  ...Object.fromEntries(WEIGHTS.map((w, k) => [w, tensor([E, E], seq(16, (i) => Math.sin(i + k) / 2))])),
-  ...Object.fromEntries(BIASES.map((b, k) => [b, tensor([E], seq(E, (i) => (i - k) / 10))])),
+  query: tensor(
+    [1, 2, E],
+    seq(8, (i) => Math.sin(i)),
+  ),
+  key: tensor(
+    [1, 3, E],
+    seq(12, (i) => Math.cos(i)),
+  ),
+  value: tensor(
+    [1, 3, E],
+    seq(12, (i) => i / 6 - 1),
+  ),
+  ...Object.fromEntries(
+    WEIGHTS.map((w, k) => [
+      w,
+      tensor(
+        [E, E],
+        seq(16, (i) => Math.sin(i + k) / 2),
+      ),
+    ]),
+  ),
+  ...Object.fromEntries(
+    BIASES.map((b, k) => [
+      b,
+      tensor(
+        [E],
+        seq(E, (i) => (i - k) / 10),
+      ),
+    ]),
+  ),
 };
 const OP = 'multi_head_attention';
 
@@ -57,8 +82,7 @@ export const multi_head_attention: OpDef = {
   outputs: ['out'],
   reference: courseImpl(...io, ref.multiHeadAttentionForward, ref.multiHeadAttentionBackward),
   twin: courseImpl(...io, twin.multiHeadAttentionForward, twin.multiHeadAttentionBackward),
-  validate: (t, params) =>
-    void ref.validateMultiHeadAttention(t.query, t.key, t.value, t.Wq, t.Wk, t.Wv, t.Wo, t.bq, t.bk, t.bv, t.bo, t.mask, params),
+  validate: (t, params) => void ref.validateMultiHeadAttention(t.query, t.key, t.value, t.Wq, t.Wk, t.Wv, t.Wo, t.bq, t.bk, t.bv, t.bo, t.mask, params),
   // Up to 3·20 rows per projection: the 32-row tiles of the matmuls are crossed.
   sample: mhaSamples(3, 20, 4, 5),
   gradSample: mhaSamples(2, 3, 2, 2),
@@ -70,16 +94,49 @@ export const multi_head_attention: OpDef = {
   errors: [
     { title: 'E not divisible by num_heads', sample: makeSample(ok, { num_heads: 3 }), message: `${OP}: num_heads: expected a divisor of E = 4, got 3` },
     { title: 'num_heads missing', sample: makeSample(ok), message: `${OP}: num_heads: expected an integer ≥ 1, got undefined` },
-    { title: 'query of rank 2', sample: makeSample({ ...ok, query: tensor([2, E]) }, { num_heads: 2 }), message: `${OP}: query: expected rank 3, got rank 2 (shape [2, 4])` },
-    { title: 'key embedding differs', sample: makeSample({ ...ok, key: tensor([1, 3, 2]) }, { num_heads: 2 }), message: `${OP}: key: expected shape [1, T, 4] (N = 1, E = 4 from query), got [1, 3, 2]` },
-    { title: 'value length differs from key', sample: makeSample({ ...ok, value: tensor([1, 2, E]) }, { num_heads: 2 }), message: `${OP}: value: expected shape [1, 3, 4] (N = 1, E = 4 from query, T = 3 from key), got [1, 2, 4]` },
-    { title: 'Wo not (E, E)', sample: makeSample({ ...ok, Wo: tensor([E, 2]) }, { num_heads: 2 }), message: `${OP}: Wo: expected shape [4, 4] (E = 4 from query), got [4, 2]` },
-    { title: 'mask not 0/1', sample: makeSample({ ...ok, mask: tensor([1, 2, 3], [0, 0.5, 0, 0, 0, 0]) }, { num_heads: 2 }), message: `${OP}: mask: expected 0 or 1, got 0.5 at [0, 0, 1]` },
+    {
+      title: 'query of rank 2',
+      sample: makeSample({ ...ok, query: tensor([2, E]) }, { num_heads: 2 }),
+      message: `${OP}: query: expected rank 3, got rank 2 (shape [2, 4])`,
+    },
+    {
+      title: 'key embedding differs',
+      sample: makeSample({ ...ok, key: tensor([1, 3, 2]) }, { num_heads: 2 }),
+      message: `${OP}: key: expected shape [1, T, 4] (N = 1, E = 4 from query), got [1, 3, 2]`,
+    },
+    {
+      title: 'value length differs from key',
+      sample: makeSample({ ...ok, value: tensor([1, 2, E]) }, { num_heads: 2 }),
+      message: `${OP}: value: expected shape [1, 3, 4] (N = 1, E = 4 from query, T = 3 from key), got [1, 2, 4]`,
+    },
+    {
+      title: 'Wo not (E, E)',
+      sample: makeSample({ ...ok, Wo: tensor([E, 2]) }, { num_heads: 2 }),
+      message: `${OP}: Wo: expected shape [4, 4] (E = 4 from query), got [4, 2]`,
+    },
+    {
+      title: 'mask not 0/1',
+      sample: makeSample({ ...ok, mask: tensor([1, 2, 3], [0, 0.5, 0, 0, 0, 0]) }, { num_heads: 2 }),
+      message: `${OP}: mask: expected 0 or 1, got 0.5 at [0, 0, 1]`,
+    },
     {
       title: 'fully masked query row',
       sample: makeSample({ ...ok, mask: tensor([1, 2, 3], [1, 1, 1, 0, 0, 0]) }, { num_heads: 2 }),
       message: `${OP}: mask: expected at least one unmasked key in every query row, got every key masked in query row [0, 0]`,
     },
-    { title: 'NaN in Wk', sample: makeSample({ ...ok, Wk: tensor([E, E], seq(16, (i) => (i === 6 ? NaN : 0))) }, { num_heads: 2 }), message: `${OP}: Wk: expected finite values, got NaN at [1, 2]` },
+    {
+      title: 'NaN in Wk',
+      sample: makeSample(
+        {
+          ...ok,
+          Wk: tensor(
+            [E, E],
+            seq(16, (i) => (i === 6 ? NaN : 0)),
+          ),
+        },
+        { num_heads: 2 },
+      ),
+      message: `${OP}: Wk: expected finite values, got NaN at [1, 2]`,
+    },
   ],
 };

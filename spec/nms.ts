@@ -36,7 +36,10 @@ export function nmsSample(K: number, threshold: number, scoreCut: number | null,
     copyBox(boxes, 0, boxes, K - 1);
     flattenBox(boxes, 1, 0);
   }
-  const scores = tensor([K], randintTensor([K], rng, K + 2).data.map((v) => v / 4));
+  const scores = tensor(
+    [K],
+    randintTensor([K], rng, K + 2).data.map((v) => v / 4),
+  );
   const params: Params = { iou_threshold: thresholdApart(boxes, threshold) };
   if (scoreCut !== null) params.score_threshold = scoreCut / 4 + 1 / 8;
   return { inputs: { boxes, scores }, params };
@@ -74,12 +77,28 @@ export function nmsErrors(op: string, ok: Tensors): ErrorCase[] {
   const params = { iou_threshold: 0.5 };
   return [
     { title: 'boxes of rank 1', sample: makeSample({ ...ok, boxes: tensor([4]) }, params), message: `${op}: boxes: expected rank 2, got rank 1 (shape [4])` },
-    { title: 'scores length differs from K', sample: makeSample({ ...ok, scores: tensor([3]) }, params), message: `${op}: scores: expected shape [2] (K = 2 from boxes), got [3]` },
-    { title: 'y2 < y1', sample: makeSample({ ...ok, boxes: boxes(box(0, 0, 1, 1), box(2, 3, 3, 2)) }, params), message: `${op}: boxes: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [2, 3, 3, 2] at [1]` },
+    {
+      title: 'scores length differs from K',
+      sample: makeSample({ ...ok, scores: tensor([3]) }, params),
+      message: `${op}: scores: expected shape [2] (K = 2 from boxes), got [3]`,
+    },
+    {
+      title: 'y2 < y1',
+      sample: makeSample({ ...ok, boxes: boxes(box(0, 0, 1, 1), box(2, 3, 3, 2)) }, params),
+      message: `${op}: boxes: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [2, 3, 3, 2] at [1]`,
+    },
     { title: 'iou_threshold missing', sample: makeSample(ok, {}), message: `${op}: iou_threshold: expected a number ≥ 0 and ≤ 1, got undefined` },
     { title: 'iou_threshold above 1', sample: makeSample(ok, { iou_threshold: 1.5 }), message: `${op}: iou_threshold: expected a number ≥ 0 and ≤ 1, got 1.5` },
-    { title: 'score_threshold not a number', sample: makeSample(ok, { ...params, score_threshold: 'high' }), message: `${op}: score_threshold: expected a number, got "high"` },
-    { title: 'NaN score', sample: makeSample({ ...ok, scores: tensor([2], [0.5, NaN]) }, params), message: `${op}: scores: expected finite values, got NaN at [1]` },
+    {
+      title: 'score_threshold not a number',
+      sample: makeSample(ok, { ...params, score_threshold: 'high' }),
+      message: `${op}: score_threshold: expected a number, got "high"`,
+    },
+    {
+      title: 'NaN score',
+      sample: makeSample({ ...ok, scores: tensor([2], [0.5, NaN]) }, params),
+      message: `${op}: scores: expected finite values, got NaN at [1]`,
+    },
   ];
 }
 

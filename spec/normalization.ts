@@ -89,12 +89,14 @@ export function fixedSample(seed: number, tensors: (rng: Rng) => Tensors, params
  * Every output and gradient is a float32 sum over a statistics group (μ, σ², the dx sums) or a
  * channel (dγ, dβ) of O(1) terms, whose rounding grows like √length: atol scales with the longer.
  */
-export const layoutTolerance = (layout: NormLayout): Tolerance =>
-  scaledAtol(TWIN_TOLERANCE, Math.max(groupSize(layout.stats), groupSize(layout.channels)));
+export const layoutTolerance = (layout: NormLayout): Tolerance => scaledAtol(TWIN_TOLERANCE, Math.max(groupSize(layout.stats), groupSize(layout.channels)));
 
 /** 0, 1, 2, … as a tensor of `shape`, optionally with one value replaced (NaN cases). */
 export const ramp = (shape: number[], at?: number, value?: number): Tensor =>
-  tensor(shape, Array.from({ length: numel(shape) }, (_, i) => (i === at ? value! : i)));
+  tensor(
+    shape,
+    Array.from({ length: numel(shape) }, (_, i) => (i === at ? value! : i)),
+  );
 
 /**
  * The errors every normalization op shares, on a valid `ok` sample: x of the wrong rank, γ and β of

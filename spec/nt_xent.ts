@@ -14,10 +14,10 @@ const io = [['z'], ['loss']] as const;
  * on short rows would put the centered difference's own h² error above the 1e-7 bound.
  */
 const ntXentSamples = (maxN: number, maxD: number, scales: number[], taus: Array<number | undefined>) =>
-  samples(
-    fc.record({ N: dim(1, maxN), D: dim(1, maxD), scale: fc.constantFrom(...scales), tau: fc.constantFrom(...taus) }),
-    ({ N, D, scale, tau }, rng) => ({ inputs: { z: randnTensor([2 * N, D], rng, scale) }, params: tau === undefined ? {} : { tau } }),
-  );
+  samples(fc.record({ N: dim(1, maxN), D: dim(1, maxD), scale: fc.constantFrom(...scales), tau: fc.constantFrom(...taus) }), ({ N, D, scale, tau }, rng) => ({
+    inputs: { z: randnTensor([2 * N, D], rng, scale) },
+    params: tau === undefined ? {} : { tau },
+  }));
 
 export const nt_xent: OpDef = {
   id: 'nt_xent',
@@ -35,8 +35,16 @@ export const nt_xent: OpDef = {
     makeSample({ z: randnTensor([6, 1], makeRng('nt-xent-edge')) }), // D = 1: every cosine is ±1
   ],
   errors: [
-    { title: 'odd number of rows', sample: makeSample({ z: tensor([3, 2], [1, 0, 0, 1, 1, 1]) }), message: 'nt_xent: z: expected an even number of rows (2N: pairs k, k + N), got 3 rows' },
-    { title: 'zero row', sample: makeSample({ z: tensor([2, 2], [1, 0, 0, 0]) }), message: 'nt_xent: z: expected rows of non-zero norm (cosine similarity), got a zero row at [1]' },
+    {
+      title: 'odd number of rows',
+      sample: makeSample({ z: tensor([3, 2], [1, 0, 0, 1, 1, 1]) }),
+      message: 'nt_xent: z: expected an even number of rows (2N: pairs k, k + N), got 3 rows',
+    },
+    {
+      title: 'zero row',
+      sample: makeSample({ z: tensor([2, 2], [1, 0, 0, 0]) }),
+      message: 'nt_xent: z: expected rows of non-zero norm (cosine similarity), got a zero row at [1]',
+    },
     { title: 'tau of 0', sample: makeSample({ z: tensor([2, 2], [1, 0, 0, 1]) }, { tau: 0 }), message: 'nt_xent: tau: expected a number > 0, got 0' },
     { title: 'z of rank 1', sample: makeSample({ z: tensor([4]) }), message: 'nt_xent: z: expected rank 2, got rank 1 (shape [4])' },
     { title: 'NaN in z', sample: makeSample({ z: tensor([2, 2], [1, NaN, 0, 1]) }), message: 'nt_xent: z: expected finite values, got NaN at [0, 1]' },

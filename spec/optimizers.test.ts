@@ -42,8 +42,7 @@ interface Rule {
 }
 
 /** { next_w, next_v } → { w, v }: the next state under the names of the state. */
-const strip = <T>(next: Record<string, T>): Record<string, T> =>
-  Object.fromEntries(Object.entries(next).map(([k, v]) => [k.replace(/^next_/, ''), v]));
+const strip = <T>(next: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(next).map(([k, v]) => [k.replace(/^next_/, ''), v]));
 
 const { lr, rho, decay, eps, beta1, beta2 } = HYPER;
 
@@ -238,7 +237,13 @@ describe('schedules at hand-computed steps', () => {
     expect(values(sched.stepScheduleForward(t, { base_lr: 0.1, step_size: 30 }).out)).toEqual([0.1, 0.01, 0.001, 0.0001, 1e-7]);
     expect(values(sched.cosineScheduleForward(t, { base_lr: 1, total_steps: 60, min_lr: 0.5 }).out)).toEqual([1, 0.75, 0.5, 0.5, 0.5]);
     expect(values(sched.linearScheduleForward(t, { base_lr: 1, total_steps: 100 }).out)).toEqual([1, 0.7, 0.4, 0, 0]);
-    expect(values(sched.inverseSqrtScheduleForward(t, { base_lr: 1, warmup_steps: 25 }).out)).toEqual([1, Math.sqrt(25 / 30), Math.sqrt(25 / 60), 0.5, Math.sqrt(1 / 8)]);
+    expect(values(sched.inverseSqrtScheduleForward(t, { base_lr: 1, warmup_steps: 25 }).out)).toEqual([
+      1,
+      Math.sqrt(25 / 30),
+      Math.sqrt(25 / 60),
+      0.5,
+      Math.sqrt(1 / 8),
+    ]);
     expect(values(sched.linearWarmupScheduleForward(t, { base_lr: 2, warmup_steps: 60 }).out)).toEqual([0, 1, 2, 2, 2]);
   });
 });

@@ -42,8 +42,7 @@ const HYPER = {
 };
 type HyperName = keyof typeof HYPER;
 
-const hyperParams = (names: HyperName[]): fc.Arbitrary<Params> =>
-  fc.record(Object.fromEntries(names.map((n) => [n, HYPER[n]])), { requiredKeys: [] });
+const hyperParams = (names: HyperName[]): fc.Arbitrary<Params> => fc.record(Object.fromEntries(names.map((n) => [n, HYPER[n]])), { requiredKeys: [] });
 
 /** Squares-like state: non-negative, some of it exactly 0 (a fresh accumulator). */
 const squares = (shape: readonly number[], rng: Rng, scale: number): Tensor => {
@@ -101,10 +100,26 @@ function updateErrors(op: string, state: Tensors, own: ErrorCase[] = []): ErrorC
   const dw = tensor([2, 3], [0.5, -1, 2, 0, 1, -2]);
   const ok = { w, dw, ...state };
   return [
-    { title: 'empty w', sample: makeSample({ ...ok, w: tensor([0, 3]), dw: tensor([0, 3]) }), message: `${op}: w: expected a non-empty tensor, got shape [0, 3]` },
-    { title: 'dw of another shape', sample: makeSample({ ...ok, dw: tensor([3, 2]) }), message: `${op}: dw: expected shape [2, 3] (the shape of w), got [3, 2]` },
-    { title: 'NaN in w', sample: makeSample({ ...ok, w: tensor([2, 3], [1, NaN, 3, 4, 5, 6]) }), message: `${op}: w: expected finite values, got NaN at [0, 1]` },
-    { title: 'Infinity in dw', sample: makeSample({ ...ok, dw: tensor([2, 3], [0, 0, 0, 0, 0, -Infinity]) }), message: `${op}: dw: expected finite values, got -Infinity at [1, 2]` },
+    {
+      title: 'empty w',
+      sample: makeSample({ ...ok, w: tensor([0, 3]), dw: tensor([0, 3]) }),
+      message: `${op}: w: expected a non-empty tensor, got shape [0, 3]`,
+    },
+    {
+      title: 'dw of another shape',
+      sample: makeSample({ ...ok, dw: tensor([3, 2]) }),
+      message: `${op}: dw: expected shape [2, 3] (the shape of w), got [3, 2]`,
+    },
+    {
+      title: 'NaN in w',
+      sample: makeSample({ ...ok, w: tensor([2, 3], [1, NaN, 3, 4, 5, 6]) }),
+      message: `${op}: w: expected finite values, got NaN at [0, 1]`,
+    },
+    {
+      title: 'Infinity in dw',
+      sample: makeSample({ ...ok, dw: tensor([2, 3], [0, 0, 0, 0, 0, -Infinity]) }),
+      message: `${op}: dw: expected finite values, got -Infinity at [1, 2]`,
+    },
     { title: 'negative lr', sample: makeSample(ok, { lr: -0.1 }), message: `${op}: lr: expected a number ≥ 0, got -0.1` },
     { title: 'lr not a number', sample: makeSample(ok, { lr: '0.1' }), message: `${op}: lr: expected a number ≥ 0, got "0.1"` },
     ...own,
@@ -113,13 +128,21 @@ function updateErrors(op: string, state: Tensors, own: ErrorCase[] = []): ErrorC
 
 const z = (shape: number[] = [2, 3]) => tensor(shape);
 const stateErrors = (op: string, name: string, state: Tensors): ErrorCase[] => [
-  { title: `${name} of another shape`, sample: makeSample({ w: z(), dw: z(), ...state, [name]: tensor([6]) }), message: `${op}: ${name}: expected shape [2, 3] (the shape of w), got [6]` },
+  {
+    title: `${name} of another shape`,
+    sample: makeSample({ w: z(), dw: z(), ...state, [name]: tensor([6]) }),
+    message: `${op}: ${name}: expected shape [2, 3] (the shape of w), got [6]`,
+  },
 ];
 const fractionError = (op: string, name: string, state: Tensors): ErrorCase => ({
-  title: `${name} = 1`, sample: makeSample({ w: z(), dw: z(), ...state }, { [name]: 1 }), message: `${op}: ${name}: expected a number ≥ 0 and < 1, got 1`,
+  title: `${name} = 1`,
+  sample: makeSample({ w: z(), dw: z(), ...state }, { [name]: 1 }),
+  message: `${op}: ${name}: expected a number ≥ 0 and < 1, got 1`,
 });
 const epsError = (op: string, state: Tensors): ErrorCase => ({
-  title: 'eps = 0', sample: makeSample({ w: z(), dw: z(), ...state }, { eps: 0 }), message: `${op}: eps: expected a number > 0, got 0`,
+  title: 'eps = 0',
+  sample: makeSample({ w: z(), dw: z(), ...state }, { eps: 0 }),
+  message: `${op}: eps: expected a number > 0, got 0`,
 });
 const negativeSquares = (op: string, name: string, state: Tensors): ErrorCase => ({
   title: `negative ${name}`,
@@ -153,18 +176,20 @@ const momentumRow = (id: 'sgd_momentum' | 'nesterov', forward: typeof ref.sgdMom
     reference: forward,
     twin: twinForward,
     validate: ({ w, dw, v }, params) => void ref.validateSgdMomentum(w, dw, v, params, id),
-    edgeCases: [
-      makeSample({ w: w1, dw: g1, v: tensor([1]) }),
-      makeSample({ ...wdw, v: tensor([2, 2], [0.1, -0.2, 0, 0.3]) }, { lr: 0.5, rho: 0 }),
-    ],
+    edgeCases: [makeSample({ w: w1, dw: g1, v: tensor([1]) }), makeSample({ ...wdw, v: tensor([2, 2], [0.1, -0.2, 0, 0.3]) }, { lr: 0.5, rho: 0 })],
     errors: updateErrors(id, { v: z() }, [...stateErrors(id, 'v', { v: z() }), fractionError(id, 'rho', { v: z() })]),
   });
 
 export const sgd_momentum = momentumRow('sgd_momentum', ref.sgdMomentumForward, twin.sgdMomentumForward);
 export const nesterov = momentumRow('nesterov', ref.nesterovForward, twin.nesterovForward);
 
-const adaptiveRow = (id: 'adagrad' | 'rmsprop', forward: typeof ref.adagradForward, twinForward: typeof twin.adagradForward,
-  validate: typeof ref.validateAdagrad, hyper: HyperName[]) =>
+const adaptiveRow = (
+  id: 'adagrad' | 'rmsprop',
+  forward: typeof ref.adagradForward,
+  twinForward: typeof twin.adagradForward,
+  validate: typeof ref.validateAdagrad,
+  hyper: HyperName[],
+) =>
   updateRow({
     id,
     state: ['cache'],
@@ -178,7 +203,11 @@ const adaptiveRow = (id: 'adagrad' | 'rmsprop', forward: typeof ref.adagradForwa
       // A fresh accumulator and a zero gradient: 0 / (0 + eps) = 0.
       makeSample({ ...wdw, cache: tensor([2, 2], [0, 0, 4, 1e-8]) }, { eps: 1e-6 }),
     ],
-    errors: updateErrors(id, { cache: z() }, [...stateErrors(id, 'cache', { cache: z() }), negativeSquares(id, 'cache', { cache: z() }), epsError(id, { cache: z() })]),
+    errors: updateErrors(id, { cache: z() }, [
+      ...stateErrors(id, 'cache', { cache: z() }),
+      negativeSquares(id, 'cache', { cache: z() }),
+      epsError(id, { cache: z() }),
+    ]),
   });
 
 export const adagrad = adaptiveRow('adagrad', ref.adagradForward, twin.adagradForward, ref.validateAdagrad, ['lr', 'eps']);
@@ -221,8 +250,16 @@ export const adam = updateRow({
     ...stateErrors('adam', 'm', adamState()),
     negativeSquares('adam', 'v', adamState()),
     fractionError('adam', 'beta2', adamState()),
-    { title: 't not a scalar', sample: makeSample({ w: z(), dw: z(), ...adamState(), t: tensor([1], [3]) }), message: 'adam: t: expected shape [] (a scalar step count), got [1]' },
-    { title: 't not a whole number', sample: makeSample({ w: z(), dw: z(), ...adamState(), t: tensor([], [1.5]) }), message: 'adam: t: expected integer steps in [0, 16777215], got 1.5 at []' },
+    {
+      title: 't not a scalar',
+      sample: makeSample({ w: z(), dw: z(), ...adamState(), t: tensor([1], [3]) }),
+      message: 'adam: t: expected shape [] (a scalar step count), got [1]',
+    },
+    {
+      title: 't not a whole number',
+      sample: makeSample({ w: z(), dw: z(), ...adamState(), t: tensor([], [1.5]) }),
+      message: 'adam: t: expected integer steps in [0, 16777215], got 1.5 at []',
+    },
   ]),
 });
 

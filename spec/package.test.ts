@@ -62,7 +62,12 @@ describe('the packed package', () => {
     const ops = run(process.execPath, [cli, 'ops', '--json']);
     expect(ops.status, ops.all).toBe(0);
     expect((JSON.parse(ops.stdout) as { op: string }[]).map((r) => r.op)).toEqual(TABLE.map((r) => r.id));
-    const check = run(process.execPath, [cli, 'check', '--no-twin', join(project, 'node_modules', 'gradcheck-ts', 'fixtures', 'reference', 'affine', 'edge-1.json')]);
+    const check = run(process.execPath, [
+      cli,
+      'check',
+      '--no-twin',
+      join(project, 'node_modules', 'gradcheck-ts', 'fixtures', 'reference', 'affine', 'edge-1.json'),
+    ]);
     expect(check.status, check.all).toBe(0);
   });
 

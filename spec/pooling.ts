@@ -24,7 +24,10 @@ export function permutation(n: number, rng: Rng): number[] {
  */
 export function distinctTensor(shape: readonly number[], rng: Rng): Tensor {
   const n = numel(shape);
-  return tensor(shape, permutation(n, rng).map((k) => -3 + (6 * k) / n));
+  return tensor(
+    shape,
+    permutation(n, rng).map((k) => -3 + (6 * k) / n),
+  );
 }
 
 export interface PoolLimits {
@@ -39,8 +42,13 @@ export interface PoolLimits {
 export const poolSamples = (max: PoolLimits, values: (shape: number[], rng: Rng) => Tensor): fc.Arbitrary<Sample> =>
   samples(
     fc.record({
-      N: dim(1, max.N), C: dim(1, max.C), H: dim(1, max.size), W: dim(1, max.size),
-      pool_height: dim(1, max.pool), pool_width: dim(1, max.pool), stride: dim(1, max.stride),
+      N: dim(1, max.N),
+      C: dim(1, max.C),
+      H: dim(1, max.size),
+      W: dim(1, max.size),
+      pool_height: dim(1, max.pool),
+      pool_width: dim(1, max.pool),
+      stride: dim(1, max.stride),
     }),
     ({ N, C, H, W, ...params }, rng) => ({
       inputs: { x: values([N, C, Math.max(H, params.pool_height), Math.max(W, params.pool_width)], rng) },
@@ -78,7 +86,15 @@ export function poolErrors(op: string): ErrorCase[] {
     },
     {
       title: 'NaN in x',
-      sample: makeSample({ x: tensor([2, 3, 4, 4], Array.from({ length: 96 }, (_, i) => (i === 21 ? NaN : i))) }, params),
+      sample: makeSample(
+        {
+          x: tensor(
+            [2, 3, 4, 4],
+            Array.from({ length: 96 }, (_, i) => (i === 21 ? NaN : i)),
+          ),
+        },
+        params,
+      ),
       message: `${op}: x: expected finite values, got NaN at [0, 1, 1, 1]`,
     },
   ];

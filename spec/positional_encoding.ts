@@ -16,12 +16,21 @@ const OP = 'positional_encoding';
  */
 const MAX_START = 100;
 const encodingSamples = (maxT: number, maxE: number) =>
-  samples(
-    fc.record({ T: dim(1, maxT), E: dim(1, maxE), start: fc.oneof(fc.constant(0), dim(1, MAX_START)) }),
-    ({ T, E, start }) => ({ inputs: { positions: tensor([T], Array.from({ length: T }, (_, t) => start + t)) }, params: { E } }),
-  );
+  samples(fc.record({ T: dim(1, maxT), E: dim(1, maxE), start: fc.oneof(fc.constant(0), dim(1, MAX_START)) }), ({ T, E, start }) => ({
+    inputs: {
+      positions: tensor(
+        [T],
+        Array.from({ length: T }, (_, t) => start + t),
+      ),
+    },
+    params: { E },
+  }));
 
-const range = (n: number) => tensor([n], Array.from({ length: n }, (_, t) => t));
+const range = (n: number) =>
+  tensor(
+    [n],
+    Array.from({ length: n }, (_, t) => t),
+  );
 
 export const positional_encoding: OpDef = {
   id: OP,
@@ -39,10 +48,26 @@ export const positional_encoding: OpDef = {
     makeSample({ positions: tensor([3], [7, 2, 1000]) }, { E: 8 }),
   ],
   errors: [
-    { title: 'positions of rank 2', sample: makeSample({ positions: tensor([2, 2]) }, { E: 4 }), message: `${OP}: positions: expected rank 1, got rank 2 (shape [2, 2])` },
-    { title: 'negative position', sample: makeSample({ positions: tensor([3], [0, -1, 2]) }, { E: 4 }), message: `${OP}: positions: expected integer positions in [0, ${ref.MAX_POSITION}], got -1 at [1]` },
-    { title: 'fractional position', sample: makeSample({ positions: tensor([2], [0, 1.5]) }, { E: 4 }), message: `${OP}: positions: expected integer positions in [0, ${ref.MAX_POSITION}], got 1.5 at [1]` },
-    { title: 'NaN position', sample: makeSample({ positions: tensor([2], [NaN, 1]) }, { E: 4 }), message: `${OP}: positions: expected integer positions in [0, ${ref.MAX_POSITION}], got NaN at [0]` },
+    {
+      title: 'positions of rank 2',
+      sample: makeSample({ positions: tensor([2, 2]) }, { E: 4 }),
+      message: `${OP}: positions: expected rank 1, got rank 2 (shape [2, 2])`,
+    },
+    {
+      title: 'negative position',
+      sample: makeSample({ positions: tensor([3], [0, -1, 2]) }, { E: 4 }),
+      message: `${OP}: positions: expected integer positions in [0, ${ref.MAX_POSITION}], got -1 at [1]`,
+    },
+    {
+      title: 'fractional position',
+      sample: makeSample({ positions: tensor([2], [0, 1.5]) }, { E: 4 }),
+      message: `${OP}: positions: expected integer positions in [0, ${ref.MAX_POSITION}], got 1.5 at [1]`,
+    },
+    {
+      title: 'NaN position',
+      sample: makeSample({ positions: tensor([2], [NaN, 1]) }, { E: 4 }),
+      message: `${OP}: positions: expected integer positions in [0, ${ref.MAX_POSITION}], got NaN at [0]`,
+    },
     { title: 'E missing', sample: makeSample({ positions: range(3) }), message: `${OP}: E: expected an integer ≥ 1, got undefined` },
     { title: 'E of 0', sample: makeSample({ positions: range(3) }, { E: 0 }), message: `${OP}: E: expected an integer ≥ 1, got 0` },
   ],

@@ -15,8 +15,7 @@ export type Mode = 'step' | 'sequence';
 
 const GATES: Record<CellKind, number> = { rnn: 1, lstm: 4 };
 
-const stateNames = (cell: CellKind, mode: Mode): string[] =>
-  mode === 'sequence' ? ['h0'] : cell === 'lstm' ? ['prev_h', 'prev_c'] : ['prev_h'];
+const stateNames = (cell: CellKind, mode: Mode): string[] => (mode === 'sequence' ? ['h0'] : cell === 'lstm' ? ['prev_h', 'prev_c'] : ['prev_h']);
 
 export const recurrentInputNames = (cell: CellKind, mode: Mode): string[] => ['x', ...stateNames(cell, mode), 'Wx', 'Wh', 'b'];
 
@@ -44,8 +43,7 @@ function recurrentTensors(cell: CellKind, mode: Mode, { N, T, D, H }: Sizes, rng
   return inputs;
 }
 
-const sizes = (maxN: number, T: fc.Arbitrary<number>, maxD: number, maxH: number) =>
-  fc.record({ N: dim(1, maxN), T, D: dim(1, maxD), H: dim(1, maxH) });
+const sizes = (maxN: number, T: fc.Arbitrary<number>, maxD: number, maxH: number) => fc.record({ N: dim(1, maxN), T, D: dim(1, maxD), H: dim(1, maxH) });
 
 /**
  * Random cases: sequences mix short ones (T from 1) with long ones (T ≥ 10), H and D drawn
@@ -56,8 +54,7 @@ export function recurrentSamples(cell: CellKind, mode: Mode, max: { N: number; D
   return samples(sizes(max.N, T, max.D, max.H), (s, rng) => ({ inputs: recurrentTensors(cell, mode, s, rng) }));
 }
 
-const fixed = (cell: CellKind, mode: Mode, s: Sizes, seed: number): Sample =>
-  makeSample(recurrentTensors(cell, mode, s, makeRng(seed)));
+const fixed = (cell: CellKind, mode: Mode, s: Sizes, seed: number): Sample => makeSample(recurrentTensors(cell, mode, s, makeRng(seed)));
 
 /** Batch 1 with H ≠ D; D = 1; for sequences T = 1 and a long T = 12. */
 export function recurrentEdgeCases(cell: CellKind, mode: Mode): Sample[] {
@@ -120,7 +117,13 @@ export function recurrentErrors(op: string, cell: CellKind, mode: Mode): ErrorCa
     },
     {
       title: 'NaN in Wh',
-      sample: makeSample({ ...ok, Wh: tensor([H, G], Array.from({ length: H * G }, (_, i) => (i === G + 1 ? NaN : 0.1))) }),
+      sample: makeSample({
+        ...ok,
+        Wh: tensor(
+          [H, G],
+          Array.from({ length: H * G }, (_, i) => (i === G + 1 ? NaN : 0.1)),
+        ),
+      }),
       message: `${op}: Wh: expected finite values, got NaN at [1, 1]`,
     },
   ];

@@ -34,9 +34,25 @@ export const reparameterize: OpDef = {
     makeSample({ mu: tensor([2, 2], [0, 1, 2, 3]), logvar: tensor([2, 2], [-6, 6, 0, 2]), eps: tensor([2, 2], [1, -1, 0.5, 2]) }),
   ],
   errors: [
-    { title: 'logvar shape differs', sample: makeSample({ ...ok, logvar: tensor([2, 3]) }), message: 'reparameterize: logvar: expected shape [2, 2] (the shape of mu), got [2, 3]' },
-    { title: 'eps shape differs', sample: makeSample({ ...ok, eps: tensor([4]) }), message: 'reparameterize: eps: expected shape [2, 2] (the shape of mu), got [4]' },
-    { title: 'NaN in eps', sample: makeSample({ ...ok, eps: tensor([2, 2], [0, 0, 0, NaN]) }), message: 'reparameterize: eps: expected finite values, got NaN at [1, 1]' },
-    { title: 'empty mu', sample: makeSample({ mu: tensor([0, 2]), logvar: tensor([0, 2]), eps: tensor([0, 2]) }), message: 'reparameterize: mu: expected a non-empty tensor, got shape [0, 2]' },
+    {
+      title: 'logvar shape differs',
+      sample: makeSample({ ...ok, logvar: tensor([2, 3]) }),
+      message: 'reparameterize: logvar: expected shape [2, 2] (the shape of mu), got [2, 3]',
+    },
+    {
+      title: 'eps shape differs',
+      sample: makeSample({ ...ok, eps: tensor([4]) }),
+      message: 'reparameterize: eps: expected shape [2, 2] (the shape of mu), got [4]',
+    },
+    {
+      title: 'NaN in eps',
+      sample: makeSample({ ...ok, eps: tensor([2, 2], [0, 0, 0, NaN]) }),
+      message: 'reparameterize: eps: expected finite values, got NaN at [1, 1]',
+    },
+    {
+      title: 'empty mu',
+      sample: makeSample({ mu: tensor([0, 2]), logvar: tensor([0, 2]), eps: tensor([0, 2]) }),
+      message: 'reparameterize: mu: expected a non-empty tensor, got shape [0, 2]',
+    },
   ],
 };

@@ -26,11 +26,12 @@ export interface ResampleLimits {
 export const resampleSamples = (max: ResampleLimits, extra: fc.Arbitrary<Params> = fc.constant({})): fc.Arbitrary<Sample> =>
   samples(
     fc.record({
-      N: dim(1, max.N), C: dim(1, max.C), H: dim(1, max.size), W: dim(1, max.size), extra,
-      target: fc.oneof(
-        fc.record({ scale: fc.constantFrom(...SCALES) }),
-        fc.record({ size: fc.tuple(dim(1, max.out), dim(1, max.out)) }),
-      ),
+      N: dim(1, max.N),
+      C: dim(1, max.C),
+      H: dim(1, max.size),
+      W: dim(1, max.size),
+      extra,
+      target: fc.oneof(fc.record({ scale: fc.constantFrom(...SCALES) }), fc.record({ size: fc.tuple(dim(1, max.out), dim(1, max.out)) })),
     }),
     ({ N, C, H, W, target, extra }, rng) => {
       const fit = (v: number) => ('scale' in target ? Math.max(v, Math.ceil(1 / target.scale)) : v);
@@ -47,8 +48,7 @@ export function resampleTolerance({ inputs: { x }, params }: Sample): Tolerance 
   return scaledAtol(TWIN_TOLERANCE, (Math.ceil(Ho / rows.inSize) + 1) * (Math.ceil(Wo / cols.inSize) + 1));
 }
 
-export const fixedResample = (shape: number[], params: Params, seed: number): Sample =>
-  makeSample({ x: randnTensor(shape, makeRng(seed)) }, params);
+export const fixedResample = (shape: number[], params: Params, seed: number): Sample => makeSample({ x: randnTensor(shape, makeRng(seed)) }, params);
 
 /** The error inputs both upsampling ops share (with their own op name). */
 export function resampleErrors(op: string): ErrorCase[] {
@@ -56,7 +56,11 @@ export function resampleErrors(op: string): ErrorCase[] {
   const error = (title: string, sample: Sample, message: string): ErrorCase => ({ title, sample, message: `${op}: ${message}` });
   return [
     error('x of rank 3', makeSample({ x: tensor([1, 2, 3]) }, { scale: 2 }), 'x: expected rank 4, got rank 3 (shape [1, 2, 3])'),
-    error('scale and size', makeSample({ x }, { scale: 2, size: [4, 6] }), "scale/size: expected exactly one of scale (a number) and size ([H', W']), got both"),
+    error(
+      'scale and size',
+      makeSample({ x }, { scale: 2, size: [4, 6] }),
+      "scale/size: expected exactly one of scale (a number) and size ([H', W']), got both",
+    ),
     error('neither scale nor size', makeSample({ x }), "scale/size: expected exactly one of scale (a number) and size ([H', W']), got neither"),
     error('scale 0', makeSample({ x }, { scale: 0 }), 'scale: expected a finite number > 0, got 0'),
     error('size with a 0', makeSample({ x }, { size: [0, 3] }), "size: expected [H', W'] of integers ≥ 1, got [0,3]"),

@@ -41,7 +41,10 @@ const alignSamples = (max: Parameters<typeof roiDraws>[0]) =>
   );
 
 const io = [['features', 'rois'], ['out']] as const;
-const plane = tensor([1, 1, 4, 4], Array.from({ length: 16 }, (_, i) => i * 0.5 - 3));
+const plane = tensor(
+  [1, 1, 4, 4],
+  Array.from({ length: 16 }, (_, i) => i * 0.5 - 3),
+);
 const ok = { features: tensor([1, 2, 3, 3]), rois: tensor([1, 5], [0, 0, 0, 2, 2]) };
 const params = { output_size: [2, 2] };
 
@@ -70,13 +73,46 @@ export const roi_align: OpDef = {
     makeSample({ features: plane, rois: tensor([2, 5], [0, 2, 0, 6, 8, 0, 4, 4, 7.5, 7.5]) }, { output_size: [2, 2], spatial_scale: 0.5 }),
   ],
   errors: [
-    { title: 'features of rank 3', sample: makeSample({ ...ok, features: tensor([2, 3, 3]) }, params), message: 'roi_align: features: expected rank 4, got rank 3 (shape [2, 3, 3])' },
-    { title: 'rois with 4 columns', sample: makeSample({ ...ok, rois: tensor([1, 4]) }, params), message: 'roi_align: rois: expected shape [K, 5], got [1, 4]' },
-    { title: 'batch index out of range', sample: makeSample({ ...ok, rois: tensor([1, 5], [1, 0, 0, 2, 2]) }, params), message: 'roi_align: rois: expected batch indices in [0, 0] (N = 1 from features), got 1 at [0, 0]' },
-    { title: 'x2 < x1', sample: makeSample({ ...ok, rois: tensor([1, 5], [0, 2, 0, 1, 2]) }, params), message: 'roi_align: rois: expected rois with x1 ≤ x2 and y1 ≤ y2, got [0, 2, 0, 1, 2] at [0]' },
+    {
+      title: 'features of rank 3',
+      sample: makeSample({ ...ok, features: tensor([2, 3, 3]) }, params),
+      message: 'roi_align: features: expected rank 4, got rank 3 (shape [2, 3, 3])',
+    },
+    {
+      title: 'rois with 4 columns',
+      sample: makeSample({ ...ok, rois: tensor([1, 4]) }, params),
+      message: 'roi_align: rois: expected shape [K, 5], got [1, 4]',
+    },
+    {
+      title: 'batch index out of range',
+      sample: makeSample({ ...ok, rois: tensor([1, 5], [1, 0, 0, 2, 2]) }, params),
+      message: 'roi_align: rois: expected batch indices in [0, 0] (N = 1 from features), got 1 at [0, 0]',
+    },
+    {
+      title: 'x2 < x1',
+      sample: makeSample({ ...ok, rois: tensor([1, 5], [0, 2, 0, 1, 2]) }, params),
+      message: 'roi_align: rois: expected rois with x1 ≤ x2 and y1 ≤ y2, got [0, 2, 0, 1, 2] at [0]',
+    },
     { title: 'output_size missing', sample: makeSample(ok, {}), message: 'roi_align: output_size: expected [ph, pw], integers ≥ 1, got undefined' },
-    { title: 'sampling_ratio −2', sample: makeSample(ok, { ...params, sampling_ratio: -2 }), message: 'roi_align: sampling_ratio: expected an integer ≥ -1, got -2' },
+    {
+      title: 'sampling_ratio −2',
+      sample: makeSample(ok, { ...params, sampling_ratio: -2 }),
+      message: 'roi_align: sampling_ratio: expected an integer ≥ -1, got -2',
+    },
     { title: 'aligned not a boolean', sample: makeSample(ok, { ...params, aligned: 1 }), message: 'roi_align: aligned: expected true or false, got 1' },
-    { title: 'NaN in features', sample: makeSample({ ...ok, features: tensor([1, 2, 3, 3], Array.from({ length: 18 }, (_, i) => (i === 4 ? NaN : 0))) }, params), message: 'roi_align: features: expected finite values, got NaN at [0, 0, 1, 1]' },
+    {
+      title: 'NaN in features',
+      sample: makeSample(
+        {
+          ...ok,
+          features: tensor(
+            [1, 2, 3, 3],
+            Array.from({ length: 18 }, (_, i) => (i === 4 ? NaN : 0)),
+          ),
+        },
+        params,
+      ),
+      message: 'roi_align: features: expected finite values, got NaN at [0, 0, 1, 1]',
+    },
   ],
 };

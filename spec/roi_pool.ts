@@ -33,7 +33,9 @@ function ladder(shape: readonly number[], rng: Rng): Tensor {
       const r = Math.floor(rng() * (e + 1));
       [steps[e], steps[r]] = [steps[r], steps[e]];
     }
-    steps.forEach((v, e) => { t.data[p * H * W + e] = (v - (H * W) / 2) * 0.05; });
+    steps.forEach((v, e) => {
+      t.data[p * H * W + e] = (v - (H * W) / 2) * 0.05;
+    });
   }
   return t;
 }
@@ -47,7 +49,10 @@ const poolSamples = (max: Parameters<typeof roiDraws>[0]) =>
   });
 
 const io = [['features', 'rois'], ['out']] as const;
-const plane = tensor([1, 2, 4, 4], Array.from({ length: 32 }, (_, i) => ((i * 7) % 32) * 0.25 - 4));
+const plane = tensor(
+  [1, 2, 4, 4],
+  Array.from({ length: 32 }, (_, i) => ((i * 7) % 32) * 0.25 - 4),
+);
 const ok = { features: tensor([1, 2, 3, 3]), rois: tensor([1, 5], [0, 0, 0, 2, 2]) };
 const params = { output_size: [2, 2] };
 
@@ -72,11 +77,27 @@ export const roi_pool: OpDef = {
     makeSample({ features: plane, rois: tensor([1, 5], [0, 3, 3, 3, 5]) }, { output_size: [3, 3], spatial_scale: 0.5 }),
   ],
   errors: [
-    { title: 'features of rank 3', sample: makeSample({ ...ok, features: tensor([2, 3, 3]) }, params), message: 'roi_pool: features: expected rank 4, got rank 3 (shape [2, 3, 3])' },
+    {
+      title: 'features of rank 3',
+      sample: makeSample({ ...ok, features: tensor([2, 3, 3]) }, params),
+      message: 'roi_pool: features: expected rank 4, got rank 3 (shape [2, 3, 3])',
+    },
     { title: 'rois of rank 1', sample: makeSample({ ...ok, rois: tensor([5]) }, params), message: 'roi_pool: rois: expected rank 2, got rank 1 (shape [5])' },
-    { title: 'fractional batch index', sample: makeSample({ ...ok, rois: tensor([1, 5], [0.5, 0, 0, 2, 2]) }, params), message: 'roi_pool: rois: expected batch indices in [0, 0] (N = 1 from features), got 0.5 at [0, 0]' },
-    { title: 'output_size of one number', sample: makeSample(ok, { output_size: [2] }), message: 'roi_pool: output_size: expected [ph, pw], integers ≥ 1, got [2]' },
+    {
+      title: 'fractional batch index',
+      sample: makeSample({ ...ok, rois: tensor([1, 5], [0.5, 0, 0, 2, 2]) }, params),
+      message: 'roi_pool: rois: expected batch indices in [0, 0] (N = 1 from features), got 0.5 at [0, 0]',
+    },
+    {
+      title: 'output_size of one number',
+      sample: makeSample(ok, { output_size: [2] }),
+      message: 'roi_pool: output_size: expected [ph, pw], integers ≥ 1, got [2]',
+    },
     { title: 'spatial_scale 0', sample: makeSample(ok, { ...params, spatial_scale: 0 }), message: 'roi_pool: spatial_scale: expected a number > 0, got 0' },
-    { title: 'NaN in rois', sample: makeSample({ ...ok, rois: tensor([1, 5], [0, 0, NaN, 2, 2]) }, params), message: 'roi_pool: rois: expected finite values, got NaN at [0, 2]' },
+    {
+      title: 'NaN in rois',
+      sample: makeSample({ ...ok, rois: tensor([1, 5], [0, 0, NaN, 2, 2]) }, params),
+      message: 'roi_pool: rois: expected finite values, got NaN at [0, 2]',
+    },
   ],
 };

@@ -15,8 +15,14 @@ export interface RoiDraw extends RoiShapes {
 
 export const roiDraws = (max: { N: number; C: number; H: number; W: number; K: number; out: number }) =>
   fc.record({
-    N: dim(1, max.N), C: dim(1, max.C), H: dim(2, max.H), W: dim(2, max.W), K: dim(1, max.K),
-    ph: dim(1, max.out), pw: dim(1, max.out), spatial_scale: fc.constantFrom(1, 0.5, 0.25),
+    N: dim(1, max.N),
+    C: dim(1, max.C),
+    H: dim(2, max.H),
+    W: dim(2, max.W),
+    K: dim(1, max.K),
+    ph: dim(1, max.out),
+    pw: dim(1, max.out),
+    spatial_scale: fc.constantFrom(1, 0.5, 0.25),
   });
 
 /** One roi [batch, x1, y1, x2, y2] of the drawn geometry. */

@@ -16,8 +16,13 @@ const io = [['q', 'k', 'v', 'mask'], ['out']] as const;
 const attentionSamples = (maxN: number, maxT: number, maxD: number) =>
   samples(
     fc.record({
-      N: dim(1, maxN), Tq: dim(1, maxT), Tk: dim(1, maxT), D: dim(1, maxD), Dv: dim(1, maxD),
-      causal: fc.constantFrom(undefined, false, true), mask: maskKind,
+      N: dim(1, maxN),
+      Tq: dim(1, maxT),
+      Tk: dim(1, maxT),
+      D: dim(1, maxD),
+      Dv: dim(1, maxD),
+      causal: fc.constantFrom(undefined, false, true),
+      mask: maskKind,
     }),
     ({ N, Tq, Tk, D, Dv, causal, mask }, rng) => ({
       inputs: {
@@ -32,8 +37,14 @@ const attentionSamples = (maxN: number, maxT: number, maxD: number) =>
 
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 const q = tensor([1, 2, 3], [0.5, -1, 2, 1, 0, -0.5]);
-const k = tensor([1, 3, 3], seq(9, (i) => Math.sin(i)));
-const v = tensor([1, 3, 2], seq(6, (i) => i - 2));
+const k = tensor(
+  [1, 3, 3],
+  seq(9, (i) => Math.sin(i)),
+);
+const v = tensor(
+  [1, 3, 2],
+  seq(6, (i) => i - 2),
+);
 const OP = 'scaled_dot_product_attention';
 
 export const scaled_dot_product_attention: OpDef = {
@@ -56,15 +67,45 @@ export const scaled_dot_product_attention: OpDef = {
     makeSample({ q, k, v, mask: tensor([1, 2, 3], [0, 1, 1, 1, 0, 0]) }),
     makeSample({ q, k, v }, { causal: true }),
     // Causal with Tq > Tk: the queries past the last key see every key.
-    makeSample({ q: tensor([1, 4, 3], seq(12, (i) => Math.cos(i))), k, v, mask: tensor([1, 4, 3], seq(12, (i) => (i === 5 ? 1 : 0))) }, { causal: true }),
+    makeSample(
+      {
+        q: tensor(
+          [1, 4, 3],
+          seq(12, (i) => Math.cos(i)),
+        ),
+        k,
+        v,
+        mask: tensor(
+          [1, 4, 3],
+          seq(12, (i) => (i === 5 ? 1 : 0)),
+        ),
+      },
+      { causal: true },
+    ),
     makeSample({ q: tensor([1, 1, 1], [2]), k: tensor([1, 1, 1], [-1]), v: tensor([1, 1, 1], [3]) }),
   ],
   errors: [
     { title: 'q of rank 2', sample: makeSample({ q: tensor([2, 3]), k, v }), message: `${OP}: q: expected rank 3, got rank 2 (shape [2, 3])` },
-    { title: 'k feature size differs', sample: makeSample({ q, k: tensor([1, 3, 2]), v }), message: `${OP}: k: expected shape [1, Tk, 3] (N = 1, D = 3 from q), got [1, 3, 2]` },
-    { title: 'v length differs from k', sample: makeSample({ q, k, v: tensor([1, 4, 2]) }), message: `${OP}: v: expected shape [1, 3, Dv] (N = 1 from q, Tk = 3 from k), got [1, 4, 2]` },
-    { title: 'mask shape differs', sample: makeSample({ q, k, v, mask: tensor([1, 3, 2]) }), message: `${OP}: mask: expected shape [1, 2, 3] (N = 1, Tq = 2 from q, Tk = 3 from k), got [1, 3, 2]` },
-    { title: 'mask not 0/1', sample: makeSample({ q, k, v, mask: tensor([1, 2, 3], [0, 1, 2, 0, 0, 0]) }), message: `${OP}: mask: expected 0 or 1, got 2 at [0, 0, 2]` },
+    {
+      title: 'k feature size differs',
+      sample: makeSample({ q, k: tensor([1, 3, 2]), v }),
+      message: `${OP}: k: expected shape [1, Tk, 3] (N = 1, D = 3 from q), got [1, 3, 2]`,
+    },
+    {
+      title: 'v length differs from k',
+      sample: makeSample({ q, k, v: tensor([1, 4, 2]) }),
+      message: `${OP}: v: expected shape [1, 3, Dv] (N = 1 from q, Tk = 3 from k), got [1, 4, 2]`,
+    },
+    {
+      title: 'mask shape differs',
+      sample: makeSample({ q, k, v, mask: tensor([1, 3, 2]) }),
+      message: `${OP}: mask: expected shape [1, 2, 3] (N = 1, Tq = 2 from q, Tk = 3 from k), got [1, 3, 2]`,
+    },
+    {
+      title: 'mask not 0/1',
+      sample: makeSample({ q, k, v, mask: tensor([1, 2, 3], [0, 1, 2, 0, 0, 0]) }),
+      message: `${OP}: mask: expected 0 or 1, got 2 at [0, 0, 2]`,
+    },
     {
       title: 'fully masked query row',
       sample: makeSample({ q, k, v, mask: tensor([1, 2, 3], [0, 1, 0, 1, 1, 1]) }),
@@ -76,6 +117,17 @@ export const scaled_dot_product_attention: OpDef = {
       message: `${OP}: mask: expected at least one unmasked key in every query row, got every key masked in query row [0, 0] (with causal)`,
     },
     { title: 'causal not a boolean', sample: makeSample({ q, k, v }, { causal: 1 }), message: `${OP}: causal: expected true or false, got 1` },
-    { title: 'NaN in k', sample: makeSample({ q, k: tensor([1, 3, 3], seq(9, (i) => (i === 4 ? NaN : i))), v }), message: `${OP}: k: expected finite values, got NaN at [0, 1, 1]` },
+    {
+      title: 'NaN in k',
+      sample: makeSample({
+        q,
+        k: tensor(
+          [1, 3, 3],
+          seq(9, (i) => (i === 4 ? NaN : i)),
+        ),
+        v,
+      }),
+      message: `${OP}: k: expected finite values, got NaN at [0, 1, 1]`,
+    },
   ],
 };

@@ -40,7 +40,11 @@ function scheduleErrors(op: string, ok: Params): ErrorCase[] {
   return [
     { title: 'empty t', sample: makeSample({ t: tensor([0]) }, ok), message: `${op}: t: expected a non-empty tensor, got shape [0]` },
     { title: 'negative step', sample: makeSample({ t: steps([0, -1, 2]) }, ok), message: `${op}: t: expected integer steps in [0, 16777215], got -1 at [1]` },
-    { title: 'fractional step', sample: makeSample({ t: steps([0, 1, 2.5]) }, ok), message: `${op}: t: expected integer steps in [0, 16777215], got 2.5 at [2]` },
+    {
+      title: 'fractional step',
+      sample: makeSample({ t: steps([0, 1, 2.5]) }, ok),
+      message: `${op}: t: expected integer steps in [0, 16777215], got 2.5 at [2]`,
+    },
     { title: 'missing base_lr', sample: makeSample({ t }, { ...ok, base_lr: undefined }), message: `${op}: base_lr: expected a number ≥ 0, got undefined` },
     { title: 'negative base_lr', sample: makeSample({ t }, { ...ok, base_lr: -1 }), message: `${op}: base_lr: expected a number ≥ 0, got -1` },
   ];
@@ -75,11 +79,13 @@ const at = (t: number[], params: Params) => makeSample({ t: steps(t) }, params);
 
 export const step_schedule = scheduleRow({
   id: 'step_schedule',
-  params: fc.record({
-    base_lr: baseLr,
-    step_size: dim(1, 50),
-    gamma: fc.oneof(fc.constantFrom(0.1, 0.5), fc.double({ min: 0.05, max: 1, noNaN: true })),
-  }).map((params) => ({ params, horizon: 5 * params.step_size })),
+  params: fc
+    .record({
+      base_lr: baseLr,
+      step_size: dim(1, 50),
+      gamma: fc.oneof(fc.constantFrom(0.1, 0.5), fc.double({ min: 0.05, max: 1, noNaN: true })),
+    })
+    .map((params) => ({ params, horizon: 5 * params.step_size })),
   reference: ref.stepScheduleForward,
   twin: twin.stepScheduleForward,
   validate: ref.validateStepSchedule,
@@ -113,7 +119,8 @@ export const cosine_schedule = scheduleRow({
 
 export const linear_schedule = scheduleRow({
   id: 'linear_schedule',
-  params: fc.record({ base_lr: baseLr, total_steps: dim(1, 500), end_factor: fraction }, { requiredKeys: ['base_lr', 'total_steps'] })
+  params: fc
+    .record({ base_lr: baseLr, total_steps: dim(1, 500), end_factor: fraction }, { requiredKeys: ['base_lr', 'total_steps'] })
     .map((params) => ({ params, horizon: params.total_steps })),
   reference: ref.linearScheduleForward,
   twin: twin.linearScheduleForward,
@@ -128,7 +135,8 @@ export const linear_schedule = scheduleRow({
 
 export const inverse_sqrt_schedule = scheduleRow({
   id: 'inverse_sqrt_schedule',
-  params: fc.record({ base_lr: baseLr, warmup_steps: dim(1, 4000) }, { requiredKeys: ['base_lr'] })
+  params: fc
+    .record({ base_lr: baseLr, warmup_steps: dim(1, 4000) }, { requiredKeys: ['base_lr'] })
     .map((params) => ({ params, horizon: 4 * (params.warmup_steps ?? 1) })),
   reference: ref.inverseSqrtScheduleForward,
   twin: twin.inverseSqrtScheduleForward,

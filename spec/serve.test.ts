@@ -64,7 +64,11 @@ describe('gradcheck serve', () => {
   it('runs the twin checks of the chosen ops on that adapter and shows each one passing with its errors', async () => {
     expect(await runChecks('relu, affine,softmax')).toMatch(/^3 ops in [\d.]+ s: 3 pass, 0 fail, 0 error, 0 skipped$/);
     const rows = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-op'), tr.getAttribute('data-status'), tr.textContent]));
-    expect(rows.map(([op, status]) => [op, status])).toEqual([['relu', 'pass'], ['affine', 'pass'], ['softmax', 'pass']]);
+    expect(rows.map(([op, status]) => [op, status])).toEqual([
+      ['relu', 'pass'],
+      ['affine', 'pass'],
+      ['softmax', 'pass'],
+    ]);
     expect(rows[1][2]).toMatch(/PASS affine: 3 cases[\s\S]*dw: max abs \d\.\d\de-\d+, max rel/);
   });
 

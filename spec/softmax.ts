@@ -14,14 +14,11 @@ import { courseImpl, type OpDef } from './harness/op';
  * and error inputs.
  */
 const lastAxisSamples = (maxLead: number, maxC: number, offset = 0) =>
-  samples(
-    fc.tuple(fc.array(dim(1, maxLead), { minLength: 0, maxLength: 2 }), dim(1, maxC)),
-    ([lead, C], rng) => {
-      const x = randnTensor([...lead, C], rng, 4);
-      if (offset) offsetRows(x, offset);
-      return { inputs: { x } };
-    },
-  );
+  samples(fc.tuple(fc.array(dim(1, maxLead), { minLength: 0, maxLength: 2 }), dim(1, maxC)), ([lead, C], rng) => {
+    const x = randnTensor([...lead, C], rng, 4);
+    if (offset) offsetRows(x, offset);
+    return { inputs: { x } };
+  });
 
 export function lastAxisRow(
   id: string,

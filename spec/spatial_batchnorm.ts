@@ -4,7 +4,16 @@ import { batchnormLayout } from '../reference/normalization';
 import type { Rng } from '../reference/rng';
 import * as ref from '../reference/spatial_batchnorm';
 import { dim } from './harness/arbitraries';
-import { batchnormErrors, batchnormInputs, batchnormOutputs, batchnormParams, batchnormTensors, fixedSample, layoutTolerance, normSamples } from './normalization';
+import {
+  batchnormErrors,
+  batchnormInputs,
+  batchnormOutputs,
+  batchnormParams,
+  batchnormTensors,
+  fixedSample,
+  layoutTolerance,
+  normSamples,
+} from './normalization';
 import { courseImpl, type OpDef } from './harness/op';
 
 const io = [batchnormInputs.map((i) => i.name), batchnormOutputs] as const;
@@ -32,8 +41,7 @@ export const spatial_batchnorm: OpDef = {
   gradOutputs: ['out'],
   reference: courseImpl(...io, ref.spatialBatchnormForward, ref.spatialBatchnormBackward),
   twin: courseImpl(...io, twin.spatialBatchnormForward, twin.spatialBatchnormBackward),
-  validate: ({ x, gamma, beta, running_mean, running_var }, params) =>
-    void ref.validateSpatialBatchnorm(x, gamma, beta, running_mean, running_var, params),
+  validate: ({ x, gamma, beta, running_mean, running_var }, params) => void ref.validateSpatialBatchnorm(x, gamma, beta, running_mean, running_var, params),
   sample: spatialSamples({ N: 4, C: 6, size: 9 }),
   gradSample: spatialSamples({ N: 2, C: 3, size: 3 }),
   tolerance: ({ inputs: { x } }) => layoutTolerance(batchnormLayout(x.shape)),

@@ -81,7 +81,10 @@ const okTensors = stackedTensors(OK, makeRng(7));
 const okSize = okTensors.weights.shape[0];
 const oneWaySize = ref.stackedLayout('lstm', 2, 1, 2, 3, 3, 2).size;
 const withInput = (name: string, t: Tensor, params: object = paramsOf(OK)) => makeSample({ ...okTensors, [name]: t }, { ...params });
-const nanWeights = tensor([okSize], Array.from({ length: okSize }, (_, i) => (i === 5 ? NaN : 0.1)));
+const nanWeights = tensor(
+  [okSize],
+  Array.from({ length: okSize }, (_, i) => (i === 5 ? NaN : 0.1)),
+);
 
 export const stacked_rnn: OpDef = {
   id: 'stacked_rnn',

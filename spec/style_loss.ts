@@ -70,22 +70,57 @@ export const style_loss: OpDef = {
   outputs: ['loss'],
   reference: styleImpl(ref.styleLossForward, ref.styleLossBackward),
   twin: styleImpl(twin.styleLossForward, twin.styleLossBackward),
-  validate: (inputs, params) => void ref.validateStyleLoss(presentInputs(style_loss, inputs).map((i) => inputs[i.name]), params),
+  validate: (inputs, params) =>
+    void ref.validateStyleLoss(
+      presentInputs(style_loss, inputs).map((i) => inputs[i.name]),
+      params,
+    ),
   sample: styleSamples(8, 8),
   gradSample: styleSamples(3, 3),
   // Gram entries sum H·W products (float32 rounding ~√(H·W)) and enter squared, times weights up to 200.
   tolerance: { ...scaledAtol(TWIN_TOLERANCE, 64), rtol: 2e-4 },
   edgeCases: [
     makeSample(okInputs(), okParams),
-    makeSample({ ...okInputs(), style_targets_0: tensor([1, 3, 3]), style_targets_1: tensor([1, 2, 2], [0.3, 0.1, 0.1, 0.2]) }, { style_layers: [1, 0], style_weights: [0.5, 0] }), // a zero target, a zero weight
+    makeSample(
+      { ...okInputs(), style_targets_0: tensor([1, 3, 3]), style_targets_1: tensor([1, 2, 2], [0.3, 0.1, 0.1, 0.2]) },
+      { style_layers: [1, 0], style_weights: [0.5, 0] },
+    ), // a zero target, a zero weight
   ],
   errors: [
-    { title: 'style layer out of range', sample: makeSample(okInputs(), { ...okParams, style_layers: [0, 3] }), message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [0,3]' },
-    { title: 'two style layers, one target', sample: makeSample(okInputsWithout('style_targets_1'), okParams), message: 'style_loss: style_targets: expected 2 (one tensor per style layer) after feats_0 … feats_2, got 1' },
-    { title: 'one map, style layer 1', sample: makeSample(okInputsWithout('feats_1', 'feats_2', 'style_targets_1'), { style_layers: [1], style_weights: [1] }), message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 0], got [1]' },
-    { title: 'one weight for two layers', sample: makeSample(okInputs(), { ...okParams, style_weights: [1] }), message: 'style_loss: style_weights: expected 2 finite numbers (one per style layer), got [1]' },
-    { title: 'target of the wrong channel count', sample: makeSample({ ...okInputs(), style_targets_1: tensor([1, 2, 2]) }, okParams), message: 'style_loss: style_targets_1: expected shape [1, 1, 1] (C = 1 from feats_2), got [1, 2, 2]' },
-    { title: 'feature map batch of 2', sample: makeSample({ ...okInputs(), feats_1: tensor([2, 3, 1, 2]) }, okParams), message: 'style_loss: feats_1: expected shape [1, C, H, W], got [2, 3, 1, 2]' },
-    { title: 'NaN in feats_2', sample: makeSample({ ...okInputs(), feats_2: tensor([1, 1, 2, 1], [NaN, 0]) }, okParams), message: 'style_loss: feats_2: expected finite values, got NaN at [0, 0, 0, 0]' },
+    {
+      title: 'style layer out of range',
+      sample: makeSample(okInputs(), { ...okParams, style_layers: [0, 3] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [0,3]',
+    },
+    {
+      title: 'two style layers, one target',
+      sample: makeSample(okInputsWithout('style_targets_1'), okParams),
+      message: 'style_loss: style_targets: expected 2 (one tensor per style layer) after feats_0 … feats_2, got 1',
+    },
+    {
+      title: 'one map, style layer 1',
+      sample: makeSample(okInputsWithout('feats_1', 'feats_2', 'style_targets_1'), { style_layers: [1], style_weights: [1] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 0], got [1]',
+    },
+    {
+      title: 'one weight for two layers',
+      sample: makeSample(okInputs(), { ...okParams, style_weights: [1] }),
+      message: 'style_loss: style_weights: expected 2 finite numbers (one per style layer), got [1]',
+    },
+    {
+      title: 'target of the wrong channel count',
+      sample: makeSample({ ...okInputs(), style_targets_1: tensor([1, 2, 2]) }, okParams),
+      message: 'style_loss: style_targets_1: expected shape [1, 1, 1] (C = 1 from feats_2), got [1, 2, 2]',
+    },
+    {
+      title: 'feature map batch of 2',
+      sample: makeSample({ ...okInputs(), feats_1: tensor([2, 3, 1, 2]) }, okParams),
+      message: 'style_loss: feats_1: expected shape [1, C, H, W], got [2, 3, 1, 2]',
+    },
+    {
+      title: 'NaN in feats_2',
+      sample: makeSample({ ...okInputs(), feats_2: tensor([1, 1, 2, 1], [NaN, 0]) }, okParams),
+      message: 'style_loss: feats_2: expected finite values, got NaN at [0, 0, 0, 0]',
+    },
   ],
 };

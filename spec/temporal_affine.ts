@@ -37,11 +37,25 @@ export const temporal_affine: OpDef = {
   errors: [
     { title: 'x of rank 2', sample: makeSample({ ...ok, x: tensor([2, 4]) }), message: 'temporal_affine: x: expected rank 3, got rank 2 (shape [2, 4])' },
     { title: 'w of rank 3', sample: makeSample({ ...ok, w: tensor([4, 5, 1]) }), message: 'temporal_affine: w: expected rank 2, got rank 3 (shape [4, 5, 1])' },
-    { title: 'w rows differ from D', sample: makeSample({ ...ok, w: tensor([3, 5]) }), message: 'temporal_affine: w: expected shape [4, M] (D = 4 from x), got [3, 5]' },
-    { title: 'b length differs from M', sample: makeSample({ ...ok, b: tensor([4]) }), message: 'temporal_affine: b: expected shape [5] (M = 5 from w), got [4]' },
+    {
+      title: 'w rows differ from D',
+      sample: makeSample({ ...ok, w: tensor([3, 5]) }),
+      message: 'temporal_affine: w: expected shape [4, M] (D = 4 from x), got [3, 5]',
+    },
+    {
+      title: 'b length differs from M',
+      sample: makeSample({ ...ok, b: tensor([4]) }),
+      message: 'temporal_affine: b: expected shape [5] (M = 5 from w), got [4]',
+    },
     {
       title: 'NaN in x',
-      sample: makeSample({ ...ok, x: tensor([2, 3, 4], Array.from({ length: 24 }, (_, i) => (i === 13 ? NaN : i))) }),
+      sample: makeSample({
+        ...ok,
+        x: tensor(
+          [2, 3, 4],
+          Array.from({ length: 24 }, (_, i) => (i === 13 ? NaN : i)),
+        ),
+      }),
       message: 'temporal_affine: x: expected finite values, got NaN at [1, 0, 1]',
     },
   ],

@@ -14,7 +14,10 @@ const temporalLossSamples = (maxN: number, maxT: number, maxV: number, scale: nu
     inputs: {
       x: randnTensor([N, T, V], rng, scale),
       y: randintTensor([N, T], rng, V),
-      mask: tensor([N, T], Array.from({ length: N * T }, () => (rng() < 0.65 ? 1 : 0))),
+      mask: tensor(
+        [N, T],
+        Array.from({ length: N * T }, () => (rng() < 0.65 ? 1 : 0)),
+      ),
     },
   }));
 
@@ -42,12 +45,40 @@ export const temporal_softmax_loss: OpDef = {
     makeSample({ x: tensor([1, 1, 1], [0.3]), y: tensor([1, 1], [0]), mask: tensor([1, 1], [1]) }),
   ],
   errors: [
-    { title: 'x of rank 2', sample: makeSample({ x: tensor([2, 3]), y, mask }), message: 'temporal_softmax_loss: x: expected rank 3, got rank 2 (shape [2, 3])' },
-    { title: 'y shape differs', sample: makeSample({ x, y: tensor([2, 3]), mask }), message: 'temporal_softmax_loss: y: expected shape [2, 2] (N = 2, T = 2 from x), got [2, 3]' },
-    { title: 'mask shape differs', sample: makeSample({ x, y, mask: tensor([4]) }), message: 'temporal_softmax_loss: mask: expected shape [2, 2] (N = 2, T = 2 from x), got [4]' },
-    { title: 'label out of range', sample: makeSample({ x, y: tensor([2, 2], [0, 3, 1, 1]), mask }), message: 'temporal_softmax_loss: y: expected labels in [0, 2], got 3 at [0, 1]' },
-    { title: 'non-integer label', sample: makeSample({ x, y: tensor([2, 2], [0, 1, 0.5, 1]), mask }), message: 'temporal_softmax_loss: y: expected integer labels, got 0.5 at [1, 0]' },
-    { title: 'mask not 0/1', sample: makeSample({ x, y, mask: tensor([2, 2], [1, 0, 2, 1]) }), message: 'temporal_softmax_loss: mask: expected 0 or 1, got 2 at [1, 0]' },
-    { title: 'NaN in x', sample: makeSample({ x: tensor([2, 2, 3], [1, 2, 3, 4, 5, 6, 0, 0, 0, NaN, 2, 0.5]), y, mask }), message: 'temporal_softmax_loss: x: expected finite values, got NaN at [1, 1, 0]' },
+    {
+      title: 'x of rank 2',
+      sample: makeSample({ x: tensor([2, 3]), y, mask }),
+      message: 'temporal_softmax_loss: x: expected rank 3, got rank 2 (shape [2, 3])',
+    },
+    {
+      title: 'y shape differs',
+      sample: makeSample({ x, y: tensor([2, 3]), mask }),
+      message: 'temporal_softmax_loss: y: expected shape [2, 2] (N = 2, T = 2 from x), got [2, 3]',
+    },
+    {
+      title: 'mask shape differs',
+      sample: makeSample({ x, y, mask: tensor([4]) }),
+      message: 'temporal_softmax_loss: mask: expected shape [2, 2] (N = 2, T = 2 from x), got [4]',
+    },
+    {
+      title: 'label out of range',
+      sample: makeSample({ x, y: tensor([2, 2], [0, 3, 1, 1]), mask }),
+      message: 'temporal_softmax_loss: y: expected labels in [0, 2], got 3 at [0, 1]',
+    },
+    {
+      title: 'non-integer label',
+      sample: makeSample({ x, y: tensor([2, 2], [0, 1, 0.5, 1]), mask }),
+      message: 'temporal_softmax_loss: y: expected integer labels, got 0.5 at [1, 0]',
+    },
+    {
+      title: 'mask not 0/1',
+      sample: makeSample({ x, y, mask: tensor([2, 2], [1, 0, 2, 1]) }),
+      message: 'temporal_softmax_loss: mask: expected 0 or 1, got 2 at [1, 0]',
+    },
+    {
+      title: 'NaN in x',
+      sample: makeSample({ x: tensor([2, 2, 3], [1, 2, 3, 4, 5, 6, 0, 0, 0, NaN, 2, 0.5]), y, mask }),
+      message: 'temporal_softmax_loss: x: expected finite values, got NaN at [1, 1, 0]',
+    },
   ],
 };

@@ -21,8 +21,14 @@ const decoderSamples = (max: Parameters<typeof layerSamples>[0]) =>
 
 const E = 4;
 const ok: Tensors = {
-  tgt: tensor([1, 3, E], seq(12, (i) => Math.sin(i))),
-  memory: tensor([1, 2, E], seq(8, (i) => Math.cos(i))),
+  tgt: tensor(
+    [1, 3, E],
+    seq(12, (i) => Math.sin(i)),
+  ),
+  memory: tensor(
+    [1, 2, E],
+    seq(8, (i) => Math.cos(i)),
+  ),
   ...fixedWeights(inputs.slice(2, -1), E, 6),
 };
 const params = { num_heads: 2, dim_feedforward: 6 };
@@ -45,12 +51,37 @@ export const transformer_decoder_layer: OpDef = {
   ],
   errors: [
     { title: 'tgt of rank 2', sample: makeSample({ ...ok, tgt: tensor([3, E]) }, params), message: `${OP}: tgt: expected rank 3, got rank 2 (shape [3, 4])` },
-    { title: 'memory embedding differs', sample: makeSample({ ...ok, memory: tensor([1, 2, 3]) }, params), message: `${OP}: memory: expected shape [1, S, 4] (N = 1, E = 4 from tgt), got [1, 2, 3]` },
+    {
+      title: 'memory embedding differs',
+      sample: makeSample({ ...ok, memory: tensor([1, 2, 3]) }, params),
+      message: `${OP}: memory: expected shape [1, S, 4] (N = 1, E = 4 from tgt), got [1, 2, 3]`,
+    },
     { title: 'num_heads missing', sample: makeSample(ok, { dim_feedforward: 6 }), message: `${OP}: num_heads: expected an integer ≥ 1, got undefined` },
-    { title: 'cross_bv not (E)', sample: makeSample({ ...ok, cross_bv: tensor([3]) }, params), message: `${OP}: cross_bv: expected shape [4] (E = 4 from tgt), got [3]` },
+    {
+      title: 'cross_bv not (E)',
+      sample: makeSample({ ...ok, cross_bv: tensor([3]) }, params),
+      message: `${OP}: cross_bv: expected shape [4] (E = 4 from tgt), got [3]`,
+    },
     { title: 'eps not positive', sample: makeSample(ok, { ...params, eps: 0 }), message: `${OP}: eps: expected a finite number > 0, got 0` },
-    { title: 'NaN in memory', sample: makeSample({ ...ok, memory: tensor([1, 2, E], seq(8, (i) => (i === 5 ? NaN : 0))) }, params), message: `${OP}: memory: expected finite values, got NaN at [0, 1, 1]` },
-    { title: 'tgt_mask not 0/1', sample: makeSample({ ...ok, tgt_mask: tensor([1, 3, 3], [0, 2, 0, 0, 0, 0, 0, 0, 0]) }, params), message: `${OP}: tgt_mask: expected 0 or 1, got 2 at [0, 0, 1]` },
+    {
+      title: 'NaN in memory',
+      sample: makeSample(
+        {
+          ...ok,
+          memory: tensor(
+            [1, 2, E],
+            seq(8, (i) => (i === 5 ? NaN : 0)),
+          ),
+        },
+        params,
+      ),
+      message: `${OP}: memory: expected finite values, got NaN at [0, 1, 1]`,
+    },
+    {
+      title: 'tgt_mask not 0/1',
+      sample: makeSample({ ...ok, tgt_mask: tensor([1, 3, 3], [0, 2, 0, 0, 0, 0, 0, 0, 0]) }, params),
+      message: `${OP}: tgt_mask: expected 0 or 1, got 2 at [0, 0, 1]`,
+    },
   ],
   tolerance: LAYER_TOLERANCE,
 };

@@ -18,7 +18,10 @@ const encoderSamples = (max: Parameters<typeof layerSamples>[0]) =>
 
 const E = 4;
 const ok: Tensors = {
-  x: tensor([1, 3, E], seq(12, (i) => Math.sin(i))),
+  x: tensor(
+    [1, 3, E],
+    seq(12, (i) => Math.sin(i)),
+  ),
   ...fixedWeights(inputs.slice(1, -1), E, 6),
 };
 const params = { num_heads: 2, dim_feedforward: 6 };
@@ -40,12 +43,32 @@ export const transformer_encoder_layer: OpDef = {
   ],
   errors: [
     { title: 'x of rank 2', sample: makeSample({ ...ok, x: tensor([3, E]) }, params), message: `${OP}: x: expected rank 3, got rank 2 (shape [3, 4])` },
-    { title: 'E not divisible by num_heads', sample: makeSample(ok, { ...params, num_heads: 3 }), message: `${OP}: num_heads: expected a divisor of E = 4, got 3` },
-    { title: 'W1 not (E, dim_feedforward)', sample: makeSample(ok, { ...params, dim_feedforward: 5 }), message: `${OP}: W1: expected shape [4, 5] (E = 4 from x, F = 5 from dim_feedforward), got [4, 6]` },
-    { title: 'self_Wk not (E, E)', sample: makeSample({ ...ok, self_Wk: tensor([E, 2]) }, params), message: `${OP}: self_Wk: expected shape [4, 4] (E = 4 from x), got [4, 2]` },
+    {
+      title: 'E not divisible by num_heads',
+      sample: makeSample(ok, { ...params, num_heads: 3 }),
+      message: `${OP}: num_heads: expected a divisor of E = 4, got 3`,
+    },
+    {
+      title: 'W1 not (E, dim_feedforward)',
+      sample: makeSample(ok, { ...params, dim_feedforward: 5 }),
+      message: `${OP}: W1: expected shape [4, 5] (E = 4 from x, F = 5 from dim_feedforward), got [4, 6]`,
+    },
+    {
+      title: 'self_Wk not (E, E)',
+      sample: makeSample({ ...ok, self_Wk: tensor([E, 2]) }, params),
+      message: `${OP}: self_Wk: expected shape [4, 4] (E = 4 from x), got [4, 2]`,
+    },
     { title: 'norm_first not a boolean', sample: makeSample(ok, { ...params, norm_first: 1 }), message: `${OP}: norm_first: expected true or false, got 1` },
-    { title: 'NaN in ln2_gamma', sample: makeSample({ ...ok, ln2_gamma: tensor([E], [1, NaN, 1, 1]) }, params), message: `${OP}: ln2_gamma: expected finite values, got NaN at [1]` },
-    { title: 'src_mask of the wrong length', sample: makeSample({ ...ok, src_mask: tensor([1, 3, 2]) }, params), message: `${OP}: src_mask: expected shape [1, 3, 3] (N = 1, S = 3 from x), got [1, 3, 2]` },
+    {
+      title: 'NaN in ln2_gamma',
+      sample: makeSample({ ...ok, ln2_gamma: tensor([E], [1, NaN, 1, 1]) }, params),
+      message: `${OP}: ln2_gamma: expected finite values, got NaN at [1]`,
+    },
+    {
+      title: 'src_mask of the wrong length',
+      sample: makeSample({ ...ok, src_mask: tensor([1, 3, 2]) }, params),
+      message: `${OP}: src_mask: expected shape [1, 3, 3] (N = 1, S = 3 from x), got [1, 3, 2]`,
+    },
     {
       title: 'fully masked query row',
       sample: makeSample({ ...ok, src_mask: tensor([1, 3, 3], [1, 1, 1, 0, 0, 0, 0, 0, 0]) }, params),

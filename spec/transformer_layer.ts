@@ -40,12 +40,17 @@ export function layerWeightTensors(E: number, F: number, prefixes: readonly stri
     weights[name] = name.includes('_W') ? randnTensor([E, E], rng, scale) : randnTensor([E], rng, 0.5);
   }
   Object.assign(weights, {
-    W1: randnTensor([E, F], rng, 1 / Math.sqrt(E)), b1: randnTensor([F], rng, 0.5),
-    W2: randnTensor([F, E], rng, 0.5 / Math.sqrt(F)), b2: randnTensor([E], rng, 0.5),
+    W1: randnTensor([E, F], rng, 1 / Math.sqrt(E)),
+    b1: randnTensor([F], rng, 0.5),
+    W2: randnTensor([F, E], rng, 0.5 / Math.sqrt(F)),
+    b2: randnTensor([E], rng, 0.5),
   });
   for (let k = 1; k <= prefixes.length + 1; k++) {
     const [gamma, beta] = normInputs(k);
-    weights[gamma] = tensor([E], randnTensor([E], rng, 0.3).data.map((v) => STREAM + v));
+    weights[gamma] = tensor(
+      [E],
+      randnTensor([E], rng, 0.3).data.map((v) => STREAM + v),
+    );
     weights[beta] = randnTensor([E], rng, 0.3);
   }
   return weights;
@@ -60,9 +65,11 @@ export function layerWeightTensors(E: number, F: number, prefixes: readonly stri
 export function streamTensor(shape: readonly [number, number, number], rng: Rng): Tensor {
   const E = shape[2];
   const noise = randnTensor(shape, rng, STREAM / 3);
-  return tensor(shape, noise.data.map((v, i) => v + (E > 1 ? STREAM * (2 * (i % E) / (E - 1) - 1) : 0)));
+  return tensor(
+    shape,
+    noise.data.map((v, i) => v + (E > 1 ? STREAM * ((2 * (i % E)) / (E - 1) - 1) : 0)),
+  );
 }
-
 
 export interface LayerDraw {
   N: number;
@@ -77,14 +84,17 @@ export interface LayerDraw {
 }
 
 /** Sizes and params: batch 1 included, L ≠ S, one or more heads of size dh ≥ 3 (layer norm over E = 2 has x̂ = ±1 whatever x: no gradient to check), both norm orders. */
-export const layerSamples = (
-  max: { N: number; L: number; heads: number; dh: number; F: number },
-  build: (d: LayerDraw, rng: Rng) => Tensors,
-) =>
+export const layerSamples = (max: { N: number; L: number; heads: number; dh: number; F: number }, build: (d: LayerDraw, rng: Rng) => Tensors) =>
   samples(
     fc.record({
-      N: dim(1, max.N), L: dim(1, max.L), S: dim(1, max.L), heads: dim(1, max.heads), dh: dim(3, max.dh), F: dim(1, max.F),
-      mask: maskKind, norm_first: fc.boolean(),
+      N: dim(1, max.N),
+      L: dim(1, max.L),
+      S: dim(1, max.L),
+      heads: dim(1, max.heads),
+      dh: dim(3, max.dh),
+      F: dim(1, max.F),
+      mask: maskKind,
+      norm_first: fc.boolean(),
     }),
     (d, rng) => ({
       inputs: build(d, rng),
@@ -108,6 +118,12 @@ export const fixedWeights = (names: readonly string[], E: number, F: number): Te
       const shapes: Record<string, number[]> = { W1: [E, F], b1: [F], W2: [F, E] };
       const shape = shapes[name] ?? (name.includes('_W') ? [E, E] : [E]);
       const n = shape.reduce((a, b) => a * b, 1);
-      return [name, tensor(shape, seq(n, (i) => (name.includes('gamma') ? 1 : 0) + Math.sin(i + k) / 2))];
+      return [
+        name,
+        tensor(
+          shape,
+          seq(n, (i) => (name.includes('gamma') ? 1 : 0) + Math.sin(i + k) / 2),
+        ),
+      ];
     }),
   );

@@ -38,8 +38,14 @@ const tripletSamples = (maxN: number, maxD: number) =>
     fc.record({ N: dim(1, maxN), D: dim(1, maxD), alpha: fc.constantFrom(undefined, 0, 1), spread: fc.constantFrom(0.3, 1) }),
     ({ N, D, alpha, spread }, rng) => {
       const anchor = randnTensor([N, D], rng);
-      const positive = tensor([N, D], anchor.data.map((v) => v + spread * randnTensor([1], rng).data[0]));
-      const negative = tensor([N, D], anchor.data.map((v) => v + 0.8 * randnTensor([1], rng).data[0]));
+      const positive = tensor(
+        [N, D],
+        anchor.data.map((v) => v + spread * randnTensor([1], rng).data[0]),
+      );
+      const negative = tensor(
+        [N, D],
+        anchor.data.map((v) => v + 0.8 * randnTensor([1], rng).data[0]),
+      );
       marginsOffKink(anchor, positive, negative, alpha ?? 0.2);
       return { inputs: { anchor, positive, negative }, params: alpha === undefined ? {} : { alpha } };
     },
@@ -63,9 +69,21 @@ export const triplet_loss: OpDef = {
     makeSample({ anchor: tensor([1, 3], [1, 2, 3]), positive: tensor([1, 3], [1, 2, 3]), negative: tensor([1, 3], [1, 2, 2]) }, { alpha: 0 }),
   ],
   errors: [
-    { title: 'anchor of rank 1', sample: makeSample({ anchor: tensor([4]), positive: tensor([4]), negative: tensor([4]) }), message: 'triplet_loss: anchor: expected rank 2, got rank 1 (shape [4])' },
-    { title: 'negative shape differs', sample: makeSample({ ...ok, negative: tensor([2, 3]) }), message: 'triplet_loss: negative: expected shape [2, 2] (the shape of anchor), got [2, 3]' },
+    {
+      title: 'anchor of rank 1',
+      sample: makeSample({ anchor: tensor([4]), positive: tensor([4]), negative: tensor([4]) }),
+      message: 'triplet_loss: anchor: expected rank 2, got rank 1 (shape [4])',
+    },
+    {
+      title: 'negative shape differs',
+      sample: makeSample({ ...ok, negative: tensor([2, 3]) }),
+      message: 'triplet_loss: negative: expected shape [2, 2] (the shape of anchor), got [2, 3]',
+    },
     { title: 'negative alpha', sample: makeSample(ok, { alpha: -0.1 }), message: 'triplet_loss: alpha: expected a number ≥ 0, got -0.1' },
-    { title: 'NaN in positive', sample: makeSample({ ...ok, positive: tensor([2, 2], [0, NaN, 0, 0]) }), message: 'triplet_loss: positive: expected finite values, got NaN at [0, 1]' },
+    {
+      title: 'NaN in positive',
+      sample: makeSample({ ...ok, positive: tensor([2, 2], [0, NaN, 0, 0]) }),
+      message: 'triplet_loss: positive: expected finite values, got NaN at [0, 1]',
+    },
   ],
 };

@@ -33,9 +33,21 @@ export const tv_loss: OpDef = {
     makeSample({ img: tensor([1, 3, 1, 4], [1, 2, 3, 4, 4, 3, 2, 1, 0, 0, 1, 1]) }, { tv_weight: 2 }), // one row: horizontal only
   ],
   errors: [
-    { title: 'img of rank 3', sample: makeSample({ img: tensor([3, 4, 4]) }, { tv_weight: 1 }), message: 'tv_loss: img: expected rank 4, got rank 3 (shape [3, 4, 4])' },
-    { title: 'negative tv_weight', sample: makeSample({ img: tensor([1, 1, 2, 2]) }, { tv_weight: -1 }), message: 'tv_loss: tv_weight: expected a number ≥ 0, got -1' },
+    {
+      title: 'img of rank 3',
+      sample: makeSample({ img: tensor([3, 4, 4]) }, { tv_weight: 1 }),
+      message: 'tv_loss: img: expected rank 4, got rank 3 (shape [3, 4, 4])',
+    },
+    {
+      title: 'negative tv_weight',
+      sample: makeSample({ img: tensor([1, 1, 2, 2]) }, { tv_weight: -1 }),
+      message: 'tv_loss: tv_weight: expected a number ≥ 0, got -1',
+    },
     { title: 'missing tv_weight', sample: makeSample({ img: tensor([1, 1, 2, 2]) }), message: 'tv_loss: tv_weight: expected a number ≥ 0, got undefined' },
-    { title: 'NaN in img', sample: makeSample({ img: tensor([1, 1, 2, 2], [0, 0, NaN, 0]) }, { tv_weight: 1 }), message: 'tv_loss: img: expected finite values, got NaN at [0, 0, 1, 0]' },
+    {
+      title: 'NaN in img',
+      sample: makeSample({ img: tensor([1, 1, 2, 2], [0, 0, NaN, 0]) }, { tv_weight: 1 }),
+      message: 'tv_loss: img: expected finite values, got NaN at [0, 0, 1, 0]',
+    },
   ],
 };

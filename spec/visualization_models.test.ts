@@ -13,9 +13,7 @@ import { CLASSES, loadMnist } from '../reference/models/mnist';
 import { referenceBackend } from '../reference/models/reference_backend';
 import { initFeatureNet, noiseImage, stripesImage, styleTransferObjective, type StyleTransferHyper } from '../reference/models/style_transfer';
 import { initThreeLayerConvNet, threeLayerConvNet } from '../reference/models/three_layer_conv_net';
-import {
-  classVisualization, foolingImages, predictions, referenceVisualOps, saliencyMaps, type VisualOps,
-} from '../reference/models/visualization';
+import { classVisualization, foolingImages, predictions, referenceVisualOps, saliencyMaps, type VisualOps } from '../reference/models/visualization';
 import { makeRng, uniformTensor } from '../reference/rng';
 import { tensor, type Tensor } from '../reference/tensor';
 import { readStyleTransferFixture, runStyleTransfer, writeStyleTransferPng, type StyleTransferRun } from '../scripts/tasks/style_transfer';
@@ -49,7 +47,12 @@ const pngSize = (file: string) => {
 describe('style transfer', () => {
   it('the gradient of content + style + tv loss with respect to the image matches centered differences (float64, 2 blocks, 3×6×6)', () => {
     const hyper: StyleTransferHyper = {
-      channels: [4, 5], content_layer: 1, content_weight: 0.7, style_layers: [0, 1], style_weights: [300, 500], tv_weight: 0.02,
+      channels: [4, 5],
+      content_layer: 1,
+      content_weight: 0.7,
+      style_layers: [0, 1],
+      style_weights: [300, 500],
+      tv_weight: 0.02,
     };
     const rng = makeRng('style-transfer-gradcheck');
     const [content, style] = [uniformTensor([1, 3, 6, 6], rng, 0, 1), stripesImage(3, 6, 6)];
@@ -90,16 +93,22 @@ describe('network visualization (a random three-layer conv net)', () => {
   const labels = Array.from(test.y.data.subarray(0, 4));
   const refModel = threeLayerConvNet(hyper);
   const refOps = referenceVisualOps(referenceBackend);
-  const on = async (backend: 'reference' | 'webgpu') => (backend === 'reference'
-    ? { v: refOps as VisualOps<unknown>, model: refModel as Model<unknown> }
-    : { v: webgpuVisualOps(webgpuBackend(await getGpu())) as VisualOps<unknown>, model: gpuConvNet.threeLayerConvNet(hyper) as Model<unknown> });
+  const on = async (backend: 'reference' | 'webgpu') =>
+    backend === 'reference'
+      ? { v: refOps as VisualOps<unknown>, model: refModel as Model<unknown> }
+      : { v: webgpuVisualOps(webgpuBackend(await getGpu())) as VisualOps<unknown>, model: gpuConvNet.threeLayerConvNet(hyper) as Model<unknown> };
   const upload = <T>(v: VisualOps<T>) => Object.fromEntries(Object.entries(params).map(([k, t]) => [k, v.backend.upload(t)]));
   const score = (x: Tensor, n: number, c: number) => refModel.scores(params, tensor([1, 784], x.data.subarray(n * 784, (n + 1) * 784))).data[c];
 
-  it('saliency has the images\' spatial shape and is |∂s_y/∂X| (centered differences at a few pixels)', async () => {
+  it("saliency has the images' spatial shape and is |∂s_y/∂X| (centered differences at a few pixels)", async () => {
     const maps = await saliencyMaps(refOps, refModel, params, X, labels, CLASSES, IMAGE);
     expect(maps.shape).toEqual([4, 28, 28]);
-    for (const [n, p] of [[0, 300], [1, 406], [2, 377], [3, 433]]) {
+    for (const [n, p] of [
+      [0, 300],
+      [1, 406],
+      [2, 377],
+      [3, 433],
+    ]) {
       const plus = tensor(X.shape, X.data);
       const minus = tensor(X.shape, X.data);
       plus.data[n * 784 + p] += STEP;
@@ -154,9 +163,20 @@ describe('network visualization (a random three-layer conv net)', () => {
     foolingTargets(many, 0).forEach((t, i) => expect(t).not.toBe(many[i]));
     const maps = await saliencyMaps(refOps, refModel, params, X, labels, CLASSES, IMAGE);
     const files = writeVisualizationPngs(mkdtempSync(join(tmpdir(), 'vis-')), 'reference', {
-      digits: X, labels, saliency: maps, targets, fooled: X, foolingPredicted: targets, foolingSteps: 0,
-      classImages: tensor([CLASSES, 784]), classPredicted: [],
+      digits: X,
+      labels,
+      saliency: maps,
+      targets,
+      fooled: X,
+      foolingPredicted: targets,
+      foolingSteps: 0,
+      classImages: tensor([CLASSES, 784]),
+      classPredicted: [],
     });
-    expect(files.map(pngSize)).toEqual([[4 * 29 + 1, 2 * 29 + 1], [4 * 29 + 1, 3 * 29 + 1], [CLASSES * 29 + 1, 29 + 1]]);
+    expect(files.map(pngSize)).toEqual([
+      [4 * 29 + 1, 2 * 29 + 1],
+      [4 * 29 + 1, 3 * 29 + 1],
+      [CLASSES * 29 + 1, 29 + 1],
+    ]);
   });
 });

@@ -23,20 +23,22 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   return {
     name: 'webgpu',
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
-    gatherRows: (X, y, rows, shifts) => scope(() => {
-      const D = X.shape.slice(1).reduce((a, b) => a * b, 1);
-      const S = shifts?.size ?? 1;
-      if (shifts && D % (S * S) !== 0) throw new Error(`gatherRows: shifts.size² (${S * S}) must divide the row length ${D}`);
-      // index: per row its source row, and with shifts its dy and dx
-      const perRow = rows.flatMap((r, n) => (shifts ? [r, shifts.dy[n], shifts.dx[n]] : [r]));
-      const index = upload(gpu, tensor([perRow.length], perRow), 'i32');
-      const out = pointwise(gpu, {
-        name: shifts ? 'models:gather-shifted' : 'models:gather',
-        inputs: { X, y, index },
-        outputs: { Xb: { shape: [rows.length, ...X.shape.slice(1)] }, yb: { shape: [rows.length], dtype: 'i32' } },
-        uniforms: { D: ['u32', D], S: ['i32', S] },
-        count: rows.length * D,
-        body: shifts ? `
+    gatherRows: (X, y, rows, shifts) =>
+      scope(() => {
+        const D = X.shape.slice(1).reduce((a, b) => a * b, 1);
+        const S = shifts?.size ?? 1;
+        if (shifts && D % (S * S) !== 0) throw new Error(`gatherRows: shifts.size² (${S * S}) must divide the row length ${D}`);
+        // index: per row its source row, and with shifts its dy and dx
+        const perRow = rows.flatMap((r, n) => (shifts ? [r, shifts.dy[n], shifts.dx[n]] : [r]));
+        const index = upload(gpu, tensor([perRow.length], perRow), 'i32');
+        const out = pointwise(gpu, {
+          name: shifts ? 'models:gather-shifted' : 'models:gather',
+          inputs: { X, y, index },
+          outputs: { Xb: { shape: [rows.length, ...X.shape.slice(1)] }, yb: { shape: [rows.length], dtype: 'i32' } },
+          uniforms: { D: ['u32', D], S: ['i32', S] },
+          count: rows.length * D,
+          body: shifts
+            ? `
   let r = i / D;
   let c = i % D;
   let source = u32(index[3u * r]);
@@ -47,42 +49,45 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
   let inside = si >= 0 && si < S && sj >= 0 && sj < S;
   let src = source * D + plane * u32(S * S) + u32(select(0, si * S + sj, inside));
   Xb[i] = select(0.0, X[src], inside);
-  if (c == 0u) { yb[r] = y[source]; }` : `
+  if (c == 0u) { yb[r] = y[source]; }`
+            : `
   let r = i / D;
   let c = i % D;
   let source = u32(index[r]);
   Xb[i] = X[source * D + c];
   if (c == 0u) { yb[r] = y[source]; }`,
-      });
-      return { X: out.Xb, y: out.yb };
-    }),
-    takeRows: (t, rows) => scope(() => {
-      const D = t.shape.slice(1).reduce((a, b) => a * b, 1);
-      const index = upload(gpu, tensor([rows.length], rows), 'i32');
-      return pointwise(gpu, {
-        name: 'models:take_rows',
-        inputs: { t, index },
-        outputs: { out: { shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype } },
-        uniforms: { D: ['u32', D] },
-        count: rows.length * D,
-        body: 'out[i] = t[u32(index[i / D]) * D + i % D];',
-      }).out;
-    }),
-    accuracy: (scores, y) => scope(async () => {
-      const [N, C] = scores.shape;
-      const { hits } = pointwise(gpu, {
-        name: 'models:accuracy',
-        inputs: { scores, y },
-        outputs: { hits: { shape: [N] } },
-        uniforms: { C: ['u32', C] },
-        count: N,
-        body: `
+        });
+        return { X: out.Xb, y: out.yb };
+      }),
+    takeRows: (t, rows) =>
+      scope(() => {
+        const D = t.shape.slice(1).reduce((a, b) => a * b, 1);
+        const index = upload(gpu, tensor([rows.length], rows), 'i32');
+        return pointwise(gpu, {
+          name: 'models:take_rows',
+          inputs: { t, index },
+          outputs: { out: { shape: [rows.length, ...t.shape.slice(1)], dtype: t.dtype } },
+          uniforms: { D: ['u32', D] },
+          count: rows.length * D,
+          body: 'out[i] = t[u32(index[i / D]) * D + i % D];',
+        }).out;
+      }),
+    accuracy: (scores, y) =>
+      scope(async () => {
+        const [N, C] = scores.shape;
+        const { hits } = pointwise(gpu, {
+          name: 'models:accuracy',
+          inputs: { scores, y },
+          outputs: { hits: { shape: [N] } },
+          uniforms: { C: ['u32', C] },
+          count: N,
+          body: `
   var best = 0u;
   for (var c = 1u; c < C; c++) { if (scores[i * C + c] > scores[i * C + best]) { best = c; } }
   hits[i] = select(0.0, 1.0, i32(best) == y[i]);`,
-      });
-      return (await read(sumAll(hits, 1 / N))).data[0];
-    }),
+        });
+        return (await read(sumAll(hits, 1 / N))).data[0];
+      }),
     readScalar: async (t) => (await read(t)).data[0],
     optimizers,
     release: (...ts) => release(...ts),

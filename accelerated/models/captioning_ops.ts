@@ -22,13 +22,27 @@ import { WEBGPU_MODEL_OPS } from './ops';
 const size = (t: GpuTensor): number => numel(t.shape);
 
 /** One output `out` of `shape` from the body, with the inputs and uniforms named. */
-function copyKernel(name: string, inputs: Record<string, GpuTensor>, shape: readonly number[], uniforms: Record<string, Field>, body: string, dtype: 'f32' | 'i32' = 'f32'): GpuTensor {
+function copyKernel(
+  name: string,
+  inputs: Record<string, GpuTensor>,
+  shape: readonly number[],
+  uniforms: Record<string, Field>,
+  body: string,
+  dtype: 'f32' | 'i32' = 'f32',
+): GpuTensor {
   const [first] = Object.values(inputs);
   return pointwise(first.gpu, { name: `captioning:${name}`, inputs, outputs: { out: { shape, dtype } }, uniforms, count: numel(shape), body }).out;
 }
 
 /** A kernel over `count` invocations that reads `inputs` and writes into `target` in place; all u32 uniforms. */
-function inPlace(name: string, inputs: Record<string, GpuTensor>, target: Record<string, GpuTensor>, values: Record<string, number>, count: number, body: string): void {
+function inPlace(
+  name: string,
+  inputs: Record<string, GpuTensor>,
+  target: Record<string, GpuTensor>,
+  values: Record<string, number>,
+  count: number,
+  body: string,
+): void {
   const dtypes = (tensors: Record<string, GpuTensor>) => Object.fromEntries(Object.entries(tensors).map(([n, t]) => [n, t.dtype]));
   const k = kernel({
     name: `captioning:${name}`,
@@ -54,10 +68,16 @@ function setTimeSlice(seq: GpuTensor, t: number, value: GpuTensor): void {
 function concatColumns(a: GpuTensor, b: GpuTensor): GpuTensor {
   const [N, A] = a.shape;
   const B = b.shape[1];
-  return copyKernel('concat', { a, b }, [N, A + B], { A: ['u32', A], B: ['u32', B] }, `
+  return copyKernel(
+    'concat',
+    { a, b },
+    [N, A + B],
+    { A: ['u32', A], B: ['u32', B] },
+    `
   let n = i / (A + B);
   let c = i % (A + B);
-  if (c < A) { out[i] = a[n * A + c]; } else { out[i] = b[n * B + c - A]; }`);
+  if (c < A) { out[i] = a[n * A + c]; } else { out[i] = b[n * B + c - A]; }`,
+  );
 }
 
 function splitColumns(x: GpuTensor, A: number): [GpuTensor, GpuTensor] {
@@ -78,45 +98,70 @@ function sumOverBatch(x: GpuTensor): GpuTensor {
 
 function swapLastAxes(x: GpuTensor): GpuTensor {
   const [N, A, B] = x.shape;
-  return copyKernel('swap', { x }, [N, B, A], { A: ['u32', A], B: ['u32', B] }, `
+  return copyKernel(
+    'swap',
+    { x },
+    [N, B, A],
+    { A: ['u32', A], B: ['u32', B] },
+    `
   let a = i % A;
   let b = (i / A) % B;
   let n = i / (A * B);
-  out[i] = x[(n * A + a) * B + b];`);
+  out[i] = x[(n * A + a) * B + b];`,
+  );
 }
 
 function splitCaptions(captions: GpuTensor) {
   const [N, L] = captions.shape;
   const shape = [N, L - 1];
-  const at = (shift: number) => copyKernel(`captions-${shift}`, { captions }, shape, { L: ['u32', L] },
-    `out[i] = captions[(i / (L - 1u)) * L + i % (L - 1u) + ${shift}u];`, 'i32');
-  const mask = copyKernel('captions-mask', { captions }, shape, { L: ['u32', L] },
-    `out[i] = select(1, 0, captions[(i / (L - 1u)) * L + i % (L - 1u) + 1u] == ${NULL});`, 'i32');
+  const at = (shift: number) =>
+    copyKernel(`captions-${shift}`, { captions }, shape, { L: ['u32', L] }, `out[i] = captions[(i / (L - 1u)) * L + i % (L - 1u) + ${shift}u];`, 'i32');
+  const mask = copyKernel(
+    'captions-mask',
+    { captions },
+    shape,
+    { L: ['u32', L] },
+    `out[i] = select(1, 0, captions[(i / (L - 1u)) * L + i % (L - 1u) + 1u] == ${NULL});`,
+    'i32',
+  );
   return { captionsIn: at(0), captionsOut: at(1), mask };
 }
 
 function writeArgmax(scores: GpuTensor, s: number, tokens: GpuTensor, col: number): void {
   const [N, S, V] = scores.shape;
   const L = tokens.shape[1];
-  inPlace('argmax', { scores }, { tokens }, { S, V, s, L, col }, N, `
+  inPlace(
+    'argmax',
+    { scores },
+    { tokens },
+    { S, V, s, L, col },
+    N,
+    `
   let row = (i * u.S + u.s) * u.V;
   var best = 0u;
   for (var v = 1u; v < u.V; v++) { if (scores[row + v] > scores[row + best]) { best = v; } }
-  tokens[i * u.L + u.col] = i32(best);`);
+  tokens[i * u.L + u.col] = i32(best);`,
+  );
 }
 
 /** The exact-match rate of greedy tokens against the captions (exactMatches of the reference), one invocation per row. */
 export function exactMatch(tokens: GpuTensor, captions: GpuTensor): Promise<number> {
   return scope(async () => {
     const [N, L] = captions.shape;
-    const hits = copyKernel('exact-match', { tokens, captions }, [N], { L: ['u32', L] }, `
+    const hits = copyKernel(
+      'exact-match',
+      { tokens, captions },
+      [N],
+      { L: ['u32', L] },
+      `
   var hit = 1.0;
   for (var t = 1u; t < L; t++) {
     let want = captions[i * L + t];
     if (tokens[i * L + t] != want) { hit = 0.0; break; }
     if (want == ${END}) { break; }
   }
-  out[i] = hit;`);
+  out[i] = hit;`,
+    );
     return (await read(sumAll(hits, 1 / N))).data[0];
   });
 }
@@ -127,8 +172,15 @@ export function gpuCaptionOps(gpu: Gpu): CaptionOps<GpuTensor> {
     ...WEBGPU_MODEL_OPS,
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
     zeros: (shape) => zeros(gpu, shape),
-    timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
-    splitCaptions, writeArgmax,
+    timeSlice,
+    setTimeSlice,
+    concatColumns,
+    splitColumns,
+    addPositions,
+    sumOverBatch,
+    swapLastAxes,
+    splitCaptions,
+    writeArgmax,
   };
 }
 

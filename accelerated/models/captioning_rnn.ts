@@ -8,5 +8,4 @@ import { gpuCaptionOps } from './captioning_ops';
  * Twin of reference/models/captioning_rnn.ts: the same composition over the twins (gpuCaptionOps),
  * so training and greedy sampling stay on the device; only the loss and the exact-match rate are read.
  */
-export const gpuCaptioningRnn = (gpu: Gpu, cell: CellKind, options: CaptioningRnnOptions): Model<GpuTensor> =>
-  captioningRnn(gpuCaptionOps(gpu), cell, options);
+export const gpuCaptioningRnn = (gpu: Gpu, cell: CellKind, options: CaptioningRnnOptions): Model<GpuTensor> => captioningRnn(gpuCaptionOps(gpu), cell, options);

@@ -1,5 +1,11 @@
 import {
-  anchorParams, detectorModel, type AnchorConfig, type BoxLossParams, type DetectorHyper, type DetectorModel, type DetectorOps,
+  anchorParams,
+  detectorModel,
+  type AnchorConfig,
+  type BoxLossParams,
+  type DetectorHyper,
+  type DetectorModel,
+  type DetectorOps,
 } from '../../reference/models/detector';
 import { numel, tensor, type Tensor } from '../../reference/tensor';
 import { anchorsForward } from '../anchors';
@@ -54,18 +60,26 @@ function anchorRows(direction: 'forward' | 'backward', src: GpuTensor, mapShape:
   return out;
 }
 
-interface BoxLossCache { pred: GpuTensor; target: GpuTensor; labels: GpuTensor; params: BoxLossParams }
+interface BoxLossCache {
+  pred: GpuTensor;
+  target: GpuTensor;
+  labels: GpuTensor;
+  params: BoxLossParams;
+}
 
 /** Twin of boxLossForward: box_weight/N · Σ over positive anchors of smoothL1_β(pred − target). */
 function boxLossForward(pred: GpuTensor, target: GpuTensor, labels: GpuTensor, params: BoxLossParams): { loss: GpuTensor; cache: BoxLossCache } {
-  const loss = sumOfTerms({
-    name: 'detector:box_loss',
-    inputs: { pred, goal: target, labels },
-    count: numel(pred.shape),
-    uniforms: { beta: ['f32', params.beta] },
-    body: `let d = abs(pred[i] - goal[i]);
+  const loss = sumOfTerms(
+    {
+      name: 'detector:box_loss',
+      inputs: { pred, goal: target, labels },
+      count: numel(pred.shape),
+      uniforms: { beta: ['f32', params.beta] },
+      body: `let d = abs(pred[i] - goal[i]);
   terms[i] = select(0.0, select(d - 0.5 * beta, 0.5 * d * d / beta, d < beta), labels[i / 4u] > 0);`,
-  }, params.box_weight / pred.shape[0]);
+    },
+    params.box_weight / pred.shape[0],
+  );
   return { loss, cache: { pred, target, labels, params } };
 }
 
@@ -94,8 +108,12 @@ const WEBGPU_DETECTOR_OPS: DetectorOps<GpuTensor> = {
 function tileRows(anchors: GpuTensor, times: number): GpuTensor {
   const size = numel(anchors.shape);
   return pointwise(anchors.gpu, {
-    name: 'detector:tile', inputs: { anchors }, outputs: { out: { shape: [times * anchors.shape[0], 4] } },
-    uniforms: { size: ['u32', size] }, count: times * size, body: 'out[i] = anchors[i % size];',
+    name: 'detector:tile',
+    inputs: { anchors },
+    outputs: { out: { shape: [times * anchors.shape[0], 4] } },
+    uniforms: { size: ['u32', size] },
+    count: times * size,
+    body: 'out[i] = anchors[i % size];',
   }).out;
 }
 
@@ -148,11 +166,16 @@ export const webgpuDetector = (h: DetectorHyper, a: AnchorConfig): DetectorModel
     const found: Tensor[] = [];
     // The model's detect runs this in a scope; each image's candidates go in a scope of their own.
     for (let n = 0; n < N; n++) {
-      found.push(await scope(async () => {
-        const c = candidates(probs, boxes, n, X.shape[3]);
-        const { keep } = await batchedNmsForward(c.boxes, c.scores, c.idxs, { iou_threshold: h.nms_iou, score_threshold: h.score_threshold });
-        return detectionRows(keep, c, firstImage + n);
-      }));
+      found.push(
+        await scope(async () => {
+          const c = candidates(probs, boxes, n, X.shape[3]);
+          const { keep } = await batchedNmsForward(c.boxes, c.scores, c.idxs, { iou_threshold: h.nms_iou, score_threshold: h.score_threshold });
+          return detectionRows(keep, c, firstImage + n);
+        }),
+      );
     }
-    return tensor([found.reduce((s, d) => s + d.shape[0], 0), 7], found.flatMap((d) => Array.from(d.data)));
+    return tensor(
+      [found.reduce((s, d) => s + d.shape[0], 0), 7],
+      found.flatMap((d) => Array.from(d.data)),
+    );
   });

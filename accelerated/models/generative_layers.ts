@@ -12,8 +12,13 @@ import { WEBGPU_MODEL_OPS } from './ops';
  */
 export const GPU_OPS: ModelOps<GpuTensor> = {
   ...WEBGPU_MODEL_OPS,
-  axpy: (alpha, a, b) => pointwise(a.gpu, {
-    name: 'models:axpy', inputs: { a, b }, outputs: { out: { shape: a.shape } }, count: numel(a.shape),
-    uniforms: { alpha: ['f32', alpha] }, body: 'out[i] = alpha * a[i] + b[i];',
-  }).out,
+  axpy: (alpha, a, b) =>
+    pointwise(a.gpu, {
+      name: 'models:axpy',
+      inputs: { a, b },
+      outputs: { out: { shape: a.shape } },
+      count: numel(a.shape),
+      uniforms: { alpha: ['f32', alpha] },
+      body: 'out[i] = alpha * a[i] + b[i];',
+    }).out,
 };

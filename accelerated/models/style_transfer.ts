@@ -9,5 +9,8 @@ import { WEBGPU_OPS } from './layers';
  * input-gradient kernel alone (conv2dInputGrad, no dw or db).
  */
 export const styleTransferObjective = (
-  net: Record<string, GpuTensor>, content: GpuTensor, style: GpuTensor, hyper: StyleTransferHyper,
+  net: Record<string, GpuTensor>,
+  content: GpuTensor,
+  style: GpuTensor,
+  hyper: StyleTransferHyper,
 ): ImageObjective<GpuTensor> => styleTransferObjectiveOn(WEBGPU_OPS, net, content, style, hyper);

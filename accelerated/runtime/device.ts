@@ -178,10 +178,12 @@ let shared: Promise<Gpu> | undefined;
 
 /** The process's Gpu, created on first call (on Dawn's adapter, accelerated/runtime/node_adapter.ts, unless one was injected). */
 export function getGpu(): Promise<Gpu> {
-  shared ??= import('./node_adapter').then((node) => node.createGpu()).catch((e) => {
-    shared = undefined;
-    throw e;
-  });
+  shared ??= import('./node_adapter')
+    .then((node) => node.createGpu())
+    .catch((e) => {
+      shared = undefined;
+      throw e;
+    });
   return shared;
 }
 
@@ -214,5 +216,4 @@ export async function gpuOnAdapter(instance: GPU, adapter: GPUAdapter, name: str
 }
 
 /** "vendor architecture device description" of an adapter, leaving out the empty ones. */
-export const adapterName = (info: GPUAdapterInfo): string =>
-  [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+export const adapterName = (info: GPUAdapterInfo): string => [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');

@@ -28,9 +28,7 @@ export function matmul(a: GpuTensor, b: GpuTensor, { transA = false, transB = fa
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [Kb, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (a.shape.length !== 2 || b.shape.length !== 2 || K !== Kb) {
-    throw new Error(
-      `matmul: inner dimensions differ: A${transA ? 'ᵀ' : ''} is [${M}, ${K}], B${transB ? 'ᵀ' : ''} is [${Kb}, ${N}]`,
-    );
+    throw new Error(`matmul: inner dimensions differ: A${transA ? 'ᵀ' : ''} is [${M}, ${K}], B${transB ? 'ᵀ' : ''} is [${Kb}, ${N}]`);
   }
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== N)) {
     throw new Error(`matmul: bias: expected shape [${N}], got [${bias.shape.join(', ')}]`);
@@ -59,14 +57,26 @@ const T4 = TILE / 4;
  * pipelines are compiled (each costs SwiftShader over half a second). Without bias, B is bound in
  * the bias slot and never read.
  */
-function sharedMatmul(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, transA: boolean, transB: boolean, M: number, N: number, K: number): void {
+function sharedMatmul(
+  a: GpuTensor,
+  b: GpuTensor,
+  bias: GpuTensor | undefined,
+  out: GpuTensor,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+): void {
   const vecA = (transA ? M : K) % 4 === 0;
   const vecB = (transB ? K : N) % 4 === 0;
   // Strides in storage of op(A) along i and k, and of op(B) along k and j, in elements.
   const [aI, aK] = transA ? [1, M] : [K, 1];
   const [bK, bJ] = transB ? [1, K] : [N, 1];
-  launch(a.gpu, sharedKernel(vecA, vecB), { A: a, B: b, bias: bias ?? b, C: out }, { M, N, K, hasBias: bias ? 1 : 0, aI, aK, bK, bJ },
-    [Math.ceil(N / TILE), Math.ceil(M / TILE)]);
+  launch(a.gpu, sharedKernel(vecA, vecB), { A: a, B: b, bias: bias ?? b, C: out }, { M, N, K, hasBias: bias ? 1 : 0, aI, aK, bK, bJ }, [
+    Math.ceil(N / TILE),
+    Math.ceil(M / TILE),
+  ]);
 }
 
 /**
@@ -195,8 +205,11 @@ export interface MatmulProblem {
  */
 export function launchVec4(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, p: MatmulProblem): void {
   const { transA, transB, M, N, K, batch } = p;
-  launch(a.gpu, vec4Kernel(transA, transB, !!bias), { A: a, B: b, ...(bias ? { bias } : {}), C: out }, { M, N, K, batch },
-    [Math.ceil(N / (4 * COLS * WG)), Math.ceil(M / (ROWS * WG)), Math.min(batch, MAX_GROUPS)]);
+  launch(a.gpu, vec4Kernel(transA, transB, !!bias), { A: a, B: b, ...(bias ? { bias } : {}), C: out }, { M, N, K, batch }, [
+    Math.ceil(N / (4 * COLS * WG)),
+    Math.ceil(M / (ROWS * WG)),
+    Math.min(batch, MAX_GROUPS),
+  ]);
 }
 
 /**
@@ -219,21 +232,28 @@ function vec4Kernel(transA: boolean, transB: boolean, hasBias: boolean): Kernel 
   const quads = [0, 1, 2, 3];
   const rank1 = transA && !transB;
   const loadA = transA
-    ? groups.map((g) => rank1
-      ? `let at${g} = A[baseA + k * M4 + i4_${g}];`
-      : `let at${g} = transpose(mat4x4<f32>(${quads.map((q) => `A[baseA + (4u * k + ${q}u) * M4 + i4_${g}]`).join(', ')}));
-      ${quads.map((e) => `let a${4 * g + e} = at${g}[${e}];`).join(' ')}`).join('\n      ')
+    ? groups
+        .map((g) =>
+          rank1
+            ? `let at${g} = A[baseA + k * M4 + i4_${g}];`
+            : `let at${g} = transpose(mat4x4<f32>(${quads.map((q) => `A[baseA + (4u * k + ${q}u) * M4 + i4_${g}]`).join(', ')}));
+      ${quads.map((e) => `let a${4 * g + e} = at${g}[${e}];`).join(' ')}`,
+        )
+        .join('\n      ')
     : rows.map((r) => `let a${r} = A[baseA + r${r} + k];`).join(' ');
   const loadB = rank1
     ? cols.map((c) => `let b${c} = B[baseB + k * N4 + j${c}];`).join(' ')
     : transB
-      ? cols.map((c) =>
-        `let bt${c} = transpose(mat4x4<f32>(${quads.map((e) => `B[baseB + (4u * j${c} + ${e}u) * K4 + k]`).join(', ')}));
-      ${quads.map((q) => `let b${q}_${c} = bt${c}[${q}];`).join(' ')}`).join('\n      ')
+      ? cols
+          .map(
+            (c) =>
+              `let bt${c} = transpose(mat4x4<f32>(${quads.map((e) => `B[baseB + (4u * j${c} + ${e}u) * K4 + k]`).join(', ')}));
+      ${quads.map((q) => `let b${q}_${c} = bt${c}[${q}];`).join(' ')}`,
+          )
+          .join('\n      ')
       : cols.map((c) => quads.map((q) => `let b${q}_${c} = B[baseB + (4u * k + ${q}u) * N4 + j${c}];`).join(' ')).join('\n      ');
-  const update = (r: number, c: number) => rank1
-    ? `c${r}_${c} += at${r >> 2}[${r & 3}] * b${c};`
-    : `c${r}_${c} += a${r}.x * b0_${c} + a${r}.y * b1_${c} + a${r}.z * b2_${c} + a${r}.w * b3_${c};`;
+  const update = (r: number, c: number) =>
+    rank1 ? `c${r}_${c} += at${r >> 2}[${r & 3}] * b${c};` : `c${r}_${c} += a${r}.x * b0_${c} + a${r}.y * b1_${c} + a${r}.z * b2_${c} + a${r}.w * b3_${c};`;
   const rowOffsets = transA
     ? groups.map((g) => `let i4_${g} = min(i / 4u + ${g}u, M4 - 1u);`).join(' ')
     : rows.map((r) => `let r${r} = min(i + ${r}u, u.M - 1u) * K4;`).join(' ');
@@ -241,7 +261,7 @@ function vec4Kernel(transA: boolean, transB: boolean, hasBias: boolean): Kernel 
     `if (i + ${r}u < u.M && j + ${c}u < N4) { C[baseC + (i + ${r}u) * N4 + j + ${c}u] = c${r}_${c}${hasBias ? ` + bias[j${c}]` : ''}; }`;
   return kernel({
     name: `matmul:vec4x${ROWS}x${COLS}`,
-    inputs: { A: 'vec4<f32>', B: 'vec4<f32>', ...(hasBias ? { bias: 'vec4<f32>' } as const : {}) },
+    inputs: { A: 'vec4<f32>', B: 'vec4<f32>', ...(hasBias ? ({ bias: 'vec4<f32>' } as const) : {}) },
     outputs: { C: 'vec4<f32>' },
     uniforms: { M: 'u32', N: 'u32', K: 'u32', batch: 'u32' },
     workgroup: [WG, WG],
@@ -278,14 +298,17 @@ function vec4Kernel(transA: boolean, transB: boolean, hasBias: boolean): Kernel 
  */
 export function launchScalar(a: GpuTensor, b: GpuTensor, bias: GpuTensor | undefined, out: GpuTensor, p: MatmulProblem): void {
   const { transA, transB, M, N, K, batch } = p;
-  launch(a.gpu, scalarKernel(transA, transB, !!bias), { A: a, B: b, ...(bias ? { bias } : {}), C: out }, { M, N, K, batch },
-    [Math.ceil(N / 32), Math.ceil(M / 32), Math.min(batch, MAX_GROUPS)]);
+  launch(a.gpu, scalarKernel(transA, transB, !!bias), { A: a, B: b, ...(bias ? { bias } : {}), C: out }, { M, N, K, batch }, [
+    Math.ceil(N / 32),
+    Math.ceil(M / 32),
+    Math.min(batch, MAX_GROUPS),
+  ]);
 }
 
 function scalarKernel(transA: boolean, transB: boolean, hasBias: boolean): Kernel {
   return kernel({
     name: 'matmul:scalar4x4',
-    inputs: { A: 'f32', B: 'f32', ...(hasBias ? { bias: 'f32' } as const : {}) },
+    inputs: { A: 'f32', B: 'f32', ...(hasBias ? ({ bias: 'f32' } as const) : {}) },
     outputs: { C: 'f32' },
     uniforms: { M: 'u32', N: 'u32', K: 'u32', batch: 'u32' },
     workgroup: [8, 8],

@@ -22,7 +22,11 @@ export interface Optimizers<T> {
  * Per-row image shifts of a minibatch (Solver augmentation): row r, images of C channels of
  * size × size (D = C·size²), becomes out[c, i, j] = X[c, i − dy[r], j − dx[r]], 0 outside the image.
  */
-export interface ImageShifts { size: number; dy: readonly number[]; dx: readonly number[] }
+export interface ImageShifts {
+  size: number;
+  dy: readonly number[];
+  dx: readonly number[];
+}
 
 /** The source offset of pixel (i, j) of an image shifted by (dy, dx), or −1 where it comes from outside. */
 export function shiftedSource(size: number, i: number, j: number, dy: number, dx: number): number {
@@ -44,7 +48,7 @@ export interface Backend<T> {
   readonly optimizers: Optimizers<T>;
   /** Frees device memory (nothing on the reference). */
   release(...ts: T[]): void;
-  /** Runs fn, then frees the device tensors it made except those in its result (accelerated/scope.ts; on the reference it only runs fn). */
+  /** Runs fn, then frees the device tensors it made except those in its result (accelerated/runtime/scope.ts; on the reference it only runs fn). */
   scope<R>(fn: () => R): R;
   /** Takes what `value` holds out of every open scope: long-lived state (weights, optimizer moments) whose owner frees it. */
   keep<R>(value: R): R;
@@ -54,14 +58,20 @@ export interface Backend<T> {
  * The loss of a model on a minibatch and its gradient for every trainable parameter (named
  * d<param>); `state`: the next values of the model's non-trainable params (Model.state).
  */
-export interface LossAndGrads<T> { loss: T; grads: Record<string, T>; state?: Record<string, T> }
+export interface LossAndGrads<T> {
+  loss: T;
+  grads: Record<string, T>;
+  state?: Record<string, T>;
+}
 
 /**
  * What a training step tells the model: `seed` (a u32) is fresh per step and derived from the
  * Solver's seed and the step number (stepSeed in solver.ts), so dropout draws a new mask each step
  * and the same masks on every backend and rerun.
  */
-export interface StepContext { seed: number }
+export interface StepContext {
+  seed: number;
+}
 
 /**
  * A trainable model on one backend: params keyed by name, as the init makes them. `loss` runs in

@@ -80,9 +80,7 @@ export function initCellEncoder(Dc: number, C: number, F: number, rng: Rng): Rec
 function swapLastAxes(x: Tensor): Tensor {
   const [N, A, B] = x.shape;
   const out = tensor([N, B, A]);
-  for (let n = 0; n < N; n++)
-    for (let a = 0; a < A; a++)
-      for (let b = 0; b < B; b++) out.data[(n * B + b) * A + a] = x.data[(n * A + a) * B + b];
+  for (let n = 0; n < N; n++) for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) out.data[(n * B + b) * A + a] = x.data[(n * A + a) * B + b];
   return out;
 }
 
@@ -111,14 +109,19 @@ function splitColumns(x: Tensor, A: number): [Tensor, Tensor] {
 
 function addPositions(x: Tensor, pos: Tensor): Tensor {
   const size = pos.data.length;
-  return tensor(x.shape, x.data.map((v, i) => v + pos.data[i % size]));
+  return tensor(
+    x.shape,
+    x.data.map((v, i) => v + pos.data[i % size]),
+  );
 }
 
 function sumOverBatch(x: Tensor): Tensor {
   const shape = x.shape.slice(1);
   const out = tensor(shape);
   const size = numel(shape);
-  x.data.forEach((v, i) => { out.data[i % size] += v; });
+  x.data.forEach((v, i) => {
+    out.data[i % size] += v;
+  });
   return out;
 }
 
@@ -151,8 +154,15 @@ export const REFERENCE_CAPTION_OPS: CaptionOps<Tensor> = {
   ...REFERENCE_MODEL_OPS,
   upload: (t) => t,
   zeros: (shape) => tensor(shape),
-  timeSlice, setTimeSlice, concatColumns, splitColumns, addPositions, sumOverBatch, swapLastAxes,
-  splitCaptions, writeArgmax,
+  timeSlice,
+  setTimeSlice,
+  concatColumns,
+  splitColumns,
+  addPositions,
+  sumOverBatch,
+  swapLastAxes,
+  splitCaptions,
+  writeArgmax,
 };
 
 /**

@@ -55,7 +55,8 @@ export function initCaptioningRnn(cell: CellKind, { P, Dc, C, V, W, H }: Caption
   const rng = makeRng(`init:captioning_${cell}:${seed}`);
   const attention = cell === 'attention_lstm';
   if (attention) gridSide(P);
-  else if (H % P !== 0) throw new Error(`captioning ${cell}: the hidden size H must be a multiple of the cells P (H/P features per cell), got H = ${H}, P = ${P}`);
+  else if (H % P !== 0)
+    throw new Error(`captioning ${cell}: the hidden size H must be a multiple of the cells P (H/P features per cell), got H = ${H}, P = ${P}`);
   const G = cell === 'rnn' ? H : 4 * H;
   const projOut = attention ? H : H / P;
   const stepIn = attention ? W + H : W;
@@ -207,85 +208,92 @@ export interface CaptioningRnnOptions {
 /** The captioner with `cell` over the ops (reference or twin). */
 export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKind, { length }: CaptioningRnnOptions): Model<T> {
   /** Teacher-forced loss and gradients; the scope frees the caches and intermediates. */
-  const loss = (p: Params<T>, X: T, captions: T) => ops.scope(() => {
-    const { captionsIn, captionsOut, mask } = ops.splitCaptions(captions);
-    const embedded = ops.wordEmbeddingForward(captionsIn, p.W_embed);
-    let h: T;
-    let backwardToImage: (dh: T) => { dx: T; grads: Params<T> };
-    if (cell === 'attention_lstm') {
-      const grid = attentionGridForward(ops, p, X);
-      const seq = lstmLoopForward(ops, p, embedded.out, grid.A, grid.h0);
-      h = seq.h;
-      backwardToImage = (dh) => {
-        const back = lstmLoopBackward(ops, dh, seq.caches, grid.A);
-        const image = attentionGridBackward(ops, back.dA!, back.dh0, back.dc0, grid.cache);
-        ops.release(back.dA!, back.dh0, back.dc0);
-        return { dx: back.dx, grads: { ...back.grads, ...image } };
-      };
-    } else if (cell === 'lstm') {
-      const proj = cellFeatures(ops, p, X);
-      const seq = lstmLoopForward(ops, p, embedded.out, undefined, proj.h0);
-      h = seq.h;
-      backwardToImage = (dh) => {
-        const back = lstmLoopBackward(ops, dh, seq.caches, undefined);
-        const dfeatures = sum(ops, back.dh0, back.dc0);
-        const encoder = cellEncoderBackward(ops, ops.view(dfeatures, proj.rows), proj.cache);
-        ops.release(dfeatures);
-        return { dx: back.dx, grads: { ...back.grads, ...encoder } };
-      };
-    } else {
-      const proj = cellFeatures(ops, p, X);
-      const seq = ops.rnnForward(embedded.out, proj.h0, p.Wx, p.Wh, p.b);
-      h = seq.h;
-      backwardToImage = (dh) => {
-        const { dx, dh0, dWx, dWh, db } = ops.rnnBackward(dh, seq.cache);
-        const encoder = cellEncoderBackward(ops, ops.view(dh0, proj.rows), proj.cache);
-        ops.release(dh0);
-        return { dx, grads: { dWx, dWh, db, ...encoder } };
-      };
-    }
-    const scores = ops.temporalAffineForward(h, p.W_vocab, p.b_vocab);
-    const data = ops.temporalSoftmaxLossForward(scores.out, captionsOut, mask);
-    const dloss = ops.upload(scalar(1));
-    const dscores = ops.temporalSoftmaxLossBackward(dloss, data.cache).dx;
-    const vocab = ops.temporalAffineBackward(dscores, scores.cache);
-    const back = backwardToImage(vocab.dx);
-    const dW_embed = ops.wordEmbeddingBackward(back.dx, embedded.cache).dW;
-    return { loss: data.loss, grads: { ...back.grads, dW_embed, dW_vocab: vocab.dw, db_vocab: vocab.db } };
-  });
+  const loss = (p: Params<T>, X: T, captions: T) =>
+    ops.scope(() => {
+      const { captionsIn, captionsOut, mask } = ops.splitCaptions(captions);
+      const embedded = ops.wordEmbeddingForward(captionsIn, p.W_embed);
+      let h: T;
+      let backwardToImage: (dh: T) => { dx: T; grads: Params<T> };
+      if (cell === 'attention_lstm') {
+        const grid = attentionGridForward(ops, p, X);
+        const seq = lstmLoopForward(ops, p, embedded.out, grid.A, grid.h0);
+        h = seq.h;
+        backwardToImage = (dh) => {
+          const back = lstmLoopBackward(ops, dh, seq.caches, grid.A);
+          const image = attentionGridBackward(ops, back.dA!, back.dh0, back.dc0, grid.cache);
+          ops.release(back.dA!, back.dh0, back.dc0);
+          return { dx: back.dx, grads: { ...back.grads, ...image } };
+        };
+      } else if (cell === 'lstm') {
+        const proj = cellFeatures(ops, p, X);
+        const seq = lstmLoopForward(ops, p, embedded.out, undefined, proj.h0);
+        h = seq.h;
+        backwardToImage = (dh) => {
+          const back = lstmLoopBackward(ops, dh, seq.caches, undefined);
+          const dfeatures = sum(ops, back.dh0, back.dc0);
+          const encoder = cellEncoderBackward(ops, ops.view(dfeatures, proj.rows), proj.cache);
+          ops.release(dfeatures);
+          return { dx: back.dx, grads: { ...back.grads, ...encoder } };
+        };
+      } else {
+        const proj = cellFeatures(ops, p, X);
+        const seq = ops.rnnForward(embedded.out, proj.h0, p.Wx, p.Wh, p.b);
+        h = seq.h;
+        backwardToImage = (dh) => {
+          const { dx, dh0, dWx, dWh, db } = ops.rnnBackward(dh, seq.cache);
+          const encoder = cellEncoderBackward(ops, ops.view(dh0, proj.rows), proj.cache);
+          ops.release(dh0);
+          return { dx, grads: { dWx, dWh, db, ...encoder } };
+        };
+      }
+      const scores = ops.temporalAffineForward(h, p.W_vocab, p.b_vocab);
+      const data = ops.temporalSoftmaxLossForward(scores.out, captionsOut, mask);
+      const dloss = ops.upload(scalar(1));
+      const dscores = ops.temporalSoftmaxLossBackward(dloss, data.cache).dx;
+      const vocab = ops.temporalAffineBackward(dscores, scores.cache);
+      const back = backwardToImage(vocab.dx);
+      const dW_embed = ops.wordEmbeddingBackward(back.dx, embedded.cache).dW;
+      return { loss: data.loss, grads: { ...back.grads, dW_embed, dW_vocab: vocab.dw, db_vocab: vocab.db } };
+    });
 
   /** Greedy captions (N, L): one step per column, the arg-max word fed back; the scope frees the rest. */
-  const sample = (p: Params<T>, X: T): T => ops.scope(() => {
-    const [N] = X.shape;
-    const tokens = ops.upload(tensor([N, length], Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0))), 'i32');
-    let h: T;
-    let c: T | undefined;
-    let A: T | undefined;
-    if (cell === 'attention_lstm') {
-      const grid = attentionGridForward(ops, p, X);
-      [h, c, A] = [grid.h0, grid.h0, grid.A];
-    } else {
-      const proj = cellFeatures(ops, p, X);
-      h = proj.h0;
-      if (cell === 'lstm') c = h;
-    }
-    for (let t = 0; t + 1 < length; t++) {
-      const embedded = ops.wordEmbeddingForward(tokens, p.W_embed);
-      const x = ops.timeSlice(embedded.out, t);
-      let step: { next_h: T; next_c?: T; cache: unknown };
-      if (cell === 'rnn') step = ops.rnnStepForward(x, h, p.Wx, p.Wh, p.b);
-      else if (cell === 'lstm') step = ops.lstmStepForward(x, h, c!, p.Wx, p.Wh, p.b);
-      else step = attentionLstmStepForward(ops, p, x, h, c!, A!);
-      const scores = ops.affineForward(step.next_h, p.W_vocab, p.b_vocab);
-      ops.writeArgmax(ops.view(scores.out, [N, 1, scores.out.shape[1]]), 0, tokens, t + 1);
-      [h, c] = [step.next_h, step.next_c ?? c];
-    }
-    return tokens;
-  });
+  const sample = (p: Params<T>, X: T): T =>
+    ops.scope(() => {
+      const [N] = X.shape;
+      const tokens = ops.upload(
+        tensor(
+          [N, length],
+          Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0)),
+        ),
+        'i32',
+      );
+      let h: T;
+      let c: T | undefined;
+      let A: T | undefined;
+      if (cell === 'attention_lstm') {
+        const grid = attentionGridForward(ops, p, X);
+        [h, c, A] = [grid.h0, grid.h0, grid.A];
+      } else {
+        const proj = cellFeatures(ops, p, X);
+        h = proj.h0;
+        if (cell === 'lstm') c = h;
+      }
+      for (let t = 0; t + 1 < length; t++) {
+        const embedded = ops.wordEmbeddingForward(tokens, p.W_embed);
+        const x = ops.timeSlice(embedded.out, t);
+        let step: { next_h: T; next_c?: T; cache: unknown };
+        if (cell === 'rnn') step = ops.rnnStepForward(x, h, p.Wx, p.Wh, p.b);
+        else if (cell === 'lstm') step = ops.lstmStepForward(x, h, c!, p.Wx, p.Wh, p.b);
+        else step = attentionLstmStepForward(ops, p, x, h, c!, A!);
+        const scores = ops.affineForward(step.next_h, p.W_vocab, p.b_vocab);
+        ops.writeArgmax(ops.view(scores.out, [N, 1, scores.out.shape[1]]), 0, tokens, t + 1);
+        [h, c] = [step.next_h, step.next_c ?? c];
+      }
+      return tokens;
+    });
 
   return { loss, scores: sample };
 }
 
 /** The reference captioner (float64 reference ops). */
-export const referenceCaptioningRnn = (cell: CellKind, options: CaptioningRnnOptions): Model<Tensor> =>
-  captioningRnn(REFERENCE_CAPTION_OPS, cell, options);
+export const referenceCaptioningRnn = (cell: CellKind, options: CaptioningRnnOptions): Model<Tensor> => captioningRnn(REFERENCE_CAPTION_OPS, cell, options);

@@ -68,7 +68,10 @@ type Params<T> = Record<string, T>;
 
 /** (N, T, T) with 1 (masked) where key j > query i. */
 function causalMask(N: number, T: number): Tensor {
-  return tensor([N, T, T], Array.from({ length: N * T * T }, (_, i) => (i % T > Math.floor(i / T) % T ? 1 : 0)));
+  return tensor(
+    [N, T, T],
+    Array.from({ length: N * T * T }, (_, i) => (i % T > Math.floor(i / T) % T ? 1 : 0)),
+  );
 }
 
 export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { length, heads, F, layers }: CaptioningTransformerOptions): Model<T> {
@@ -87,7 +90,13 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
   function decode(p: Params<T>, memory: T, tokens: T) {
     const [N, T] = tokens.shape;
     const E = p.W_embed.shape[1];
-    const positions = ops.upload(tensor([T], Array.from({ length: T }, (_, t) => t)), 'i32');
+    const positions = ops.upload(
+      tensor(
+        [T],
+        Array.from({ length: T }, (_, t) => t),
+      ),
+      'i32',
+    );
     const mask = ops.upload(causalMask(N, T), 'i32');
     const embedded = ops.wordEmbeddingForward(tokens, p.W_embed);
     const table = ops.positionalEncodingForward(positions, { E }).out;
@@ -104,45 +113,52 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
   }
 
   /** Teacher-forced loss and gradients; the scope frees the caches and intermediates. */
-  const loss = (p: Params<T>, X: T, captions: T) => ops.scope(() => {
-    const { captionsIn, captionsOut, mask } = ops.splitCaptions(captions);
-    const image = memoryForward(p, X);
-    const run = decode(p, image.memory, captionsIn);
-    const data = ops.temporalSoftmaxLossForward(run.scores, captionsOut, mask);
-    const dloss = ops.upload(scalar(1));
-    const dscores = ops.temporalSoftmaxLossBackward(dloss, data.cache).dx;
-    const out = ops.temporalAffineBackward(dscores, run.outCache);
-    const grads: Params<T> = { dW_out: out.dw, db_out: out.db };
-    let dx = out.dx;
-    let dmemory: T | undefined;
-    for (let k = layers - 1; k >= 0; k--) {
-      const { dtgt, dmemory: dm, ...g } = ops.transformerDecoderLayerBackward(dx, run.layerCaches[k]);
-      for (const name of DECODER_WEIGHTS) grads[`d${layerName(k, name)}`] = g[`d${name}`];
-      dmemory = dmemory ? sum(ops, dmemory, dm) : dm;
-      ops.release(dx);
-      dx = dtgt;
-    }
-    // The positional-encoding table is a constant: the embedding's gradient is dx itself.
-    grads.dW_embed = ops.wordEmbeddingBackward(dx, run.embedded.cache).dW;
-    grads.dpos = ops.sumOverBatch(dmemory!);
-    const [N, P, E] = dmemory!.shape;
-    Object.assign(grads, cellEncoderBackward(ops, ops.view(dmemory!, [N * P, E]), image.cache));
-    return { loss: data.loss, grads };
-  });
+  const loss = (p: Params<T>, X: T, captions: T) =>
+    ops.scope(() => {
+      const { captionsIn, captionsOut, mask } = ops.splitCaptions(captions);
+      const image = memoryForward(p, X);
+      const run = decode(p, image.memory, captionsIn);
+      const data = ops.temporalSoftmaxLossForward(run.scores, captionsOut, mask);
+      const dloss = ops.upload(scalar(1));
+      const dscores = ops.temporalSoftmaxLossBackward(dloss, data.cache).dx;
+      const out = ops.temporalAffineBackward(dscores, run.outCache);
+      const grads: Params<T> = { dW_out: out.dw, db_out: out.db };
+      let dx = out.dx;
+      let dmemory: T | undefined;
+      for (let k = layers - 1; k >= 0; k--) {
+        const { dtgt, dmemory: dm, ...g } = ops.transformerDecoderLayerBackward(dx, run.layerCaches[k]);
+        for (const name of DECODER_WEIGHTS) grads[`d${layerName(k, name)}`] = g[`d${name}`];
+        dmemory = dmemory ? sum(ops, dmemory, dm) : dm;
+        ops.release(dx);
+        dx = dtgt;
+      }
+      // The positional-encoding table is a constant: the embedding's gradient is dx itself.
+      grads.dW_embed = ops.wordEmbeddingBackward(dx, run.embedded.cache).dW;
+      grads.dpos = ops.sumOverBatch(dmemory!);
+      const [N, P, E] = dmemory!.shape;
+      Object.assign(grads, cellEncoderBackward(ops, ops.view(dmemory!, [N * P, E]), image.cache));
+      return { loss: data.loss, grads };
+    });
 
   /** Greedy captions: each step decodes in a scope of its own, which frees its caches. */
-  const sample = (p: Params<T>, X: T): T => ops.scope(() => {
-    const [N] = X.shape;
-    const tokens = ops.upload(tensor([N, length], Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0))), 'i32');
-    const image = memoryForward(p, X);
-    for (let t = 0; t + 1 < length; t++) {
-      ops.scope(() => ops.writeArgmax(decode(p, image.memory, tokens).scores, t, tokens, t + 1));
-    }
-    return tokens;
-  });
+  const sample = (p: Params<T>, X: T): T =>
+    ops.scope(() => {
+      const [N] = X.shape;
+      const tokens = ops.upload(
+        tensor(
+          [N, length],
+          Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0)),
+        ),
+        'i32',
+      );
+      const image = memoryForward(p, X);
+      for (let t = 0; t + 1 < length; t++) {
+        ops.scope(() => ops.writeArgmax(decode(p, image.memory, tokens).scores, t, tokens, t + 1));
+      }
+      return tokens;
+    });
 
   return { loss, scores: sample };
 }
 
-export const referenceCaptioningTransformer = (options: CaptioningTransformerOptions): Model<Tensor> =>
-  captioningTransformer(REFERENCE_CAPTION_OPS, options);
+export const referenceCaptioningTransformer = (options: CaptioningTransformerOptions): Model<Tensor> => captioningTransformer(REFERENCE_CAPTION_OPS, options);

@@ -61,7 +61,10 @@ export interface DetectorHyper {
   prior: number;
 }
 
-export interface AnchorConfig { scales: number[]; ratios: number[] }
+export interface AnchorConfig {
+  scales: number[];
+  ratios: number[];
+}
 
 /** fixtures/e2e/detector.json. */
 export interface DetectorFixture {
@@ -117,7 +120,11 @@ export function initDetector(h: DetectorHyper, a: AnchorConfig, seed: number): R
   const { c1, c2, c3, head_kernel: k } = validateDetectorHyper(h);
   const A = anchorsPerCell(a);
   const shapes: Record<string, number[]> = {
-    W1: [c1, 1, 3, 3], W2: [c2, c1, 3, 3], W3: [c3, c2, 3, 3], Wc: [A * (CLASSES + 1), c3, k, k], Wr: [A * 4, c3, k, k],
+    W1: [c1, 1, 3, 3],
+    W2: [c2, c1, 3, 3],
+    W3: [c3, c2, 3, 3],
+    Wc: [A * (CLASSES + 1), c3, k, k],
+    Wr: [A * 4, c3, k, k],
   };
   const params: Record<string, Tensor> = {};
   Object.entries(shapes).forEach(([name, shape], i) => {
@@ -131,17 +138,30 @@ export function initDetector(h: DetectorHyper, a: AnchorConfig, seed: number): R
 // ---------------------------------------------------------------------------------------------
 // Anchor matching: targets per image, fixed before training.
 
-export interface MatchParams { pos_iou: number; neg_iou: number }
+export interface MatchParams {
+  pos_iou: number;
+  neg_iou: number;
+}
 
 /** labels (T) (0 background, c + 1 class c), mask (T) (0 ignored), deltas (T, 4) (0 off the positives). */
-export function matchAnchors(anchors: Tensor, objects: readonly ShapeObject[], { pos_iou, neg_iou }: MatchParams): { labels: number[]; mask: number[]; deltas: number[] } {
+export function matchAnchors(
+  anchors: Tensor,
+  objects: readonly ShapeObject[],
+  { pos_iou, neg_iou }: MatchParams,
+): { labels: number[]; mask: number[]; deltas: number[] } {
   const T = anchors.shape[0];
   const labels = new Array<number>(T).fill(0);
   const mask = new Array<number>(T).fill(1);
   const deltas = new Array<number>(4 * T).fill(0);
   const G = objects.length;
   if (G === 0) return { labels, mask, deltas };
-  const iou = boxIouForward(anchors, tensor([G, 4], objects.flatMap((o) => o.box))).out.data;
+  const iou = boxIouForward(
+    anchors,
+    tensor(
+      [G, 4],
+      objects.flatMap((o) => o.box),
+    ),
+  ).out.data;
   const matched = new Array<number>(T).fill(-1);
   for (let t = 0; t < T; t++) {
     let best = 0;
@@ -156,8 +176,14 @@ export function matchAnchors(anchors: Tensor, objects: readonly ShapeObject[], {
   }
   const positives = matched.flatMap((g, t) => (g >= 0 ? [t] : []));
   if (positives.length === 0) return { labels, mask, deltas };
-  const boxes = tensor([positives.length, 4], positives.flatMap((t) => objects[matched[t]].box));
-  const rows = tensor([positives.length, 4], positives.flatMap((t) => Array.from(anchors.data.subarray(4 * t, 4 * t + 4))));
+  const boxes = tensor(
+    [positives.length, 4],
+    positives.flatMap((t) => objects[matched[t]].box),
+  );
+  const rows = tensor(
+    [positives.length, 4],
+    positives.flatMap((t) => Array.from(anchors.data.subarray(4 * t, 4 * t + 4))),
+  );
   const encoded = boxEncodeForward(boxes, rows).deltas.data;
   positives.forEach((t, p) => {
     labels[t] = objects[matched[t]].cls + 1;
@@ -168,16 +194,29 @@ export function matchAnchors(anchors: Tensor, objects: readonly ShapeObject[], {
 }
 
 /** Host targets of a minibatch or a whole set: labels, mask (N, T) and deltas (N, T, 4). */
-export interface DetectionTargets<T> { labels: T; mask: T; deltas: T }
+export interface DetectionTargets<T> {
+  labels: T;
+  mask: T;
+  deltas: T;
+}
 
 export function detectionTargets(anchors: Tensor, objects: readonly ShapeObject[][], params: MatchParams): DetectionTargets<Tensor> {
   const T = anchors.shape[0];
   const N = objects.length;
   const per = objects.map((o) => matchAnchors(anchors, o, params));
   return {
-    labels: tensor([N, T], per.flatMap((m) => m.labels)),
-    mask: tensor([N, T], per.flatMap((m) => m.mask)),
-    deltas: tensor([N, T, 4], per.flatMap((m) => m.deltas)),
+    labels: tensor(
+      [N, T],
+      per.flatMap((m) => m.labels),
+    ),
+    mask: tensor(
+      [N, T],
+      per.flatMap((m) => m.mask),
+    ),
+    deltas: tensor(
+      [N, T, 4],
+      per.flatMap((m) => m.deltas),
+    ),
   };
 }
 
@@ -193,7 +232,9 @@ export function anchorRowsForward(x: Tensor, A: number): { out: Tensor; cache: {
   const [N, AK, H, W] = x.shape;
   const K = AK / A;
   const out = tensor([N, H * W * A, K]);
-  forEachAnchorEntry(N, A, K, H, W, (src, dst) => { out.data[dst] = x.data[src]; });
+  forEachAnchorEntry(N, A, K, H, W, (src, dst) => {
+    out.data[dst] = x.data[src];
+  });
   return { out, cache: { shape: x.shape, A } };
 }
 
@@ -202,7 +243,9 @@ export function anchorRowsBackward(dout: Tensor, cache: { shape: readonly number
   const K = AK / cache.A;
   requireShape('anchor_rows_backward', 'dout', dout, [N, H * W * cache.A, K], 'the forward output shape');
   const dx = tensor(cache.shape);
-  forEachAnchorEntry(N, cache.A, K, H, W, (src, dst) => { dx.data[src] = dout.data[dst]; });
+  forEachAnchorEntry(N, cache.A, K, H, W, (src, dst) => {
+    dx.data[src] = dout.data[dst];
+  });
   return { dx };
 }
 
@@ -218,8 +261,16 @@ function forEachAnchorEntry(N: number, A: number, K: number, H: number, W: numbe
   }
 }
 
-export interface BoxLossParams { beta: number; box_weight: number }
-export interface BoxLossCache { pred: Tensor; target: Tensor; labels: Tensor; params: BoxLossParams }
+export interface BoxLossParams {
+  beta: number;
+  box_weight: number;
+}
+export interface BoxLossCache {
+  pred: Tensor;
+  target: Tensor;
+  labels: Tensor;
+  params: BoxLossParams;
+}
 
 /** L = box_weight/N · Σ_{n, t: labels > 0} Σ_k smoothL1_β(pred − target), pred and target (N, T, 4). */
 export function boxLossForward(pred: Tensor, target: Tensor, labels: Tensor, params: BoxLossParams): { loss: Tensor; cache: BoxLossCache } {
@@ -273,7 +324,11 @@ export interface DetectorOps<T> extends Ops<T> {
 export const REFERENCE_DETECTOR_OPS: DetectorOps<Tensor> = { ...REFERENCE_OPS, anchorRowsForward, anchorRowsBackward, boxLossForward, boxLossBackward };
 
 /** The network's outputs: the backbone's features (N, c3, S/4, S/4), whose shape the anchors op reads, and both heads as anchor rows. */
-export interface DetectorOutputs<T> { features: T; cls: T; deltas: T }
+export interface DetectorOutputs<T> {
+  features: T;
+  cls: T;
+  deltas: T;
+}
 
 const POOL = { pool_height: 2, pool_width: 2, stride: 2 };
 
@@ -302,43 +357,54 @@ function detectorNetwork<T extends Shaped>(tape: Tape<T>, ops: DetectorOps<T>, X
  * candidates and NMS of each backend).
  */
 export function detectorModel<T extends Shaped>(
-  ops: DetectorOps<T>, h: DetectorHyper, a: AnchorConfig,
+  ops: DetectorOps<T>,
+  h: DetectorHyper,
+  a: AnchorConfig,
   infer: (outputs: DetectorOutputs<T>, X: T, firstImage: number) => Promise<Tensor>,
 ): DetectorModel<T> {
   validateDetectorHyper(h);
   const A = anchorsPerCell(a);
   return {
-    loss: (params, X, targets) => ops.scope(() => {
-      const tape = new Tape(ops, params, { train: true });
-      const net = detectorNetwork(tape, ops, X, A);
-      const cls = ops.temporalSoftmaxLossForward(net.cls.value, targets.labels, targets.mask);
-      const box = ops.boxLossForward(net.deltas.value, targets.deltas, targets.labels, h);
-      const one = ops.constant(X, scalar(1));
-      const dcls = ops.temporalSoftmaxLossBackward(one, cls.cache).dx;
-      const dpred = ops.boxLossBackward(one, box.cache).dpred;
-      tape.backward([net.cls, dcls], [net.deltas, dpred]);
-      return { loss: ops.add(cls.loss, box.loss), grads: tape.grads };
-    }),
-    detect: (params, X, firstImage) => ops.scope(() => {
-      const tape = new Tape(ops, params, { train: false, paramGrads: false });
-      const net = detectorNetwork(tape, ops, X, A);
-      return infer({ features: net.features.value, cls: net.cls.value, deltas: net.deltas.value }, X, firstImage);
-    }),
+    loss: (params, X, targets) =>
+      ops.scope(() => {
+        const tape = new Tape(ops, params, { train: true });
+        const net = detectorNetwork(tape, ops, X, A);
+        const cls = ops.temporalSoftmaxLossForward(net.cls.value, targets.labels, targets.mask);
+        const box = ops.boxLossForward(net.deltas.value, targets.deltas, targets.labels, h);
+        const one = ops.constant(X, scalar(1));
+        const dcls = ops.temporalSoftmaxLossBackward(one, cls.cache).dx;
+        const dpred = ops.boxLossBackward(one, box.cache).dpred;
+        tape.backward([net.cls, dcls], [net.deltas, dpred]);
+        return { loss: ops.add(cls.loss, box.loss), grads: tape.grads };
+      }),
+    detect: (params, X, firstImage) =>
+      ops.scope(() => {
+        const tape = new Tape(ops, params, { train: false, paramGrads: false });
+        const net = detectorNetwork(tape, ops, X, A);
+        return infer({ features: net.features.value, cls: net.cls.value, deltas: net.deltas.value }, X, firstImage);
+      }),
   };
 }
 
 /** The detector on the reference ops. */
 export const referenceDetector = (h: DetectorHyper, a: AnchorConfig): DetectorModel<Tensor> =>
   detectorModel(REFERENCE_DETECTOR_OPS, h, a, async ({ features, cls, deltas }, X, firstImage) =>
-    detections(cls, deltas, anchorsForward(features, anchorParams(a)).anchors, X.shape[3], firstImage, h));
+    detections(cls, deltas, anchorsForward(features, anchorParams(a)).anchors, X.shape[3], firstImage, h),
+  );
 
 /**
  * The detections of head outputs cls (N, T, C+1) and deltas (N, T, 4) on anchors (T, 4): per
  * image, the candidates (softmax scores, decoded boxes clipped to the canvas) through batched_nms,
  * as rows [image, class, score, x1, y1, x2, y2], images numbered from firstImage.
  */
-export function detections(cls: Tensor, deltas: Tensor, anchors: Tensor, canvas: number, firstImage: number,
-  h: Pick<DetectorHyper, 'nms_iou' | 'score_threshold'>): Tensor {
+export function detections(
+  cls: Tensor,
+  deltas: Tensor,
+  anchors: Tensor,
+  canvas: number,
+  firstImage: number,
+  h: Pick<DetectorHyper, 'nms_iou' | 'score_threshold'>,
+): Tensor {
   const [N, T] = cls.shape;
   const probs = softmaxForward(cls).out;
   const boxes = boxDecodeForward(reshape(deltas, [N * T, 4]), tileRows(anchors, N)).boxes;

@@ -44,7 +44,9 @@ export interface StripSpec {
   train_shift: number;
 }
 
-export interface StripFixture extends StripSpec { description: string }
+export interface StripFixture extends StripSpec {
+  description: string;
+}
 
 export interface StripSet {
   /** (N, P, 400): cell p of strip n, flattened. */

@@ -24,7 +24,9 @@ export interface ModelFixture {
   solver?: SolverConfig;
 }
 
-export interface SplitFixture extends Split, SplitIndices { description: string }
+export interface SplitFixture extends Split, SplitIndices {
+  description: string;
+}
 
 export function splitFixture(split: Split = SPLIT): SplitFixture {
   return {
@@ -41,7 +43,9 @@ export function splitFixture(split: Split = SPLIT): SplitFixture {
 export function splitFixtureText(): string {
   const { train, val, test, ...rest } = splitFixture();
   const lists = { train, val, test };
-  const body = Object.entries(lists).map(([k, v]) => `  "${k}": [${v.join(',')}]`).join(',\n');
+  const body = Object.entries(lists)
+    .map(([k, v]) => `  "${k}": [${v.join(',')}]`)
+    .join(',\n');
   const head = JSON.stringify(rest, null, 2).slice(0, -2);
   return `${head},\n${body}\n}\n`;
 }

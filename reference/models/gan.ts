@@ -22,21 +22,34 @@ import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type Model
  * Written once over ModelOps (generative_layers.ts): `ganModel(REFERENCE_OPS, …)` composes the
  * reference ops, accelerated/models/gan.ts the twins.
  */
-export interface GanArch { noise: number; generator: Layer[]; discriminator: Layer[] }
+export interface GanArch {
+  noise: number;
+  generator: Layer[];
+  discriminator: Layer[];
+}
 
 /** pixels: 784 (28×28) unless stated (tiny instances in the gradient checks). */
-export interface GanHyper { noise: number; hidden: number; alpha: number; pixels?: number }
+export interface GanHyper {
+  noise: number;
+  hidden: number;
+  alpha: number;
+  pixels?: number;
+}
 
 export function mlpGan({ noise, hidden, alpha, pixels = 784 }: GanHyper): GanArch {
   return {
     noise,
     generator: [
-      { kind: 'affine', name: 'G1', in: noise, out: hidden }, { kind: 'relu' },
-      { kind: 'affine', name: 'G2', in: hidden, out: pixels }, { kind: 'tanh' },
+      { kind: 'affine', name: 'G1', in: noise, out: hidden },
+      { kind: 'relu' },
+      { kind: 'affine', name: 'G2', in: hidden, out: pixels },
+      { kind: 'tanh' },
     ],
     discriminator: [
-      { kind: 'affine', name: 'D1', in: pixels, out: hidden }, { kind: 'leaky_relu', alpha },
-      { kind: 'affine', name: 'D2', in: hidden, out: 1 }, { kind: 'reshape', shape: [] },
+      { kind: 'affine', name: 'D1', in: pixels, out: hidden },
+      { kind: 'leaky_relu', alpha },
+      { kind: 'affine', name: 'D2', in: hidden, out: 1 },
+      { kind: 'reshape', shape: [] },
     ],
   };
 }
@@ -46,26 +59,47 @@ export function mlpGan({ noise, hidden, alpha, pixels = 784 }: GanHyper): GanArc
  * (halved at 14×14); base: that smallest side, 7 for 28×28 images unless stated (images are
  * 4·base on a side: tiny instances in the gradient checks).
  */
-export interface DcganHyper { noise: number; channels: number; alpha: number; base?: number }
+export interface DcganHyper {
+  noise: number;
+  channels: number;
+  alpha: number;
+  base?: number;
+}
 
 export function dcgan({ noise, channels: c, alpha, base = 7 }: DcganHyper): GanArch {
   const half = c / 2;
   if (!Number.isInteger(half) || half < 1) throw new Error(`dcgan: channels must be an even number ≥ 2, got ${c}`);
   const [small, side] = [base * base, 4 * base];
-  const conv = (kind: 'conv2d' | 'conv_transpose2d', name: string, from: number, to: number): Layer =>
-    ({ kind, name, in: from, out: to, k: 4, stride: 2, pad: 1 });
+  const conv = (kind: 'conv2d' | 'conv_transpose2d', name: string, from: number, to: number): Layer => ({
+    kind,
+    name,
+    in: from,
+    out: to,
+    k: 4,
+    stride: 2,
+    pad: 1,
+  });
   return {
     noise,
     generator: [
-      { kind: 'affine', name: 'G1', in: noise, out: c * small }, { kind: 'relu' }, { kind: 'reshape', shape: [c, base, base] },
-      conv('conv_transpose2d', 'G2', c, half), { kind: 'relu' },
-      conv('conv_transpose2d', 'G3', half, 1), { kind: 'tanh' }, { kind: 'reshape', shape: [side * side] },
+      { kind: 'affine', name: 'G1', in: noise, out: c * small },
+      { kind: 'relu' },
+      { kind: 'reshape', shape: [c, base, base] },
+      conv('conv_transpose2d', 'G2', c, half),
+      { kind: 'relu' },
+      conv('conv_transpose2d', 'G3', half, 1),
+      { kind: 'tanh' },
+      { kind: 'reshape', shape: [side * side] },
     ],
     discriminator: [
       { kind: 'reshape', shape: [1, side, side] },
-      conv('conv2d', 'D1', 1, half), { kind: 'leaky_relu', alpha },
-      conv('conv2d', 'D2', half, c), { kind: 'leaky_relu', alpha }, { kind: 'reshape', shape: [c * small] },
-      { kind: 'affine', name: 'D3', in: c * small, out: 1 }, { kind: 'reshape', shape: [] },
+      conv('conv2d', 'D1', 1, half),
+      { kind: 'leaky_relu', alpha },
+      conv('conv2d', 'D2', half, c),
+      { kind: 'leaky_relu', alpha },
+      { kind: 'reshape', shape: [c * small] },
+      { kind: 'affine', name: 'D3', in: c * small, out: 1 },
+      { kind: 'reshape', shape: [] },
     ],
   };
 }
@@ -89,27 +123,29 @@ export function ganModel<T extends { shape: readonly number[] }>(ops: ModelOps<T
 
   return {
     generate,
-    discriminatorLoss: (G, D, real, z) => ops.scope(() => {
-      const fake = generate(G, z);
-      const onReal = netForward(ops, arch.discriminator, D, real);
-      const onFake = netForward(ops, arch.discriminator, D, fake);
-      const { loss, cache } = ops.discriminatorLossForward(onReal.out, onFake.out);
-      const dloss = upstream(ops, real);
-      const { dlogits_real, dlogits_fake } = ops.discriminatorLossBackward(dloss, cache);
-      const backReal = onReal.backward(dlogits_real);
-      const backFake = onFake.backward(dlogits_fake);
-      const grads = Object.fromEntries(Object.entries(backReal.grads).map(([k, g]) => [k, ops.add(g, backFake.grads[k])]));
-      return { loss, grads, logitsReal: onReal.out, logitsFake: onFake.out };
-    }),
-    generatorLoss: (G, D, z) => ops.scope(() => {
-      const gen = netForward(ops, arch.generator, G, z);
-      const onFake = netForward(ops, arch.discriminator, D, gen.out);
-      const { loss, cache } = ops.generatorLossForward(onFake.out);
-      const dloss = upstream(ops, z);
-      const { dlogits_fake } = ops.generatorLossBackward(dloss, cache);
-      const backD = onFake.backward(dlogits_fake);
-      return { loss, grads: gen.backward(backD.dx).grads };
-    }),
+    discriminatorLoss: (G, D, real, z) =>
+      ops.scope(() => {
+        const fake = generate(G, z);
+        const onReal = netForward(ops, arch.discriminator, D, real);
+        const onFake = netForward(ops, arch.discriminator, D, fake);
+        const { loss, cache } = ops.discriminatorLossForward(onReal.out, onFake.out);
+        const dloss = upstream(ops, real);
+        const { dlogits_real, dlogits_fake } = ops.discriminatorLossBackward(dloss, cache);
+        const backReal = onReal.backward(dlogits_real);
+        const backFake = onFake.backward(dlogits_fake);
+        const grads = Object.fromEntries(Object.entries(backReal.grads).map(([k, g]) => [k, ops.add(g, backFake.grads[k])]));
+        return { loss, grads, logitsReal: onReal.out, logitsFake: onFake.out };
+      }),
+    generatorLoss: (G, D, z) =>
+      ops.scope(() => {
+        const gen = netForward(ops, arch.generator, G, z);
+        const onFake = netForward(ops, arch.discriminator, D, gen.out);
+        const { loss, cache } = ops.generatorLossForward(onFake.out);
+        const dloss = upstream(ops, z);
+        const { dlogits_fake } = ops.generatorLossBackward(dloss, cache);
+        const backD = onFake.backward(dlogits_fake);
+        return { loss, grads: gen.backward(backD.dx).grads };
+      }),
   };
 }
 

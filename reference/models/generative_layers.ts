@@ -21,7 +21,11 @@ export interface ModelOps<T> extends ModelOpTable<T> {
 
 export const REFERENCE_OPS: ModelOps<Tensor> = {
   ...REFERENCE_MODEL_OPS,
-  axpy: (alpha, a, b) => tensor(a.shape, a.data.map((v, i) => alpha * v + b.data[i])),
+  axpy: (alpha, a, b) =>
+    tensor(
+      a.shape,
+      a.data.map((v, i) => alpha * v + b.data[i]),
+    ),
 };
 
 /** A layer of a network. `shape` of a reshape is per sample (the batch axis is kept). */
@@ -71,12 +75,15 @@ export interface NetPass<T> {
   backward(dout: T): { dx: T; grads: Record<string, T> };
 }
 
-interface Step<T> { layer: Layer; out: T; cache: unknown; inShape: readonly number[] }
+interface Step<T> {
+  layer: Layer;
+  out: T;
+  cache: unknown;
+  inShape: readonly number[];
+}
 
 /** Runs `layers` on x (the batch axis first). */
-export function netForward<T extends { shape: readonly number[] }>(
-  ops: ModelOps<T>, layers: readonly Layer[], params: Record<string, T>, x: T,
-): NetPass<T> {
+export function netForward<T extends { shape: readonly number[] }>(ops: ModelOps<T>, layers: readonly Layer[], params: Record<string, T>, x: T): NetPass<T> {
   const steps: Step<T>[] = [];
   let h = x;
   for (const layer of layers) {
@@ -107,13 +114,20 @@ function param<T>(params: Record<string, T>, layer: string, suffix: string): T {
 
 function layerForward<T extends { shape: readonly number[] }>(ops: ModelOps<T>, layer: Layer, params: Record<string, T>, x: T): Pass<T> {
   switch (layer.kind) {
-    case 'affine': return ops.affineForward(x, param(params, layer.name, 'W'), param(params, layer.name, 'b'));
-    case 'conv2d': return ops.conv2dForward(x, param(params, layer.name, 'W'), param(params, layer.name, 'b'), layer);
-    case 'conv_transpose2d': return ops.convTranspose2dForward(x, param(params, layer.name, 'W'), param(params, layer.name, 'b'), layer);
-    case 'relu': return ops.reluForward(x);
-    case 'leaky_relu': return ops.leakyReluForward(x, { alpha: layer.alpha });
-    case 'tanh': return ops.tanhForward(x);
-    case 'reshape': return { out: ops.view(x, [x.shape[0], ...layer.shape]), cache: null };
+    case 'affine':
+      return ops.affineForward(x, param(params, layer.name, 'W'), param(params, layer.name, 'b'));
+    case 'conv2d':
+      return ops.conv2dForward(x, param(params, layer.name, 'W'), param(params, layer.name, 'b'), layer);
+    case 'conv_transpose2d':
+      return ops.convTranspose2dForward(x, param(params, layer.name, 'W'), param(params, layer.name, 'b'), layer);
+    case 'relu':
+      return ops.reluForward(x);
+    case 'leaky_relu':
+      return ops.leakyReluForward(x, { alpha: layer.alpha });
+    case 'tanh':
+      return ops.tanhForward(x);
+    case 'reshape':
+      return { out: ops.view(x, [x.shape[0], ...layer.shape]), cache: null };
   }
 }
 
@@ -129,9 +143,12 @@ function layerBackward<T>(ops: ModelOps<T>, layer: Exclude<Layer, { kind: 'resha
       grads[`d${layer.name}_b`] = db;
       return dx;
     }
-    case 'relu': return ops.reluBackward(dout, cache).dx;
-    case 'leaky_relu': return ops.leakyReluBackward(dout, cache).dx;
-    case 'tanh': return ops.tanhBackward(dout, cache).dx;
+    case 'relu':
+      return ops.reluBackward(dout, cache).dx;
+    case 'leaky_relu':
+      return ops.leakyReluBackward(dout, cache).dx;
+    case 'tanh':
+      return ops.tanhBackward(dout, cache).dx;
   }
 }
 
@@ -145,7 +162,11 @@ export const upstream = <T>(ops: ModelOps<T>, like: T, value = 1): T => ops.cons
 export class Adam<T> {
   private readonly state: Record<string, { m: T; v: T; t: T }> = {};
 
-  constructor(private readonly backend: Backend<T>, params: Record<string, Tensor>, private readonly config: { lr: number; beta1?: number; beta2?: number }) {
+  constructor(
+    private readonly backend: Backend<T>,
+    params: Record<string, Tensor>,
+    private readonly config: { lr: number; beta1?: number; beta2?: number },
+  ) {
     for (const [name, p] of Object.entries(params)) {
       this.state[name] = { m: backend.upload(tensor(p.shape)), v: backend.upload(tensor(p.shape)), t: backend.upload(scalar(0), 'i32') };
     }

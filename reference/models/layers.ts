@@ -53,7 +53,11 @@ export class Tape<T> {
    * `train`: batch statistics and dropout, else test mode; `seed`: the step's u32 seed (dropout
    * masks); `paramGrads: false`: the params are fixed (no d<param>, only the inputs' gradients).
    */
-  constructor(readonly ops: Ops<T>, private readonly params: Record<string, T>, mode: { train: boolean; seed?: number; paramGrads?: boolean }) {
+  constructor(
+    readonly ops: Ops<T>,
+    private readonly params: Record<string, T>,
+    mode: { train: boolean; seed?: number; paramGrads?: boolean },
+  ) {
     this.train = mode.train;
     this.seed = mode.seed ?? 0;
     this.paramGrads = mode.paramGrads ?? true;
@@ -121,8 +125,9 @@ export class Tape<T> {
     const spatial = this.shapeOf(x).length === 4;
     const forward = spatial ? this.ops.spatialBatchnormForward : this.ops.batchnormForward;
     const backward = spatial ? this.ops.spatialBatchnormBackward : this.ops.batchnormBackward;
-    const r = forward(x.value, this.param(`gamma${k}`), this.param(`beta${k}`), this.param(`running_mean${k}`), this.param(`running_var${k}`),
-      { mode: this.train ? 'train' : 'test' });
+    const r = forward(x.value, this.param(`gamma${k}`), this.param(`beta${k}`), this.param(`running_mean${k}`), this.param(`running_var${k}`), {
+      mode: this.train ? 'train' : 'test',
+    });
     if (this.train) Object.assign(this.state, { [`running_mean${k}`]: r.running_mean, [`running_var${k}`]: r.running_var });
     return this.layer(r, (dout) => this.normGrads(x, backward(dout, r.cache), k));
   }
@@ -151,7 +156,9 @@ export class Tape<T> {
   /** x under another shape (flattening before an affine layer, or images from rows). */
   reshape(x: Node<T>, shape: readonly number[]): Node<T> {
     const y: Node<T> = { value: this.ops.view(x.value, shape) };
-    this.steps.push(() => { if (y.grad) this.flow(x, this.ops.view(y.grad, this.shapeOf(x))); });
+    this.steps.push(() => {
+      if (y.grad) this.flow(x, this.ops.view(y.grad, this.shapeOf(x)));
+    });
     return y;
   }
 
@@ -182,7 +189,9 @@ export class Tape<T> {
   /** A layer's node: its output and its backward, run once its gradient is known. */
   private layer(r: Pass<T>, backward: (dout: T) => void): Node<T> {
     const y: Node<T> = { value: r.out };
-    this.steps.push(() => { if (y.grad) backward(y.grad); });
+    this.steps.push(() => {
+      if (y.grad) backward(y.grad);
+    });
     return y;
   }
 
@@ -246,27 +255,29 @@ export function classifier<T>(ops: Ops<T>, spec: ClassifierSpec<T>): Model<T> {
   return {
     state: spec.state ?? [],
     scores: (params, X) => ops.scope(() => run(params, X, false, 0, false).scores.value),
-    loss: (params, X, y, step) => ops.scope(() => {
-      const { tape, scores } = run(params, X, true, step?.seed ?? 0, false);
-      const data = lossForward(scores.value, y);
-      const dloss = ops.constant(scores.value, scalar(1));
-      const dscores = lossBackward(dloss, data.cache).dx;
-      tape.backward([scores, dscores]);
-      const { grads } = tape;
-      let loss = data.loss;
-      for (const name of spec.reg === 0 ? [] : Object.keys(params).filter((k) => k.startsWith('W'))) {
-        const penalty = ops.l2RegularizationForward(params[name], { reg: spec.reg });
-        const dw = ops.l2RegularizationBackward(dloss, penalty.cache).dw;
-        [loss, grads[`d${name}`]] = [ops.add(loss, penalty.loss), ops.add(grads[`d${name}`], dw)];
-      }
-      return { loss, grads, state: tape.state };
-    }),
+    loss: (params, X, y, step) =>
+      ops.scope(() => {
+        const { tape, scores } = run(params, X, true, step?.seed ?? 0, false);
+        const data = lossForward(scores.value, y);
+        const dloss = ops.constant(scores.value, scalar(1));
+        const dscores = lossBackward(dloss, data.cache).dx;
+        tape.backward([scores, dscores]);
+        const { grads } = tape;
+        let loss = data.loss;
+        for (const name of spec.reg === 0 ? [] : Object.keys(params).filter((k) => k.startsWith('W'))) {
+          const penalty = ops.l2RegularizationForward(params[name], { reg: spec.reg });
+          const dw = ops.l2RegularizationBackward(dloss, penalty.cache).dw;
+          [loss, grads[`d${name}`]] = [ops.add(loss, penalty.loss), ops.add(grads[`d${name}`], dw)];
+        }
+        return { loss, grads, state: tape.state };
+      }),
     // A copy: x.grad may be (a view of) the caller's dscores, which the caller frees on its own.
-    inputGradient: (params, X, dscores) => ops.scope(() => {
-      const { tape, x, scores } = run(params, X, false, 0, true);
-      tape.backward([scores, dscores]);
-      return ops.copy(ops.view(x.grad!, shapeOf(X)));
-    }),
+    inputGradient: (params, X, dscores) =>
+      ops.scope(() => {
+        const { tape, x, scores } = run(params, X, false, 0, true);
+        tape.backward([scores, dscores]);
+        return ops.copy(ops.view(x.grad!, shapeOf(X)));
+      }),
   };
 }
 
@@ -279,7 +290,8 @@ export function weightScale(weight_scale: number, fanIn: number): number {
 export function normParams(k: string, C: number, running: boolean): Record<string, Tensor> {
   const ones = () => tensor([C], new Float64Array(C).fill(1));
   return {
-    [`gamma${k}`]: ones(), [`beta${k}`]: tensor([C]),
+    [`gamma${k}`]: ones(),
+    [`beta${k}`]: tensor([C]),
     ...(running ? { [`running_mean${k}`]: tensor([C]), [`running_var${k}`]: ones() } : {}),
   };
 }

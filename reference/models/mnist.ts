@@ -14,12 +14,29 @@ import { tensor, type Tensor } from '../tensor';
 export const IMAGE_SIZE = 28 * 28;
 export const CLASSES = 10;
 
-export interface Split { seed: number; sizes: { train: number; val: number; test: number } }
-export interface SplitIndices { train: number[]; val: number[]; test: number[] }
-export interface Dataset { X: Tensor; y: Tensor }
-export interface MnistSplits { train: Dataset; val: Dataset; test: Dataset }
+export interface Split {
+  seed: number;
+  sizes: { train: number; val: number; test: number };
+}
+export interface SplitIndices {
+  train: number[];
+  val: number[];
+  test: number[];
+}
+export interface Dataset {
+  X: Tensor;
+  y: Tensor;
+}
+export interface MnistSplits {
+  train: Dataset;
+  val: Dataset;
+  test: Dataset;
+}
 
-interface Digit { raw: number[]; length: number }
+interface Digit {
+  raw: number[];
+  length: number;
+}
 
 let loaded: { pixels: Float64Array; labels: Float64Array } | undefined;
 

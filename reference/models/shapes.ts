@@ -62,18 +62,21 @@ export function validateShapesConfig(config: ShapesConfig): ShapesConfig {
 export function covers(cls: number, s: number, x1: number, y1: number, r: number, c: number): boolean {
   const [u, v, b] = [(c - x1 + 0.5) / s, (r - y1 + 0.5) / s, (r - y1 + 1) / s];
   switch (SHAPE_CLASSES[cls]) {
-    case 'square': return true;
-    case 'circle': return (u - 0.5) ** 2 + (v - 0.5) ** 2 <= 0.25;
-    case 'triangle': return Math.abs(u - 0.5) <= b / 2;
-    default: throw new Error(`shapes: cls: expected 0 … ${SHAPE_CLASSES.length - 1}, got ${cls}`);
+    case 'square':
+      return true;
+    case 'circle':
+      return (u - 0.5) ** 2 + (v - 0.5) ** 2 <= 0.25;
+    case 'triangle':
+      return Math.abs(u - 0.5) <= b / 2;
+    default:
+      throw new Error(`shapes: cls: expected 0 … ${SHAPE_CLASSES.length - 1}, got ${cls}`);
   }
 }
 
 const uniformInt = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 
 /** Whether two boxes come closer than one pixel (touching or overlapping). */
-const tooClose = (a: readonly number[], b: readonly number[]): boolean =>
-  a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+const tooClose = (a: readonly number[], b: readonly number[]): boolean => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 
 export function generateShapes(config: ShapesConfig): ShapesSet {
   const { count, canvas: S, min_size, max_size, max_objects, seed } = validateShapesConfig(config);

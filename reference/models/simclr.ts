@@ -16,15 +16,17 @@ import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type Model
  * Written once over ModelOps (generative_layers.ts): `simclrModel(REFERENCE_OPS, …)` composes the
  * reference ops, accelerated/models/simclr.ts the twins.
  */
-export interface SimclrHyper { pixels: number; hidden: number; projection: number; tau: number }
+export interface SimclrHyper {
+  pixels: number;
+  hidden: number;
+  projection: number;
+  tau: number;
+}
 
 export function simclrNets({ pixels, hidden, projection }: SimclrHyper): Record<'encoder' | 'head', Layer[]> {
   return {
     encoder: [{ kind: 'affine', name: 'enc', in: pixels, out: hidden }, { kind: 'relu' }],
-    head: [
-      { kind: 'affine', name: 'head1', in: hidden, out: hidden }, { kind: 'relu' },
-      { kind: 'affine', name: 'head2', in: hidden, out: projection },
-    ],
+    head: [{ kind: 'affine', name: 'head1', in: hidden, out: hidden }, { kind: 'relu' }, { kind: 'affine', name: 'head2', in: hidden, out: projection }],
   };
 }
 
@@ -43,12 +45,13 @@ export function simclrModel<T extends { shape: readonly number[] }>(ops: ModelOp
   const nets = simclrNets(hyper);
   return {
     represent: (params, X) => ops.scope(() => netForward(ops, nets.encoder, params, X).out),
-    loss: (params, views) => ops.scope(() => {
-      const projected = netForward(ops, [...nets.encoder, ...nets.head], params, views);
-      const { loss, cache } = ops.ntXentForward(projected.out, { tau: hyper.tau });
-      const { dz } = ops.ntXentBackward(upstream(ops, views), cache);
-      return { loss, grads: projected.backward(dz).grads };
-    }),
+    loss: (params, views) =>
+      ops.scope(() => {
+        const projected = netForward(ops, [...nets.encoder, ...nets.head], params, views);
+        const { loss, cache } = ops.ntXentForward(projected.out, { tau: hyper.tau });
+        const { dz } = ops.ntXentBackward(upstream(ops, views), cache);
+        return { loss, grads: projected.backward(dz).grads };
+      }),
   };
 }
 

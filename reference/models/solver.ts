@@ -32,13 +32,32 @@ export interface SolverConfig {
   augment?: { max_shift: number; image_size: number };
 }
 
-export interface EpochReport { epoch: number; lr: number; loss: number; trainAcc: number; valAcc: number }
-export interface SolverHooks { onIteration?(iteration: number, loss: number): void; onEpoch?(report: EpochReport): void }
-export interface SolverResult<T> { params: Record<string, T>; bestValAcc: number; lossHistory: number[]; epochs: EpochReport[] }
+export interface EpochReport {
+  epoch: number;
+  lr: number;
+  loss: number;
+  trainAcc: number;
+  valAcc: number;
+}
+export interface SolverHooks {
+  onIteration?(iteration: number, loss: number): void;
+  onEpoch?(report: EpochReport): void;
+}
+export interface SolverResult<T> {
+  params: Record<string, T>;
+  bestValAcc: number;
+  lossHistory: number[];
+  epochs: EpochReport[];
+}
 
 /** The optimizer's state tensors per rule, in the order its function takes them. */
 const STATE: Record<OptimizerRule, string[]> = {
-  sgd: [], sgd_momentum: ['v'], nesterov: ['v'], adagrad: ['cache'], rmsprop: ['cache'], adam: ['m', 'v', 't'],
+  sgd: [],
+  sgd_momentum: ['v'],
+  nesterov: ['v'],
+  adagrad: ['cache'],
+  rmsprop: ['cache'],
+  adam: ['m', 'v', 't'],
 };
 
 const SCHEDULES = {
@@ -65,7 +84,8 @@ export const stepSeed = (seed: number, step: number): number => randomBits(seed 
 export function shiftsOf(augment: NonNullable<SolverConfig['augment']>, rows: number, seed: number, step: number): ImageShifts {
   const { max_shift, image_size } = augment;
   if (!Number.isInteger(max_shift) || max_shift < 0) throw new Error(`Solver: augment.max_shift must be an integer ≥ 0, got ${max_shift}`);
-  if (!Number.isInteger(image_size) || image_size <= max_shift) throw new Error(`Solver: augment.image_size must be an integer > max_shift (${max_shift}), got ${image_size}`);
+  if (!Number.isInteger(image_size) || image_size <= max_shift)
+    throw new Error(`Solver: augment.image_size must be an integer > max_shift (${max_shift}), got ${image_size}`);
   const rng = makeRng(`augment:${seed}:${step}`);
   const draw = () => Math.floor(rng() * (2 * max_shift + 1)) - max_shift;
   const dy: number[] = [];
@@ -108,12 +128,14 @@ export class Solver<T> {
     if (config.augment) shiftsOf(config.augment, 0, config.seed, 0); // checks the config up front
     this.params = Object.fromEntries(Object.entries(initialParams).map(([k, t]) => [k, backend.upload(t)]));
     for (const name of model.state ?? []) {
-      if (!(name in initialParams)) throw new Error(`Solver: the model's state param ${name} is missing from the initial params (${Object.keys(initialParams).join(', ')})`);
+      if (!(name in initialParams))
+        throw new Error(`Solver: the model's state param ${name} is missing from the initial params (${Object.keys(initialParams).join(', ')})`);
     }
     for (const [name, w] of Object.entries(initialParams)) {
       if (model.state?.includes(name)) continue;
-      this.state[name] = Object.fromEntries(STATE[config.update].map((s) =>
-        [s, s === 't' ? backend.upload(scalar(0), 'i32') : backend.upload(tensor(w.shape))]));
+      this.state[name] = Object.fromEntries(
+        STATE[config.update].map((s) => [s, s === 't' ? backend.upload(scalar(0), 'i32') : backend.upload(tensor(w.shape))]),
+      );
     }
   }
 
@@ -136,7 +158,12 @@ export class Solver<T> {
           next[name] = nextState[name];
           continue;
         }
-        const out = this.update(w, grads[`d${name}`], STATE[this.config.update].map((s) => state[s]), lr);
+        const out = this.update(
+          w,
+          grads[`d${name}`],
+          STATE[this.config.update].map((s) => state[s]),
+          lr,
+        );
         next[name] = out.next_w;
         nextOptimizer[name] = Object.fromEntries(Object.keys(state).map((s) => [s, out[`next_${s}`]]));
       }
@@ -204,12 +231,18 @@ export class Solver<T> {
     const o = this.backend.optimizers;
     const [a, b, c] = state;
     switch (this.config.update) {
-      case 'sgd': return o.sgdForward(w, dw, p);
-      case 'sgd_momentum': return o.sgdMomentumForward(w, dw, a, p);
-      case 'nesterov': return o.nesterovForward(w, dw, a, p);
-      case 'adagrad': return o.adagradForward(w, dw, a, p);
-      case 'rmsprop': return o.rmspropForward(w, dw, a, p);
-      case 'adam': return o.adamForward(w, dw, a, b, c, p);
+      case 'sgd':
+        return o.sgdForward(w, dw, p);
+      case 'sgd_momentum':
+        return o.sgdMomentumForward(w, dw, a, p);
+      case 'nesterov':
+        return o.nesterovForward(w, dw, a, p);
+      case 'adagrad':
+        return o.adagradForward(w, dw, a, p);
+      case 'rmsprop':
+        return o.rmspropForward(w, dw, a, p);
+      case 'adam':
+        return o.adamForward(w, dw, a, b, c, p);
     }
   }
 

@@ -84,26 +84,31 @@ export type ImageObjective<T> = ((img: T) => { loss: T; grads: { dimg: T }; term
  * sums them with what flows back from the later blocks); the net's weights get no gradient.
  */
 export function styleTransferObjectiveOn<T extends Shaped>(
-  ops: Ops<T>, net: Record<string, T>, content: T, style: T, hyper: StyleTransferHyper,
+  ops: Ops<T>,
+  net: Record<string, T>,
+  content: T,
+  style: T,
+  hyper: StyleTransferHyper,
 ): ImageObjective<T> {
   const targets = styleTargets(ops, net, content, style, hyper);
   const styleParams = { style_layers: hyper.style_layers, style_weights: hyper.style_weights };
-  const objective = (img: T) => ops.scope(() => {
-    const tape = featureTape(ops, net);
-    const x = tape.input(img, img.shape, false);
-    const feats = featureNet(tape, x, net);
-    const c = ops.contentLossForward(feats[hyper.content_layer].value, targets.content, { content_weight: hyper.content_weight });
-    const s = ops.styleLossForward(...feats.map((f) => f.value), ...targets.styles, styleParams);
-    const tv = ops.tvLossForward(img, { tv_weight: hyper.tv_weight });
-    const one = ops.constant(img, scalar(1));
-    const dstyle = ops.styleLossBackward(one, s.cache);
-    const dcontent = ops.contentLossBackward(one, c.cache).dcurrent;
-    tape.backward(...feats.map((f, k) => [f, dstyle[`dfeats_${k}`]] as const), [feats[hyper.content_layer], dcontent]);
-    const dtv = ops.tvLossBackward(one, tv.cache).dimg;
-    const dimg = ops.add(x.grad!, dtv);
-    const loss = ops.add(ops.add(c.loss, s.loss), tv.loss);
-    return { loss, grads: { dimg }, terms: { content: c.loss, style: s.loss, tv: tv.loss } };
-  });
+  const objective = (img: T) =>
+    ops.scope(() => {
+      const tape = featureTape(ops, net);
+      const x = tape.input(img, img.shape, false);
+      const feats = featureNet(tape, x, net);
+      const c = ops.contentLossForward(feats[hyper.content_layer].value, targets.content, { content_weight: hyper.content_weight });
+      const s = ops.styleLossForward(...feats.map((f) => f.value), ...targets.styles, styleParams);
+      const tv = ops.tvLossForward(img, { tv_weight: hyper.tv_weight });
+      const one = ops.constant(img, scalar(1));
+      const dstyle = ops.styleLossBackward(one, s.cache);
+      const dcontent = ops.contentLossBackward(one, c.cache).dcurrent;
+      tape.backward(...feats.map((f, k) => [f, dstyle[`dfeats_${k}`]] as const), [feats[hyper.content_layer], dcontent]);
+      const dtv = ops.tvLossBackward(one, tv.cache).dimg;
+      const dimg = ops.add(x.grad!, dtv);
+      const loss = ops.add(ops.add(c.loss, s.loss), tv.loss);
+      return { loss, grads: { dimg }, terms: { content: c.loss, style: s.loss, tv: tv.loss } };
+    });
   return Object.assign(objective, { dispose: () => ops.release(targets.content, ...targets.styles) });
 }
 
@@ -126,7 +131,10 @@ export interface DescentResult<T> {
  * intermediate; the caller owns the returned image.
  */
 export async function descendImage<T>(
-  backend: Backend<T>, objective: ImageObjective<T>, initial: Tensor, config: { steps: number; lr: number },
+  backend: Backend<T>,
+  objective: ImageObjective<T>,
+  initial: Tensor,
+  config: { steps: number; lr: number },
   onStep?: (step: number, loss: number) => void,
 ): Promise<DescentResult<T>> {
   let img = backend.upload(initial);

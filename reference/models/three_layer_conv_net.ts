@@ -32,9 +32,12 @@ export function initThreeLayerConvNet(hyper: Record<string, number>, seed: numbe
   const pooled = F * (H / 2) * (W / 2);
   const rng = makeRng(`init:${seed}`);
   return {
-    W1: randnTensor([F, 1, k, k], rng, weightScale(hyper.weight_scale, k * k)), b1: tensor([F]),
-    W2: randnTensor([pooled, hidden], rng, weightScale(hyper.weight_scale, pooled)), b2: tensor([hidden]),
-    W3: randnTensor([hidden, CLASSES], rng, weightScale(hyper.weight_scale, hidden)), b3: tensor([CLASSES]),
+    W1: randnTensor([F, 1, k, k], rng, weightScale(hyper.weight_scale, k * k)),
+    b1: tensor([F]),
+    W2: randnTensor([pooled, hidden], rng, weightScale(hyper.weight_scale, pooled)),
+    b2: tensor([hidden]),
+    W3: randnTensor([hidden, CLASSES], rng, weightScale(hyper.weight_scale, hidden)),
+    b3: tensor([CLASSES]),
   };
 }
 

@@ -15,7 +15,11 @@ import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type Model
  * Written once over ModelOps (generative_layers.ts): `vaeModel(REFERENCE_OPS)` composes the
  * reference ops, accelerated/models/vae.ts the twins.
  */
-export interface VaeHyper { pixels: number; hidden: number; latent: number }
+export interface VaeHyper {
+  pixels: number;
+  hidden: number;
+  latent: number;
+}
 
 export function vaeNets({ pixels, hidden, latent }: VaeHyper): Record<'encoder' | 'mu' | 'logvar' | 'decoder', Layer[]> {
   return {
@@ -51,39 +55,40 @@ export interface VaeModel<T> {
 export function vaeModel<T extends { shape: readonly number[] }>(ops: ModelOps<T>, hyper: VaeHyper): VaeModel<T> {
   const nets = vaeNets(hyper);
 
-  const decode = (params: Record<string, T>, z: T): T =>
-    ops.scope(() => ops.sigmoidForward(netForward(ops, nets.decoder, params, z).out).out);
+  const decode = (params: Record<string, T>, z: T): T => ops.scope(() => ops.sigmoidForward(netForward(ops, nets.decoder, params, z).out).out);
 
   return {
     decode,
-    reconstruct: (params, X) => ops.scope(() => {
-      const enc = netForward(ops, nets.encoder, params, X);
-      return decode(params, netForward(ops, nets.mu, params, enc.out).out);
-    }),
-    loss: (params, X, eps) => ops.scope(() => {
-      const enc = netForward(ops, nets.encoder, params, X);
-      const mu = netForward(ops, nets.mu, params, enc.out);
-      const logvar = netForward(ops, nets.logvar, params, enc.out);
-      const rep = ops.reparameterizeForward(mu.out, logvar.out, eps);
-      const dec = netForward(ops, nets.decoder, params, rep.z);
-      const bce = ops.bceWithLogitsForward(dec.out, X);
-      const kl = ops.klGaussianForward(mu.out, logvar.out);
-      const loss = ops.axpy(hyper.pixels, bce.loss, kl.loss);
+    reconstruct: (params, X) =>
+      ops.scope(() => {
+        const enc = netForward(ops, nets.encoder, params, X);
+        return decode(params, netForward(ops, nets.mu, params, enc.out).out);
+      }),
+    loss: (params, X, eps) =>
+      ops.scope(() => {
+        const enc = netForward(ops, nets.encoder, params, X);
+        const mu = netForward(ops, nets.mu, params, enc.out);
+        const logvar = netForward(ops, nets.logvar, params, enc.out);
+        const rep = ops.reparameterizeForward(mu.out, logvar.out, eps);
+        const dec = netForward(ops, nets.decoder, params, rep.z);
+        const bce = ops.bceWithLogitsForward(dec.out, X);
+        const kl = ops.klGaussianForward(mu.out, logvar.out);
+        const loss = ops.axpy(hyper.pixels, bce.loss, kl.loss);
 
-      // backward: dlogits = D·∂bce, dz through the decoder, then dmu and dlogvar from both terms
-      const [dRecon, dKl] = [upstream(ops, X, hyper.pixels), upstream(ops, X)];
-      const { dx: dlogits } = ops.bceWithLogitsBackward(dRecon, bce.cache);
-      const back = dec.backward(dlogits);
-      const fromZ = ops.reparameterizeBackward(back.dx, rep.cache);
-      const fromKl = ops.klGaussianBackward(dKl, kl.cache);
-      const dmu = ops.add(fromZ.dmu, fromKl.dmu);
-      const dlogvar = ops.add(fromZ.dlogvar, fromKl.dlogvar);
-      const muBack = mu.backward(dmu);
-      const logvarBack = logvar.backward(dlogvar);
-      const dh = ops.add(muBack.dx, logvarBack.dx);
-      const encBack = enc.backward(dh);
-      return { loss, kl: kl.loss, grads: { ...encBack.grads, ...muBack.grads, ...logvarBack.grads, ...back.grads } };
-    }),
+        // backward: dlogits = D·∂bce, dz through the decoder, then dmu and dlogvar from both terms
+        const [dRecon, dKl] = [upstream(ops, X, hyper.pixels), upstream(ops, X)];
+        const { dx: dlogits } = ops.bceWithLogitsBackward(dRecon, bce.cache);
+        const back = dec.backward(dlogits);
+        const fromZ = ops.reparameterizeBackward(back.dx, rep.cache);
+        const fromKl = ops.klGaussianBackward(dKl, kl.cache);
+        const dmu = ops.add(fromZ.dmu, fromKl.dmu);
+        const dlogvar = ops.add(fromZ.dlogvar, fromKl.dlogvar);
+        const muBack = mu.backward(dmu);
+        const logvarBack = logvar.backward(dlogvar);
+        const dh = ops.add(muBack.dx, logvarBack.dx);
+        const encBack = enc.backward(dh);
+        return { loss, kl: kl.loss, grads: { ...encBack.grads, ...muBack.grads, ...logvarBack.grads, ...back.grads } };
+      }),
   };
 }
 

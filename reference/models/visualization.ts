@@ -52,7 +52,13 @@ function classGradient<T>(model: Model<T>, params: Record<string, T>, X: T, dsco
 
 /** Saliency maps (N, H, W) of rows X (N, C·H·W) for their labels y, read back. */
 export async function saliencyMaps<T>(
-  v: VisualOps<T>, model: Model<T>, params: Record<string, T>, X: T, y: readonly number[], classes: number, image: readonly [number, number, number],
+  v: VisualOps<T>,
+  model: Model<T>,
+  params: Record<string, T>,
+  X: T,
+  y: readonly number[],
+  classes: number,
+  image: readonly [number, number, number],
 ): Promise<Tensor> {
   return v.backend.scope(() => v.read(v.saliency(classGradient(model, params, X, v.oneHot(X, y, classes)), image)));
 }
@@ -72,8 +78,14 @@ export interface FoolingResult {
  * Reads back one accuracy per step (the fraction fooled) and the final scores.
  */
 export async function foolingImages<T>(
-  v: VisualOps<T>, model: Model<T>, params: Record<string, T>, X: Tensor, targets: readonly number[], classes: number,
-  config: { lr: number; maxSteps: number }, onStep?: (step: number, fooled: number) => void,
+  v: VisualOps<T>,
+  model: Model<T>,
+  params: Record<string, T>,
+  X: Tensor,
+  targets: readonly number[],
+  classes: number,
+  config: { lr: number; maxSteps: number },
+  onStep?: (step: number, fooled: number) => void,
 ): Promise<FoolingResult> {
   const { backend } = v;
   return backend.scope(async () => {
@@ -114,8 +126,14 @@ export interface ClassVisualizationConfig {
  * s_c − reg·‖X‖² with jitter. Returns the images and their final scores, read back.
  */
 export async function classVisualization<T>(
-  v: VisualOps<T>, model: Model<T>, params: Record<string, T>, classes: readonly number[], numClasses: number,
-  image: readonly [number, number, number], config: ClassVisualizationConfig, onStep?: (step: number) => void,
+  v: VisualOps<T>,
+  model: Model<T>,
+  params: Record<string, T>,
+  classes: readonly number[],
+  numClasses: number,
+  image: readonly [number, number, number],
+  config: ClassVisualizationConfig,
+  onStep?: (step: number) => void,
 ): Promise<{ images: Tensor; scores: Tensor }> {
   const { backend } = v;
   const rng = makeRng(`class-visualization:${config.seed}`);
@@ -144,7 +162,9 @@ export async function classVisualization<T>(
 /** (N, C) one-hot rows. */
 export function oneHot(classes: readonly number[], C: number): Tensor {
   const out = tensor([classes.length, C]);
-  classes.forEach((c, n) => { out.data[n * C + c] = 1; });
+  classes.forEach((c, n) => {
+    out.data[n * C + c] = 1;
+  });
   return out;
 }
 
@@ -174,7 +194,10 @@ export function ascend(X: Tensor, dX: Tensor, lr: number, reg: number, stop?: { 
     if (done[n]) continue;
     const g = Array.from({ length: D }, (_, d) => dX.data[n * D + d] - 2 * reg * X.data[n * D + d]);
     const norm = Math.sqrt(g.reduce((a, v) => a + v * v, 0));
-    if (norm > 0) g.forEach((v, d) => { out.data[n * D + d] += (lr * v) / norm; });
+    if (norm > 0)
+      g.forEach((v, d) => {
+        out.data[n * D + d] += (lr * v) / norm;
+      });
   }
   return out;
 }
@@ -196,7 +219,13 @@ export function roll(X: Tensor, [C, H, W]: readonly [number, number, number], dy
 /** The blur's conv2d weights (C, 1, 3, 3) (one group per channel) and zero biases: [1 2 1]ᵀ[1 2 1] / 16. */
 export function blurKernel(C: number): { w: Tensor; b: Tensor } {
   const taps = [1, 2, 1, 2, 4, 2, 1, 2, 1].map((t) => t / 16);
-  return { w: tensor([C, 1, 3, 3], Array.from({ length: C * 9 }, (_, i) => taps[i % 9])), b: tensor([C]) };
+  return {
+    w: tensor(
+      [C, 1, 3, 3],
+      Array.from({ length: C * 9 }, (_, i) => taps[i % 9]),
+    ),
+    b: tensor([C]),
+  };
 }
 
 /** Every channel of every image blurred: conv2d (groups = C, pad 1) with blurKernel. */

@@ -78,8 +78,11 @@ export function confine(c: Confinement): Plugin {
         return { path: r.path, external: r.external, namespace: r.namespace, sideEffects: r.sideEffects, suffix: r.suffix };
       };
       const asUsual = async (a: OnResolveArgs) =>
-        approve(await b.resolve(a.path, { kind: a.kind, importer: a.importer, namespace: a.namespace, resolveDir: a.resolveDir, with: a.with, pluginData: INNER }));
-      const trusted = (a: OnResolveArgs) => (a.namespace === ENTRY ? a.path === c.runner : a.namespace === 'file' && !isInside(realpathSync(a.importer), c.root));
+        approve(
+          await b.resolve(a.path, { kind: a.kind, importer: a.importer, namespace: a.namespace, resolveDir: a.resolveDir, with: a.with, pluginData: INNER }),
+        );
+      const trusted = (a: OnResolveArgs) =>
+        a.namespace === ENTRY ? a.path === c.runner : a.namespace === 'file' && !isInside(realpathSync(a.importer), c.root);
 
       b.onResolve({ filter: /.*/ }, async (a) => {
         if (a.pluginData === INNER) return undefined;
@@ -108,7 +111,9 @@ export function confine(c: Confinement): Plugin {
 
       b.onLoad({ filter: /.*/, namespace: ENTRY }, () => ({ contents: entrySource(c), loader: 'ts', resolveDir: c.root }));
       b.onLoad({ filter: /.*/, namespace: 'file' }, (a) =>
-        approved.has(a.path) ? undefined : { errors: [{ text: `loads ${a.path} through a computed import (a path built at run time); only imports of literal paths are allowed` }] },
+        approved.has(a.path)
+          ? undefined
+          : { errors: [{ text: `loads ${a.path} through a computed import (a path built at run time); only imports of literal paths are allowed` }] },
       );
     },
   };
@@ -149,4 +154,8 @@ function specialFile(s: Stats): string | undefined {
   return 'not a file';
 }
 
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');

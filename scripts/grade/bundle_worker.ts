@@ -56,7 +56,10 @@ async function bundleJob(job: BundleJob): Promise<BundleReply> {
       metafile: true,
       // No tsconfig.json is read, the submission's included: its `paths`/`baseUrl` could alias files outside its folder.
       tsconfigRaw: {},
-      plugins: [confine({ root, files, runner: job.runner, libraries: job.libraries, packages: job.packages, alone: job.alone }), externalsPlugin(job.externals)],
+      plugins: [
+        confine({ root, files, runner: job.runner, libraries: job.libraries, packages: job.packages, alone: job.alone }),
+        externalsPlugin(job.externals),
+      ],
     });
     const computed = computedImport(result.metafile, root);
     return computed ? { error: computed } : { ok: true };

@@ -96,10 +96,15 @@ function run(module: Record<string, unknown>, req: RunRequest): RunReply {
         const doutsBefore = snapshot(douts);
         step(() => {
           const grads = impl.backward!(douts, cache) as unknown;
-          if (typeof grads !== 'object' || grads === null) throw new Problem({ kind: 'bad-return', where, message: `returned ${String(grads)}, not { dx, … }` });
+          if (typeof grads !== 'object' || grads === null)
+            throw new Problem({ kind: 'bad-return', where, message: `returned ${String(grads)}, not { dx, … }` });
           // Only the gradients of the differentiable inputs: extra keys are ignored, as in a forward's result.
           const returned = grads as Record<string, unknown>;
-          reply.grads = Object.fromEntries(gradNames(target.op).filter((n) => n in returned).map((n) => [n, toWire(returned[n], n, where)]));
+          reply.grads = Object.fromEntries(
+            gradNames(target.op)
+              .filter((n) => n in returned)
+              .map((n) => [n, toWire(returned[n], n, where)]),
+          );
         }, where);
         const diff = changed(douts, doutsBefore);
         if (diff) throw new Problem({ kind: 'mutated', where, message: `mutated its upstream gradient ${diff}` });
@@ -115,5 +120,6 @@ function run(module: Record<string, unknown>, req: RunRequest): RunReply {
 export function serve(module: Record<string, unknown>): void {
   const functions = Object.keys(module).filter((k) => typeof module[k] === 'function');
   serveRequests(async (req: Request) =>
-    req.type === 'load' ? ({ type: 'ready', id: req.id, nonce: req.nonce, functions } satisfies ReadyMessage) : run(module, req));
+    req.type === 'load' ? ({ type: 'ready', id: req.id, nonce: req.nonce, functions } satisfies ReadyMessage) : run(module, req),
+  );
 }

@@ -22,7 +22,10 @@ export function registerGradeCommands(program: Command): void {
       'score submissions against the reference in a sandboxed process: case files, random cases, the gradient check of ' +
         "the submission's own backward, optional error inputs; partial credit per test",
     )
-    .argument('<submission>', 'a .ts/.js module exporting e.g. affineForward/affineBackward, or a folder of modules that is one submission; with --batch, a folder of submissions')
+    .argument(
+      '<submission>',
+      'a .ts/.js module exporting e.g. affineForward/affineBackward, or a folder of modules that is one submission; with --batch, a folder of submissions',
+    )
     .option('--batch', 'the folder holds one submission per file or subfolder: progress on stderr, a CSV summary, --json names a folder')
     .option('--rubric <file>', 'rubric JSON: points per op, check weights, cases, timeout, memory (see scripts/grade/rubric.ts)')
     .option('--json <file>', "write Gradescope's results.json (with --batch: a folder, one <name>.json each)")
@@ -31,12 +34,15 @@ export function registerGradeCommands(program: Command): void {
     .option('--shard <i/n>', 'with --batch: grade only share i of n (submission k of the sorted batch goes to shard k mod n); needs --record', parseShard)
     .option('--record <file>', 'with --batch: write the results as a record, which `gradcheck merge` joins with the other shards')
     .option('--timeout <ms>', 'per-test timeout, overriding the rubric', positive('--timeout'))
-    .option('--twin', 'twin-shaped submissions (kernel authors): the functions of accelerated/<op>.ts on GpuTensors, run on WebGPU; NOT under the permission model')
+    .option(
+      '--twin',
+      'twin-shaped submissions (kernel authors): the functions of accelerated/<op>.ts on GpuTensors, run on WebGPU; NOT under the permission model',
+    )
     .addHelpText(
       'after',
       '\nEach submission runs in its own Node process under the permission model (no file writes, no child processes,\n' +
         'no workers) with a heap limit; a test that throws, hangs, returns a wrong shape or NaN, or mutates its inputs\n' +
-        'scores 0 with a one-line reason. See the README\'s Isolation section for what else is enforced where.\n' +
+        "scores 0 with a one-line reason. See the README's Isolation section for what else is enforced where.\n" +
         '\nGradescope: grade /autograder/submission --json /autograder/results/results.json (the folder is one submission).\n' +
         'A class: grade submissions/ --batch --json results/ --csv grades.csv.\n' +
         'On n machines: grade submissions/ --batch --shard i/n --record shard-i.json on each, then\n' +
@@ -47,11 +53,15 @@ export function registerGradeCommands(program: Command): void {
     )
     .action(async (submission: string, opts: GradeOptions) => {
       if (!existsSync(submission)) throw new InvalidArgumentError(`${submission}: no such file or folder`);
-      if (opts.batch && !statSync(submission).isDirectory()) throw new InvalidArgumentError(`--batch needs a folder of submissions, got the file ${submission}`);
-      if (opts.csv !== undefined && !opts.batch) throw new InvalidArgumentError('--csv summarizes a batch: add --batch (a folder of submissions), or leave --csv out');
+      if (opts.batch && !statSync(submission).isDirectory())
+        throw new InvalidArgumentError(`--batch needs a folder of submissions, got the file ${submission}`);
+      if (opts.csv !== undefined && !opts.batch)
+        throw new InvalidArgumentError('--csv summarizes a batch: add --batch (a folder of submissions), or leave --csv out');
       if (opts.shard && !opts.batch) throw new InvalidArgumentError('--shard splits a batch: add --batch (a folder of submissions), or leave --shard out');
-      if (opts.record !== undefined && !opts.batch) throw new InvalidArgumentError('--record writes a batch\'s results for `gradcheck merge`: add --batch (a folder of submissions)');
-      if (opts.shard && opts.record === undefined) throw new InvalidArgumentError(`--shard ${shardName(opts.shard)} needs --record <file>: the shard's results, which \`gradcheck merge\` joins`);
+      if (opts.record !== undefined && !opts.batch)
+        throw new InvalidArgumentError("--record writes a batch's results for `gradcheck merge`: add --batch (a folder of submissions)");
+      if (opts.shard && opts.record === undefined)
+        throw new InvalidArgumentError(`--shard ${shardName(opts.shard)} needs --record <file>: the shard's results, which \`gradcheck merge\` joins`);
       const rubric: Rubric = { ...(opts.rubric ? loadRubric(opts.rubric) : DEFAULT_RUBRIC) };
       if (opts.timeout) rubric.timeoutMs = opts.timeout;
       const grader = new Grader(rubric, { twin: opts.twin, batch: opts.batch });
@@ -83,7 +93,7 @@ export function registerGradeCommands(program: Command): void {
     .command('merge')
     .description('join the records of `grade --batch --shard i/n --record file` (every shard of one batch) into the reports of one run over the whole batch')
     .argument('<records...>', 'the record of each shard, in any order')
-    .option('--json <dir>', "a folder of Gradescope results.json, one <name>.json per submission")
+    .option('--json <dir>', 'a folder of Gradescope results.json, one <name>.json per submission')
     .option('--junit <file>', 'a JUnit XML report (all submissions in one file)')
     .option('--csv <file>', 'the CSV summary')
     .addHelpText('after', '\nRefused, with the reason: shards of different batches or splits, a shard given twice, a shard missing.')
@@ -111,7 +121,7 @@ export function registerGradeCommands(program: Command): void {
 
   program
     .command('autograder')
-    .description("write a Gradescope autograder: setup.sh, run_autograder, rubric.json and autograder.zip (upload the zip)")
+    .description('write a Gradescope autograder: setup.sh, run_autograder, rubric.json and autograder.zip (upload the zip)')
     .argument('<ops...>', 'op ids of the assignment (see `gradcheck ops`)')
     .requiredOption('--out <dir>', 'folder to write the files into')
     .option('--rubric <file>', 'rubric JSON for cases, weights, timeout, memory (default: the defaults, the ops sharing 100 points)')

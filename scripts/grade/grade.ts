@@ -157,8 +157,7 @@ export class Grader {
     const suite = this.suite(row);
     const hasBackward = Boolean(row.reference.backward) && differentiableInputs(row).length > 0;
     const gradcheck = hasBackward && !this.options.twin;
-    const applies = (c: Check) =>
-      c === 'gradcheck' ? gradcheck : c.endsWith('backward') ? hasBackward : c !== 'errors' || Boolean(this.rubric.errors);
+    const applies = (c: Check) => (c === 'gradcheck' ? gradcheck : c.endsWith('backward') ? hasBackward : c !== 'errors' || Boolean(this.rubric.errors));
     const checks = CHECKS.filter(applies);
     const weights = checks.map((c) => this.rubric.checks[c]);
     const weightSum = weights.reduce((a, b) => a + b, 0) || 1;
@@ -167,19 +166,26 @@ export class Grader {
     const noBackward = `exports no ${target.forward.replace(/Forward$/, 'Backward')}`;
 
     // Fixtures and random cases: one run each (forward, then backward), judged for both tests.
-    for (const [kind, cases] of [['fixtures', suite.fixtures], ['random', suite.random]] as const) {
+    for (const [kind, cases] of [
+      ['fixtures', suite.fixtures],
+      ['random', suite.random],
+    ] as const) {
       const forward: Verdict[] = [];
       const backward: Verdict[] = [];
-      await runCases(sandbox, cases.map((c) => ({ target, calls: [c.sample], douts: target.backward ? c.douts : undefined })), (reply, i) => {
-        const c = cases[i];
-        if (isFatal(reply)) {
-          forward.push(label2(c.label, reply.fatal));
-          backward.push(label2(c.label, reply.fatal));
-          return;
-        }
-        forward.push(label2(c.label, judgeForward(c, reply)));
-        backward.push(label2(c.label, target.backward ? judgeBackward(c, reply) : noBackward));
-      });
+      await runCases(
+        sandbox,
+        cases.map((c) => ({ target, calls: [c.sample], douts: target.backward ? c.douts : undefined })),
+        (reply, i) => {
+          const c = cases[i];
+          if (isFatal(reply)) {
+            forward.push(label2(c.label, reply.fatal));
+            backward.push(label2(c.label, reply.fatal));
+            return;
+          }
+          forward.push(label2(c.label, judgeForward(c, reply)));
+          backward.push(label2(c.label, target.backward ? judgeBackward(c, reply) : noBackward));
+        },
+      );
       verdicts.set(`${kind}_forward`, forward);
       verdicts.set(`${kind}_backward`, backward);
     }
@@ -193,18 +199,26 @@ export class Grader {
       const grad: Verdict[] = [];
       if (!target.backward) grad.push(...suite.gradcheck.map(() => noBackward));
       else {
-        await runCases(sandbox, suite.gradcheck.map((c) => ({ target, calls: c.calls.map((inputs) => ({ inputs, params: c.sample.params })), douts: c.douts })), (reply, i) => {
-          grad.push(label2(suite.gradcheck[i].label, isFatal(reply) ? reply.fatal : judgeGradcheck(row, suite.gradcheck[i], reply)));
-        });
+        await runCases(
+          sandbox,
+          suite.gradcheck.map((c) => ({ target, calls: c.calls.map((inputs) => ({ inputs, params: c.sample.params })), douts: c.douts })),
+          (reply, i) => {
+            grad.push(label2(suite.gradcheck[i].label, isFatal(reply) ? reply.fatal : judgeGradcheck(row, suite.gradcheck[i], reply)));
+          },
+        );
       }
       creditedIfForwardPasses('gradcheck', grad, 'a self-consistent gradient');
     }
     if (this.rubric.errors) {
       const exact = this.rubric.errors === 'message';
       const errs: Verdict[] = [];
-      await runCases(sandbox, suite.errors.map((e) => ({ target, calls: [e.sample] })), (reply, i) => {
-        errs.push(label2(suite.errors[i].title, isFatal(reply) ? reply.fatal : judgeError(suite.errors[i], reply, exact)));
-      });
+      await runCases(
+        sandbox,
+        suite.errors.map((e) => ({ target, calls: [e.sample] })),
+        (reply, i) => {
+          errs.push(label2(suite.errors[i].title, isFatal(reply) ? reply.fatal : judgeError(suite.errors[i], reply, exact)));
+        },
+      );
       creditedIfForwardPasses('errors', errs, 'rejecting bad inputs');
     }
     return checks.map((check, k) => {
@@ -213,12 +227,18 @@ export class Grader {
       const passed = vs.filter((v) => v === undefined).length;
       const failures = vs.filter((v): v is string => v !== undefined);
       const total = vs.length;
-      const output = total === 0
-        ? 'no cases'
-        : failures.length === 0
-          ? `${passed}/${total} cases passed`
-          : `${passed}/${total} cases passed; first failure: ${failures[0]}`;
-      return { name: `${label}: ${check.replace('_', ' ')}`, op: row.id, check, score: total ? round((maxScore * passed) / total) : maxScore, maxScore, passed, total, output };
+      const output =
+        total === 0 ? 'no cases' : failures.length === 0 ? `${passed}/${total} cases passed` : `${passed}/${total} cases passed; first failure: ${failures[0]}`;
+      return {
+        name: `${label}: ${check.replace('_', ' ')}`,
+        op: row.id,
+        check,
+        score: total ? round((maxScore * passed) / total) : maxScore,
+        maxScore,
+        passed,
+        total,
+        output,
+      };
     });
   }
 }

@@ -14,10 +14,14 @@ export type Verdict = string | undefined;
 
 export const describeFault = (f: Fault): string => {
   switch (f.kind) {
-    case 'threw': return `${f.where} threw: ${f.message}`;
-    case 'denied': return `${f.where} was denied by the sandbox: ${f.message}`;
-    case 'mutated': return `${f.where} ${f.message}`;
-    case 'bad-return': return `${f.where} returned ${f.message}`;
+    case 'threw':
+      return `${f.where} threw: ${f.message}`;
+    case 'denied':
+      return `${f.where} was denied by the sandbox: ${f.message}`;
+    case 'mutated':
+      return `${f.where} ${f.message}`;
+    case 'bad-return':
+      return `${f.where} returned ${f.message}`;
   }
 };
 

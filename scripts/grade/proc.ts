@@ -49,7 +49,11 @@ export interface Watch<T> {
  * watchdog or its exit wins, `cleanup` runs once, and later outcomes are ignored. A child that has
  * already exited settles as an exit.
  */
-export function supervise<T>(child: ChildProcess, watch: Watch<T>, cleanup: (result: T) => void = () => {}): { settle: (result: T) => void; result: Promise<T> } {
+export function supervise<T>(
+  child: ChildProcess,
+  watch: Watch<T>,
+  cleanup: (result: T) => void = () => {},
+): { settle: (result: T) => void; result: Promise<T> } {
   let settle!: (result: T) => void;
   const result = new Promise<T>((resolve) => {
     let settled = false;

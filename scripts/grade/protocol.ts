@@ -22,8 +22,7 @@ export interface WireTensor {
 export type WireTensors = Record<string, WireTensor>;
 
 /** Host tensors as they cross (a fresh shape array; the data is copied by the serialization). */
-export const wire = (ts: Tensors): WireTensors =>
-  Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));
+export const wire = (ts: Tensors): WireTensors => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));
 
 /** Which exports of the submission implement which op row (the row's id, inputs and outputs). */
 export interface Target {

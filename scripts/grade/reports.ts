@@ -15,12 +15,12 @@ export function formatTable(r: GradeResult): string {
   const rows = r.tests.map((t) => [t.name, `${t.passed}/${t.total}`, `${fmt(t.score)}/${fmt(t.maxScore)}`, t.score === t.maxScore ? '' : t.output]);
   const head = ['test', 'cases', 'score', 'reason'];
   const widths = head.slice(0, 3).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
-  return [
-    `${cleanText(r.submission)}: ${fmt(r.score)}/${fmt(r.maxScore)} (${r.seconds.toFixed(1)} s)`,
-    line(head),
-    ...rows.map(line),
-  ].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c))
+      .join('  ')
+      .trimEnd();
+  return [`${cleanText(r.submission)}: ${fmt(r.score)}/${fmt(r.maxScore)} (${r.seconds.toFixed(1)} s)`, line(head), ...rows.map(line)].join('\n');
 }
 
 /** Gradescope's autograder results.json: score, execution_time, tests with name/score/max_score/output/status. */

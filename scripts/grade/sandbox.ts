@@ -332,7 +332,10 @@ export class Sandbox {
   private deathReason(code: number | null, signal: string | null): string {
     const err = this.stderr;
     if (/heap out of memory|Reached heap limit|Allocation failed|Array buffer allocation failed/i.test(err)) return this.memoryReason();
-    const firstError = err.split('\n').find((l) => /Error|error:/.test(l))?.trim();
+    const firstError = err
+      .split('\n')
+      .find((l) => /Error|error:/.test(l))
+      ?.trim();
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
     return `crashed (${how})${firstError ? `: ${cleanText(firstError, 200)}` : ''}`;
   }

@@ -46,11 +46,13 @@ export interface OpSuite {
   errors: ErrorCase[];
 }
 
-const fromJson = (ts: Record<string, TensorJson>): Tensors =>
-  Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, tensor(t.shape, t.data)]));
+const fromJson = (ts: Record<string, TensorJson>): Tensors => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, tensor(t.shape, t.data)]));
 
 function fixtureCases(row: OpRow, tolerance: (s: Sample) => Tolerance): RunCase[] {
-  const sources = [['reference', REFERENCE_FIXTURES], ['oracle', ORACLE_FIXTURES]] as const;
+  const sources = [
+    ['reference', REFERENCE_FIXTURES],
+    ['oracle', ORACLE_FIXTURES],
+  ] as const;
   return sources.flatMap(([kind, root]) =>
     caseFilesIn(join(root, row.id)).map((file) => {
       const path = join(root, row.id, file);

@@ -69,10 +69,12 @@ function twinOf(module: Record<string, unknown>, req: RunRequest, stage: { where
       await checkUnchanged(inputs, req.calls[0].inputs);
       return { outputs, cache: result!.cache };
     },
-    backward: bwd && ((douts: Record<string, GpuTensor>, cache: unknown) => {
-      stage.where = 'backward';
-      return gpuTensors(bwd(...gradOutputs.map((n) => douts[n]), cache), gradNames, 'backward');
-    }),
+    backward:
+      bwd &&
+      ((douts: Record<string, GpuTensor>, cache: unknown) => {
+        stage.where = 'backward';
+        return gpuTensors(bwd(...gradOutputs.map((n) => douts[n]), cache), gradNames, 'backward');
+      }),
   };
 }
 
@@ -94,7 +96,10 @@ async function run(module: Record<string, unknown>, req: RunRequest): Promise<Ru
 /** Called by the bundle's entry once the submission module has loaded: answers the load request once the device is made, then runs requests. */
 export function serve(module: Record<string, unknown>): void {
   const functions = Object.keys(module).filter((k) => typeof module[k] === 'function');
-  const device = getGpu().then(() => undefined, (e: Error) => e.message);
+  const device = getGpu().then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
   serveRequests(async (req: Request) => {
     if (req.type === 'run') return run(module, req);
     const error = await device;

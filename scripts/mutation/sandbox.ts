@@ -46,7 +46,17 @@ export function makeSandbox(repo = '.'): Sandbox {
       const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
       const report = join(root, '.vitest-mutation.json');
       rmSync(report, { force: true });
-      const args = [vitest, 'run', '--config', 'scripts/mutation/vitest.config.ts', '--maxWorkers=1', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`, ...files];
+      const args = [
+        vitest,
+        'run',
+        '--config',
+        'scripts/mutation/vitest.config.ts',
+        '--maxWorkers=1',
+        '--reporter=dot',
+        '--reporter=json',
+        `--outputFile.json=${report}`,
+        ...files,
+      ];
       const env = { ...process.env, [SCOPE_ENV.ops]: ops.join(','), [SCOPE_ENV.side]: side, [SCOPE_ENV.tests]: files.join(','), FORCE_COLOR: '0' };
       // Its own process group, so that a timeout kills vitest's forks too.
       const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -31,9 +31,8 @@ function opsOf(file: string): string[] {
 /** `reference/affine.ts:32:25 ArithmeticOperator: x.data[n * D + d] * w… → …` */
 function describeMutant(m: MutantResult, lines: readonly string[]): string {
   const { start, end } = m.location;
-  const original = start.line === end.line
-    ? lines[start.line - 1].slice(start.column - 1, end.column - 1)
-    : `${lines[start.line - 1].slice(start.column - 1)}…`;
+  const original =
+    start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)}…`;
   const short = (s: string) => (s.length > 70 ? `${s.slice(0, 67)}…` : s).replace(/\s+/g, ' ');
   return `${relative('.', m.fileName)}:${start.line}:${start.column} ${m.mutatorName}: ${short(original)} → ${short(m.replacement ?? '')} (${m.status})`;
 }
@@ -41,7 +40,10 @@ function describeMutant(m: MutantResult, lines: readonly string[]): string {
 const program = new Command('mutation')
   .argument('[files...]', 'reference/ files to mutate (default: every reference/<op>.ts of the table)')
   .option('--ops <ops>', 'comma-separated ops whose tests run (default: from the file name or its importers)')
-  .option('--force', "rerun every mutant, not only those whose code or test files changed (after a change to case files or rows, which Stryker's incremental mode does not see)")
+  .option(
+    '--force',
+    "rerun every mutant, not only those whose code or test files changed (after a change to case files or rows, which Stryker's incremental mode does not see)",
+  )
   .action(async (files: string[], opts: { ops?: string; force?: boolean }) => {
     const targets = files.length ? files.map((f) => relative('.', f)) : [...ROW_IDS].map((id) => `reference/${id}.ts`).filter(existsSync);
     const missing = targets.filter((f) => !existsSync(f));

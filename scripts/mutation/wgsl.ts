@@ -36,13 +36,15 @@ function describeMutant(file: string, text: string, m: WgslMutant): string {
   const lineStart = text.lastIndexOf('\n', m.start - 1) + 1;
   const lineEnd = text.indexOf('\n', m.end);
   const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim();
-  const mutated = applyMutant(text, m).slice(lineStart, lineEnd < 0 ? undefined : lineEnd + m.replacement.length - m.original.length).trim();
+  const mutated = applyMutant(text, m)
+    .slice(lineStart, lineEnd < 0 ? undefined : lineEnd + m.replacement.length - m.original.length)
+    .trim();
   return `${file}:${m.line} ${m.operator}: ${line}  ⇒  ${mutated || '(line removed)'}`;
 }
 
 const program = new Command('mutation:wgsl')
   .argument('[ops...]', 'ops with a twin (default: every op with a twin)')
-  .option('--files <files>', 'comma-separated accelerated/ files to mutate (default: the op\'s kernel modules)')
+  .option('--files <files>', "comma-separated accelerated/ files to mutate (default: the op's kernel modules)")
   .option('--limit <n>', 'test at most n mutants per op, evenly spread over its files', (v) => Number.parseInt(v, 10))
   .action(async (names: string[], opts: { files?: string; limit?: number }) => {
     const withTwin = TABLE.filter((r) => r.twin).map((r) => r.id);
@@ -61,7 +63,9 @@ const program = new Command('mutation:wgsl')
       const baseline = await sandbox.runTests(tests, [op], 'twin', 600_000);
       if (!baseline.passed) program.error(`${op}: the twin tests fail without any mutant:\n${baseline.output.slice(-3000)}`);
       const timeoutMs = Math.max(60_000, 3 * (Date.now() - started));
-      console.log(`\n${op}: ${chosen.length}${chosen.length < all.length ? ` of ${all.length}` : ''} mutants in ${files.join(', ')}; tests ${tests.join(', ')}`);
+      console.log(
+        `\n${op}: ${chosen.length}${chosen.length < all.length ? ` of ${all.length}` : ''} mutants in ${files.join(', ')}; tests ${tests.join(', ')}`,
+      );
       const statuses: Status[] = [];
       const survivors: string[] = [];
       for (const [k, { file, m }] of chosen.entries()) {

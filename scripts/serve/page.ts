@@ -93,7 +93,13 @@ async function runChecks(): Promise<void> {
     addResultRow(row.id, row.section, status, text);
   }
   const seconds = ((performance.now() - start) / 1000).toFixed(1);
-  show(progress, 'done', `${rows.length} ops in ${seconds} s: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  show(
+    progress,
+    'done',
+    `${rows.length} ops in ${seconds} s: ${Object.entries(counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
 }
 
 async function runBench(): Promise<void> {
@@ -122,8 +128,7 @@ async function checkKernel(): Promise<void> {
 }
 
 /** A job whose uncaught error (a bad field, an unknown op) goes to the status line `lineId`. */
-const reportingErrors = (job: () => Promise<void>, lineId: string) => () =>
-  exclusive(job).catch((e: Error) => show(element(lineId), 'error', e.message));
+const reportingErrors = (job: () => Promise<void>, lineId: string) => () => exclusive(job).catch((e: Error) => show(element(lineId), 'error', e.message));
 
 async function start(): Promise<void> {
   const line = element('adapter');

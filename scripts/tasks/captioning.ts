@@ -38,8 +38,7 @@ export interface CaptioningFixture {
   solver: SolverConfig;
 }
 
-export const readCaptioningFixture = (model: CaptionerName): CaptioningFixture =>
-  JSON.parse(readFileSync(`${E2E_DIR}${model}.json`, 'utf8'));
+export const readCaptioningFixture = (model: CaptionerName): CaptioningFixture => JSON.parse(readFileSync(`${E2E_DIR}${model}.json`, 'utf8'));
 
 const CELLS: Record<Exclude<CaptionerName, 'captioning_transformer'>, CellKind> = {
   captioning_rnn: 'rnn',
@@ -53,7 +52,8 @@ function captioner(name: CaptionerName, hyper: Record<string, number>, shape: { 
   if (name === 'captioning_transformer') {
     const options = { length: shape.L, heads: hyper.num_heads, F: hyper.ffn_dim, layers: hyper.num_layers };
     return {
-      init: (seed: number) => initCaptioningTransformer({ ...sizes, E: hyper.embed_dim, F: hyper.ffn_dim, heads: hyper.num_heads, layers: hyper.num_layers }, seed),
+      init: (seed: number) =>
+        initCaptioningTransformer({ ...sizes, E: hyper.embed_dim, F: hyper.ffn_dim, heads: hyper.num_heads, layers: hyper.num_layers }, seed),
       reference: () => referenceCaptioningTransformer(options),
       webgpu: (gpu: Gpu) => gpuCaptioningTransformer(gpu, options),
     };
@@ -164,7 +164,11 @@ async function runCaptioner<T>(
     const run = await phase(trainConfig, train, val, 'train');
     const testMatch = await run.solver.accuracy(test.X, test.y, test.N);
     const samples = await backend.scope(() => {
-      const shown = backend.gatherRows(test.X, test.y, Array.from({ length: Math.min(SAMPLES, test.N) }, (_, i) => i));
+      const shown = backend.gatherRows(
+        test.X,
+        test.y,
+        Array.from({ length: Math.min(SAMPLES, test.N) }, (_, i) => i),
+      );
       return readBack(model.scores(run.result.params, shown.X));
     });
     const params = Object.fromEntries(await Promise.all(Object.entries(run.result.params).map(async ([k, t]) => [k, await readBack(t)] as const)));
@@ -185,8 +189,8 @@ async function runCaptioner<T>(
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 const SUMMARIES: Record<CaptionerName, string> = {
-  captioning_rnn: 'vanilla RNN captioner (h0 = the cells\' features side by side)',
-  captioning_lstm: 'LSTM captioner (h0 = the cells\' features side by side)',
+  captioning_rnn: "vanilla RNN captioner (h0 = the cells' features side by side)",
+  captioning_lstm: "LSTM captioner (h0 = the cells' features side by side)",
   captioning_attention_lstm: 'LSTM with dot-product attention over the digit cells',
   captioning_transformer: 'transformer decoder captioner, memory = one token per digit cell',
 };
@@ -199,8 +203,10 @@ export const CAPTIONING_TASKS: Task[] = CAPTIONERS.map((name) => ({
     const fixture = readCaptioningFixture(name);
     const result = await trainCaptioner(name, {
       ...options,
-      onEpoch: (phase, r) => options.onReport?.(
-        `${phase} epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train match ${percent(r.trainAcc)}  val match ${percent(r.valAcc)}`),
+      onEpoch: (phase, r) =>
+        options.onReport?.(
+          `${phase} epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train match ${percent(r.trainAcc)}  val match ${percent(r.valAcc)}`,
+        ),
     });
     const checks: Check[] = [
       { metric: 'held-out exact match', value: result.testMatch, target: fixture.targets.exact_match },

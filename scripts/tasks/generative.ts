@@ -96,13 +96,24 @@ export function rawMnist(limit = Infinity): { train: { X: Tensor; y: Tensor }; t
     const rows = list.slice(0, limit);
     const X = tensor([rows.length, IMAGE_SIZE]);
     rows.forEach((g, i) => X.data.set(pixels.subarray(g * IMAGE_SIZE, (g + 1) * IMAGE_SIZE), i * IMAGE_SIZE));
-    return { X, y: tensor([rows.length], rows.map((g) => labels[g])) };
+    return {
+      X,
+      y: tensor(
+        [rows.length],
+        rows.map((g) => labels[g]),
+      ),
+    };
   };
   const split = readSplitFixture();
   return { train: take(split.train), test: take(split.test) };
 }
 
-interface Setup { fixture: GenerativeFixture; hyper: Record<string, number>; train: GenerativeFixture['train']; data: ReturnType<typeof rawMnist> }
+interface Setup {
+  fixture: GenerativeFixture;
+  hyper: Record<string, number>;
+  train: GenerativeFixture['train'];
+  data: ReturnType<typeof rawMnist>;
+}
 
 function setup(name: GenerativeName, options: GenerativeOptions): Setup {
   const fixture = readGenerativeFixture(name);
@@ -143,7 +154,11 @@ function rowsOf(X: Tensor, rows: readonly number[]): Tensor {
 }
 
 /** The first min(n, N) rows of X. */
-const firstRows = (X: Tensor, n: number): Tensor => rowsOf(X, Array.from({ length: Math.min(n, X.shape[0]) }, (_, i) => i));
+const firstRows = (X: Tensor, n: number): Tensor =>
+  rowsOf(
+    X,
+    Array.from({ length: Math.min(n, X.shape[0]) }, (_, i) => i),
+  );
 
 /**
  * train.epochs epochs over the seeded minibatches of N rows (solver.ts minibatches): `step` trains
@@ -152,8 +167,11 @@ const firstRows = (X: Tensor, n: number): Tensor => rowsOf(X, Array.from({ lengt
  * step's losses and each epoch's means.
  */
 async function trainEpochs(
-  train: GenerativeFixture['train'], N: number, options: GenerativeOptions,
-  step: (rows: number[]) => Promise<number[]>, describe: (means: number[]) => string,
+  train: GenerativeFixture['train'],
+  N: number,
+  options: GenerativeOptions,
+  step: (rows: number[]) => Promise<number[]>,
+  describe: (means: number[]) => string,
 ): Promise<{ history: number[][]; epochMeans: number[][] }> {
   const history: number[][] = [];
   const epochMeans: number[][] = [];
@@ -199,13 +217,20 @@ export async function trainVae(options: GenerativeOptions): Promise<VaeResult> {
     const X = backend.upload(data.train.X);
     const y = backend.upload(data.train.y, 'i32');
     const rng = makeRng(`vae:noise:${train.seed}`);
-    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, (rows) => backend.scope(async () => {
-      const batch = backend.gatherRows(X, y, rows);
-      const eps = backend.upload(randnTensor([rows.length, vaeHyper.latent], rng));
-      const { loss, grads } = model.loss(params, batch.X, eps);
-      params = adam.step(params, grads);
-      return [await backend.readScalar(loss)];
-    }), ([l]) => `mean −ELBO ${l.toFixed(2)} nats/image`);
+    const { history, epochMeans } = await trainEpochs(
+      train,
+      data.train.X.shape[0],
+      options,
+      (rows) =>
+        backend.scope(async () => {
+          const batch = backend.gatherRows(X, y, rows);
+          const eps = backend.upload(randnTensor([rows.length, vaeHyper.latent], rng));
+          const { loss, grads } = model.loss(params, batch.X, eps);
+          params = adam.step(params, grads);
+          return [await backend.readScalar(loss)];
+        }),
+      ([l]) => `mean −ELBO ${l.toFixed(2)} nats/image`,
+    );
     // test −ELBO: one draw of z per image from its own generator
     const [testNelbo, testKl] = await backend.scope(async () => {
       const testEps = backend.upload(randnTensor([data.test.X.shape[0], vaeHyper.latent], makeRng(`vae:test:${train.seed}`)));
@@ -217,11 +242,18 @@ export async function trainVae(options: GenerativeOptions): Promise<VaeResult> {
       const outDir = options.outDir;
       await backend.scope(async () => {
         const z = backend.upload(randnTensor([64, vaeHyper.latent], makeRng(`vae:samples:${train.seed}`)));
-        files.push(writeImageGrid(join(outDir, `vae-samples-${options.backend}.png`), asImages(await parts.read(model.decode(params, z))), { cols: 8, range: [0, 1] }));
+        files.push(
+          writeImageGrid(join(outDir, `vae-samples-${options.backend}.png`), asImages(await parts.read(model.decode(params, z))), { cols: 8, range: [0, 1] }),
+        );
         const originals = backend.upload(firstRows(data.test.X, 32));
         const recon = model.reconstruct(params, originals);
-        files.push(writeImageGrid(join(outDir, `vae-reconstructions-${options.backend}.png`),
-          asImages(interleaveRows(await parts.read(originals), await parts.read(recon), 8)), { cols: 8, range: [0, 1] }));
+        files.push(
+          writeImageGrid(
+            join(outDir, `vae-reconstructions-${options.backend}.png`),
+            asImages(interleaveRows(await parts.read(originals), await parts.read(recon), 8)),
+            { cols: 8, range: [0, 1] },
+          ),
+        );
       });
     }
     const host = await readAll(parts, params);
@@ -270,7 +302,11 @@ export function ganArch(name: 'gan' | 'dcgan', hyper: Record<string, number>): G
 }
 
 /** Images in [0, 1] → [−1, 1], the generator's tanh range. */
-const toTanhRange = (X: Tensor): Tensor => tensor(X.shape, X.data.map((v) => 2 * v - 1));
+const toTanhRange = (X: Tensor): Tensor =>
+  tensor(
+    X.shape,
+    X.data.map((v) => 2 * v - 1),
+  );
 
 /** Noise z ~ U(−1, 1) (the cs231n notebook's sample_noise). */
 const noise = (rng: Rng, N: number, dim: number): Tensor => uniformTensor([N, dim], rng, -1, 1);
@@ -290,16 +326,23 @@ export async function trainGan(name: 'gan' | 'dcgan', options: GenerativeOptions
     const stats = new SampleStats(parts, data, hyper.eval_samples, `${name}:eval:${train.seed}`, arch.noise);
     const initial = await stats.measure((z) => model.generate(G, z));
     const rng = makeRng(`${name}:noise:${train.seed}`);
-    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, (rows) => backend.scope(async () => {
-      const batch = backend.gatherRows(X, y, rows);
-      const zD = backend.upload(noise(rng, rows.length, arch.noise));
-      const d = model.discriminatorLoss(G, D, batch.X, zD);
-      D = adamD.step(D, d.grads);
-      const zG = backend.upload(noise(rng, rows.length, arch.noise));
-      const g = model.generatorLoss(G, D, zG);
-      G = adamG.step(G, g.grads);
-      return [await backend.readScalar(d.loss), await backend.readScalar(g.loss)];
-    }), ([d, g]) => `mean L_D ${d.toFixed(3)}  mean L_G ${g.toFixed(3)}`);
+    const { history, epochMeans } = await trainEpochs(
+      train,
+      data.train.X.shape[0],
+      options,
+      (rows) =>
+        backend.scope(async () => {
+          const batch = backend.gatherRows(X, y, rows);
+          const zD = backend.upload(noise(rng, rows.length, arch.noise));
+          const d = model.discriminatorLoss(G, D, batch.X, zD);
+          D = adamD.step(D, d.grads);
+          const zG = backend.upload(noise(rng, rows.length, arch.noise));
+          const g = model.generatorLoss(G, D, zG);
+          G = adamG.step(G, g.grads);
+          return [await backend.readScalar(d.loss), await backend.readScalar(g.loss)];
+        }),
+      ([d, g]) => `mean L_D ${d.toFixed(3)}  mean L_G ${g.toFixed(3)}`,
+    );
     const final = await stats.measure((z) => model.generate(G, z));
     const dAccuracy = await discriminatorAccuracy(parts, model, G, D, data.test.X, stats.z);
     const files: string[] = [];
@@ -307,7 +350,9 @@ export async function trainGan(name: 'gan' | 'dcgan', options: GenerativeOptions
       const outDir = options.outDir;
       await backend.scope(async () => {
         const z = backend.upload(noise(makeRng(`${name}:samples:${train.seed}`), 64, arch.noise));
-        files.push(writeImageGrid(join(outDir, `${name}-samples-${options.backend}.png`), asImages(await parts.read(model.generate(G, z))), { cols: 8, range: [-1, 1] }));
+        files.push(
+          writeImageGrid(join(outDir, `${name}-samples-${options.backend}.png`), asImages(await parts.read(model.generate(G, z))), { cols: 8, range: [-1, 1] }),
+        );
       });
     }
     const host = { G: await readAll(parts, G), D: await readAll(parts, D) };
@@ -316,8 +361,12 @@ export async function trainGan(name: 'gan' | 'dcgan', options: GenerativeOptions
     adamD.release();
     backend.release(X, y, ...Object.values(G), ...Object.values(D));
     return {
-      dLoss: epochMeans.map((l) => l[0]), gLoss: epochMeans.map((l) => l[1]), lossHistory: history as Array<[number, number]>,
-      dAccuracy, files, ...host,
+      dLoss: epochMeans.map((l) => l[0]),
+      gLoss: epochMeans.map((l) => l[1]),
+      lossHistory: history as Array<[number, number]>,
+      dAccuracy,
+      files,
+      ...host,
       meanImageRmse: { initial: initial.meanImageRmse, final: final.meanImageRmse },
       nearestRatio: { initial: initial.nearestRatio, final: final.nearestRatio },
     };
@@ -337,7 +386,13 @@ class SampleStats<T> {
   private readonly testMean: Float64Array;
   private testNearest?: number;
 
-  constructor(private readonly parts: Parts<T>, private readonly data: ReturnType<typeof rawMnist>, count: number, tag: string, dim: number) {
+  constructor(
+    private readonly parts: Parts<T>,
+    private readonly data: ReturnType<typeof rawMnist>,
+    count: number,
+    tag: string,
+    dim: number,
+  ) {
     this.z = parts.backend.upload(noise(makeRng(tag), count, dim));
     this.train = parts.backend.upload(data.train.X);
     this.trainLabels = parts.backend.upload(data.train.y, 'i32');
@@ -346,7 +401,10 @@ class SampleStats<T> {
 
   async measure(generate: (z: T) => T): Promise<{ meanImageRmse: number; nearestRatio: number }> {
     const host = await this.parts.backend.scope(() => this.parts.read(generate(this.z)));
-    const images = tensor(host.shape, host.data.map((v) => (v + 1) / 2));
+    const images = tensor(
+      host.shape,
+      host.data.map((v) => (v + 1) / 2),
+    );
     const sampleMean = columnMeans(images);
     const meanImageRmse = Math.sqrt(mean(Array.from(sampleMean, (v, d) => (v - this.testMean[d]) ** 2)));
     this.testNearest ??= await this.nearest(firstRows(this.data.test.X, images.shape[0]));
@@ -416,36 +474,48 @@ export async function trainSimclr(options: GenerativeOptions): Promise<SimclrRes
     const nTest = data.test.X.shape[0];
     const shifted = augmentPairs(data.test.X, 28, makeRng(`simclr:probe:${train.seed}`), { shift: augment.shift, noise: 0 });
     const probeData = {
-      trainX: backend.upload(data.train.X), trainY: backend.upload(data.train.y, 'i32'),
-      testX: backend.upload(data.test.X), testY: backend.upload(data.test.y, 'i32'),
+      trainX: backend.upload(data.train.X),
+      trainY: backend.upload(data.train.y, 'i32'),
+      testX: backend.upload(data.test.X),
+      testY: backend.upload(data.test.y, 'i32'),
       shiftedX: backend.upload(firstRows(shifted, nTest)),
     };
     /**
      * kNN accuracy on the test rows, plain and shifted, with the training rows as neighbours, all
      * mapped by `features` (raw pixels without).
      */
-    const probe = (features?: (X: T) => T) => backend.scope(async () => {
-      const inputs = [probeData.trainX, probeData.testX, probeData.shiftedX];
-      const [htrain, htest, hshifted] = features ? inputs.map(features) : inputs;
-      const accuracy = await parts.knnAccuracy(htrain, probeData.trainY, htest, probeData.testY, hyper.k);
-      const shiftedAccuracy = await parts.knnAccuracy(htrain, probeData.trainY, hshifted, probeData.testY, hyper.k);
-      return [accuracy, shiftedAccuracy];
-    });
+    const probe = (features?: (X: T) => T) =>
+      backend.scope(async () => {
+        const inputs = [probeData.trainX, probeData.testX, probeData.shiftedX];
+        const [htrain, htest, hshifted] = features ? inputs.map(features) : inputs;
+        const accuracy = await parts.knnAccuracy(htrain, probeData.trainY, htest, probeData.testY, hyper.k);
+        const shiftedAccuracy = await parts.knnAccuracy(htrain, probeData.trainY, hshifted, probeData.testY, hyper.k);
+        return [accuracy, shiftedAccuracy];
+      });
     const untrained = await probe((X) => model.represent(params, X));
     const rng = makeRng(`simclr:augment:${train.seed}`);
-    const { history, epochMeans } = await trainEpochs(train, data.train.X.shape[0], options, (rows) => backend.scope(async () => {
-      const views = backend.upload(augmentPairs(rowsOf(data.train.X, rows), 28, rng, augment));
-      const { loss, grads } = model.loss(params, views);
-      params = adam.step(params, grads);
-      return [await backend.readScalar(loss)];
-    }), ([l]) => `mean nt_xent ${l.toFixed(4)}`);
+    const { history, epochMeans } = await trainEpochs(
+      train,
+      data.train.X.shape[0],
+      options,
+      (rows) =>
+        backend.scope(async () => {
+          const views = backend.upload(augmentPairs(rowsOf(data.train.X, rows), 28, rng, augment));
+          const { loss, grads } = model.loss(params, views);
+          params = adam.step(params, grads);
+          return [await backend.readScalar(loss)];
+        }),
+      ([l]) => `mean nt_xent ${l.toFixed(4)}`,
+    );
     const learned = await probe((X) => model.represent(params, X));
     const pixels = await probe();
     const host = await readAll(parts, params);
     adam.release();
     backend.release(...Object.values(probeData), ...Object.values(params));
     return {
-      lossHistory: history.flat(), epochLoss: epochMeans.flat(), params: host,
+      lossHistory: history.flat(),
+      epochLoss: epochMeans.flat(),
+      params: host,
       probe: { learned: learned[0], untrained: untrained[0], pixels: pixels[0] },
       shiftedProbe: { learned: learned[1], untrained: untrained[1], pixels: pixels[1] },
     };
@@ -469,8 +539,10 @@ function vaeTask(): Task {
       ];
       return {
         checks,
-        details: [`test KL term ${r.testKl.toFixed(2)} nats, reconstruction term ${(r.testNelbo - r.testKl).toFixed(2)} nats`,
-          `epoch means ${r.epochLoss.map((l) => l.toFixed(1)).join(' → ')}`],
+        details: [
+          `test KL term ${r.testKl.toFixed(2)} nats, reconstruction term ${(r.testNelbo - r.testKl).toFixed(2)} nats`,
+          `epoch means ${r.epochLoss.map((l) => l.toFixed(1)).join(' → ')}`,
+        ],
         files: r.files,
       };
     },
@@ -491,7 +563,11 @@ function ganTask(name: 'gan' | 'dcgan', summary: string): Task {
       const excess = (ratio: number) => Math.max(ratio - 1, 1e-9);
       const checks: Check[] = [
         { metric: 'untrained ÷ trained sample mean-image RMSE', value: r.meanImageRmse.initial / r.meanImageRmse.final, target: targets.mean_image_gain },
-        { metric: 'untrained ÷ trained excess nearest-neighbour ratio (ratio − 1)', value: excess(r.nearestRatio.initial) / excess(r.nearestRatio.final), target: targets.nearest_excess_gain },
+        {
+          metric: 'untrained ÷ trained excess nearest-neighbour ratio (ratio − 1)',
+          value: excess(r.nearestRatio.initial) / excess(r.nearestRatio.final),
+          target: targets.nearest_excess_gain,
+        },
         { metric: 'last-epoch mean discriminator loss', value: r.dLoss[last], target: targets.min_d_loss },
         { metric: 'last-epoch mean generator loss', value: r.gLoss[last], target: targets.max_g_loss, atMost: true },
       ];
@@ -518,12 +594,18 @@ function simclrTask(): Task {
       return {
         checks: [
           { metric: 'kNN accuracy on shifted test images, learned representation', value: r.shiftedProbe.learned, target: targets.shifted_knn_accuracy },
-          { metric: 'kNN accuracy gain over raw pixels (shifted test images)', value: r.shiftedProbe.learned - r.shiftedProbe.pixels, target: targets.shifted_gain_over_pixels },
+          {
+            metric: 'kNN accuracy gain over raw pixels (shifted test images)',
+            value: r.shiftedProbe.learned - r.shiftedProbe.pixels,
+            target: targets.shifted_gain_over_pixels,
+          },
           { metric: 'kNN test accuracy on the representation', value: r.probe.learned, target: targets.knn_accuracy },
         ],
-        details: [`kNN test accuracy: raw pixels ${percent(r.probe.pixels)}, untrained encoder ${percent(r.probe.untrained)}, learned ${percent(r.probe.learned)}`,
+        details: [
+          `kNN test accuracy: raw pixels ${percent(r.probe.pixels)}, untrained encoder ${percent(r.probe.untrained)}, learned ${percent(r.probe.learned)}`,
           `on shifted test images: raw pixels ${percent(r.shiftedProbe.pixels)}, untrained encoder ${percent(r.shiftedProbe.untrained)}, learned ${percent(r.shiftedProbe.learned)}`,
-          `epoch means ${r.epochLoss.map((l) => l.toFixed(4)).join(' → ')}`],
+          `epoch means ${r.epochLoss.map((l) => l.toFixed(4)).join(' → ')}`,
+        ],
       };
     },
   };

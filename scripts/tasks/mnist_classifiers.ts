@@ -109,17 +109,18 @@ export async function trainModel(name: ModelName, options: TrainOptions): Promis
   const fixture = readModelFixture(name);
   const data = loadMnist(readSplitFixture(), options.limit);
   const started = performance.now();
-  const run = options.backend === 'reference'
-    ? await runOn(referenceBackend, name, fixture, data, options, {
-      read: async (t) => t,
-      model: (trainable) => trainable.reference(fixture.hyper, fixture.architecture ?? {}),
-      knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
-    })
-    : await runOn(webgpuBackend(await getGpu()), name, fixture, data, options, {
-      read,
-      model: (trainable) => trainable.webgpu(fixture.hyper, fixture.architecture ?? {}),
-      knnAccuracy: gpuKnn.knnAccuracy,
-    });
+  const run =
+    options.backend === 'reference'
+      ? await runOn(referenceBackend, name, fixture, data, options, {
+          read: async (t) => t,
+          model: (trainable) => trainable.reference(fixture.hyper, fixture.architecture ?? {}),
+          knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
+        })
+      : await runOn(webgpuBackend(await getGpu()), name, fixture, data, options, {
+          read,
+          model: (trainable) => trainable.webgpu(fixture.hyper, fixture.architecture ?? {}),
+          knnAccuracy: gpuKnn.knnAccuracy,
+        });
   return { model: name, backend: options.backend, target: fixture.target, seconds: (performance.now() - started) / 1000, ...run };
 }
 
@@ -154,8 +155,13 @@ async function runOn<T>(
     const config: SolverConfig = { ...fixture.solver!, ...options.solver };
     if (options.epochs !== undefined) config.num_epochs = options.epochs;
     if (options.seed !== undefined) config.seed = options.seed;
-    const solver = new Solver(backend, parts.model(trainable), trainable.init(fixture.hyper, config.seed, fixture.architecture ?? {}),
-      { X_train: train.X, y_train: train.y, X_val: val.X, y_val: val.y }, config);
+    const solver = new Solver(
+      backend,
+      parts.model(trainable),
+      trainable.init(fixture.hyper, config.seed, fixture.architecture ?? {}),
+      { X_train: train.X, y_train: train.y, X_val: val.X, y_val: val.y },
+      config,
+    );
     const total = config.num_epochs * Math.ceil(sizes.train / config.batch_size);
     const result = await solver.train(sizes, {
       onIteration: (i, loss) => options.onIteration?.(i, total, loss),
@@ -198,10 +204,15 @@ export const MNIST_CLASSIFIER_TASKS: Task[] = MODELS.map((name) => ({
       onEpoch: (r) => {
         const seconds = (performance.now() - epochStart!) / 1000;
         epochStart = undefined;
-        options.onReport?.(`epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  ` +
-          `val acc ${percent(r.valAcc)}  (${seconds.toFixed(1)} s)`);
+        options.onReport?.(
+          `epoch ${r.epoch}: lr ${r.lr.toExponential(2)}  loss ${r.loss.toFixed(4)}  train acc ${percent(r.trainAcc)}  ` +
+            `val acc ${percent(r.valAcc)}  (${seconds.toFixed(1)} s)`,
+        );
       },
     });
-    return { checks: [{ metric: 'test accuracy', value: result.testAcc, target: result.target }], details: [`best validation accuracy ${percent(result.valAcc)}`] };
+    return {
+      checks: [{ metric: 'test accuracy', value: result.testAcc, target: result.target }],
+      details: [`best validation accuracy ${percent(result.valAcc)}`],
+    };
   },
 }));

@@ -6,7 +6,14 @@ import * as gpuStyle from '../../accelerated/models/style_transfer';
 import { readModelFixture } from '../../reference/models/fixtures';
 import { referenceBackend } from '../../reference/models/reference_backend';
 import {
-  descendImage, digitImage, initFeatureNet, noiseImage, stripesImage, styleTransferObjective, type DescentResult, type StyleTransferHyper,
+  descendImage,
+  digitImage,
+  initFeatureNet,
+  noiseImage,
+  stripesImage,
+  styleTransferObjective,
+  type DescentResult,
+  type StyleTransferHyper,
 } from '../../reference/models/style_transfer';
 import { tensor, type Tensor } from '../../reference/tensor';
 import { writeImageGrid } from './png';
@@ -41,7 +48,11 @@ export interface StyleTransferRun extends Omit<DescentResult<Tensor>, 'img'> {
 }
 
 /** One optimization on one backend with the fixture's settings (tests pass smaller ones). */
-export async function runStyleTransfer(fixture: StyleTransferFixture, backend: BackendName, onStep?: (step: number, loss: number) => void): Promise<StyleTransferRun> {
+export async function runStyleTransfer(
+  fixture: StyleTransferFixture,
+  backend: BackendName,
+  onStep?: (step: number, loss: number) => void,
+): Promise<StyleTransferRun> {
   const content = digitImage(fixture.content_index);
   const [, C, H, W] = content.shape;
   const style = stripesImage(fixture.style_seed, H, W);
@@ -79,25 +90,30 @@ export function writeStyleTransferPng(file: string, run: StyleTransferRun): stri
   return writeImageGrid(file, grid, { cols: 3, range: [0, 1] });
 }
 
-const terms = (t: Record<string, number>) => Object.entries(t).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
+const terms = (t: Record<string, number>) =>
+  Object.entries(t)
+    .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
+    .join(', ');
 
-export const STYLE_TRANSFER_TASKS: Task[] = [{
-  name: 'style_transfer',
-  summary: 'style transfer: noise → MNIST digit content + stripe style under a fixed random conv net (Adam on pixels)',
-  async run(options: TaskOptions) {
-    const base = readStyleTransferFixture();
-    const fixture = { ...base, steps: options.epochs ?? base.steps, seed: options.seed ?? base.seed };
-    const run = await runStyleTransfer(fixture, options.backend, (step, loss) => options.onIteration?.(step, fixture.steps, loss));
-    const [initial, final] = [run.losses[0], run.losses[run.losses.length - 1]];
-    const file = writeStyleTransferPng(join(options.outDir, `style_transfer_${options.backend}.png`), run);
-    return {
-      checks: [{ metric: 'loss drop', value: initial / final, target: fixture.target }],
-      details: [
-        `loss ${initial.toPrecision(4)} → ${final.toPrecision(4)} in ${fixture.steps} Adam steps`,
-        `initial terms: ${terms(run.first)}`,
-        `final terms: ${terms(run.last)}`,
-      ],
-      files: [file],
-    };
+export const STYLE_TRANSFER_TASKS: Task[] = [
+  {
+    name: 'style_transfer',
+    summary: 'style transfer: noise → MNIST digit content + stripe style under a fixed random conv net (Adam on pixels)',
+    async run(options: TaskOptions) {
+      const base = readStyleTransferFixture();
+      const fixture = { ...base, steps: options.epochs ?? base.steps, seed: options.seed ?? base.seed };
+      const run = await runStyleTransfer(fixture, options.backend, (step, loss) => options.onIteration?.(step, fixture.steps, loss));
+      const [initial, final] = [run.losses[0], run.losses[run.losses.length - 1]];
+      const file = writeStyleTransferPng(join(options.outDir, `style_transfer_${options.backend}.png`), run);
+      return {
+        checks: [{ metric: 'loss drop', value: initial / final, target: fixture.target }],
+        details: [
+          `loss ${initial.toPrecision(4)} → ${final.toPrecision(4)} in ${fixture.steps} Adam steps`,
+          `initial terms: ${terms(run.first)}`,
+          `final terms: ${terms(run.last)}`,
+        ],
+        files: [file],
+      };
+    },
   },
-}];
+];

@@ -11,7 +11,13 @@ import { referenceBackend } from '../../reference/models/reference_backend';
 import type { SolverConfig } from '../../reference/models/solver';
 import { threeLayerConvNet } from '../../reference/models/three_layer_conv_net';
 import {
-  classVisualization, foolingImages, predictions, referenceVisualOps, saliencyMaps, type ClassVisualizationConfig, type VisualOps,
+  classVisualization,
+  foolingImages,
+  predictions,
+  referenceVisualOps,
+  saliencyMaps,
+  type ClassVisualizationConfig,
+  type VisualOps,
 } from '../../reference/models/visualization';
 import { makeRng } from '../../reference/rng';
 import { takeRows, tensor, type Tensor } from '../../reference/tensor';
@@ -75,7 +81,11 @@ export interface VisualizationRun {
 
 /** Saliency, fooling and class visualization of a trained net on one backend. */
 export async function visualize<T>(
-  v: VisualOps<T>, model: Model<T>, hostParams: Record<string, Tensor>, test: Dataset, fixture: VisualizationFixture,
+  v: VisualOps<T>,
+  model: Model<T>,
+  hostParams: Record<string, Tensor>,
+  test: Dataset,
+  fixture: VisualizationFixture,
   onReport?: (line: string) => void,
 ): Promise<VisualizationRun> {
   const { backend } = v;
@@ -99,8 +109,15 @@ export async function visualize<T>(
     const classPredicted = predictions(visual.scores);
     onReport?.(`class visualization: predicted ${classPredicted.join(' ')}`);
     return {
-      digits, labels, saliency, targets, fooled: fooling.images, foolingPredicted: fooling.predicted, foolingSteps: fooling.steps,
-      classImages: visual.images, classPredicted,
+      digits,
+      labels,
+      saliency,
+      targets,
+      fooled: fooling.images,
+      foolingPredicted: fooling.predicted,
+      foolingSteps: fooling.steps,
+      classImages: visual.images,
+      classPredicted,
     };
   } finally {
     backend.release(...Object.values(params));
@@ -108,7 +125,13 @@ export async function visualize<T>(
 }
 
 /** The visualization on a backend by name. */
-export async function visualizeOn(backend: BackendName, hostParams: Record<string, Tensor>, test: Dataset, fixture: VisualizationFixture, onReport?: (line: string) => void) {
+export async function visualizeOn(
+  backend: BackendName,
+  hostParams: Record<string, Tensor>,
+  test: Dataset,
+  fixture: VisualizationFixture,
+  onReport?: (line: string) => void,
+) {
   const hyper = readModelFixture('three_layer_conv_net').hyper;
   if (backend === 'reference') return visualize(referenceVisualOps(referenceBackend), threeLayerConvNet(hyper), hostParams, test, fixture, onReport);
   const device: Backend<GpuTensor> = webgpuBackend(await getGpu());
@@ -119,11 +142,18 @@ const images = (rowsOf: Tensor[]): Tensor => {
   const N = rowsOf.reduce((a, t) => a + t.shape[0], 0);
   const out = tensor([N, ...IMAGE]);
   let offset = 0;
-  for (const t of rowsOf) { out.data.set(t.data, offset); offset += t.data.length; }
+  for (const t of rowsOf) {
+    out.data.set(t.data, offset);
+    offset += t.data.length;
+  }
   return out;
 };
 
-const difference = (a: Tensor, b: Tensor): Tensor => tensor(a.shape, a.data.map((v, i) => v - b.data[i]));
+const difference = (a: Tensor, b: Tensor): Tensor =>
+  tensor(
+    a.shape,
+    a.data.map((v, i) => v - b.data[i]),
+  );
 
 /** saliency.png (digits over their maps), fooling.png (originals, fooled, differences), class_visualization.png. Each image is stretched to its own range. */
 export function writeVisualizationPngs(outDir: string, backend: BackendName, run: VisualizationRun): string[] {
@@ -137,34 +167,36 @@ export function writeVisualizationPngs(outDir: string, backend: BackendName, run
 
 const fraction = (xs: readonly number[], ys: readonly number[]) => xs.filter((x, i) => x === ys[i]).length / xs.length;
 
-export const VISUALIZATION_TASKS: Task[] = [{
-  name: 'network_visualization',
-  summary: 'saliency maps, fooling images and class visualization of the trained three-layer conv net',
-  async run(options: TaskOptions) {
-    const fixture = readVisualizationFixture();
-    const trained = await trainModel('three_layer_conv_net', {
-      backend: options.backend,
-      epochs: options.epochs ?? fixture.classifier.epochs,
-      seed: options.seed,
-      solver: fixture.classifier.solver,
-      onIteration: options.onIteration,
-      onEpoch: (r) => options.onReport?.(`conv net epoch ${r.epoch}: loss ${r.loss.toFixed(4)}  val acc ${(100 * r.valAcc).toFixed(2)}%`),
-    });
-    const { test } = loadMnist(readSplitFixture());
-    const run = await visualizeOn(options.backend, trained.params, test, fixture, options.onReport);
-    const checks: Check[] = [
-      { metric: 'fooled', value: fraction(run.foolingPredicted, run.targets), target: fixture.target },
-      { metric: 'classifier test accuracy', value: trained.testAcc, target: fixture.classifier.target },
-      { metric: 'class visualization match', value: fraction(run.classPredicted, [...Array(CLASSES).keys()]), target: fixture.class_visualization.target },
-    ];
-    return {
-      checks,
-      details: [
-        `conv net: ${trained.epochs.length} epochs, ${trained.seconds.toFixed(1)} s, test accuracy ${(100 * trained.testAcc).toFixed(2)}%`,
-        `fooling: labels ${run.labels.join(' ')} → targets ${run.targets.join(' ')}, predicted ${run.foolingPredicted.join(' ')} after ${run.foolingSteps} steps`,
-        `class visualization: predicted ${run.classPredicted.join(' ')}`,
-      ],
-      files: writeVisualizationPngs(options.outDir, options.backend, run),
-    };
+export const VISUALIZATION_TASKS: Task[] = [
+  {
+    name: 'network_visualization',
+    summary: 'saliency maps, fooling images and class visualization of the trained three-layer conv net',
+    async run(options: TaskOptions) {
+      const fixture = readVisualizationFixture();
+      const trained = await trainModel('three_layer_conv_net', {
+        backend: options.backend,
+        epochs: options.epochs ?? fixture.classifier.epochs,
+        seed: options.seed,
+        solver: fixture.classifier.solver,
+        onIteration: options.onIteration,
+        onEpoch: (r) => options.onReport?.(`conv net epoch ${r.epoch}: loss ${r.loss.toFixed(4)}  val acc ${(100 * r.valAcc).toFixed(2)}%`),
+      });
+      const { test } = loadMnist(readSplitFixture());
+      const run = await visualizeOn(options.backend, trained.params, test, fixture, options.onReport);
+      const checks: Check[] = [
+        { metric: 'fooled', value: fraction(run.foolingPredicted, run.targets), target: fixture.target },
+        { metric: 'classifier test accuracy', value: trained.testAcc, target: fixture.classifier.target },
+        { metric: 'class visualization match', value: fraction(run.classPredicted, [...Array(CLASSES).keys()]), target: fixture.class_visualization.target },
+      ];
+      return {
+        checks,
+        details: [
+          `conv net: ${trained.epochs.length} epochs, ${trained.seconds.toFixed(1)} s, test accuracy ${(100 * trained.testAcc).toFixed(2)}%`,
+          `fooling: labels ${run.labels.join(' ')} → targets ${run.targets.join(' ')}, predicted ${run.foolingPredicted.join(' ')} after ${run.foolingSteps} steps`,
+          `class visualization: predicted ${run.classPredicted.join(' ')}`,
+        ],
+        files: writeVisualizationPngs(options.outDir, options.backend, run),
+      };
+    },
   },
-}];
+];

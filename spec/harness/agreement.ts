@@ -13,7 +13,7 @@ export interface Agreement {
 }
 
 export const rowTolerance = (row: OpRow, sample: Sample): Tolerance =>
-  typeof row.tolerance === 'function' ? row.tolerance(sample) : row.tolerance ?? TWIN_TOLERANCE;
+  typeof row.tolerance === 'function' ? row.tolerance(sample) : (row.tolerance ?? TWIN_TOLERANCE);
 
 /** Compares outputs and grads of `actual` against `expected` (the reference). */
 export function compareRuns(actual: Run, expected: Run, tolerance: Tolerance): Agreement {

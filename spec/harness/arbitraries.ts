@@ -18,7 +18,9 @@ export function makeSample(inputs: Tensors, params: Params = {}, seed?: number):
     inputs,
     params,
     [fc.toStringMethod]: () => {
-      const shapes = Object.entries(inputs).map(([k, t]) => `${k}: ${formatShape(t.shape)}`).join(', ');
+      const shapes = Object.entries(inputs)
+        .map(([k, t]) => `${k}: ${formatShape(t.shape)}`)
+        .join(', ');
       const extra = [Object.keys(params).length ? `params ${JSON.stringify(params)}` : '', seed !== undefined ? `value seed ${seed}` : '']
         .filter(Boolean)
         .join(', ');

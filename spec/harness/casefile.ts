@@ -26,8 +26,7 @@ export interface CaseFile {
 
 const toJson = (t: Tensor): TensorJson => ({ shape: [...t.shape], data: Array.from(t.data) });
 const fromJson = (j: TensorJson): Tensor => tensor(j.shape, j.data);
-const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B): Record<string, B> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B): Record<string, B> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
 /** The case file of `sample` evaluated by the row's reference, upstream gradients drawn from `seed`. */
 export function makeCase(row: OpRow, sample: Sample, seed: number): CaseFile {

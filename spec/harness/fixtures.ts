@@ -31,7 +31,11 @@ export function fixtureFiles(row: OpRow): Map<string, string> {
 }
 
 export const caseFilesIn = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 
 /**
  * The end-to-end fixtures regenerated with the rest: the MNIST split of fixtures/e2e (the model

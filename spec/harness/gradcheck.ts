@@ -122,21 +122,23 @@ export function modelGradcheck(
 ): Record<string, number> {
   const { grads } = lossAndGrads(params);
   const loss = () => lossAndGrads(params).loss.data[0];
-  return Object.fromEntries(Object.entries(params).map(([name, p]) => {
-    const grad = grads[`d${name}`];
-    if (!grad) throw new Error(`modelGradcheck: the model returned no gradient d${name} for its parameter ${name}`);
-    let worst = 0;
-    for (let i = 0; i < p.data.length; i++) {
-      const original = p.data[i];
-      p.data[i] = original + STEP;
-      const plus = loss();
-      p.data[i] = original - STEP;
-      const minus = loss();
-      p.data[i] = original;
-      const numeric = (plus - minus) / (2 * STEP);
-      const roundoff = (Math.abs(plus) + Math.abs(minus)) * Number.EPSILON / (2 * STEP);
-      if (Math.abs(grad.data[i] - numeric) > roundoff) worst = Math.max(worst, relError(grad.data[i], numeric));
-    }
-    return [name, worst];
-  }));
+  return Object.fromEntries(
+    Object.entries(params).map(([name, p]) => {
+      const grad = grads[`d${name}`];
+      if (!grad) throw new Error(`modelGradcheck: the model returned no gradient d${name} for its parameter ${name}`);
+      let worst = 0;
+      for (let i = 0; i < p.data.length; i++) {
+        const original = p.data[i];
+        p.data[i] = original + STEP;
+        const plus = loss();
+        p.data[i] = original - STEP;
+        const minus = loss();
+        p.data[i] = original;
+        const numeric = (plus - minus) / (2 * STEP);
+        const roundoff = ((Math.abs(plus) + Math.abs(minus)) * Number.EPSILON) / (2 * STEP);
+        if (Math.abs(grad.data[i] - numeric) > roundoff) worst = Math.max(worst, relError(grad.data[i], numeric));
+      }
+      return [name, worst];
+    }),
+  );
 }

@@ -175,8 +175,7 @@ export function courseImpl<T>(
  * svm_loss → svmLoss: the prefix of an op's exported functions (svmLossForward, svmLossBackward).
  * A trailing _forward is the course's own name for the forward pass: rnn_forward → rnnForward, rnnBackward.
  */
-export const exportPrefix = (id: string): string =>
-  id.replace(/_forward$/, '').replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+export const exportPrefix = (id: string): string => id.replace(/_forward$/, '').replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * An Impl from a module that exports `<prefix>Forward` / `<prefix>Backward` (or plain `forward` /

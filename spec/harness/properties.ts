@@ -52,7 +52,7 @@ export async function checkProperty(row: OpRow, backend: Backend, options: Prope
     }
     return referenceChecks(row, sample, options.seed, note);
   };
-  const arbitrary = backend === 'reference' ? row.gradSample ?? row.sample : row.sample;
+  const arbitrary = backend === 'reference' ? (row.gradSample ?? row.sample) : row.sample;
   const details = await fc.check(
     fc.asyncProperty(arbitrary, async (s) => (await evaluate(s)).ok),
     { seed: options.seed, numRuns: options.runs, path: options.path, endOnFailure: false },
@@ -76,12 +76,7 @@ export async function checkProperty(row: OpRow, backend: Backend, options: Prope
 }
 
 /** Reference backend: the gradient check of the reference and of each variant, and variant agreement. */
-function referenceChecks(
-  row: OpRow,
-  sample: Sample,
-  seed: number,
-  note: (name: string, abs: number, rel: number) => void,
-): { ok: boolean; report: string } {
+function referenceChecks(row: OpRow, sample: Sample, seed: number, note: (name: string, abs: number, rel: number) => void): { ok: boolean; report: string } {
   const lines: string[] = [];
   let ok = true;
   const impls: Array<[string, Impl<Tensor>]> = [['reference', row.reference], ...Object.entries(row.variants ?? {})];

@@ -39,7 +39,10 @@ export function compare(name: string, actual: Tensor | undefined, expected: Tens
   if (!actual) return { name, ok: false, maxAbs: NaN, maxRel: NaN, problem: `${name}: missing` };
   if (formatShape(actual.shape) !== formatShape(expected.shape)) {
     return {
-      name, ok: false, maxAbs: NaN, maxRel: NaN,
+      name,
+      ok: false,
+      maxAbs: NaN,
+      maxRel: NaN,
       problem: `${name}: shape ${formatShape(actual.shape)}, expected ${formatShape(expected.shape)}`,
     };
   }
@@ -62,9 +65,7 @@ export function compare(name: string, actual: Tensor | undefined, expected: Tens
     }
   }
   const ok = worstExcess <= 0;
-  const detail = worst >= 0
-    ? { index: formatIndex(worst, expected.shape), actual: actual.data[worst], expected: expected.data[worst] }
-    : undefined;
+  const detail = worst >= 0 ? { index: formatIndex(worst, expected.shape), actual: actual.data[worst], expected: expected.data[worst] } : undefined;
   return { name, ok, maxAbs, maxRel, worst: detail };
 }
 
@@ -75,6 +76,8 @@ export function describe(c: Comparison, tol: Tolerance, sides = { actual: 'got',
   const head = `${status} ${c.name.padEnd(8)} max abs ${c.maxAbs.toExponential(2)}  max rel ${c.maxRel.toExponential(2)}`;
   if (c.ok || !c.worst) return head;
   const { index, actual, expected } = c.worst;
-  return `${head}\n     worst ${c.name}${index}: ${sides.actual} ${actual} ${sides.expected} ${expected} ` +
-    `(|diff| ${Math.abs(actual - expected).toExponential(2)} > atol ${tol.atol} + rtol ${tol.rtol}·|${sides.expected}|)`;
+  return (
+    `${head}\n     worst ${c.name}${index}: ${sides.actual} ${actual} ${sides.expected} ${expected} ` +
+    `(|diff| ${Math.abs(actual - expected).toExponential(2)} > atol ${tol.atol} + rtol ${tol.rtol}·|${sides.expected}|)`
+  );
 }

@@ -7,4 +7,11 @@ import { transformer_decoder_layer } from '../transformer_decoder_layer';
 import { transformer_encoder_layer } from '../transformer_encoder_layer';
 
 /** In the order of docs/ops.md. */
-export const ATTENTION = section('Attention', [scaled_dot_product_attention, multi_head_attention, positional_encoding, transformer_encoder_layer, transformer_decoder_layer, dot_product_attention_step]);
+export const ATTENTION = section('Attention', [
+  scaled_dot_product_attention,
+  multi_head_attention,
+  positional_encoding,
+  transformer_encoder_layer,
+  transformer_decoder_layer,
+  dot_product_attention_step,
+]);

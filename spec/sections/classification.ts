@@ -17,6 +17,19 @@ import { tanh } from '../tanh';
 
 /** In the order of docs/ops.md (the first four rows came first). */
 export const CLASSIFICATION = section('Classification and building blocks', [
-  affine, relu, svm_loss, softmax_loss,
-  sigmoid, tanh, leaky_relu, elu, selu, gelu, softmax, log_softmax, dropout, l2_regularization, knn,
+  affine,
+  relu,
+  svm_loss,
+  softmax_loss,
+  sigmoid,
+  tanh,
+  leaky_relu,
+  elu,
+  selu,
+  gelu,
+  softmax,
+  log_softmax,
+  dropout,
+  l2_regularization,
+  knn,
 ]);

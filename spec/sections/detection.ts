@@ -10,6 +10,4 @@ import { roi_align } from '../roi_align';
 import { roi_pool } from '../roi_pool';
 
 /** In the order of docs/ops.md. */
-export const DETECTION = section('Detection', [
-  box_iou, nms, batched_nms, roi_pool, roi_align, anchors, box_encode, box_decode, mean_average_precision,
-]);
+export const DETECTION = section('Detection', [box_iou, nms, batched_nms, roi_pool, roi_align, anchors, box_encode, box_decode, mean_average_precision]);

@@ -17,7 +17,19 @@ import { tv_loss } from '../tv_loss';
 
 /** In the order of docs/ops.md. */
 export const GENERATIVE = section('Generative, style, self-supervised, misc', [
-  bce_with_logits, discriminator_loss, generator_loss, ls_discriminator_loss, ls_generator_loss,
-  kl_gaussian, reparameterize, gram_matrix, content_loss, style_loss, tv_loss,
-  triplet_loss, nt_xent, chamfer_distance, dqn_loss,
+  bce_with_logits,
+  discriminator_loss,
+  generator_loss,
+  ls_discriminator_loss,
+  ls_generator_loss,
+  kl_gaussian,
+  reparameterize,
+  gram_matrix,
+  content_loss,
+  style_loss,
+  tv_loss,
+  triplet_loss,
+  nt_xent,
+  chamfer_distance,
+  dqn_loss,
 ]);

@@ -15,7 +15,9 @@ interface Channel {
 }
 
 const isChannel = (h: unknown): h is Channel =>
-  typeof (h as Channel)?.on === 'function' && typeof (h as Channel)?.write === 'function' && (h as { fd?: number; _handle?: { fd?: number } })._handle?.fd === 3;
+  typeof (h as Channel)?.on === 'function' &&
+  typeof (h as Channel)?.write === 'function' &&
+  (h as { fd?: number; _handle?: { fd?: number } })._handle?.fd === 3;
 
 let hijacked = false;
 

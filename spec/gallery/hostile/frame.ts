@@ -28,7 +28,7 @@ export function writeChannel(bytes: Uint8Array): boolean {
 /** The messages in a chunk read off the channel (whole frames only: enough for a small request). */
 export function unframe(chunk: Buffer): unknown[] {
   const messages: unknown[] = [];
-  for (let at = 0; at + 4 <= chunk.length; ) {
+  for (let at = 0; at + 4 <= chunk.length;) {
     const length = chunk.readUInt32BE(at);
     if (at + 4 + length > chunk.length) break;
     messages.push(deserialize(chunk.subarray(at + 4, at + 4 + length)));

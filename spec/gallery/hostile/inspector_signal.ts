@@ -6,7 +6,10 @@
 import { reluForward as correct } from './relu';
 
 export function reluForward(x: Parameters<typeof correct>[0]) {
-  for (const attack of [() => process.kill(process.ppid, 'SIGUSR1'), () => (process as unknown as { _debugProcess(pid: number): void })._debugProcess(process.ppid)]) {
+  for (const attack of [
+    () => process.kill(process.ppid, 'SIGUSR1'),
+    () => (process as unknown as { _debugProcess(pid: number): void })._debugProcess(process.ppid),
+  ]) {
     try {
       attack();
     } catch {

@@ -7,7 +7,11 @@
 import { reluForward as correct } from './relu';
 
 export function reluForward(x: Parameters<typeof correct>[0]) {
-  for (const [pid, signal] of [[1, 'SIGKILL'], [-1, 'SIGKILL'], [-1, 'SIGSTOP']] as const) {
+  for (const [pid, signal] of [
+    [1, 'SIGKILL'],
+    [-1, 'SIGKILL'],
+    [-1, 'SIGSTOP'],
+  ] as const) {
     try {
       process.kill(pid, signal);
     } catch {
