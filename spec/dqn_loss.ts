@@ -76,6 +76,17 @@ export const dqn_loss: OpDef = {
     },
     { title: 'gamma above 1', sample: makeSample(ok(), { gamma: 1.5 }), message: 'dqn_loss: gamma: expected a number ≥ 0 and ≤ 1, got 1.5' },
     { title: 'missing gamma', sample: makeSample(ok()), message: 'dqn_loss: gamma: expected a number ≥ 0 and ≤ 1, got undefined' },
+    ...(
+      [
+        ['q of rank 1', { q: tensor([3]) }, 'dqn_loss: q: expected rank 2, got rank 1 (shape [3])'],
+        ['empty q', { q: tensor([2, 0]), q_next: tensor([2, 0]) }, 'dqn_loss: q: expected a non-empty tensor, got shape [2, 0]'],
+        ['actions length differs from N', { actions: tensor([3]) }, 'dqn_loss: actions: expected shape [2] (N = 2 from q), got [3]'],
+        ['rewards length differs from N', { rewards: tensor([1]) }, 'dqn_loss: rewards: expected shape [2] (N = 2 from q), got [1]'],
+        ['done length differs from N', { done: tensor([2, 1]) }, 'dqn_loss: done: expected shape [2] (N = 2 from q), got [2, 1]'],
+        ['Infinity in q', { q: tensor([2, 3], [1, 2, 3, 4, Infinity, 6]) }, 'dqn_loss: q: expected finite values, got Infinity at [1, 1]'],
+        ['NaN in q_next', { q_next: tensor([2, 3], [0, 1, 0, 2, NaN, 0]) }, 'dqn_loss: q_next: expected finite values, got NaN at [1, 1]'],
+      ] as const
+    ).map(([title, inputs, message]) => ({ title, sample: makeSample({ ...ok(), ...inputs }, { gamma: 0.9 }), message })),
     {
       title: 'NaN in rewards',
       sample: makeSample({ ...ok(), rewards: tensor([2], [NaN, 0]) }, { gamma: 0.9 }),
