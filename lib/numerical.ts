@@ -1,6 +1,6 @@
 import { describeValue } from '../scripts/grade/protocol';
 import { formatShape, tensor, type Tensor } from '../reference/tensor';
-import { relError as elementRelError, STEP } from '../spec/harness/gradcheck';
+import { bothSides, relError as elementRelError, STEP } from '../spec/harness/gradcheck';
 import { checkFunction, checkTensor, refuse } from './arguments';
 
 /**
@@ -20,12 +20,7 @@ export function evalNumericalGradient(f: (x: Tensor) => number, x: Tensor, h: nu
   };
   const grad = tensor(x.shape);
   for (let i = 0; i < x.data.length; i++) {
-    const original = x.data[i];
-    x.data[i] = original + h;
-    const plus = value();
-    x.data[i] = original - h;
-    const minus = value();
-    x.data[i] = original;
+    const { plus, minus } = bothSides(x, i, h, value);
     grad.data[i] = (plus - minus) / (2 * h);
   }
   return grad;

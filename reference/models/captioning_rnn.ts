@@ -3,7 +3,7 @@ import { scalar, tensor, type Tensor } from '../tensor';
 import type { Shaped } from '../validate';
 import type { Model } from './backend';
 import { cellEncoderBackward, cellEncoderForward, initCellEncoder, REFERENCE_CAPTION_OPS, sum, type CaptionOps, type CellEncoderCache } from './captioning_ops';
-import { START } from './digit_strips';
+import { startTokens } from './digit_strips';
 
 /**
  * cs231n's CaptioningRNN (A3) on image cells X (N, P, Dc) and captions (N, L), composed of the ops
@@ -260,13 +260,7 @@ export function captioningRnn<T extends Shaped>(ops: CaptionOps<T>, cell: CellKi
   const sample = (p: Params<T>, X: T): T =>
     ops.scope(() => {
       const [N] = X.shape;
-      const tokens = ops.upload(
-        tensor(
-          [N, length],
-          Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0)),
-        ),
-        'i32',
-      );
+      const tokens = ops.upload(startTokens(N, length), 'i32');
       let h: T;
       let c: T | undefined;
       let A: T | undefined;

@@ -4,7 +4,7 @@ import { layerWeights } from '../transformer_layer';
 import type { Shaped } from '../validate';
 import type { Model } from './backend';
 import { cellEncoderBackward, cellEncoderForward, initCellEncoder, REFERENCE_CAPTION_OPS, sum, type CaptionOps } from './captioning_ops';
-import { START } from './digit_strips';
+import { startTokens } from './digit_strips';
 
 /**
  * cs231n's CaptioningTransformer (A3) on image cells X (N, P, Dc) and captions (N, L), composed of
@@ -144,13 +144,7 @@ export function captioningTransformer<T extends Shaped>(ops: CaptionOps<T>, { le
   const sample = (p: Params<T>, X: T): T =>
     ops.scope(() => {
       const [N] = X.shape;
-      const tokens = ops.upload(
-        tensor(
-          [N, length],
-          Array.from({ length: N * length }, (_, i) => (i % length === 0 ? START : 0)),
-        ),
-        'i32',
-      );
+      const tokens = ops.upload(startTokens(N, length), 'i32');
       const image = memoryForward(p, X);
       for (let t = 0; t + 1 < length; t++) {
         ops.scope(() => ops.writeArgmax(decode(p, image.memory, tokens).scores, t, tokens, t + 1));

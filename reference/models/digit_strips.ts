@@ -27,6 +27,13 @@ import { mnistImages, type SplitIndices } from './mnist';
 export const WORDS = ['<NULL>', '<START>', '<END>', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
 export const NULL = 0;
 export const START = 1;
+
+/** The (N, L) tokens greedy sampling starts from: <START> in column 0, <NULL> after. */
+export const startTokens = (N: number, L: number): Tensor =>
+  tensor(
+    [N, L],
+    Array.from({ length: N * L }, (_, i) => (i % L === 0 ? START : 0)),
+  );
 export const END = 2;
 /** The word index of digit d. */
 export const digitWord = (d: number): number => 3 + d;

@@ -79,12 +79,7 @@ export function gradcheck(row: Signature, impl: Impl<Tensor>, sample: Sample, se
     if (!analytic) throw new Error(`${row.id}: backward returned no d${name}`);
     let worstHere = 0;
     for (let i = 0; i < x.data.length; i++) {
-      const original = x.data[i];
-      x.data[i] = original + STEP;
-      const plus = impl.forward(inputs, sample.params).outputs;
-      x.data[i] = original - STEP;
-      const minus = impl.forward(inputs, sample.params).outputs;
-      x.data[i] = original;
+      const { plus, minus } = bothSides(x, i, STEP, () => impl.forward(inputs, sample.params).outputs);
       const { diff, roundoff } = objectiveDifference(plus, minus);
       const numeric = diff / (2 * STEP);
       const withinRoundoff = Math.abs(analytic.data[i] - numeric) <= roundoff / (2 * STEP);
@@ -110,6 +105,22 @@ export function describeGradcheck(r: GradcheckResult, threshold = GRADCHECK_THRE
 }
 
 /**
+ * The two sides of a centered difference: `f` evaluated with x.data[i] moved by +h, then by −h, in
+ * place (so f may close over x); x.data[i] is restored afterwards, also when f throws.
+ */
+export function bothSides<R>(x: Tensor, i: number, h: number, f: () => R): { plus: R; minus: R } {
+  const original = x.data[i];
+  try {
+    x.data[i] = original + h;
+    const plus = f();
+    x.data[i] = original - h;
+    return { plus, minus: f() };
+  } finally {
+    x.data[i] = original;
+  }
+}
+
+/**
  * The models' check: the largest rel_error, per parameter, between `grads` (named d<param>) and
  * centered differences of the scalar full loss, `loss(params)` re-evaluated with each element of
  * each parameter moved by ±h in place. Models keep their tiny instances away from kinks. The
@@ -128,12 +139,7 @@ export function modelGradcheck(
       if (!grad) throw new Error(`modelGradcheck: the model returned no gradient d${name} for its parameter ${name}`);
       let worst = 0;
       for (let i = 0; i < p.data.length; i++) {
-        const original = p.data[i];
-        p.data[i] = original + STEP;
-        const plus = loss();
-        p.data[i] = original - STEP;
-        const minus = loss();
-        p.data[i] = original;
+        const { plus, minus } = bothSides(p, i, STEP, loss);
         const numeric = (plus - minus) / (2 * STEP);
         const roundoff = ((Math.abs(plus) + Math.abs(minus)) * Number.EPSILON) / (2 * STEP);
         if (Math.abs(grad.data[i] - numeric) > roundoff) worst = Math.max(worst, relError(grad.data[i], numeric));
