@@ -68,6 +68,11 @@ export const triplet_loss: OpDef = {
     // alpha 0, one sample, positive = anchor: active only if the negative is closer, here it is not
     makeSample({ anchor: tensor([1, 3], [1, 2, 3]), positive: tensor([1, 3], [1, 2, 3]), negative: tensor([1, 3], [1, 2, 2]) }, { alpha: 0 }),
   ],
+  kinks: {
+    convention: 'a sample whose margin ‖a−p‖² − ‖a−n‖² + alpha is exactly 0 is inactive: it adds nothing to the loss and its subgradient is 0',
+    // alpha 1. Sample 0: margin 0 − 1 + 1 = 0 exactly; sample 1: margin 2 − 1 + 1 = 2 (active).
+    cases: [makeSample({ anchor: tensor([2, 2], [0, 0, 0, 0]), positive: tensor([2, 2], [0, 0, 1, 1]), negative: tensor([2, 2], [1, 0, 0, 1]) }, { alpha: 1 })],
+  },
   errors: [
     {
       title: 'anchor of rank 1',
