@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
 import { TABLE } from '../../spec/harness/table';
@@ -7,12 +7,13 @@ import { makeSandbox } from './sandbox';
 import { applyMutant, wgslMutants, type WgslMutant } from './wgsl_mutants';
 
 /**
- * `npm run mutation:wgsl [ops…]`: mutation testing of the WGSL twins. For each op, the kernel
- * strings of accelerated/<op>.ts and of the kernel modules it imports (scripts/mutation/
- * wgsl_mutants.ts) are mutated one site at a time in a copy of the working tree, and the op's twin
- * tests run there (agreement with the reference, device memory, case files). A mutant is killed
- * when they fail, survives when they pass; one that makes a kernel fail to compile is left out of
- * the score, like Stryker's compile errors.
+ * `npm run mutation:wgsl [ops…]`: mutation testing of the WGSL twins. Each kernel file (an op's
+ * accelerated/<op>.ts and the kernel modules it imports, scripts/mutation/wgsl_mutants.ts) is
+ * mutated one site at a time in a copy of the working tree, and the twin tests of every op whose
+ * twin uses that file run there (agreement with the reference, device memory, case files): a
+ * family module such as accelerated/activations.ts is held to all its ops at once, and counted
+ * once. A mutant is killed when a test fails, survives when they all pass; one that makes a
+ * kernel fail to compile is left out of the score, like Stryker's compile errors.
  */
 const TWIN_TESTS = ['spec/twins.test.ts', 'spec/casefiles.test.ts'];
 /** Shared by every twin; mutate them explicitly with --files. */
@@ -20,12 +21,27 @@ const INFRASTRUCTURE = new Set(['buffers', 'device', 'kernel']);
 /** What a WebGPU shader or pipeline validation failure prints. */
 const COMPILE_ERROR = /Error while parsing WGSL|Invalid ShaderModule|Invalid ComputePipeline|\bWGSL\b.*error/i;
 
-/** The op's module and the modules with WGSL it imports directly from accelerated/ (and accelerated/runtime/). */
+/**
+ * The module of an op's twin: accelerated/<op>.ts, or for a row of a family file (sgd, adam and the
+ * schedules in spec/optimizers.ts and spec/schedules.ts) the accelerated/ modules that file imports.
+ */
+function twinModules(op: string): string[] {
+  const own = `accelerated/${op}.ts`;
+  if (existsSync(own)) return [own];
+  const rows = readdirSync('spec')
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => readFileSync(join('spec', f), 'utf8'))
+    .filter((text) => text.includes(`'${op}'`));
+  return [...new Set(rows.flatMap((text) => [...text.matchAll(/from '\.\.\/accelerated\/(\w+)'/g)].map((m) => `accelerated/${m[1]}.ts`)))];
+}
+
+/** The op's twin modules and the modules with WGSL they import directly from accelerated/ (and accelerated/runtime/). */
 function kernelFiles(op: string): string[] {
-  const file = `accelerated/${op}.ts`;
-  const imports = [...readFileSync(file, 'utf8').matchAll(/from '\.\/((?:runtime\/)?(\w+))'/g)].filter((m) => !INFRASTRUCTURE.has(m[2]));
-  const imported = imports.map((m) => `accelerated/${m[1]}.ts`);
-  return [file, ...imported].filter((f) => existsSync(f) && wgslMutants(f, readFileSync(f, 'utf8')).length > 0);
+  const files = twinModules(op).flatMap((file) => {
+    const imports = [...readFileSync(file, 'utf8').matchAll(/from '\.\/((?:runtime\/)?(\w+))'/g)].filter((m) => !INFRASTRUCTURE.has(m[2]));
+    return [file, ...imports.map((m) => `accelerated/${m[1]}.ts`)];
+  });
+  return [...new Set(files)].filter((f) => existsSync(f) && wgslMutants(f, readFileSync(f, 'utf8')).length > 0);
 }
 
 /** `limit` mutants evenly spread over the list (all of them without a limit). */
@@ -43,38 +59,46 @@ function describeMutant(file: string, text: string, m: WgslMutant): string {
 }
 
 const program = new Command('mutation:wgsl')
-  .argument('[ops...]', 'ops with a twin (default: every op with a twin)')
-  .option('--files <files>', "comma-separated accelerated/ files to mutate (default: the op's kernel modules)")
-  .option('--limit <n>', 'test at most n mutants per op, evenly spread over its files', (v) => Number.parseInt(v, 10))
-  .action(async (names: string[], opts: { files?: string; limit?: number }) => {
+  .argument('[ops...]', 'ops with a twin whose kernel files to mutate (default: every op with a twin)')
+  .option('--files <files>', "comma-separated accelerated/ files to mutate (default: the ops' kernel modules)")
+  .option('--limit <n>', 'test at most n mutants per file, evenly spread over it', (v) => Number.parseInt(v, 10))
+  .option('--list', 'list the files, their mutants and the ops whose tests would run, and run nothing')
+  .action(async (names: string[], opts: { files?: string; limit?: number; list?: boolean }) => {
     const withTwin = TABLE.filter((r) => r.twin).map((r) => r.id);
     const unknown = names.filter((n) => !withTwin.includes(n));
     if (unknown.length) program.error(`no twin for: ${unknown.join(', ')} (ops with a twin: ${withTwin.join(', ')})`);
+    const filesOf = new Map(withTwin.map((op) => [op, kernelFiles(op)]));
+    const targets = opts.files?.split(',') ?? [...new Set((names.length ? names : withTwin).flatMap((op) => filesOf.get(op)!))];
+    // The ops whose twins use a file: a mutant survives only if every one of them passes.
+    const usersOf = (file: string) => withTwin.filter((op) => filesOf.get(op)!.includes(file));
+    if (opts.list) {
+      for (const file of targets) console.log(`${file}: ${wgslMutants(file, readFileSync(file, 'utf8')).length} mutants; tests of ${usersOf(file).join(', ')}`);
+      return;
+    }
     const sandbox = makeSandbox();
     const summary: string[] = [];
-    for (const op of names.length ? names : withTwin) {
-      const files = opts.files?.split(',') ?? kernelFiles(op);
+    for (const file of targets) {
+      const ops = usersOf(file);
+      if (!ops.length) program.error(`${file}: no twin uses it (expected an accelerated/ module imported by an op's twin)`);
       // Mutants are found in the sandbox's copy, the text they are applied to.
-      const all = files.flatMap((file) => wgslMutants(file, readFileSync(join(sandbox.root, file), 'utf8')).map((m) => ({ file, m })));
+      const all = wgslMutants(file, readFileSync(join(sandbox.root, file), 'utf8'));
       const chosen = spread(all, opts.limit);
       const started = Date.now();
-      // A kernel module's own tests (spec/matmul.test.ts) run too: they reach what the op's cases may not.
-      const tests = [...TWIN_TESTS, ...files.map((f) => `spec/${basename(f, '.ts')}.test.ts`).filter(existsSync)];
-      const baseline = await sandbox.runTests(tests, [op], 'twin', 600_000);
-      if (!baseline.passed) program.error(`${op}: the twin tests fail without any mutant:\n${baseline.output.slice(-3000)}`);
+      // A kernel module's own tests (spec/matmul.test.ts) run too: they reach what the ops' cases may not.
+      const tests = [...TWIN_TESTS, `spec/${basename(file, '.ts')}.test.ts`].filter(existsSync);
+      const baseline = await sandbox.runTests(tests, ops, 'twin', 900_000);
+      if (!baseline.passed) program.error(`${file}: the twin tests of ${ops.join(', ')} fail without any mutant:\n${baseline.output.slice(-3000)}`);
       const timeoutMs = Math.max(60_000, 3 * (Date.now() - started));
-      console.log(
-        `\n${op}: ${chosen.length}${chosen.length < all.length ? ` of ${all.length}` : ''} mutants in ${files.join(', ')}; tests ${tests.join(', ')}`,
-      );
+      console.log(`\n${file}: ${chosen.length}${chosen.length < all.length ? ` of ${all.length}` : ''} mutants; tests of ${ops.join(', ')}`);
       const statuses: Status[] = [];
       const survivors: string[] = [];
-      for (const [k, { file, m }] of chosen.entries()) {
+      for (const [k, m] of chosen.entries()) {
         const copy = join(sandbox.root, file);
         const original = readFileSync(copy, 'utf8');
         writeFileSync(copy, applyMutant(original, m));
         let status: Status;
         try {
-          const run = await sandbox.runTests(tests, [op], 'twin', timeoutMs);
+          const run = await sandbox.runTests(tests, ops, 'twin', timeoutMs);
           status = run.passed ? 'Survived' : run.timedOut ? 'Timeout' : COMPILE_ERROR.test(run.output) ? 'CompileError' : 'Killed';
         } finally {
           writeFileSync(copy, original);
@@ -85,11 +109,11 @@ const program = new Command('mutation:wgsl')
         console.log(`  [${k + 1}/${chosen.length}] ${status.padEnd(12)} ${line}`);
       }
       const t = tally(statuses);
-      console.log(`${op}: ${score(t)} (${t.killed} of ${t.valid} killed, ${t.invalid} did not compile)`);
-      updateScores('wgsl-scores', op, { ...t, files, sampled: chosen.length < all.length ? `${chosen.length} of ${all.length}` : undefined, survivors });
-      summary.push(`| ${op} | ${files.map((f) => basename(f)).join(', ')} | ${t.killed} / ${t.valid} | ${score(t)} | ${t.invalid} |`);
+      console.log(`${file}: ${score(t)} (${t.killed} of ${t.valid} killed, ${t.invalid} did not compile)`);
+      updateScores('wgsl-scores', file, { ...t, ops, sampled: chosen.length < all.length ? `${chosen.length} of ${all.length}` : undefined, survivors });
+      summary.push(`| ${file} | ${ops.join(', ')} | ${t.killed} / ${t.valid} | ${score(t)} | ${t.invalid} |`);
     }
-    console.log(`\n| op | kernel files | killed | score | did not compile |\n|---|---|---|---|---|\n${summary.join('\n')}`);
+    console.log(`\n| file | tests of | killed | score | did not compile |\n|---|---|---|---|---|\n${summary.join('\n')}`);
     console.log(`(scores kept in ${REPORTS}/wgsl-scores.json)`);
   });
 
