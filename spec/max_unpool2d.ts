@@ -107,7 +107,9 @@ export const max_unpool2d: OpDef = {
         ['at the default minus stride', [2, 4], '[2,4]'],
         ['not integers', [4, 4.5], '[4,4.5]'],
         ['of three sizes', [4, 4, 4], '[4,4,4]'],
+        ['of one size', [4], '[4]'],
         ['a number', 4, '4'],
+        ['a string of two characters', '44', '"44"'],
       ] as const
     ).map(([what, output_size, shown]) => ({
       title: `output_size ${what}`,
