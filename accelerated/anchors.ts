@@ -1,6 +1,7 @@
 import { validateAnchors, type AnchorsParams } from '../reference/anchors';
 import { tensor } from '../reference/tensor';
-import { zeros, release, upload, type GpuTensor } from './runtime/buffers';
+import { zeros, upload, type GpuTensor } from './runtime/buffers';
+import { scope } from './runtime/scope';
 import { storeBox } from './boxes';
 import { kernel, launch } from './runtime/kernel';
 
@@ -27,9 +28,10 @@ export function anchorsForward(features: GpuTensor, params: AnchorsParams = {}):
   const { Hf, Wf, stride, scales, ratios } = validateAnchors(features, params);
   const { gpu } = features;
   const rows = Hf * Wf * ratios.length * scales.length;
-  const lists = [upload(gpu, tensor([ratios.length], ratios)), upload(gpu, tensor([scales.length], scales))];
-  const anchors = zeros(gpu, [rows, 4]);
-  launch(gpu, anchorKernel, { ratios: lists[0], scales: lists[1], anchors }, { count: rows, Wf, R: ratios.length, S: scales.length, stride });
-  release(...lists);
-  return { anchors, cache: null };
+  return scope(() => {
+    const lists = [upload(gpu, tensor([ratios.length], ratios)), upload(gpu, tensor([scales.length], scales))];
+    const anchors = zeros(gpu, [rows, 4]);
+    launch(gpu, anchorKernel, { ratios: lists[0], scales: lists[1], anchors }, { count: rows, Wf, R: ratios.length, S: scales.length, stride });
+    return { anchors, cache: null };
+  });
 }

@@ -1,7 +1,7 @@
 import type { GpuTensor } from './runtime/buffers';
-import { release } from './runtime/buffers';
 import { batchedMatmul } from './runtime/batched_matmul';
 import { pointwise } from './runtime/pointwise';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/attention.ts: B = N·heads problems q (B, Tq, D), k (B, Tk, D), v (B, Tk, Dv), the
@@ -70,21 +70,22 @@ function softmaxBackward(p: GpuTensor, dp: GpuTensor, scale: number): GpuTensor 
 
 /** s = q·kᵀ, p = masked softmax(scale·s), out = p·v. */
 export function attentionForward(q: GpuTensor, k: GpuTensor, v: GpuTensor, masking: Masking, scale: number): { out: GpuTensor; cache: AttentionCache } {
-  const s = batchedMatmul(q, k, { transB: true });
-  const p = maskedSoftmax(s, masking, scale);
-  release(s);
-  return { out: batchedMatmul(p, v), cache: { q, k, v, p, scale } };
+  return scope(() => {
+    const s = batchedMatmul(q, k, { transB: true });
+    const p = maskedSoftmax(s, masking, scale);
+    return { out: batchedMatmul(p, v), cache: { q, k, v, p, scale } };
+  });
 }
 
 /** dv = pᵀ·dout, dp = dout·vᵀ, ds = scale·p·(dp − Σ p·dp), dq = ds·k, dk = dsᵀ·q. */
 export function attentionBackward(dout: GpuTensor, { q, k, v, p, scale }: AttentionCache): { dq: GpuTensor; dk: GpuTensor; dv: GpuTensor } {
-  const dp = batchedMatmul(dout, v, { transB: true });
-  const ds = softmaxBackward(p, dp, scale);
-  const grads = {
-    dq: batchedMatmul(ds, k),
-    dk: batchedMatmul(ds, q, { transA: true }),
-    dv: batchedMatmul(p, dout, { transA: true }),
-  };
-  release(dp, ds);
-  return grads;
+  return scope(() => {
+    const dp = batchedMatmul(dout, v, { transB: true });
+    const ds = softmaxBackward(p, dp, scale);
+    return {
+      dq: batchedMatmul(ds, k),
+      dk: batchedMatmul(ds, q, { transA: true }),
+      dv: batchedMatmul(p, dout, { transA: true }),
+    };
+  });
 }

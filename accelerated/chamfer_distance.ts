@@ -1,8 +1,9 @@
 import { validateChamferDistance } from '../reference/chamfer_distance';
 import { requireLossGradient } from '../reference/classification';
-import { release, type GpuTensor } from './runtime/buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { pointwise } from './runtime/pointwise';
 import { sumAll } from './runtime/reduce';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/chamfer_distance. Forward: one invocation per point of P ∪ Q (P's first) walks
@@ -33,14 +34,15 @@ const OWN_POINT = `let from_p = i < NP;
 
 export function chamferDistanceForward(P: GpuTensor, Q: GpuTensor): { loss: GpuTensor; cache: ChamferDistanceCache } {
   const { N, M } = validateChamferDistance(P, Q);
-  const { dists, nearest } = pointwise(P.gpu, {
-    name: 'chamfer_distance:nearest',
-    inputs: { P, Q },
-    count: N + M,
-    functions: POINTS,
-    outputs: { dists: { shape: [N + M] }, nearest: { shape: [N + M], dtype: 'i32' } },
-    uniforms: { NP: ['u32', N], NQ: ['u32', M] },
-    body: `${OWN_POINT}
+  return scope(() => {
+    const { dists, nearest } = pointwise(P.gpu, {
+      name: 'chamfer_distance:nearest',
+      inputs: { P, Q },
+      count: N + M,
+      functions: POINTS,
+      outputs: { dists: { shape: [N + M] }, nearest: { shape: [N + M], dtype: 'i32' } },
+      uniforms: { NP: ['u32', N], NQ: ['u32', M] },
+      body: `${OWN_POINT}
   var best = 3.4e38;
   var arg = 0u;
   for (var k = 0u; k < others; k++) {
@@ -50,10 +52,10 @@ export function chamferDistanceForward(P: GpuTensor, Q: GpuTensor): { loss: GpuT
   }
   dists[i] = best;
   nearest[i] = i32(arg);`,
+    });
+    const loss = sumAll(dists);
+    return { loss, cache: { P, Q, nearest } };
   });
-  const loss = sumAll(dists);
-  release(dists);
-  return { loss, cache: { P, Q, nearest } };
 }
 
 export function chamferDistanceBackward(dloss: GpuTensor, cache: ChamferDistanceCache): { dP: GpuTensor; dQ: GpuTensor } {

@@ -1,7 +1,8 @@
 import { requireLossGradient, validateScoresAndLabels } from '../reference/classification';
-import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { kernel, launch, type KernelSpec } from './runtime/kernel';
 import { sumAll } from './runtime/reduce';
+import { scope } from './runtime/scope';
 
 /**
  * Classification losses on x (N, C) f32 and y (N) i32. Tiling: one invocation per sample walks its
@@ -35,18 +36,19 @@ const rowKernel = (name: string, arrays: Pick<KernelSpec, 'inputs' | 'outputs'>,
 
 export function rowLossForward(spec: RowLoss, x: GpuTensor, y: GpuTensor): { loss: GpuTensor; cache: LossCache } {
   const { N, C } = validateScoresAndLabels(spec.op, x, y);
-  const perSample = zeros(x.gpu, [N]);
-  const forward = rowKernel(
-    `${spec.op}:forward`,
-    { outputs: { losses: 'f32' } },
-    `var loss = 0.0;
+  return scope(() => {
+    const perSample = zeros(x.gpu, [N]);
+    const forward = rowKernel(
+      `${spec.op}:forward`,
+      { outputs: { losses: 'f32' } },
+      `var loss = 0.0;
   ${spec.lossBody}
   losses[i] = loss;`,
-  );
-  launch(x.gpu, forward, { x, y, losses: perSample }, { count: N, C });
-  const loss = sumAll(perSample, 1 / N);
-  release(perSample);
-  return { loss, cache: { x, y } };
+    );
+    launch(x.gpu, forward, { x, y, losses: perSample }, { count: N, C });
+    const loss = sumAll(perSample, 1 / N);
+    return { loss, cache: { x, y } };
+  });
 }
 
 export function rowLossBackward(spec: RowLoss, dloss: GpuTensor, cache: LossCache): { dx: GpuTensor } {

@@ -1,6 +1,6 @@
 import { validateConv2d, type Conv2dParams, type ConvGeometry } from '../reference/conv2d';
 import { requireShape } from '../reference/validate';
-import { empty, zeros, release, view, type GpuTensor } from './runtime/buffers';
+import { empty, zeros, view, type GpuTensor } from './runtime/buffers';
 import { forwardKernel, slide } from './conv2d_forward';
 import { inputGradKernel } from './conv2d_input_grad';
 import { launchTiles } from './conv2d_tiles';
@@ -8,6 +8,7 @@ import { weightGradKernel } from './conv2d_weight_grad';
 import { kernel, launch } from './runtime/kernel';
 import { pointwise } from './runtime/pointwise';
 import { columnSums } from './runtime/reduce';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/conv2d: forward, dx and dw are three implicit GEMMs (x is gathered inside the
@@ -69,14 +70,15 @@ const planeSumKernel = kernel({
 
 /** out (N, F, Ho, Wo) = conv(x, w) (+ bias[f]). */
 export function convForward(x: GpuTensor, w: GpuTensor, bias: GpuTensor | undefined, g: ConvGeometry): GpuTensor {
-  const out = zeros(x.gpu, [g.N, g.F, g.Ho, g.Wo]);
-  const { xp, gp } = padded(x, g);
-  const sliding = g.stride === 1 && g.dilation === 1;
-  const R = sliding ? slide(g.WW) : 4;
-  const k = forwardKernel(!!bias, sliding, sliding ? g.HH : 0, sliding ? g.WW : 0);
-  launchTiles(k, { x: xp, w, ...(bias ? { bias } : {}), out }, gp, g.N * g.Ho * Math.ceil(g.Wo / R) * R, g.F / g.groups, R);
-  if (xp !== x) release(xp);
-  return out;
+  return scope(() => {
+    const out = zeros(x.gpu, [g.N, g.F, g.Ho, g.Wo]);
+    const { xp, gp } = padded(x, g);
+    const sliding = g.stride === 1 && g.dilation === 1;
+    const R = sliding ? slide(g.WW) : 4;
+    const k = forwardKernel(!!bias, sliding, sliding ? g.HH : 0, sliding ? g.WW : 0);
+    launchTiles(k, { x: xp, w, ...(bias ? { bias } : {}), out }, gp, g.N * g.Ho * Math.ceil(g.Wo / R) * R, g.F / g.groups, R);
+    return out;
+  });
 }
 
 /**
@@ -90,12 +92,10 @@ export function convInputGrad(dout: GpuTensor, w: GpuTensor, bias: GpuTensor | u
   const [padH, padW] = [g.HH - 1 - g.pad, g.WW - 1 - g.pad];
   if (g.stride === 1 && g.dilation === 1 && padH >= 0 && padW >= 0) {
     const adjoint: ConvGeometry = { ...g, C: g.F, H: g.Ho, W: g.Wo, F: g.C, Ho: g.H, Wo: g.W, pad: 0 };
-    const { xp, gp } = padded(dout, adjoint, padH, padW);
-    const flipped = flippedFilters(w, g);
-    const dx = convForward(xp, flipped, bias, gp);
-    release(flipped);
-    if (xp !== dout) release(xp);
-    return dx;
+    return scope(() => {
+      const { xp, gp } = padded(dout, adjoint, padH, padW);
+      return convForward(xp, flippedFilters(w, g), bias, gp);
+    });
   }
   const dx = zeros(dout.gpu, [g.N, g.C, g.H, g.W]);
   launchTiles(inputGradKernel(!!bias), { dout, w, ...(bias ? { bias } : {}), dx }, g, g.N * g.H * g.W, g.C / g.groups);
@@ -136,25 +136,23 @@ export function convWeightGrad(x: GpuTensor, dout: GpuTensor, g: ConvGeometry): 
   const reduction = g.N * g.Ho;
   const chunk = Math.max(MIN_CHUNK, Math.ceil(reduction / Math.ceil(SPLIT_K_INVOCATIONS / tiles)));
   const parts = Math.ceil(reduction / chunk);
-  const { xp, gp } = padded(x, g);
   const shape = [g.F, Cg, g.HH, g.WW];
-  const slabs = empty(x.gpu, parts === 1 ? shape : [parts, g.F * Cg * g.HH * g.WW]);
-  launchTiles(weightGradKernel(taps), { x: xp, dout, dw: slabs }, gp, rows, cols, taps === 8 ? 8 : 4, parts, chunk);
-  if (xp !== x) release(xp);
-  if (parts === 1) return slabs;
-  const dw = columnSums(slabs);
-  release(slabs);
-  return view(dw, shape);
+  return scope(() => {
+    const { xp, gp } = padded(x, g);
+    const slabs = empty(x.gpu, parts === 1 ? shape : [parts, g.F * Cg * g.HH * g.WW]);
+    launchTiles(weightGradKernel(taps), { x: xp, dout, dw: slabs }, gp, rows, cols, taps === 8 ? 8 : 4, parts, chunk);
+    return parts === 1 ? slabs : view(columnSums(slabs), shape);
+  });
 }
 
 /** db[f] = Σ_{n, i, j} dout[n, f, i, j]. */
 export function channelSums(dout: GpuTensor): GpuTensor {
   const [N, F, Ho, Wo] = dout.shape;
-  const planes = empty(dout.gpu, [N, F]);
-  launch(dout.gpu, planeSumKernel, { src: dout, dst: planes }, { count: N * F, L: Ho * Wo });
-  const db = columnSums(planes);
-  release(planes);
-  return db;
+  return scope(() => {
+    const planes = empty(dout.gpu, [N, F]);
+    launch(dout.gpu, planeSumKernel, { src: dout, dst: planes }, { count: N * F, L: Ho * Wo });
+    return columnSums(planes);
+  });
 }
 
 export interface Conv2dCache {

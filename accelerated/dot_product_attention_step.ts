@@ -1,9 +1,10 @@
 import { validateDotProductAttentionStep } from '../reference/dot_product_attention_step';
 import { requireShape } from '../reference/validate';
-import { release, view, type GpuTensor } from './runtime/buffers';
+import { view, type GpuTensor } from './runtime/buffers';
 import { batchedMatmul } from './runtime/batched_matmul';
 import { map } from './runtime/elementwise';
 import { pointwise } from './runtime/pointwise';
+import { scope } from './runtime/scope';
 import { softmaxBackward, softmaxForward, type LastAxisCache } from './softmax';
 
 /**
@@ -33,14 +34,15 @@ export function dotProductAttentionStepForward(
   A: GpuTensor,
 ): { attn: GpuTensor; attn_weights: GpuTensor; cache: DotProductAttentionStepCache } {
   const { N, H, P } = validateDotProductAttentionStep(prevH, A);
-  const A3 = view(A, [N, H, P]);
-  const raw = batchedMatmul(view(prevH, [N, 1, H]), A3);
-  const scores = scaled(raw, 1 / Math.sqrt(H));
-  const weights = softmaxForward(view(scores, [N, P]));
-  const attn = batchedMatmul(A3, view(weights.out, [N, P, 1]));
-  release(raw, scores);
-  const [, , Da] = A.shape;
-  return { attn: view(attn, [N, H]), attn_weights: view(weights.out, [N, Da, Da]), cache: { prevH, A, weights: weights.cache } };
+  return scope(() => {
+    const A3 = view(A, [N, H, P]);
+    const raw = batchedMatmul(view(prevH, [N, 1, H]), A3);
+    const scores = scaled(raw, 1 / Math.sqrt(H));
+    const weights = softmaxForward(view(scores, [N, P]));
+    const attn = batchedMatmul(A3, view(weights.out, [N, P, 1]));
+    const [, , Da] = A.shape;
+    return { attn: view(attn, [N, H]), attn_weights: view(weights.out, [N, Da, Da]), cache: { prevH, A, weights: weights.cache } };
+  });
 }
 
 export function dotProductAttentionStepBackward(
@@ -53,26 +55,27 @@ export function dotProductAttentionStepBackward(
   const P = weights.out.shape[1];
   requireShape('dot_product_attention_step_backward', 'dattn', dattn, [N, H], 'the shape of attn');
   requireShape('dot_product_attention_step_backward', 'dattn_weights', dattnWeights, [N, ...A.shape.slice(2)], 'the shape of attn_weights');
-  const scale = 1 / Math.sqrt(H);
-  const A3 = view(A, [N, H, P]);
-  // dW = dattn_weights + dattnᵀ·A per sample, then the softmax backward and the 1/√H of the scores.
-  const fromAttn = batchedMatmul(view(dattn, [N, H, 1]), A3, { transA: true });
-  const dW = map('dot_product_attention_step:add', 'a + b', view(fromAttn, [N, P]), view(dattnWeights, [N, P]));
-  const dSoftmax = softmaxBackward(dW, weights).dx;
-  const dScores = scaled(dSoftmax, scale);
-  const dprevH = batchedMatmul(view(dScores, [N, 1, P]), A3, { transB: true });
-  const { dA } = pointwise(A.gpu, {
-    name: 'dot_product_attention_step:dA',
-    inputs: { dattn, w: weights.out, prev_h: prevH, dscores: dScores },
-    outputs: { dA: { shape: A.shape } },
-    uniforms: { H: ['u32', H], P: ['u32', P] },
-    count: N * H * P,
-    body: `
+  return scope(() => {
+    const scale = 1 / Math.sqrt(H);
+    const A3 = view(A, [N, H, P]);
+    // dW = dattn_weights + dattnᵀ·A per sample, then the softmax backward and the 1/√H of the scores.
+    const fromAttn = batchedMatmul(view(dattn, [N, H, 1]), A3, { transA: true });
+    const dW = map('dot_product_attention_step:add', 'a + b', view(fromAttn, [N, P]), view(dattnWeights, [N, P]));
+    const dSoftmax = softmaxBackward(dW, weights).dx;
+    const dScores = scaled(dSoftmax, scale);
+    const dprevH = batchedMatmul(view(dScores, [N, 1, P]), A3, { transB: true });
+    const { dA } = pointwise(A.gpu, {
+      name: 'dot_product_attention_step:dA',
+      inputs: { dattn, w: weights.out, prev_h: prevH, dscores: dScores },
+      outputs: { dA: { shape: A.shape } },
+      uniforms: { H: ['u32', H], P: ['u32', P] },
+      count: N * H * P,
+      body: `
   let p = i % P;
   let nh = i / P;
   let n = nh / H;
   dA[i] = dattn[nh] * w[n * P + p] + prev_h[nh] * dscores[n * P + p];`,
+    });
+    return { dprev_h: view(dprevH, [N, H]), dA };
   });
-  release(fromAttn, dW, dSoftmax, dScores);
-  return { dprev_h: view(dprevH, [N, H]), dA };
 }

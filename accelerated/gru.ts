@@ -1,11 +1,12 @@
 import { validateGru, type GruOptions, type GruSizes } from '../reference/gru';
 import { requireGradShape } from '../reference/recurrent';
-import { zeros, release, view, type GpuTensor } from './runtime/buffers';
+import { zeros, view, type GpuTensor } from './runtime/buffers';
 import { map } from './runtime/elementwise';
 import { matmul } from './runtime/matmul';
 import { pointwise } from './runtime/pointwise';
 import { cellKernel, launchCell, shiftedStates } from './recurrent';
 import { columnSums } from './runtime/reduce';
+import { scope, scopedSteps } from './runtime/scope';
 
 /**
  * Twin of reference/gru.ts (gru_forward and gru_forward_course), on the device end to end.
@@ -131,30 +132,25 @@ function gruTwinForward(
   const { N, T, D, H } = sizes;
   const course = options.resetBeforeMatmul;
   const gpu = x.gpu;
-  const gi = view(matmul(view(x, [N * T, D]), weight_ih, { transB: true, bias: bias_ih }), [N, T, GATES * H]);
-  const h = zeros(gpu, [N, T, H]);
-  const state: GruState = { gates: zeros(gpu, [N, T, GATES * H]), ghn: zeros(gpu, [N, T, H]), hn: course ? zeros(gpu, [N, T, H]) : undefined };
   const hidden = (v: GpuTensor) => matmul(v, weight_hh, { transB: true, bias: bias_hh });
-  let prev = h0;
-  for (let t = 0; t < T; t++) {
-    const gh = hidden(prev);
-    let ghnStep = gh;
-    if (state.hn) {
-      const hnStep = zeros(gpu, [N, H]);
-      launchCell(resetKernel, sizes, t, { gi, gh, prev, hn: state.hn, hnStep });
-      ghnStep = hidden(hnStep);
-      release(hnStep);
-    }
-    const next = zeros(gpu, [N, H]);
-    launchCell(forwardKernel(course), sizes, t, { gi, gh, ghnStep, prev, gates: state.gates, ghn: state.ghn, h, next });
-    release(gh);
-    if (ghnStep !== gh) release(ghnStep);
-    if (prev !== h0) release(prev);
-    prev = next;
-  }
-  if (prev !== h0) release(prev);
-  release(gi);
-  return { h, cache: { options, sizes, x, h0, weight_ih, weight_hh, h, state } };
+  return scope(() => {
+    const gi = view(matmul(view(x, [N * T, D]), weight_ih, { transB: true, bias: bias_ih }), [N, T, GATES * H]);
+    const h = zeros(gpu, [N, T, H]);
+    const state: GruState = { gates: zeros(gpu, [N, T, GATES * H]), ghn: zeros(gpu, [N, T, H]), hn: course ? zeros(gpu, [N, T, H]) : undefined };
+    scopedSteps(h0, T, (prev, t) => {
+      const gh = hidden(prev);
+      let ghnStep = gh;
+      if (state.hn) {
+        const hnStep = zeros(gpu, [N, H]);
+        launchCell(resetKernel, sizes, t, { gi, gh, prev, hn: state.hn, hnStep });
+        ghnStep = hidden(hnStep);
+      }
+      const next = zeros(gpu, [N, H]);
+      launchCell(forwardKernel(course), sizes, t, { gi, gh, ghnStep, prev, gates: state.gates, ghn: state.ghn, h, next });
+      return next;
+    });
+    return { h, cache: { options, sizes, x, h0, weight_ih, weight_hh, h, state } };
+  });
 }
 
 function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
@@ -163,54 +159,51 @@ function gruTwinBackward(dh: GpuTensor, cache: GruTwinCache) {
   requireGradShape(options.op, 'dh', dh, [N, T, H]);
   const G = GATES * H;
   const gpu = x.gpu;
-  const hPrev = shiftedStates(h, h0, sizes);
-  const [dgi, dgh] = [zeros(gpu, [N, T, G]), zeros(gpu, [N, T, G])];
-  const direct = zeros(gpu, [N, H]); // zero-initialized, like the first carry
-  let carry = zeros(gpu, [N, H]);
-  for (let t = T - 1; t >= 0; t--) {
-    const [dghStep, dnStep] = [zeros(gpu, [N, G]), zeros(gpu, [N, G])];
-    // ghn only for PyTorch's da_r, dnStep only for the course's matmul.
-    const form: Record<string, GpuTensor> = options.resetBeforeMatmul ? { dnStep } : { ghn: state.ghn };
-    launchCell(backwardKernel(options.resetBeforeMatmul), sizes, t, { dh, carry, gates: state.gates, hPrev, direct, dgi, dgh, dghStep, ...form });
-    if (options.resetBeforeMatmul) {
-      const dhn = matmul(dnStep, weight_hh); // da_n·W_hn (the other blocks of dnStep are 0)
-      launchCell(resetBackwardKernel, sizes, t, { dhn, gates: state.gates, hPrev, direct, dgi, dgh, dghStep });
-      release(dhn);
-    }
-    const next = matmul(dghStep, weight_hh);
-    release(carry, dghStep, dnStep);
-    carry = next;
-  }
-  const [dgi2d, dgh2d] = [view(dgi, [N * T, G]), view(dgh, [N * T, G])];
-  const hPrev2d = view(hPrev, [N * T, H]);
-  const grads = {
-    dx: view(matmul(dgi2d, weight_ih), [N, T, D]),
-    dh0: map('gru:add', 'a + b', carry, direct),
-    dweight_ih: matmul(dgi2d, view(x, [N * T, D]), { transA: true }),
-    dweight_hh: hiddenWeightGrad(dgh2d, hPrev2d, state.hn && view(state.hn, [N * T, H])),
-    dbias_ih: columnSums(dgi2d),
-    dbias_hh: columnSums(dgh2d),
-  };
-  release(carry, direct, dgi, dgh, hPrev);
-  return grads;
+  return scope(() => {
+    const hPrev = shiftedStates(h, h0, sizes);
+    const [dgi, dgh] = [zeros(gpu, [N, T, G]), zeros(gpu, [N, T, G])];
+    const direct = zeros(gpu, [N, H]); // zero-initialized, like the first carry
+    const carried = scopedSteps(zeros(gpu, [N, H]), T, (carry, i) => {
+      const t = T - 1 - i;
+      const [dghStep, dnStep] = [zeros(gpu, [N, G]), zeros(gpu, [N, G])];
+      // ghn only for PyTorch's da_r, dnStep only for the course's matmul.
+      const form: Record<string, GpuTensor> = options.resetBeforeMatmul ? { dnStep } : { ghn: state.ghn };
+      launchCell(backwardKernel(options.resetBeforeMatmul), sizes, t, { dh, carry, gates: state.gates, hPrev, direct, dgi, dgh, dghStep, ...form });
+      if (options.resetBeforeMatmul) {
+        const dhn = matmul(dnStep, weight_hh); // da_n·W_hn (the other blocks of dnStep are 0)
+        launchCell(resetBackwardKernel, sizes, t, { dhn, gates: state.gates, hPrev, direct, dgi, dgh, dghStep });
+      }
+      return matmul(dghStep, weight_hh);
+    });
+    const [dgi2d, dgh2d] = [view(dgi, [N * T, G]), view(dgh, [N * T, G])];
+    const hPrev2d = view(hPrev, [N * T, H]);
+    return {
+      dx: view(matmul(dgi2d, weight_ih), [N, T, D]),
+      dh0: map('gru:add', 'a + b', carried, direct),
+      dweight_ih: matmul(dgi2d, view(x, [N * T, D]), { transA: true }),
+      dweight_hh: hiddenWeightGrad(dgh2d, hPrev2d, state.hn && view(state.hn, [N * T, H])),
+      dbias_ih: columnSums(dgi2d),
+      dbias_hh: columnSums(dgh2d),
+    };
+  });
 }
 
 /** dW_hh = dghᵀ·h_prev, except the n block's rows dghᵀ·hn when the course form's hn differs from h_prev. */
 function hiddenWeightGrad(dgh: GpuTensor, hPrev: GpuTensor, hn: GpuTensor | undefined): GpuTensor {
-  const rz = matmul(dgh, hPrev, { transA: true });
-  if (!hn) return rz;
-  const nRows = matmul(dgh, hn, { transA: true });
-  const H = hPrev.shape[1];
-  const { out } = pointwise(dgh.gpu, {
-    name: 'gru:hidden-weight-rows',
-    inputs: { rz, nRows },
-    outputs: { out: { shape: rz.shape } },
-    uniforms: { split: ['u32', 2 * H * H] },
-    count: GATES * H * H,
-    body: 'out[i] = select(nRows[i], rz[i], i < split);',
+  return scope(() => {
+    const rz = matmul(dgh, hPrev, { transA: true });
+    if (!hn) return rz;
+    const nRows = matmul(dgh, hn, { transA: true });
+    const H = hPrev.shape[1];
+    return pointwise(dgh.gpu, {
+      name: 'gru:hidden-weight-rows',
+      inputs: { rz, nRows },
+      outputs: { out: { shape: rz.shape } },
+      uniforms: { split: ['u32', 2 * H * H] },
+      count: GATES * H * H,
+      body: 'out[i] = select(nRows[i], rz[i], i < split);',
+    }).out;
   });
-  release(rz, nRows);
-  return out;
 }
 
 /** The exported forward and backward of one GRU op's twin (gru_forward, gru_forward_course): its checks, then the kernels above. */

@@ -1,6 +1,7 @@
 import { validateKnn, type KnnParams } from '../reference/knn';
-import { release, type GpuTensor } from './runtime/buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { pointwise } from './runtime/pointwise';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/knn (forward only, as the reference). The variant param only picks how the
@@ -18,13 +19,14 @@ const TILE = 4;
 export function knnForward(X_train: GpuTensor, y_train: GpuTensor, X: GpuTensor, params: KnnParams = {}): { dists: GpuTensor; labels: GpuTensor; cache: null } {
   const { M, N, D, k } = validateKnn(X_train, y_train, X, params);
   const tiles = Math.ceil(M / TILE);
-  const { dists } = pointwise(X.gpu, {
-    name: 'knn:distances',
-    inputs: { X_train, X },
-    outputs: { dists: { shape: [N, M] } },
-    uniforms: { M: ['u32', M], D: ['u32', D], tiles: ['u32', tiles] },
-    count: N * tiles,
-    body: `
+  return scope(() => {
+    const { dists } = pointwise(X.gpu, {
+      name: 'knn:distances',
+      inputs: { X_train, X },
+      outputs: { dists: { shape: [N, M] } },
+      uniforms: { M: ['u32', M], D: ['u32', D], tiles: ['u32', tiles] },
+      count: N * tiles,
+      body: `
   let n = i / tiles;
   let m0 = (i % tiles) * ${TILE}u;
   var rows: array<u32, ${TILE}>;
@@ -37,14 +39,15 @@ export function knnForward(X_train: GpuTensor, y_train: GpuTensor, X: GpuTensor,
   for (var c = 0u; c < ${TILE}u; c++) {
     if (m0 + c < M) { dists[n * M + m0 + c] = sqrt(acc[c]); }
   }`,
-  });
-  const { labels, neighbours } = pointwise(X.gpu, {
-    name: 'knn:vote',
-    inputs: { dists, y_train },
-    outputs: { labels: { shape: [N], dtype: 'i32' }, neighbours: { shape: [N, k], dtype: 'i32' } },
-    uniforms: { M: ['u32', M], k: ['u32', k] },
-    count: N,
-    body: `
+    });
+    // neighbours: the vote's scratch rows, freed as the scope closes
+    const { labels } = pointwise(X.gpu, {
+      name: 'knn:vote',
+      inputs: { dists, y_train },
+      outputs: { labels: { shape: [N], dtype: 'i32' }, neighbours: { shape: [N, k], dtype: 'i32' } },
+      uniforms: { M: ['u32', M], k: ['u32', k] },
+      count: N,
+      body: `
   let row = i * M;
   let votes = i * k;
   var last_d = -1.0;
@@ -70,7 +73,7 @@ export function knnForward(X_train: GpuTensor, y_train: GpuTensor, X: GpuTensor,
     if (count > best_count || (count == best_count && candidate < label)) { label = candidate; best_count = count; }
   }
   labels[i] = label;`,
+    });
+    return { dists, labels, cache: null };
   });
-  release(neighbours);
-  return { dists, labels, cache: null };
 }

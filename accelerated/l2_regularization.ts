@@ -1,10 +1,11 @@
 import { requireLossGradient } from '../reference/classification';
 import { validateL2Regularization, type L2RegularizationParams } from '../reference/l2_regularization';
 import { numel } from '../reference/tensor';
-import { release, type GpuTensor } from './runtime/buffers';
+import type { GpuTensor } from './runtime/buffers';
 import { map } from './runtime/elementwise';
 import { pointwise } from './runtime/pointwise';
 import { sumAll } from './runtime/reduce';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/l2_regularization. Forward: an elementwise square (one invocation per element),
@@ -18,10 +19,11 @@ export interface L2RegularizationCache {
 
 export function l2RegularizationForward(w: GpuTensor, params: L2RegularizationParams = {}): { loss: GpuTensor; cache: L2RegularizationCache } {
   const { reg } = validateL2Regularization(w, params);
-  const squares = map('l2_square', 'a * a', w);
-  const loss = sumAll(squares, reg);
-  release(squares);
-  return { loss, cache: { w, reg } };
+  return scope(() => {
+    const squares = map('l2_square', 'a * a', w);
+    const loss = sumAll(squares, reg);
+    return { loss, cache: { w, reg } };
+  });
 }
 
 export function l2RegularizationBackward(dloss: GpuTensor, cache: L2RegularizationCache): { dw: GpuTensor } {

@@ -1,6 +1,7 @@
 import { validateLstmForward } from '../reference/lstm_forward';
 import { requireGradShape } from '../reference/recurrent';
-import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { scope } from './runtime/scope';
 import { lstmCell, lstmSequenceBackward, lstmState, type LstmState } from './lstm_step';
 import { recurrentForward, type SequenceCache } from './recurrent';
 
@@ -14,7 +15,8 @@ export function lstmForward(x: GpuTensor, h0: GpuTensor, Wx: GpuTensor, Wh: GpuT
 export function lstmBackward(dh: GpuTensor, cache: SequenceCache<LstmState>) {
   const { N, T, H } = cache.dims;
   requireGradShape('lstm_forward', 'dh', dh, [N, T, H]);
-  const { dc0, ...grads } = lstmSequenceBackward(dh, zeros(dh.gpu, [N, H]), cache); // no gradient flows into the last cell
-  release(dc0);
-  return grads;
+  return scope(() => {
+    const { dc0: _, ...grads } = lstmSequenceBackward(dh, zeros(dh.gpu, [N, H]), cache); // no gradient flows into the last cell
+    return grads;
+  });
 }

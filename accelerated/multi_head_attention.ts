@@ -1,10 +1,11 @@
 import { validateMultiHeadAttention, type MultiHeadAttentionParams } from '../reference/multi_head_attention';
 import { requireShape } from '../reference/validate';
 import { attentionBackward, attentionForward, type AttentionCache } from './attention';
-import { release, view, type GpuTensor } from './runtime/buffers';
+import { view, type GpuTensor } from './runtime/buffers';
 import { matmul } from './runtime/matmul';
 import { pointwise } from './runtime/pointwise';
 import { columnSums } from './runtime/reduce';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/multi_head_attention: the projections on the shared register-tiled matmul (bias
@@ -65,10 +66,7 @@ function mergeHeads(x: GpuTensor, N: number, H: number): GpuTensor {
 /** x (N, L, E) → heads of x·W + b, (N·H, L, E/H). */
 function projectHeads(x: GpuTensor, W: GpuTensor, b: GpuTensor, H: number): GpuTensor {
   const [N, L, E] = x.shape;
-  const projected = matmul(view(x, [N * L, E]), W, { bias: b });
-  const heads = splitHeads(projected, N, H);
-  release(projected);
-  return heads;
+  return scope(() => splitHeads(matmul(view(x, [N * L, E]), W, { bias: b }), N, H));
 }
 
 export function multiHeadAttentionForward(
@@ -87,31 +85,32 @@ export function multiHeadAttentionForward(
   params: MultiHeadAttentionParams,
 ): { out: GpuTensor; cache: MultiHeadAttentionCache } {
   const { N, S, E, H } = validateMultiHeadAttention(query, key, value, Wq, Wk, Wv, Wo, bq, bk, bv, bo, mask, params);
-  const attended = attentionForward(
-    projectHeads(query, Wq, bq, H),
-    projectHeads(key, Wk, bk, H),
-    projectHeads(value, Wv, bv, H),
-    { mask, causal: false, heads: H },
-    1 / Math.sqrt(E / H),
-  );
-  const merged = mergeHeads(attended.out, N, H);
-  release(attended.out);
-  const out = view(matmul(merged, Wo, { bias: bo }), [N, S, E]);
-  return { out, cache: { query, key, value, Wq, Wk, Wv, Wo, merged, heads: H, attention: attended.cache } };
+  return scope(() => {
+    const attended = attentionForward(
+      projectHeads(query, Wq, bq, H),
+      projectHeads(key, Wk, bk, H),
+      projectHeads(value, Wv, bv, H),
+      { mask, causal: false, heads: H },
+      1 / Math.sqrt(E / H),
+    );
+    const merged = mergeHeads(attended.out, N, H);
+    const out = view(matmul(merged, Wo, { bias: bo }), [N, S, E]);
+    return { out, cache: { query, key, value, Wq, Wk, Wv, Wo, merged, heads: H, attention: attended.cache } };
+  });
 }
 
 /** Gradients of one input projection X = x·W + b from dX given per head. */
 function projectionBackward(x: GpuTensor, W: GpuTensor, dHeads: GpuTensor, H: number): { dx: GpuTensor; dW: GpuTensor; db: GpuTensor } {
   const [N, L, E] = x.shape;
   const x2d = view(x, [N * L, E]);
-  const dX = mergeHeads(dHeads, N, H);
-  const grads = {
-    dx: view(matmul(dX, W, { transB: true }), x.shape), // dX·Wᵀ
-    dW: matmul(x2d, dX, { transA: true }), // xᵀ·dX
-    db: columnSums(dX),
-  };
-  release(dX, dHeads);
-  return grads;
+  return scope(() => {
+    const dX = mergeHeads(dHeads, N, H);
+    return {
+      dx: view(matmul(dX, W, { transB: true }), x.shape), // dX·Wᵀ
+      dW: matmul(x2d, dX, { transA: true }), // xᵀ·dX
+      db: columnSums(dX),
+    };
+  });
 }
 
 export function multiHeadAttentionBackward(
@@ -122,24 +121,24 @@ export function multiHeadAttentionBackward(
   const [N, S, E] = query.shape;
   requireShape('multi_head_attention_backward', 'dout', dout, [N, S, E], 'the shape of query');
   const dout2d = view(dout, [N * S, E]);
-  const dMerged = matmul(dout2d, Wo, { transB: true });
-  const dAttended = splitHeads(dMerged, N, H);
-  const { dq, dk, dv } = attentionBackward(dAttended, attention);
-  release(dMerged, dAttended);
-  const q = projectionBackward(query, Wq, dq, H);
-  const k = projectionBackward(key, Wk, dk, H);
-  const v = projectionBackward(value, Wv, dv, H);
-  return {
-    dquery: q.dx,
-    dkey: k.dx,
-    dvalue: v.dx,
-    dWq: q.dW,
-    dWk: k.dW,
-    dWv: v.dW,
-    dWo: matmul(merged, dout2d, { transA: true }),
-    dbq: q.db,
-    dbk: k.db,
-    dbv: v.db,
-    dbo: columnSums(dout2d),
-  };
+  return scope(() => {
+    const dMerged = matmul(dout2d, Wo, { transB: true });
+    const { dq, dk, dv } = attentionBackward(splitHeads(dMerged, N, H), attention);
+    const q = projectionBackward(query, Wq, dq, H);
+    const k = projectionBackward(key, Wk, dk, H);
+    const v = projectionBackward(value, Wv, dv, H);
+    return {
+      dquery: q.dx,
+      dkey: k.dx,
+      dvalue: v.dx,
+      dWq: q.dW,
+      dWk: k.dW,
+      dWv: v.dW,
+      dWo: matmul(merged, dout2d, { transA: true }),
+      dbq: q.db,
+      dbk: k.db,
+      dbv: v.db,
+      dbo: columnSums(dout2d),
+    };
+  });
 }

@@ -1,7 +1,8 @@
 import { validateNms, type NmsParams } from '../reference/nms';
-import { zeros, read, release, type GpuTensor } from './runtime/buffers';
+import { zeros, read, type GpuTensor } from './runtime/buffers';
 import { BOX_WGSL, loadBox } from './boxes';
 import { kernel, launch } from './runtime/kernel';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/nms and reference/batched_nms, after torchvision's CUDA NMS, all on the device:
@@ -96,17 +97,18 @@ export async function suppress(op: string, boxes: GpuTensor, scores: GpuTensor, 
     use_score_threshold: scoreThreshold > -Infinity ? 1 : 0,
     score_threshold: Math.max(scoreThreshold, -3.4e38),
   };
-  const order = zeros(gpu, [K], 'i32');
-  launch(gpu, rankKernel, { scores, order }, { count: K, ...fields });
-  const mask = zeros(gpu, [K, words], 'i32');
-  launch(gpu, idxs ? MASK_KERNELS.batched : MASK_KERNELS.plain, { boxes, order, ...(idxs ? { idxs } : {}), mask }, { count: K * words, ...fields });
-  const [removed, kept, count] = [zeros(gpu, [words], 'i32'), zeros(gpu, [K], 'i32'), zeros(gpu, [1], 'i32')];
-  launch(gpu, scanKernel, { scores, order, mask, removed, kept, count }, { count: 1, ...fields });
-  const n = (await read(count)).data[0];
-  const keep = zeros(gpu, [n], 'i32');
-  if (n > 0) gpu.commandEncoder().copyBufferToBuffer(kept.buffer, 0, keep.buffer, 0, 4 * n);
-  release(order, mask, removed, kept, count);
-  return keep;
+  return scope(async () => {
+    const order = zeros(gpu, [K], 'i32');
+    launch(gpu, rankKernel, { scores, order }, { count: K, ...fields });
+    const mask = zeros(gpu, [K, words], 'i32');
+    launch(gpu, idxs ? MASK_KERNELS.batched : MASK_KERNELS.plain, { boxes, order, ...(idxs ? { idxs } : {}), mask }, { count: K * words, ...fields });
+    const [removed, kept, count] = [zeros(gpu, [words], 'i32'), zeros(gpu, [K], 'i32'), zeros(gpu, [1], 'i32')];
+    launch(gpu, scanKernel, { scores, order, mask, removed, kept, count }, { count: 1, ...fields });
+    const n = (await read(count)).data[0];
+    const keep = zeros(gpu, [n], 'i32');
+    if (n > 0) gpu.commandEncoder().copyBufferToBuffer(kept.buffer, 0, keep.buffer, 0, 4 * n);
+    return keep;
+  });
 }
 
 export async function nmsForward(boxes: GpuTensor, scores: GpuTensor, params: NmsParams = {}): Promise<{ keep: GpuTensor; cache: null }> {

@@ -1,9 +1,10 @@
 import { batchnormLayout, groupSize, type BatchnormParams, type BatchnormSettings, type Groups, type NormLayout } from '../reference/normalization';
 import { requireShape, type Shaped } from '../reference/validate';
 import { numel } from '../reference/tensor';
-import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { map } from './runtime/elementwise';
 import { f32Arrays, kernel, launch } from './runtime/kernel';
+import { scope } from './runtime/scope';
 
 /**
  * What the twins of batchnorm, spatial_batchnorm, layernorm and groupnorm share (formulas and the
@@ -163,13 +164,14 @@ export function normalizeBackward(op: string, dout: GpuTensor, cache: NormCache)
   const { xhat, gamma, variance, eps, layout, batchStats } = cache;
   requireShape(`${op}_backward`, 'dout', dout, xhat.shape, 'the shape of out');
   const n = numel(xhat.shape);
-  const [dbeta, dgamma] = gradSums(dout, cache, layout.channels, false);
-  const groupSums = batchStats ? gradSums(dout, cache, layout.stats, true) : [];
-  const dx = zeros(dout.gpu, xhat.shape);
-  const sums: Record<string, GpuTensor> = batchStats ? { xhat, sumG: groupSums[0], sumGXhat: groupSums[1] } : {};
-  launch(dout.gpu, dxKernel(batchStats), { dout, gamma, variance, ...sums, dx }, indexFields(n, layout, eps));
-  release(...groupSums);
-  return { dx, dgamma, dbeta };
+  return scope(() => {
+    const [dbeta, dgamma] = gradSums(dout, cache, layout.channels, false);
+    const groupSums = batchStats ? gradSums(dout, cache, layout.stats, true) : [];
+    const dx = zeros(dout.gpu, xhat.shape);
+    const sums: Record<string, GpuTensor> = batchStats ? { xhat, sumG: groupSums[0], sumGXhat: groupSums[1] } : {};
+    launch(dout.gpu, dxKernel(batchStats), { dout, gamma, variance, ...sums, dx }, indexFields(n, layout, eps));
+    return { dx, dgamma, dbeta };
+  });
 }
 
 /** running = momentum·running + (1 − momentum)·batch, one invocation per channel. */
@@ -197,19 +199,20 @@ export function batchnormFamilyForward(
     const { out, cache } = normalizeForward(x, gamma, beta, { mean: runningMean, variance: runningVar }, eps, layout, false);
     return { out, running_mean: map('copy', 'a', runningMean), running_var: map('copy', 'a', runningVar), cache };
   }
-  const batch = groupMoments(x, layout.stats);
   const C = layout.stats.count;
-  const running_mean = zeros(x.gpu, [C]);
-  const running_var = zeros(x.gpu, [C]);
-  launch(
-    x.gpu,
-    runningKernel,
-    { runMean: runningMean, runVar: runningVar, mean: batch.mean, variance: batch.variance, newMean: running_mean, newVar: running_var },
-    { count: C, momentum },
-  );
-  const { out, cache } = normalizeForward(x, gamma, beta, batch, eps, layout, true);
-  release(batch.mean);
-  return { out, running_mean, running_var, cache };
+  return scope(() => {
+    const batch = groupMoments(x, layout.stats);
+    const running_mean = zeros(x.gpu, [C]);
+    const running_var = zeros(x.gpu, [C]);
+    launch(
+      x.gpu,
+      runningKernel,
+      { runMean: runningMean, runVar: runningVar, mean: batch.mean, variance: batch.variance, newMean: running_mean, newVar: running_var },
+      { count: C, momentum },
+    );
+    const { out, cache } = normalizeForward(x, gamma, beta, batch, eps, layout, true);
+    return { out, running_mean, running_var, cache };
+  });
 }
 
 /**
@@ -229,8 +232,6 @@ export function batchnormTwinOp(
 
 /** Layernorm and groupnorm: statistics from x, no running state. */
 export function normalizeByMoments(x: GpuTensor, gamma: GpuTensor, beta: GpuTensor, eps: number, layout: NormLayout): { out: GpuTensor; cache: NormCache } {
-  const moments = groupMoments(x, layout.stats);
-  const result = normalizeForward(x, gamma, beta, moments, eps, layout, true);
-  release(moments.mean);
-  return result;
+  // The cache keeps the variance; the mean is freed as the scope closes.
+  return scope(() => normalizeForward(x, gamma, beta, groupMoments(x, layout.stats), eps, layout, true));
 }

@@ -1,7 +1,8 @@
-import { zeros, release, view, type GpuTensor } from './runtime/buffers';
+import { zeros, view, type GpuTensor } from './runtime/buffers';
 import { f32Arrays, kernel, launch, type Kernel } from './runtime/kernel';
 import { matmul } from './runtime/matmul';
 import { columnSums } from './runtime/reduce';
+import { scope, scopedSteps } from './runtime/scope';
 
 /**
  * The sequence driver shared by the RNN and LSTM twins (their steps are the T = 1 case).
@@ -118,20 +119,17 @@ export function recurrentForward<S>(
   const { x, h0, Wx, Wh, b } = tensors;
   const { N, T, D, H } = dims;
   const G = cell.gates * H;
-  const xw = view(matmul(view(x, [N * T, D]), Wx, { bias: b }), [N, T, G]);
-  const h = zeros(x.gpu, [N, T, H]);
-  let prev = h0;
-  for (let t = 0; t < T; t++) {
-    const hw = matmul(prev, Wh);
-    const next = zeros(x.gpu, [N, H]);
-    cell.forwardStep(dims, t, { xw, hw, h, next }, state);
-    release(hw);
-    if (prev !== h0) release(prev);
-    prev = next;
-  }
-  if (prev !== h0) release(prev);
-  release(xw);
-  return { h, cache: { dims, x, h0, Wx, Wh, h, state } };
+  return scope(() => {
+    const xw = view(matmul(view(x, [N * T, D]), Wx, { bias: b }), [N, T, G]);
+    const h = zeros(x.gpu, [N, T, H]);
+    scopedSteps(h0, T, (prev, t) => {
+      const hw = matmul(prev, Wh);
+      const next = zeros(x.gpu, [N, H]);
+      cell.forwardStep(dims, t, { xw, hw, h, next }, state);
+      return next;
+    });
+    return { h, cache: { dims, x, h0, Wx, Wh, h, state } };
+  });
 }
 
 export interface SequenceGrads {
@@ -146,26 +144,24 @@ export function recurrentBackward<B>(cell: Cell<unknown, B>, dh: GpuTensor, cach
   const { dims, x, h0, Wx, Wh, h } = cache;
   const { N, T, D, H } = dims;
   const G = cell.gates * H;
-  const da = zeros(x.gpu, [N, T, G]);
-  let carry = zeros(x.gpu, [N, H]); // zero-initialized: nothing flows back into the last step
-  for (let t = T - 1; t >= 0; t--) {
-    const daStep = zeros(x.gpu, [N, G]);
-    cell.backwardStep(dims, t, { dh, carry, h, da, daStep }, state);
-    const next = matmul(daStep, Wh, { transB: true }); // da_t·Whᵀ
-    release(carry, daStep);
-    carry = next;
-  }
-  const da2d = view(da, [N * T, G]);
-  const hPrev = shiftedStates(h, h0, dims);
-  const grads = {
-    dx: view(matmul(da2d, Wx, { transB: true }), [N, T, D]),
-    dh0: carry,
-    dWx: matmul(view(x, [N * T, D]), da2d, { transA: true }),
-    dWh: matmul(view(hPrev, [N * T, H]), da2d, { transA: true }),
-    db: columnSums(da2d),
-  };
-  release(da, hPrev);
-  return grads;
+  return scope(() => {
+    const da = zeros(x.gpu, [N, T, G]);
+    // The first carry is zero-initialized: nothing flows back into the last step.
+    const dh0 = scopedSteps(zeros(x.gpu, [N, H]), T, (carry, i) => {
+      const daStep = zeros(x.gpu, [N, G]);
+      cell.backwardStep(dims, T - 1 - i, { dh, carry, h, da, daStep }, state);
+      return matmul(daStep, Wh, { transB: true }); // da_t·Whᵀ
+    });
+    const da2d = view(da, [N * T, G]);
+    const hPrev = shiftedStates(h, h0, dims);
+    return {
+      dx: view(matmul(da2d, Wx, { transB: true }), [N, T, D]),
+      dh0,
+      dWx: matmul(view(x, [N * T, D]), da2d, { transA: true }),
+      dWh: matmul(view(hPrev, [N * T, H]), da2d, { transA: true }),
+      db: columnSums(da2d),
+    };
+  });
 }
 
 const shiftKernel = kernel({

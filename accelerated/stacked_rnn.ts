@@ -43,6 +43,7 @@ function moveBlock(src: GpuTensor, dst: GpuTensor, m: BlockMove): void {
 const TWIN: StackingBackend<GpuTensor> = {
   zeros: (like, shape) => zeros(like.gpu, shape),
   moveBlock,
+  // Kept: reference/stacked_rnn.ts frees per layer and direction through this hook (scopes there need a `scope` hook instead).
   release: (...ts) => release(...ts),
   cells: {
     rnn: { forward: rnnForward, backward: rnnBackward },

@@ -1,8 +1,9 @@
 import { requireLossGradient } from '../reference/classification';
 import { validateTemporalSoftmaxLoss } from '../reference/temporal_softmax_loss';
-import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { kernel, launch, type KernelSpec } from './runtime/kernel';
 import { sumAll } from './runtime/reduce';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/temporal_softmax_loss on x (N, T, V) f32, y and mask (N, T) i32. Tiling: one
@@ -52,11 +53,12 @@ const sizes = ([N, T, V]: readonly number[]) => ({ count: N * T, V, N });
 
 export function temporalSoftmaxLossForward(x: GpuTensor, y: GpuTensor, mask: GpuTensor): { loss: GpuTensor; cache: TemporalSoftmaxLossCache } {
   const { N, T } = validateTemporalSoftmaxLoss(x, y, mask);
-  const perRow = zeros(x.gpu, [N * T]);
-  launch(x.gpu, lossKernel, { x, y, mask, losses: perRow }, sizes(x.shape));
-  const loss = sumAll(perRow, 1 / N);
-  release(perRow);
-  return { loss, cache: { x, y, mask } };
+  return scope(() => {
+    const perRow = zeros(x.gpu, [N * T]);
+    launch(x.gpu, lossKernel, { x, y, mask, losses: perRow }, sizes(x.shape));
+    const loss = sumAll(perRow, 1 / N);
+    return { loss, cache: { x, y, mask } };
+  });
 }
 
 export function temporalSoftmaxLossBackward(dloss: GpuTensor, cache: TemporalSoftmaxLossCache): { dx: GpuTensor } {

@@ -22,5 +22,6 @@ export const GPU_LAYER_OPS: LayerOps<GpuTensor> = {
   reluBackward,
   add: (a, b) => map('transformer_layer:add', 'a + b', a, b),
   reshape: view,
+  // Kept: reference/transformer_layer.ts frees per block through this hook (scopes there need a `scope` hook instead).
   release: (...ts) => release(...ts),
 };

@@ -70,6 +70,34 @@ export function scope<R>(fn: () => R, options: ScopeOptions = {}): R {
   return result;
 }
 
+/**
+ * Runs `count` steps of a loop that carries a state (a time loop's h and c, a gradient carried back):
+ * step i gets the state and returns the next, each step in a scope of its own. A step frees what it
+ * made except the next state, and the state it was given once it no longer returns it (unless that
+ * came from `initial`, which stays its owner's), so memory stays that of one step however many run.
+ */
+export function scopedSteps<S>(initial: S, count: number, step: (state: S, i: number) => S): S {
+  return scope(() => {
+    // Holds, between two steps, the state the earlier one returned (its tensors come back here as a scope closes).
+    const between = open.at(-1)!;
+    let state = initial;
+    for (let i = 0; i < count; i++) {
+      const given = state;
+      state = scope(() => {
+        const current = open.at(-1)!;
+        for (const lease of leasesIn(given)) {
+          if (owner.get(lease) !== between) continue;
+          current.set(lease, between.get(lease)!);
+          between.delete(lease);
+          owner.set(lease, current);
+        }
+        return step(given, i);
+      });
+    }
+    return state;
+  });
+}
+
 function close(frees: Frees, returned: unknown, { freed }: ScopeOptions): void {
   const at = open.lastIndexOf(frees);
   const overlapped = at !== open.length - 1;
