@@ -1,3 +1,7 @@
+import { requireShape, type Shaped } from '../reference/validate';
+import { zeros, type GpuTensor } from './runtime/buffers';
+import { kernel, launch } from './runtime/kernel';
+
 /**
  * WGSL of the detection twins (reference/boxes.ts): a box is a vec4 (x1, y1, x2, y2), read from a
  * flat array of 4 floats per box. Same tie rules as the reference: IoU 0 when the union is 0; the
@@ -54,3 +58,67 @@ fn size(b: vec4<f32>) -> vec2<f32> { return b.zw - b.xy; }
 fn corners(d_center: vec2<f32>, d_size: vec2<f32>) -> vec4<f32> {
   return vec4<f32>(d_center * 0.5 - d_size, d_center * 0.5 + d_size);
 }`;
+
+/**
+ * The twins of box coding, box_encode and box_decode: a map (x, anchors) → y, one box each per
+ * anchor, and its backward. One invocation per box, both axes at once as vec2 (x, y); forward and
+ * backward are pointwise over boxes, so there is nothing to tile. The WGSL `forward` sees the boxes
+ * `x` and `a` (its anchor) and lets `y`; `backward` sees x, a and `dy` (y's gradient) and lets `dx`
+ * and `da`. CENTER_WGSL is in scope for both.
+ */
+export interface BoxCoding<X extends string, Y extends string> {
+  op: string;
+  /** The arrays x and y are read from and written to. */
+  input: X;
+  output: Y;
+  /** The reference's check of (x, anchors); returns K. */
+  validate: (x: Shaped, anchors: Shaped) => number;
+  forward: string;
+  backward: string;
+}
+
+export interface BoxCodingCache {
+  x: GpuTensor;
+  anchors: GpuTensor;
+}
+
+export function boxCoding<X extends string, Y extends string>({ op, input, output, validate, forward, backward }: BoxCoding<X, Y>) {
+  const [dx, dy] = [`d${input}`, `d${output}`] as const;
+  const forwardKernel = kernel({
+    name: `${op}:forward`,
+    inputs: { [input]: 'f32', anchors: 'f32' },
+    outputs: { [output]: 'f32' },
+    helpers: CENTER_WGSL,
+    body: `let x = ${loadBox(input, 'i')};
+  let a = ${loadBox('anchors', 'i')};
+  ${forward}
+  ${storeBox(output, 'i', 'y')}`,
+  });
+  const backwardKernel = kernel({
+    name: `${op}:backward`,
+    inputs: { [input]: 'f32', anchors: 'f32', [dy]: 'f32' },
+    outputs: { [dx]: 'f32', danchors: 'f32' },
+    helpers: CENTER_WGSL,
+    body: `let x = ${loadBox(input, 'i')};
+  let a = ${loadBox('anchors', 'i')};
+  let dy = ${loadBox(dy, 'i')};
+  ${backward}
+  ${storeBox(dx, 'i', 'dx')}
+  ${storeBox('danchors', 'i', 'da')}`,
+  });
+  return {
+    forward(x: GpuTensor, anchors: GpuTensor): Record<Y, GpuTensor> & { cache: BoxCodingCache } {
+      const K = validate(x, anchors);
+      const y = zeros(x.gpu, [K, 4]);
+      launch(x.gpu, forwardKernel, { [input]: x, anchors, [output]: y }, { count: K });
+      return { [output]: y, cache: { x, anchors } } as Record<Y, GpuTensor> & { cache: BoxCodingCache };
+    },
+    backward(grad: GpuTensor, { x, anchors }: BoxCodingCache): Record<`d${X}` | 'danchors', GpuTensor> {
+      const K = anchors.shape[0];
+      requireShape(`${op}_backward`, dy, grad, [K, 4], 'K from the forward pass');
+      const [gradX, danchors] = [zeros(x.gpu, [K, 4]), zeros(x.gpu, [K, 4])];
+      launch(x.gpu, backwardKernel, { [input]: x, anchors, [dy]: grad, [dx]: gradX, danchors }, { count: K });
+      return { [dx]: gradX, danchors } as Record<`d${X}` | 'danchors', GpuTensor>;
+    },
+  };
+}

@@ -1,23 +1,21 @@
+import type { Shaped } from '../reference/validate';
 import type { GpuTensor } from './runtime/buffers';
-import { LOGISTIC_WGSL, lossGradient, sumOfTerms } from './runtime/scalar_loss';
+import { elementwiseLoss, LOGISTIC_WGSL } from './runtime/scalar_loss';
 
 /**
- * Twins of the GAN / LSGAN losses (reference/gan.ts): loss = (1/N) Σ_inputs Σₙ term(sₙ). Forward:
- * one invocation per n adds the terms of every input at n, then the shared tree reduction sums them
- * with scale 1/N. Backward: one invocation per n writes slope(sₙ)·dloss/N for every input. Terms and
- * slopes are WGSL expressions in `s` (softplus / sigmoid from LOGISTIC_WGSL are in scope).
+ * Twins of the GAN / LSGAN losses (reference/gan.ts): loss = (1/N) Σ_inputs Σₙ term(sₙ), an
+ * elementwise loss (accelerated/runtime/scalar_loss.ts). Forward: one invocation per n adds the
+ * terms of every input at n, then the shared tree reduction sums them with scale 1/N. Backward: one
+ * invocation per n writes slope(sₙ)·dloss/N for every input. Terms and slopes are WGSL expressions
+ * in `s` (softplus / sigmoid from LOGISTIC_WGSL are in scope).
  */
-export interface WgslScoreTerm {
-  readonly input: string;
+export interface WgslScoreTerm<Input extends string> {
+  readonly input: Input;
   readonly term: string;
   readonly slope: string;
 }
 
-export interface ScoreLossCache {
-  scores: GpuTensor[];
-}
-
-const functions = (terms: readonly WgslScoreTerm[]): string => `${LOGISTIC_WGSL}
+const functions = (terms: readonly WgslScoreTerm<string>[]): string => `${LOGISTIC_WGSL}
 ${terms
   .map(
     (t, k) => `fn term_${k}(s: f32) -> f32 { return ${t.term}; }
@@ -25,33 +23,20 @@ fn slope_${k}(s: f32) -> f32 { return ${t.slope}; }`,
   )
   .join('\n')}`;
 
-const named = (terms: readonly WgslScoreTerm[], scores: readonly GpuTensor[]): Record<string, GpuTensor> =>
-  Object.fromEntries(terms.map((t, k) => [t.input, scores[k]]));
-
-export function scoreLossForward(op: string, terms: readonly WgslScoreTerm[], scores: GpuTensor[], N: number): { loss: GpuTensor; cache: ScoreLossCache } {
-  const loss = sumOfTerms(
-    {
-      name: op,
-      inputs: named(terms, scores),
-      count: N,
-      functions: functions(terms),
-      body: `terms[i] = ${terms.map((t, k) => `term_${k}(${t.input}[i])`).join(' + ')};`,
-    },
-    1 / N,
-  );
-  return { loss, cache: { scores } };
-}
-
-export function scoreLossBackward(op: string, terms: readonly WgslScoreTerm[], dloss: GpuTensor, cache: ScoreLossCache): Record<string, GpuTensor> {
-  const N = cache.scores[0].shape[0];
-  return lossGradient({
+/** The twin of one GAN loss over score vectors named by its terms' inputs; `validate` (the reference's) returns N. */
+export function scoreLoss<Scores extends Shaped[], Input extends string>(
+  op: string,
+  validate: (...scores: Scores) => number,
+  terms: readonly WgslScoreTerm<Input>[],
+) {
+  return elementwiseLoss({
     name: op,
-    inputs: named(terms, cache.scores),
-    dloss,
-    grads: terms.map((t) => `d${t.input}`),
-    shape: [N],
+    setup: (...scores: { [K in keyof Scores]: GpuTensor }) => ({
+      inputs: Object.fromEntries(terms.map((t, k) => [t.input, scores[k]])),
+      scale: 1 / validate(...(scores as unknown as Scores)),
+    }),
     functions: functions(terms),
-    uniforms: { inv_n: ['f32', 1 / N] },
-    body: terms.map((t, k) => `d${t.input}[i] = slope_${k}(${t.input}[i]) * inv_n * g;`).join('\n  '),
+    term: terms.map((t, k) => `term_${k}(${t.input}[i])`).join(' + '),
+    grads: Object.fromEntries(terms.map((t, k) => [`d${t.input}`, `slope_${k}(${t.input}[i]) * scale * g`])) as Record<`d${Input}`, string>,
   });
 }

@@ -25,25 +25,17 @@ function fill(name: string, w: GpuTensor, uniforms: Record<string, Field>, value
   return { out };
 }
 
-export function xavierUniformForward(w: GpuTensor, params: ref.XavierParams = {}): { out: GpuTensor } {
-  const { fan_in, fan_out, seed, gain } = ref.validateXavier('xavier_uniform', w, params);
-  return fill(
-    'xavier_uniform',
-    w,
-    { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] },
-    'gain * sqrt(6.0 / f32(fan_in + fan_out)) * (2.0 * uniform_at(seed, i) - 1.0)',
-  );
-}
+/** The two xavier initializers: the same fans, seed and gain; `value` draws element i. */
+const xavier =
+  (op: 'xavier_uniform' | 'xavier_normal', value: string) =>
+  (w: GpuTensor, params: ref.XavierParams = {}): { out: GpuTensor } => {
+    const { fan_in, fan_out, seed, gain } = ref.validateXavier(op, w, params);
+    return fill(op, w, { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] }, value);
+  };
 
-export function xavierNormalForward(w: GpuTensor, params: ref.XavierParams = {}): { out: GpuTensor } {
-  const { fan_in, fan_out, seed, gain } = ref.validateXavier('xavier_normal', w, params);
-  return fill(
-    'xavier_normal',
-    w,
-    { seed: ['u32', seed], fan_in: ['u32', fan_in], fan_out: ['u32', fan_out], gain: ['f32', gain] },
-    'gain * sqrt(2.0 / f32(fan_in + fan_out)) * normal_at(seed, i)',
-  );
-}
+export const xavierUniformForward = xavier('xavier_uniform', 'gain * sqrt(6.0 / f32(fan_in + fan_out)) * (2.0 * uniform_at(seed, i) - 1.0)');
+
+export const xavierNormalForward = xavier('xavier_normal', 'gain * sqrt(2.0 / f32(fan_in + fan_out)) * normal_at(seed, i)');
 
 export function kaimingNormalForward(w: GpuTensor, params: ref.KaimingParams = {}): { out: GpuTensor } {
   const { fan, seed, gain } = ref.validateKaiming(w, params);

@@ -1,14 +1,9 @@
-import type { GpuTensor } from './runtime/buffers';
-import { lastAxisBackward, lastAxisForward, type LastAxisCache, type LastAxisOp } from './softmax';
+import { lastAxisTwin } from './softmax';
 
 /** Twin of reference/log_softmax (kernels and tiling in softmax.ts): out = x − m − log z;  dx = dout − exp(out)·Σ dout */
-const logSoftmax: LastAxisOp = {
+export const { forward: logSoftmaxForward, backward: logSoftmaxBackward } = lastAxisTwin({
   op: 'log_softmax',
   value: 'x[k] - m - log(z)',
   term: 'dout[k]',
   grad: 'dout[k] - exp(out[k]) * total',
-};
-
-export const logSoftmaxForward = (x: GpuTensor): { out: GpuTensor; cache: LastAxisCache } => lastAxisForward(logSoftmax, x);
-
-export const logSoftmaxBackward = lastAxisBackward;
+});

@@ -1,8 +1,8 @@
 import { validateMaxPool2d } from '../reference/max_pool2d';
 import { requirePooledGrad, type PoolGeometry, type PoolParams } from '../reference/pooling';
 import { zeros, type GpuTensor } from './runtime/buffers';
-import { kernel, launch } from './runtime/kernel';
-import { COVERING_WINDOWS, POOL_UNIFORMS, poolFields, WINDOW_OF_OUTPUT, WINDOWS_OF_INPUT } from './pooling';
+import { launch } from './runtime/kernel';
+import { poolFields, poolKernels } from './pooling';
 
 /** Twin of reference/max_pool2d; kernels and their layout in accelerated/pooling.ts. */
 export interface MaxPool2dCache {
@@ -10,13 +10,12 @@ export interface MaxPool2dCache {
   geometry: PoolGeometry;
 }
 
-/** One invocation per output element: the window's first maximum (strict >) and its in-plane index. */
-const forwardKernel = kernel({
-  name: 'max_pool2d:forward',
-  inputs: { x: 'f32' },
-  outputs: { out: 'f32', indices: 'i32' },
-  uniforms: POOL_UNIFORMS,
-  body: `${WINDOW_OF_OUTPUT}
+const kernels = poolKernels('max_pool2d', {
+  /** One invocation per output element: the window's first maximum (strict >) and its in-plane index. */
+  forward: {
+    inputs: { x: 'f32' },
+    outputs: { out: 'f32', indices: 'i32' },
+    body: `
   var best = corner;
   for (var kh = 0u; kh < u.ph; kh++) {
     for (var kw = 0u; kw < u.pw; kw++) {
@@ -26,16 +25,12 @@ const forwardKernel = kernel({
   }
   out[i] = x[best];
   indices[i] = i32(best - base);`,
-});
-
-/** One invocation per input element: Σ dout over the covering windows whose maximum it is. */
-const backwardKernel = kernel({
-  name: 'max_pool2d:backward',
-  inputs: { indices: 'i32', dout: 'f32' },
-  outputs: { dx: 'f32' },
-  uniforms: POOL_UNIFORMS,
-  helpers: COVERING_WINDOWS,
-  body: `${WINDOWS_OF_INPUT}
+  },
+  /** One invocation per input element: Σ dout over the covering windows whose maximum it is. */
+  backward: {
+    inputs: { indices: 'i32', dout: 'f32' },
+    outputs: { dx: 'f32' },
+    body: `
   let inPlane = i32(h * u.W + w);
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
@@ -45,6 +40,7 @@ const backwardKernel = kernel({
     }
   }
   dx[i] = s;`,
+  },
 });
 
 export function maxPool2dForward(x: GpuTensor, params: PoolParams): { out: GpuTensor; indices: GpuTensor; cache: MaxPool2dCache } {
@@ -52,7 +48,7 @@ export function maxPool2dForward(x: GpuTensor, params: PoolParams): { out: GpuTe
   const { N, C, Ho, Wo } = geometry;
   const out = zeros(x.gpu, [N, C, Ho, Wo]);
   const indices = zeros(x.gpu, [N, C, Ho, Wo], 'i32');
-  launch(x.gpu, forwardKernel, { x, out, indices }, { count: N * C * Ho * Wo, ...poolFields(geometry) });
+  launch(x.gpu, kernels.forward, { x, out, indices }, { count: N * C * Ho * Wo, ...poolFields(geometry) });
   return { out, indices, cache: { indices, geometry } };
 }
 
@@ -61,6 +57,6 @@ export function maxPool2dBackward(dout: GpuTensor, cache: MaxPool2dCache): { dx:
   const { N, C, H, W } = geometry;
   requirePooledGrad('max_pool2d', dout, geometry);
   const dx = zeros(dout.gpu, [N, C, H, W]);
-  launch(dout.gpu, backwardKernel, { indices, dout, dx }, { count: N * C * H * W, ...poolFields(geometry) });
+  launch(dout.gpu, kernels.backward, { indices, dout, dx }, { count: N * C * H * W, ...poolFields(geometry) });
   return { dx };
 }

@@ -1,5 +1,6 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/optimizers';
+import type { Shaped } from '../reference/validate';
 import type { GpuTensor } from './runtime/buffers';
 import { pointwise, type PointwiseKernel } from './runtime/pointwise';
 
@@ -13,80 +14,78 @@ import { pointwise, type PointwiseKernel } from './runtime/pointwise';
  */
 type Outputs = Record<string, GpuTensor>;
 
-/** One update kernel over w's elements; `state` names the next_<state> outputs besides next_w. */
-function update(
-  name: string,
-  inputs: Record<string, GpuTensor>,
-  state: string[],
-  hyper: Record<string, number>,
-  body: string,
-  extraOutputs: PointwiseKernel['outputs'] = {},
-  functions?: string,
-): Outputs {
-  const { w } = inputs;
-  const outputs = Object.fromEntries(['w', ...state].map((s) => [`next_${s}`, { shape: w.shape }]));
-  const uniforms = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, ['f32', v] as const]));
-  return pointwise(w.gpu, { name, inputs, outputs: { ...outputs, ...extraOutputs }, uniforms, count: numel(w.shape), body, functions });
+/** The reference validator's arguments with its tensors on the device: the twin's signature. */
+type OnDevice<Args extends unknown[]> = { [K in keyof Args]: Args[K] extends Shaped ? GpuTensor : Args[K] };
+
+/** One update kernel over w's elements. */
+interface Update {
+  /** The tensor arguments, in order: w, dw, then the state. */
+  inputs: readonly string[];
+  /** The state written as next_<state>, beside next_w. */
+  state: readonly string[];
+  body: string;
+  extraOutputs?: PointwiseKernel['outputs'];
+  functions?: string;
 }
+
+/** The twin of one optimizer: `validate` (the reference's) checks the arguments and gives the hyper-parameters, f32 uniforms. */
+function optimizer<Args extends unknown[]>(name: string, validate: (...args: Args) => Record<string, number>, update: Update) {
+  return (...args: OnDevice<Args>): Outputs => {
+    const hyper = validate(...(args as Args));
+    const inputs = Object.fromEntries(update.inputs.map((input, k) => [input, args[k] as GpuTensor]));
+    const { w } = inputs;
+    const outputs = Object.fromEntries(['w', ...update.state].map((s) => [`next_${s}`, { shape: w.shape }]));
+    const uniforms = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, ['f32', v] as const]));
+    const { body, extraOutputs, functions } = update;
+    return pointwise(w.gpu, { name, inputs, outputs: { ...outputs, ...extraOutputs }, uniforms, count: numel(w.shape), body, functions });
+  };
+}
+
+/** WGSL: the velocity step shared by sgd_momentum and nesterov, `v2` the new v. */
+const MOMENTUM_STEP = `
+  let v2 = rho * v[i] - lr * dw[i];
+  next_v[i] = v2;`;
 
 /** WGSL: the adaptive step shared by adagrad and rmsprop, given `g` and the new `c`. */
 const ADAPTIVE_STEP = 'next_cache[i] = c; next_w[i] = w[i] - lr * g / (sqrt(c) + eps);';
 
-export function sgdForward(w: GpuTensor, dw: GpuTensor, params: ref.SgdParams = {}): Outputs {
-  return update('sgd', { w, dw }, [], ref.validateSgd(w, dw, params), 'next_w[i] = w[i] - lr * dw[i];');
-}
+export const sgdForward = optimizer('sgd', ref.validateSgd, { inputs: ['w', 'dw'], state: [], body: 'next_w[i] = w[i] - lr * dw[i];' });
 
-export function sgdMomentumForward(w: GpuTensor, dw: GpuTensor, v: GpuTensor, params: ref.MomentumParams = {}): Outputs {
-  return update(
-    'sgd_momentum',
-    { w, dw, v },
-    ['v'],
-    ref.validateSgdMomentum(w, dw, v, params),
-    `
-  let v2 = rho * v[i] - lr * dw[i];
-  next_v[i] = v2;
+export const sgdMomentumForward = optimizer(
+  'sgd_momentum',
+  (w: Shaped, dw: Shaped, v: Shaped, params?: ref.MomentumParams) => ref.validateSgdMomentum(w, dw, v, params),
+  {
+    inputs: ['w', 'dw', 'v'],
+    state: ['v'],
+    body: `${MOMENTUM_STEP}
   next_w[i] = w[i] + v2;`,
-  );
-}
+  },
+);
 
-export function nesterovForward(w: GpuTensor, dw: GpuTensor, v: GpuTensor, params: ref.MomentumParams = {}): Outputs {
-  return update(
-    'nesterov',
-    { w, dw, v },
-    ['v'],
-    ref.validateNesterov(w, dw, v, params),
-    `
-  let v2 = rho * v[i] - lr * dw[i];
-  next_v[i] = v2;
+export const nesterovForward = optimizer('nesterov', ref.validateNesterov, {
+  inputs: ['w', 'dw', 'v'],
+  state: ['v'],
+  body: `${MOMENTUM_STEP}
   next_w[i] = w[i] - rho * v[i] + (1.0 + rho) * v2;`,
-  );
-}
+});
 
-export function adagradForward(w: GpuTensor, dw: GpuTensor, cache: GpuTensor, params: ref.AdagradParams = {}): Outputs {
-  return update(
-    'adagrad',
-    { w, dw, cache },
-    ['cache'],
-    ref.validateAdagrad(w, dw, cache, params),
-    `
+export const adagradForward = optimizer('adagrad', ref.validateAdagrad, {
+  inputs: ['w', 'dw', 'cache'],
+  state: ['cache'],
+  body: `
   let g = dw[i];
   let c = cache[i] + g * g;
   ${ADAPTIVE_STEP}`,
-  );
-}
+});
 
-export function rmspropForward(w: GpuTensor, dw: GpuTensor, cache: GpuTensor, params: ref.RmspropParams = {}): Outputs {
-  return update(
-    'rmsprop',
-    { w, dw, cache },
-    ['cache'],
-    ref.validateRmsprop(w, dw, cache, params),
-    `
+export const rmspropForward = optimizer('rmsprop', ref.validateRmsprop, {
+  inputs: ['w', 'dw', 'cache'],
+  state: ['cache'],
+  body: `
   let g = dw[i];
   let c = decay * cache[i] + (1.0 - decay) * g * g;
   ${ADAPTIVE_STEP}`,
-  );
-}
+});
 
 /**
  * t is an i32 scalar; invocation 0 also writes next_t = t + 1. βᵗ is taken by repeated squaring
@@ -106,13 +105,10 @@ fn power(base: f32, exponent: i32) -> f32 {
   return result;
 }`;
 
-export function adamForward(w: GpuTensor, dw: GpuTensor, m: GpuTensor, v: GpuTensor, t: GpuTensor, params: ref.AdamParams = {}): Outputs {
-  return update(
-    'adam',
-    { w, dw, m, v, t },
-    ['m', 'v'],
-    ref.validateAdam(w, dw, m, v, t, params),
-    `
+export const adamForward = optimizer('adam', ref.validateAdam, {
+  inputs: ['w', 'dw', 'm', 'v', 't'],
+  state: ['m', 'v'],
+  body: `
   let step = t[0] + 1;
   if (i == 0u) { next_t[0] = step; }
   let g = dw[i];
@@ -123,7 +119,6 @@ export function adamForward(w: GpuTensor, dw: GpuTensor, m: GpuTensor, v: GpuTen
   let m_hat = m2 / (1.0 - power(beta1, step));
   let v_hat = v2 / (1.0 - power(beta2, step));
   next_w[i] = w[i] - lr * m_hat / (sqrt(v_hat) + eps);`,
-    { next_t: { shape: [], dtype: 'i32' } },
-    POWER_WGSL,
-  );
-}
+  extraOutputs: { next_t: { shape: [], dtype: 'i32' } },
+  functions: POWER_WGSL,
+});

@@ -1,7 +1,7 @@
 import { validatePixelShuffle, type PixelShuffleGeometry, type PixelShuffleParams } from '../reference/pixel_shuffle';
 import { requireShape } from '../reference/validate';
 import { zeros, type GpuTensor } from './runtime/buffers';
-import { kernel, launch } from './runtime/kernel';
+import { launch, opKernels } from './runtime/kernel';
 
 /**
  * Twin of reference/pixel_shuffle, a permutation: both directions are gathers, one invocation per
@@ -14,13 +14,15 @@ export interface PixelShuffleCache {
 const UNIFORMS = { C: 'u32', H: 'u32', W: 'u32', r: 'u32' } as const;
 const fields = ({ C, H, W, r }: PixelShuffleGeometry) => ({ C, H, W, r });
 
-/** out[n, c, h·r + a, w·r + b] = x[n, c·r² + a·r + b, h, w], for output element i. */
-const forwardKernel = kernel({
-  name: 'pixel_shuffle:forward',
-  inputs: { x: 'f32' },
-  outputs: { out: 'f32' },
-  uniforms: UNIFORMS,
-  body: `
+const kernels = opKernels(
+  'pixel_shuffle',
+  { uniforms: UNIFORMS },
+  {
+    /** out[n, c, h·r + a, w·r + b] = x[n, c·r² + a·r + b, h, w], for output element i. */
+    forward: {
+      inputs: { x: 'f32' },
+      outputs: { out: 'f32' },
+      body: `
   let Wr = u.W * u.r;
   let Hr = u.H * u.r;
   let col = i % Wr;
@@ -28,15 +30,12 @@ const forwardKernel = kernel({
   let nc = i / (Wr * Hr);
   let channel = nc * u.r * u.r + (row % u.r) * u.r + col % u.r;
   out[i] = x[(channel * u.H + row / u.r) * u.W + col / u.r];`,
-});
-
-/** dx[n, c·r² + a·r + b, h, w] = dout[n, c, h·r + a, w·r + b], for input element i. */
-const backwardKernel = kernel({
-  name: 'pixel_shuffle:backward',
-  inputs: { dout: 'f32' },
-  outputs: { dx: 'f32' },
-  uniforms: UNIFORMS,
-  body: `
+    },
+    /** dx[n, c·r² + a·r + b, h, w] = dout[n, c, h·r + a, w·r + b], for input element i. */
+    backward: {
+      inputs: { dout: 'f32' },
+      outputs: { dx: 'f32' },
+      body: `
   let w = i % u.W;
   let h = (i / u.W) % u.H;
   let channel = i / (u.W * u.H);
@@ -44,13 +43,15 @@ const backwardKernel = kernel({
   let b = channel % u.r;
   let nc = channel / (u.r * u.r);
   dx[i] = dout[(nc * u.H * u.r + h * u.r + a) * u.W * u.r + w * u.r + b];`,
-});
+    },
+  },
+);
 
 export function pixelShuffleForward(x: GpuTensor, params: PixelShuffleParams): { out: GpuTensor; cache: PixelShuffleCache } {
   const geometry = validatePixelShuffle(x, params);
   const { N, C, H, W, r } = geometry;
   const out = zeros(x.gpu, [N, C, H * r, W * r]);
-  launch(x.gpu, forwardKernel, { x, out }, { count: N * C * H * r * W * r, ...fields(geometry) });
+  launch(x.gpu, kernels.forward, { x, out }, { count: N * C * H * r * W * r, ...fields(geometry) });
   return { out, cache: { geometry } };
 }
 
@@ -59,6 +60,6 @@ export function pixelShuffleBackward(dout: GpuTensor, cache: PixelShuffleCache):
   const { N, C, H, W, r } = geometry;
   requireShape('pixel_shuffle_backward', 'dout', dout, [N, C, H * r, W * r], 'the forward output shape');
   const dx = zeros(dout.gpu, [N, C * r * r, H, W]);
-  launch(dout.gpu, backwardKernel, { dout, dx }, { count: N * C * r * r * H * W, ...fields(geometry) });
+  launch(dout.gpu, kernels.backward, { dout, dx }, { count: N * C * r * r * H * W, ...fields(geometry) });
   return { dx };
 }

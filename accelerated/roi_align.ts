@@ -1,7 +1,7 @@
 import { validateRoiAlign, type RoiAlignParams, type RoiAlignSettings } from '../reference/roi_align';
 import { requireShape } from '../reference/validate';
 import { zeros, type GpuTensor } from './runtime/buffers';
-import { kernel, launch } from './runtime/kernel';
+import { launch, opKernels } from './runtime/kernel';
 
 /**
  * Twin of reference/roi_align.
@@ -73,13 +73,14 @@ fn taps(p: vec2<f32>) -> Taps {
   );
 }`;
 
-const forwardKernel = kernel({
-  name: 'roi_align:forward',
-  inputs: { features: 'f32', rois: 'f32' },
-  outputs: { out: 'f32' },
-  uniforms: UNIFORMS,
-  helpers: ALIGN_WGSL,
-  body: `let cell = vec2<u32>((i / u.pw) % u.ph, i % u.pw);
+const kernels = opKernels(
+  'roi_align',
+  { uniforms: UNIFORMS, helpers: ALIGN_WGSL },
+  {
+    forward: {
+      inputs: { features: 'f32', rois: 'f32' },
+      outputs: { out: 'f32' },
+      body: `let cell = vec2<u32>((i / u.pw) % u.ph, i % u.pw);
   let c = (i / (u.pw * u.ph)) % u.C;
   let k = i / (u.pw * u.ph * u.C);
   let g = geometry(k);
@@ -93,15 +94,11 @@ const forwardKernel = kernel({
     }
   }
   out[i] = acc / g.count;`,
-});
-
-const backwardKernel = kernel({
-  name: 'roi_align:backward',
-  inputs: { rois: 'f32', dout: 'f32' },
-  outputs: { dfeatures: 'f32' },
-  uniforms: UNIFORMS,
-  helpers: ALIGN_WGSL,
-  body: `let n = i / u.C;
+    },
+    backward: {
+      inputs: { rois: 'f32', dout: 'f32' },
+      outputs: { dfeatures: 'f32' },
+      body: `let n = i / u.C;
   let c = i % u.C;
   let plane = i * u.H * u.W;
   for (var e = 0u; e < u.H * u.W; e++) { dfeatures[plane + e] = 0.0; }
@@ -120,12 +117,14 @@ const backwardKernel = kernel({
       }
     }
   }`,
-});
+    },
+  },
+);
 
 export function roiAlignForward(features: GpuTensor, rois: GpuTensor, params: RoiAlignParams = {}): { out: GpuTensor; cache: RoiAlignCache } {
   const s = validateRoiAlign(features, rois, params);
   const out = zeros(features.gpu, [s.K, s.C, s.ph, s.pw]);
-  launch(features.gpu, forwardKernel, { features, rois, out }, { count: s.K * s.C * s.ph * s.pw, ...fields(s) });
+  launch(features.gpu, kernels.forward, { features, rois, out }, { count: s.K * s.C * s.ph * s.pw, ...fields(s) });
   return { out, cache: { rois, featureShape: features.shape, settings: s } };
 }
 
@@ -133,6 +132,6 @@ export function roiAlignBackward(dout: GpuTensor, cache: RoiAlignCache): { dfeat
   const { rois, featureShape, settings: s } = cache;
   requireShape('roi_align_backward', 'dout', dout, [s.K, s.C, s.ph, s.pw], 'K, C and output_size from the forward pass');
   const dfeatures = zeros(dout.gpu, featureShape);
-  launch(dout.gpu, backwardKernel, { rois, dout, dfeatures }, { count: s.N * s.C, ...fields(s) });
+  launch(dout.gpu, kernels.backward, { rois, dout, dfeatures }, { count: s.N * s.C, ...fields(s) });
   return { dfeatures };
 }

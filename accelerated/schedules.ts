@@ -1,5 +1,6 @@
 import { numel } from '../reference/tensor';
 import * as ref from '../reference/schedules';
+import type { Shaped } from '../reference/validate';
 import type { GpuTensor } from './runtime/buffers';
 import type { Field } from './runtime/kernel';
 import { COS_PI_WGSL } from './runtime/cos_pi';
@@ -12,59 +13,49 @@ import { pointwise } from './runtime/pointwise';
  * (1 + cos πx)/2 = cos²(πx/2) with the accurate cos_pi (accelerated/runtime/cos_pi.ts), which keeps the
  * values near min_lr at the end of the schedule accurate.
  */
-const f = (v: number): Field => ['f32', v];
-const u = (v: number): Field => ['u32', v];
+/** Step counts arrive as u32, the other hyper-parameters as f32. */
+const STEP_COUNTS = ['step_size', 'total_steps', 'warmup_steps'];
 
-function schedule(name: string, t: GpuTensor, uniforms: Record<string, Field>, lr: string, functions?: string): { out: GpuTensor } {
-  const { out } = pointwise(t.gpu, {
-    name,
-    inputs: { t },
-    outputs: { out: { shape: t.shape } },
-    uniforms,
-    count: numel(t.shape),
-    functions,
-    body: `let s = u32(t[i]); out[i] = ${lr};`,
-  });
-  return { out };
+/** The twin of one schedule: `validate` (the reference's) gives its hyper-parameters, `lr` is its WGSL formula. */
+function schedule<Params>(name: string, validate: (t: Shaped, params: Params) => Record<string, number>, lr: string, functions?: string) {
+  return (t: GpuTensor, params: Params): { out: GpuTensor } => {
+    const hyper = Object.entries(validate(t, params));
+    const { out } = pointwise(t.gpu, {
+      name,
+      inputs: { t },
+      outputs: { out: { shape: t.shape } },
+      uniforms: Object.fromEntries(hyper.map(([k, v]): [string, Field] => [k, [STEP_COUNTS.includes(k) ? 'u32' : 'f32', v]])),
+      count: numel(t.shape),
+      functions,
+      body: `let s = u32(t[i]); out[i] = ${lr};`,
+    });
+    return { out };
+  };
 }
 
-export function stepScheduleForward(t: GpuTensor, params: ref.StepScheduleParams): { out: GpuTensor } {
-  const { base_lr, step_size, gamma } = ref.validateStepSchedule(t, params);
-  return schedule('step_schedule', t, { base_lr: f(base_lr), step_size: u(step_size), gamma: f(gamma) }, 'base_lr * pow(gamma, f32(s / step_size))');
-}
+export const stepScheduleForward = schedule('step_schedule', ref.validateStepSchedule, 'base_lr * pow(gamma, f32(s / step_size))');
 
-export function cosineScheduleForward(t: GpuTensor, params: ref.CosineScheduleParams): { out: GpuTensor } {
-  const { base_lr, total_steps, min_lr } = ref.validateCosineSchedule(t, params);
-  return schedule(
-    'cosine_schedule',
-    t,
-    { base_lr: f(base_lr), total_steps: u(total_steps), min_lr: f(min_lr) },
-    'min_lr + (base_lr - min_lr) * squared_cos(0.5 * f32(min(s, total_steps)) / f32(total_steps))',
-    `${COS_PI_WGSL}\nfn squared_cos(x: f32) -> f32 { let c = cos_pi(x); return c * c; }`,
-  );
-}
+export const cosineScheduleForward = schedule(
+  'cosine_schedule',
+  ref.validateCosineSchedule,
+  'min_lr + (base_lr - min_lr) * squared_cos(0.5 * f32(min(s, total_steps)) / f32(total_steps))',
+  `${COS_PI_WGSL}\nfn squared_cos(x: f32) -> f32 { let c = cos_pi(x); return c * c; }`,
+);
 
-export function linearScheduleForward(t: GpuTensor, params: ref.LinearScheduleParams): { out: GpuTensor } {
-  const { base_lr, total_steps, end_factor } = ref.validateLinearSchedule(t, params);
-  return schedule(
-    'linear_schedule',
-    t,
-    { base_lr: f(base_lr), total_steps: u(total_steps), end_factor: f(end_factor) },
-    'base_lr * (1.0 - (1.0 - end_factor) * f32(min(s, total_steps)) / f32(total_steps))',
-  );
-}
+export const linearScheduleForward = schedule(
+  'linear_schedule',
+  ref.validateLinearSchedule,
+  'base_lr * (1.0 - (1.0 - end_factor) * f32(min(s, total_steps)) / f32(total_steps))',
+);
 
-export function inverseSqrtScheduleForward(t: GpuTensor, params: ref.InverseSqrtScheduleParams): { out: GpuTensor } {
-  const { base_lr, warmup_steps } = ref.validateInverseSqrtSchedule(t, params);
-  return schedule(
-    'inverse_sqrt_schedule',
-    t,
-    { base_lr: f(base_lr), warmup_steps: u(warmup_steps) },
-    'base_lr * sqrt(f32(warmup_steps) / f32(max(s, warmup_steps)))',
-  );
-}
+export const inverseSqrtScheduleForward = schedule(
+  'inverse_sqrt_schedule',
+  ref.validateInverseSqrtSchedule,
+  'base_lr * sqrt(f32(warmup_steps) / f32(max(s, warmup_steps)))',
+);
 
-export function linearWarmupScheduleForward(t: GpuTensor, params: ref.LinearWarmupScheduleParams): { out: GpuTensor } {
-  const { base_lr, warmup_steps } = ref.validateLinearWarmupSchedule(t, params);
-  return schedule('linear_warmup_schedule', t, { base_lr: f(base_lr), warmup_steps: u(warmup_steps) }, 'base_lr * min(1.0, f32(s) / f32(warmup_steps))');
-}
+export const linearWarmupScheduleForward = schedule(
+  'linear_warmup_schedule',
+  ref.validateLinearWarmupSchedule,
+  'base_lr * min(1.0, f32(s) / f32(warmup_steps))',
+);

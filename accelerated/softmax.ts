@@ -22,7 +22,7 @@ export interface LastAxisCache {
   spec: LastAxisOp;
 }
 
-export function lastAxisForward(spec: LastAxisOp, x: GpuTensor): { out: GpuTensor; cache: LastAxisCache } {
+function lastAxisForward(spec: LastAxisOp, x: GpuTensor): { out: GpuTensor; cache: LastAxisCache } {
   const { rows, C } = validateLastAxis(spec.op, x);
   const { out } = pointwise(x.gpu, {
     name: `${spec.op}:forward`,
@@ -41,7 +41,7 @@ export function lastAxisForward(spec: LastAxisOp, x: GpuTensor): { out: GpuTenso
   return { out, cache: { out, spec } };
 }
 
-export function lastAxisBackward(dout: GpuTensor, cache: LastAxisCache): { dx: GpuTensor } {
+function lastAxisBackward(dout: GpuTensor, cache: LastAxisCache): { dx: GpuTensor } {
   const { out, spec } = cache;
   requireDout(spec.op, dout, out);
   const C = out.shape[out.shape.length - 1];
@@ -60,14 +60,13 @@ export function lastAxisBackward(dout: GpuTensor, cache: LastAxisCache): { dx: G
   return { dx };
 }
 
+/** The forward and backward twins of one last-axis op. */
+export const lastAxisTwin = (spec: LastAxisOp) => ({ forward: (x: GpuTensor) => lastAxisForward(spec, x), backward: lastAxisBackward });
+
 /** softmax: out = exp(x − m)/z;  dx = out·(dout − Σ dout·out) */
-const softmax: LastAxisOp = {
+export const { forward: softmaxForward, backward: softmaxBackward } = lastAxisTwin({
   op: 'softmax',
   value: 'exp(x[k] - m) / z',
   term: 'dout[k] * out[k]',
   grad: 'out[k] * (dout[k] - total)',
-};
-
-export const softmaxForward = (x: GpuTensor): { out: GpuTensor; cache: LastAxisCache } => lastAxisForward(softmax, x);
-
-export const softmaxBackward = lastAxisBackward;
+});

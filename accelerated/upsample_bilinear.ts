@@ -1,8 +1,8 @@
 import { requireResampledGrad, type ResampleGeometry } from '../reference/resampling';
 import { validateUpsampleBilinear, type UpsampleBilinearParams } from '../reference/upsample_bilinear';
 import { zeros, type GpuTensor } from './runtime/buffers';
-import { kernel, launch, type Kernel } from './runtime/kernel';
-import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
+import { launch } from './runtime/kernel';
+import { resampleFields, resampleKernels } from './resampling';
 
 /** Twin of reference/upsample_bilinear; kernel layout in accelerated/resampling.ts. */
 export interface UpsampleBilinearCache {
@@ -25,33 +25,20 @@ fn tapWeight(t: Taps, v: u32) -> f32 {
   return select(0.0, t.l0, t.i0 == v) + select(0.0, t.l1, t.i1 == v);
 }`;
 
-const corners = (alignCorners: boolean) => (alignCorners ? 'corners' : 'centres');
-
-/** One invocation per output element blends its four source pixels. */
-const forwardKernel = (alignCorners: boolean): Kernel =>
-  kernel({
-    name: `upsample_bilinear:forward:${corners(alignCorners)}`,
-    inputs: { x: 'f32' },
-    outputs: { out: 'f32' },
-    uniforms: RESAMPLE_UNIFORMS,
+/** Both kernels for one align_corners setting, named by it. */
+const kernelsFor = (alignCorners: boolean) =>
+  resampleKernels(`upsample_bilinear:${alignCorners ? 'corners' : 'centres'}`, {
     helpers: linearTaps(alignCorners),
-    body: `${OUTPUT_PIXEL}
+    offset: (step) => (alignCorners ? '0.0' : `0.5 * ${step} - 0.5`),
+    // One invocation per output element blends its four source pixels.
+    forward: `
   let ty = linearTaps(oh, u.H, u.Ho, u.stepH);
   let tx = linearTaps(ow, u.W, u.Wo, u.stepW);
   let r0 = base + ty.i0 * u.W;
   let r1 = base + ty.i1 * u.W;
   out[i] = ty.l0 * (tx.l0 * x[r0 + tx.i0] + tx.l1 * x[r0 + tx.i1]) + ty.l1 * (tx.l0 * x[r1 + tx.i0] + tx.l1 * x[r1 + tx.i1]);`,
-  });
-
-/** One invocation per input element: Σ over the output pixels reading it of weight·dout. */
-const backwardKernel = (alignCorners: boolean): Kernel =>
-  kernel({
-    name: `upsample_bilinear:backward:${corners(alignCorners)}`,
-    inputs: { dout: 'f32' },
-    outputs: { dx: 'f32' },
-    uniforms: RESAMPLE_UNIFORMS,
-    helpers: `${linearTaps(alignCorners)}${READERS}`,
-    body: `${inputPixel((step) => (alignCorners ? '0.0' : `0.5 * ${step} - 0.5`))}
+    // One invocation per input element: Σ over the output pixels reading it of weight·dout.
+    backward: `
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
     let wy = tapWeight(linearTaps(r, u.H, u.Ho, u.stepH), h);
@@ -63,11 +50,14 @@ const backwardKernel = (alignCorners: boolean): Kernel =>
   dx[i] = s;`,
   });
 
+const KERNELS = { corners: kernelsFor(true), centres: kernelsFor(false) };
+const kernels = (alignCorners: boolean) => KERNELS[alignCorners ? 'corners' : 'centres'];
+
 export function upsampleBilinearForward(x: GpuTensor, params: UpsampleBilinearParams): { out: GpuTensor; cache: UpsampleBilinearCache } {
   const { alignCorners, ...geometry } = validateUpsampleBilinear(x, params);
   const { N, C, Ho, Wo } = geometry;
   const out = zeros(x.gpu, [N, C, Ho, Wo]);
-  launch(x.gpu, forwardKernel(alignCorners), { x, out }, { count: N * C * Ho * Wo, ...resampleFields(x.shape[2], x.shape[3], geometry) });
+  launch(x.gpu, kernels(alignCorners).forward, { x, out }, { count: N * C * Ho * Wo, ...resampleFields(x.shape[2], x.shape[3], geometry) });
   return { out, cache: { shape: x.shape, geometry, alignCorners } };
 }
 
@@ -76,6 +66,6 @@ export function upsampleBilinearBackward(dout: GpuTensor, cache: UpsampleBilinea
   const [N, C, H, W] = shape;
   requireResampledGrad('upsample_bilinear', dout, geometry);
   const dx = zeros(dout.gpu, shape);
-  launch(dout.gpu, backwardKernel(alignCorners), { dout, dx }, { count: N * C * H * W, ...resampleFields(H, W, geometry) });
+  launch(dout.gpu, kernels(alignCorners).backward, { dout, dx }, { count: N * C * H * W, ...resampleFields(H, W, geometry) });
   return { dx };
 }

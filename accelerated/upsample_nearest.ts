@@ -1,8 +1,8 @@
 import { requireResampledGrad, type ResampleGeometry, type ResampleParams } from '../reference/resampling';
 import { validateUpsampleNearest } from '../reference/upsample_nearest';
 import { zeros, type GpuTensor } from './runtime/buffers';
-import { kernel, launch } from './runtime/kernel';
-import { inputPixel, OUTPUT_PIXEL, READERS, RESAMPLE_UNIFORMS, resampleFields } from './resampling';
+import { launch } from './runtime/kernel';
+import { resampleFields, resampleKernels } from './resampling';
 
 /** Twin of reference/upsample_nearest; kernel layout in accelerated/resampling.ts. */
 export interface UpsampleNearestCache {
@@ -18,25 +18,14 @@ fn nearestSource(d: u32, inSize: u32, outSize: u32, step: f32) -> u32 {
   return min(u32(floor(f32(d) * step)), inSize - 1u);
 }`;
 
-/** One invocation per output element copies its source pixel. */
-const forwardKernel = kernel({
-  name: 'upsample_nearest:forward',
-  inputs: { x: 'f32' },
-  outputs: { out: 'f32' },
-  uniforms: RESAMPLE_UNIFORMS,
+const kernels = resampleKernels('upsample_nearest', {
   helpers: NEAREST_SOURCE,
-  body: `${OUTPUT_PIXEL}
+  offset: () => '0.0',
+  // One invocation per output element copies its source pixel.
+  forward: `
   out[i] = x[base + nearestSource(oh, u.H, u.Ho, u.stepH) * u.W + nearestSource(ow, u.W, u.Wo, u.stepW)];`,
-});
-
-/** One invocation per input element sums dout over the output pixels that copy it. */
-const backwardKernel = kernel({
-  name: 'upsample_nearest:backward',
-  inputs: { dout: 'f32' },
-  outputs: { dx: 'f32' },
-  uniforms: RESAMPLE_UNIFORMS,
-  helpers: `${NEAREST_SOURCE}${READERS}`,
-  body: `${inputPixel(() => '0.0')}
+  // One invocation per input element sums dout over the output pixels that copy it.
+  backward: `
   var s = 0.0;
   for (var r = rows.x; r < rows.y; r++) {
     if (nearestSource(r, u.H, u.Ho, u.stepH) != h) { continue; }
@@ -51,7 +40,7 @@ export function upsampleNearestForward(x: GpuTensor, params: ResampleParams): { 
   const geometry = validateUpsampleNearest(x, params);
   const { N, C, Ho, Wo } = geometry;
   const out = zeros(x.gpu, [N, C, Ho, Wo]);
-  launch(x.gpu, forwardKernel, { x, out }, { count: N * C * Ho * Wo, ...resampleFields(x.shape[2], x.shape[3], geometry) });
+  launch(x.gpu, kernels.forward, { x, out }, { count: N * C * Ho * Wo, ...resampleFields(x.shape[2], x.shape[3], geometry) });
   return { out, cache: { shape: x.shape, geometry } };
 }
 
@@ -60,6 +49,6 @@ export function upsampleNearestBackward(dout: GpuTensor, cache: UpsampleNearestC
   const [N, C, H, W] = shape;
   requireResampledGrad('upsample_nearest', dout, geometry);
   const dx = zeros(dout.gpu, shape);
-  launch(dout.gpu, backwardKernel, { dout, dx }, { count: N * C * H * W, ...resampleFields(H, W, geometry) });
+  launch(dout.gpu, kernels.backward, { dout, dx }, { count: N * C * H * W, ...resampleFields(H, W, geometry) });
   return { dx };
 }

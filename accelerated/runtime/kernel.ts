@@ -91,6 +91,28 @@ export function kernel(spec: KernelSpec): Kernel {
   return { name: spec.name, key: `${spec.name}:${source}`, source, arrays: arrays.map(([name]) => name), uniforms, flat };
 }
 
+/** What one kernel of an op's family (opKernels) declares beside what the family shares. */
+export type OwnSpec = Omit<KernelSpec, 'name' | 'uniforms'>;
+
+/**
+ * The kernels of one op that share their uniforms and WGSL helpers (a forward and its backward):
+ * kernel `<op>:<key>` for each key of `kernels`, with the shared uniforms and the shared helpers
+ * followed by its own.
+ */
+export function opKernels<Key extends string>(
+  op: string,
+  shared: Pick<KernelSpec, 'uniforms' | 'helpers'>,
+  kernels: Record<Key, OwnSpec>,
+): Record<Key, Kernel> {
+  const own = Object.entries<OwnSpec>(kernels);
+  return Object.fromEntries(
+    own.map(([key, spec]) => [
+      key,
+      kernel({ ...spec, name: `${op}:${key}`, uniforms: shared.uniforms, helpers: `${shared.helpers ?? ''}${spec.helpers ?? ''}` }),
+    ]),
+  ) as Record<Key, Kernel>;
+}
+
 function entryPoint({ workgroup, body }: KernelSpec): string {
   if (!workgroup) {
     return `@compute @workgroup_size(${WORKGROUP_1D})

@@ -60,6 +60,55 @@ export function lossGradient(spec: GradientKernel): Record<string, GpuTensor> {
 }
 
 /**
+ * A loss scale·Σᵢ term(i) over the elements i of same-shaped inputs (BCE, KL, content, the GAN
+ * losses): the forward is sumOfTerms, the backward lossGradient with `scale` and `g` = dloss[0] in
+ * scope. `setup` validates the forward's arguments (with the reference's checks) and names the
+ * input tensors as the WGSL reads them.
+ */
+export interface ElementwiseLoss<Args extends unknown[], Grad extends string> {
+  /** The op's name: names the pipelines and a wrong-shaped dloss's error. */
+  name: string;
+  setup: (...args: Args) => { inputs: Record<string, GpuTensor>; scale: number };
+  /** WGSL expression of term i, from the inputs at i. */
+  term: string;
+  /** WGSL expression of each gradient at i. */
+  grads: Readonly<Record<Grad, string>>;
+  /** WGSL functions that term and grads call. */
+  functions?: string;
+}
+
+export interface ElementwiseLossCache {
+  inputs: Record<string, GpuTensor>;
+  scale: number;
+}
+
+/** The forward and backward twin of an ElementwiseLoss. */
+export function elementwiseLoss<Args extends unknown[], Grad extends string>(spec: ElementwiseLoss<Args, Grad>) {
+  const { name, functions } = spec;
+  const shapeOf = (inputs: Record<string, GpuTensor>) => Object.values(inputs)[0].shape;
+  return {
+    forward(...args: Args): { loss: GpuTensor; cache: ElementwiseLossCache } {
+      const { inputs, scale } = spec.setup(...args);
+      const loss = sumOfTerms({ name, inputs, count: numel(shapeOf(inputs)), functions, body: `terms[i] = ${spec.term};` }, scale);
+      return { loss, cache: { inputs, scale } };
+    },
+    backward(dloss: GpuTensor, { inputs, scale }: ElementwiseLossCache): Record<Grad, GpuTensor> {
+      const grads = Object.entries<string>(spec.grads);
+      return lossGradient({
+        name,
+        inputs,
+        dloss,
+        grads: grads.map(([grad]) => grad),
+        shape: shapeOf(inputs),
+        functions,
+        uniforms: { scale: ['f32', scale] },
+        body: grads.map(([grad, value]) => `${grad}[i] = ${value};`).join('\n  '),
+      }) as Record<Grad, GpuTensor>;
+    },
+  };
+}
+
+/**
  * Numerically stable logistic functions in float32. log1p_small(u), u ∈ [0, 1], is log(1 + u)
  * accurate to a few ulps even when 1 + u rounds to 1 (Goldberg's correction log(w)·u / (w − 1),
  * w = 1 + u), so softplus(x) = max(x, 0) + log1p(e^(−|x|)) keeps its tail for |x| up to 1000 and

@@ -33,6 +33,13 @@ class Case:
     grad_outputs: Optional[List[str]] = None
 
 
+def randn_cases(seed: int, forward: Callable[..., Dict[str, torch.Tensor]], table):
+    """One case per (name, x shape, params) of `table`, x ~ N(0, 1) drawn in turn from a generator seeded with `seed`; x is differentiated."""
+    g = torch.Generator().manual_seed(seed)
+    for name, shape, params in table:
+        yield Case(name, {"x": torch.randn(*shape, generator=g)}, forward, ["x"], params)
+
+
 def tensor_json(t: torch.Tensor) -> str:
     data = t.detach().reshape(-1).tolist()
     return '{"shape": %s, "data": %s}' % (json.dumps(list(t.shape)), json.dumps(data).replace(",", ", ").replace(",  ", ", "))

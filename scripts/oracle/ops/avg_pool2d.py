@@ -1,6 +1,5 @@
-import torch
 import torch.nn.functional as F
-from generate import Case
+from generate import randn_cases
 from ops.max_pool2d import pool_geometries
 
 
@@ -9,6 +8,4 @@ def avg_pool2d(x, pool_height, pool_width, stride):
 
 
 def cases():
-    g = torch.Generator().manual_seed(22)
-    for name, shape, params in pool_geometries():
-        yield Case(name, {"x": torch.randn(*shape, generator=g)}, avg_pool2d, ["x"], params)
+    return randn_cases(22, avg_pool2d, pool_geometries())

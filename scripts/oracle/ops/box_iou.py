@@ -4,16 +4,11 @@ boxes is forward only (the max/min tie rule of the gradient at those kinks is th
 import torch
 from torchvision.ops import box_iou as tv_box_iou
 from generate import Case
+from ops.box_encode import random_boxes
 
 
 def box_iou(boxes1, boxes2):
     return {"out": tv_box_iou(boxes1, boxes2).nan_to_num(nan=0.0)}
-
-
-def random_boxes(n, g):
-    xy = torch.rand(n, 2, generator=g) * 24
-    wh = 0.5 + torch.rand(n, 2, generator=g) * 12
-    return torch.cat([xy, xy + wh], dim=1)
 
 
 def cases():

@@ -3,7 +3,7 @@ as reference/dropout.ts (reference/init.ts): element i is dropped when
 uniform(seed, i) = (pcg(i ^ pcg(seed)) >> 8) * 2**-24 < p. Written here independently in Python, so
 the oracle checks the hash as well as the masking and the 1/(1 - p) scaling."""
 import torch
-from generate import Case
+from generate import randn_cases
 
 M32 = 0xFFFFFFFF
 
@@ -27,12 +27,10 @@ def dropout(x, p=0.5, train=True, seed=0):
 
 
 def cases():
-    g = torch.Generator().manual_seed(19)
-    for name, shape, params in [
+    return randn_cases(19, dropout, [
         ("p0.5", (4, 5), {"p": 0.5, "train": True, "seed": 7}),
         ("p0.2-nchw", (2, 3, 4, 4), {"p": 0.2, "train": True, "seed": 123456789}),
         ("p0.9-largest-seed", (50,), {"p": 0.9, "train": True, "seed": 4294967295}),
         ("test-mode", (3, 4), {"p": 0.5, "train": False, "seed": 1}),
         ("defaults", (6, 6), {}),
-    ]:
-        yield Case(name, {"x": torch.randn(shape, generator=g)}, dropout, ["x"], params)
+    ])

@@ -4,18 +4,13 @@ equal scores (lower index first in the course) never matters here. No backward: 
 import torch
 from torchvision.ops import nms as tv_nms
 from generate import Case
+from ops.box_encode import random_boxes
 
 
 def nms(boxes, scores, iou_threshold, score_threshold=float("-inf")):
     candidates = torch.nonzero(scores > score_threshold).flatten()
     keep = tv_nms(boxes[candidates], scores[candidates], iou_threshold)
     return {"keep": candidates[keep]}
-
-
-def random_boxes(n, g):
-    xy = torch.rand(n, 2, generator=g) * 24
-    wh = 0.5 + torch.rand(n, 2, generator=g) * 12
-    return torch.cat([xy, xy + wh], dim=1)
 
 
 def nms_cases(seed, extra=lambda n, g: {}):

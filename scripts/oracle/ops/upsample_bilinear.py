@@ -1,6 +1,5 @@
-import torch
 import torch.nn.functional as F
-from generate import Case
+from generate import randn_cases
 
 
 def upsample_bilinear(x, scale=None, size=None, align_corners=False):
@@ -9,8 +8,7 @@ def upsample_bilinear(x, scale=None, size=None, align_corners=False):
 
 def cases():
     """F.interpolate mode 'bilinear', by a scale and to a size, align_corners false and true."""
-    g = torch.Generator().manual_seed(26)
-    for name, shape, params in [
+    return randn_cases(26, upsample_bilinear, [
         ("scale-2-centres", (2, 2, 3, 4), {"scale": 2, "align_corners": False}),
         ("scale-1.5-corners", (1, 3, 4, 5), {"scale": 1.5, "align_corners": True}),
         ("scale-1.3-default", (1, 2, 3, 4), {"scale": 1.3}),
@@ -18,5 +16,4 @@ def cases():
         ("size-corners", (1, 2, 3, 4), {"size": [5, 7], "align_corners": True}),
         ("size-centres", (2, 1, 4, 3), {"size": [9, 5], "align_corners": False}),
         ("size-one-row-corners", (1, 1, 3, 3), {"size": [1, 4], "align_corners": True}),
-    ]:
-        yield Case(name, {"x": torch.randn(*shape, generator=g)}, upsample_bilinear, ["x"], params)
+    ])

@@ -1,6 +1,5 @@
-import torch
 import torch.nn.functional as F
-from generate import Case
+from generate import randn_cases
 
 
 def upsample_nearest(x, scale=None, size=None):
@@ -9,13 +8,11 @@ def upsample_nearest(x, scale=None, size=None):
 
 def cases():
     """F.interpolate mode 'nearest' by a scale (source step 1/scale) and to a size (step in/out)."""
-    g = torch.Generator().manual_seed(25)
-    for name, shape, params in [
+    return randn_cases(25, upsample_nearest, [
         ("scale-2", (2, 2, 3, 4), {"scale": 2}),
         ("scale-1.5", (1, 3, 4, 5), {"scale": 1.5}),
         ("scale-2.2-shortcut", (1, 1, 3, 4), {"scale": 2.2}),
         ("scale-0.7-down", (1, 2, 6, 5), {"scale": 0.7}),
         ("size-float32-index", (1, 1, 14, 3), {"size": [20, 5]}),
         ("size-down-nonsquare", (2, 1, 5, 7), {"size": [2, 3]}),
-    ]:
-        yield Case(name, {"x": torch.randn(*shape, generator=g)}, upsample_nearest, ["x"], params)
+    ])
