@@ -1,7 +1,6 @@
 /**
  * Which tests a mutation run needs: those of the ops under mutation, on one side (the reference or
- * the twin; the reference side also runs the twin's error tests, which exercise the reference's
- * validators). The table-driven test files name each per-row test after its row (`affine > reference
+ * the twin). The table-driven test files name each per-row test after its row (`affine > reference
  * rejects …`) or its case file (`fixtures/oracle/affine/matrix.json > twin reproduces it`); tests
  * of other rows are left out, tests of no row (e.g. the fixtures freshness check) are kept.
  */
@@ -23,10 +22,7 @@ export function inScope(fullTestName: string, ops: readonly string[], side: Side
   const op = testOp(fullTestName);
   if (op !== undefined && !ops.includes(op)) return false;
   const twinTest = /\btwin\b/.test(fullTestName);
-  // A twin validates its inputs with the reference's validate<Op> (reference/), so the tests that
-  // the twin itself rejects bad input are tests of reference code too.
-  const twinErrorTest = /\btwin (?:itself|backward) rejects\b/.test(fullTestName);
-  return side === 'twin' ? twinTest : !twinTest || twinErrorTest;
+  return side === 'twin' ? twinTest : !twinTest;
 }
 
 /** The scope a mutation command put in the environment. */
