@@ -1,10 +1,11 @@
 import { requireGradShape } from '../reference/recurrent';
 import { stackBackward, stackForward, validateStackedRnn, type BlockMove, type StackedLayout, type StackingBackend } from '../reference/stacked_rnn';
-import { zeros, release, type GpuTensor } from './runtime/buffers';
+import { zeros, type GpuTensor } from './runtime/buffers';
 import { gruBackward, gruForward } from './gru_forward';
 import { kernel, launch } from './runtime/kernel';
 import { lstmBackward, lstmForward } from './lstm_forward';
 import { rnnBackward, rnnForward } from './rnn_forward';
+import { scope } from './runtime/scope';
 
 /**
  * Twin of reference/stacked_rnn (layout and formulas there): each direction of each layer runs the
@@ -43,8 +44,7 @@ function moveBlock(src: GpuTensor, dst: GpuTensor, m: BlockMove): void {
 const TWIN: StackingBackend<GpuTensor> = {
   zeros: (like, shape) => zeros(like.gpu, shape),
   moveBlock,
-  // Kept: reference/stacked_rnn.ts frees per layer and direction through this hook (scopes there need a `scope` hook instead).
-  release: (...ts) => release(...ts),
+  scope: (fn) => scope(fn),
   cells: {
     rnn: { forward: rnnForward, backward: rnnBackward },
     lstm: { forward: lstmForward, backward: lstmBackward },

@@ -1,7 +1,8 @@
 import type { LayerOps } from '../reference/transformer_layer';
 import { affineBackward, affineForward } from './affine';
-import { release, view, type GpuTensor } from './runtime/buffers';
+import { view, type GpuTensor } from './runtime/buffers';
 import { map } from './runtime/elementwise';
+import { scope } from './runtime/scope';
 import { layernormBackward, layernormForward } from './layernorm';
 import { multiHeadAttentionBackward, multiHeadAttentionForward } from './multi_head_attention';
 import { reluBackward, reluForward } from './relu';
@@ -22,6 +23,5 @@ export const GPU_LAYER_OPS: LayerOps<GpuTensor> = {
   reluBackward,
   add: (a, b) => map('transformer_layer:add', 'a + b', a, b),
   reshape: view,
-  // Kept: reference/transformer_layer.ts frees per block through this hook (scopes there need a `scope` hook instead).
-  release: (...ts) => release(...ts),
+  scope: (fn) => scope(fn),
 };

@@ -4,6 +4,7 @@ import { hyper } from './hyperparams';
 import { lstmBackward, lstmForward } from './lstm_forward';
 import { requireGradShape } from './recurrent';
 import { rnnBackward, rnnForward } from './rnn_forward';
+import { scopedLoop, type ScopeHook } from './scoped_loop';
 import { tensor, type Tensor } from './tensor';
 import { requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
@@ -170,14 +171,13 @@ export interface CellFunctions<Tn> {
 
 /**
  * What the stacking needs of a backend (the reference here, the twin in accelerated/stacked_rnn.ts):
- * zeroed tensors on the device of `like`, block moves and the cell ops.
+ * zeroed tensors on the device of `like`, block moves, the cell ops and the scope each layer and
+ * direction runs in.
  */
-export interface StackingBackend<Tn> {
+export interface StackingBackend<Tn> extends ScopeHook {
   zeros(like: Tn, shape: readonly number[]): Tn;
   moveBlock(src: Tn, dst: Tn, move: BlockMove): void;
   cells: Record<CellName, CellFunctions<Tn>>;
-  /** Frees intermediates (device memory; nothing on the reference). */
-  release(...ts: Tn[]): void;
 }
 
 function take<Tn>(backend: StackingBackend<Tn>, src: Tn, shape: readonly number[], move: BlockMove): Tn {
@@ -186,34 +186,27 @@ function take<Tn>(backend: StackingBackend<Tn>, src: Tn, shape: readonly number[
   return out;
 }
 
-interface DirectionCache {
-  cell: unknown;
-  taken: unknown[];
-}
-
-/** Each layer's directions in turn, each on its feature block of the layer input (time-reversed for the reverse direction). */
+/**
+ * Each layer's directions in turn, each on its feature block of the layer input (time-reversed for the
+ * reverse direction); a layer's scope frees its input (the output of the layer below) once read.
+ */
 export function stackForward<Tn>(backend: StackingBackend<Tn>, layout: StackedLayout, x: Tn, h0: Tn, weights: Tn): { h: Tn; caches: unknown[][] } {
   const { N, T, H, dirs } = layout;
   const cell = backend.cells[layout.cell];
-  const caches: unknown[][] = [];
-  let input = x;
-  for (const directions of layout.layers) {
+  const first = { input: x, caches: [] as unknown[][] };
+  const last = scopedLoop(backend, first, layout.layers.length, ({ input, caches }, l) => {
     const out = backend.zeros(x, [N, T, dirs * H]);
-    caches.push(
-      directions.map((dir, d) => {
-        const seq = take(backend, input, [N, T, dir.inputSize], featureMove(layout, dir.inputSize, 0, dir.inputSize, dir.reverse));
-        const start = take(backend, h0, [N, H], rangeMove(dir.state * N * H, N * H));
-        const ws = dir.weights.map((slot) => take(backend, weights, slot.shape, rangeMove(slot.offset, numel(slot.shape))));
-        const { h, cache } = cell.forward(seq, start, ...ws);
-        backend.moveBlock(h, out, featureMove(layout, dirs * H, d * H, H, dir.reverse, true));
-        // The cell's cache, and what was taken for it (freed with the cache; the cell may cache only some).
-        return { cell: cache, taken: [seq, start, ...ws, h] };
-      }),
-    );
-    if (input !== x) backend.release(input);
-    input = out;
-  }
-  return { h: input, caches };
+    const layerCaches = layout.layers[l].map((dir, d) => {
+      const seq = take(backend, input, [N, T, dir.inputSize], featureMove(layout, dir.inputSize, 0, dir.inputSize, dir.reverse));
+      const start = take(backend, h0, [N, H], rangeMove(dir.state * N * H, N * H));
+      const ws = dir.weights.map((slot) => take(backend, weights, slot.shape, rangeMove(slot.offset, numel(slot.shape))));
+      const { h, cache } = cell.forward(seq, start, ...ws);
+      backend.moveBlock(h, out, featureMove(layout, dirs * H, d * H, H, dir.reverse, true));
+      return cache;
+    });
+    return { input: out, caches: [...caches, layerCaches] };
+  });
+  return { h: last.input, caches: last.caches };
 }
 
 /** stackedRnnBackward's rule (stated there) on `backend`'s tensors. */
@@ -222,27 +215,29 @@ export function stackBackward<Tn>(backend: StackingBackend<Tn>, layout: StackedL
   const cell = backend.cells[layout.cell];
   const dh0 = backend.zeros(dh, [layout.layers.length * dirs, N, H]);
   const dweights = backend.zeros(dh, [layout.size]);
-  let upstream = dh;
-  for (let l = layout.layers.length - 1; l >= 0; l--) {
+  const top = layout.layers.length - 1;
+  // Step i is layer top − i; its scope frees the upstream gradient (the dinput of the layer above) once read.
+  const dx = scopedLoop(backend, dh, layout.layers.length, (upstream, i) => {
+    const l = top - i;
     const inputSize = layout.layers[l][0].inputSize;
     const dinput = backend.zeros(dh, [N, T, inputSize]); // zeroed: the directions accumulate into it
-    layout.layers[l].forEach((dir, d) => {
-      const dhDir = take(backend, upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse));
-      const grads = cell.backward(dhDir, (caches[l][d] as DirectionCache).cell as never) as Record<string, Tn>;
-      backend.moveBlock(grads.dx, dinput, featureMove(layout, inputSize, 0, inputSize, dir.reverse, true));
-      backend.moveBlock(grads.dh0, dh0, rangeMove(dir.state * N * H, N * H, true));
-      for (const slot of dir.weights) backend.moveBlock(grads[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
-      backend.release(dhDir, ...Object.values(grads));
-    });
-    if (upstream !== dh) backend.release(upstream);
-    upstream = dinput;
-  }
-  return { dx: upstream, dh0, dweights };
+    layout.layers[l].forEach((dir, d) =>
+      backend.scope(() => {
+        const dhDir = take(backend, upstream, [N, T, H], featureMove(layout, dirs * H, d * H, H, dir.reverse));
+        const grads = cell.backward(dhDir, caches[l][d] as never) as Record<string, Tn>;
+        backend.moveBlock(grads.dx, dinput, featureMove(layout, inputSize, 0, inputSize, dir.reverse, true));
+        backend.moveBlock(grads.dh0, dh0, rangeMove(dir.state * N * H, N * H, true));
+        for (const slot of dir.weights) backend.moveBlock(grads[`d${slot.name}`], dweights, rangeMove(slot.offset, numel(slot.shape), true));
+      }),
+    );
+    return dinput;
+  });
+  return { dx, dh0, dweights };
 }
 
 const REFERENCE: StackingBackend<Tensor> = {
   zeros: (_like, shape) => tensor(shape),
-  release: () => undefined,
+  scope: (fn) => fn(),
   moveBlock,
   cells: {
     rnn: { forward: rnnForward, backward: rnnBackward },

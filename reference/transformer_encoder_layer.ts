@@ -32,7 +32,7 @@ export const REFERENCE_LAYER_OPS: LayerOps<Tensor> = {
   reluBackward,
   add,
   reshape,
-  release: () => undefined,
+  scope: (fn) => fn(),
 };
 
 /** Course-style arguments: x, the weights in ENCODER_INPUTS order, src_mask (optional), params. */

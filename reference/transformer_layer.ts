@@ -2,6 +2,7 @@ import { validateMask } from './attention';
 import { flag } from './choices';
 import { hyper } from './hyperparams';
 import { epsParam } from './normalization';
+import { scopedLoop, type ScopeHook } from './scoped_loop';
 import { InputError, requireFinite, requirePositiveSizes, requireRank, requireShape, type Shaped } from './validate';
 
 /**
@@ -39,8 +40,11 @@ export const layerWeights = (attentionPrefixes: readonly string[]): string[] => 
   ...normInputs(attentionPrefixes.length + 1),
 ];
 
-/** The ops a layer is composed of, on tensors of type T (caches are opaque to the composition). */
-export interface LayerOps<T extends Shaped> {
+/**
+ * The ops a layer is composed of, on tensors of type T (caches are opaque to the composition), and the
+ * scope each block and sublayer gradient runs in.
+ */
+export interface LayerOps<T extends Shaped> extends ScopeHook {
   multiHeadAttentionForward(
     query: T,
     key: T,
@@ -65,8 +69,6 @@ export interface LayerOps<T extends Shaped> {
   reluBackward(dout: T, cache: unknown): { dx: T };
   add(a: T, b: T): T;
   reshape(t: T, shape: readonly number[]): T;
-  /** Frees intermediates no cache holds (device memory; nothing on the reference). */
-  release(...ts: T[]): void;
 }
 
 export interface LayerSettings {
@@ -91,16 +93,17 @@ function attentionSublayer<T extends Shaped>(ops: LayerOps<T>, w: Weights<T>, pr
       const kv = memory ?? x;
       return ops.multiHeadAttentionForward(x, kv, kv, Wq, Wk, Wv, Wo, bq, bk, bv, bo, mask, { num_heads: s.heads });
     },
-    backward: (dy, cache) => {
-      const g = ops.multiHeadAttentionBackward(dy, cache);
-      const grads: Record<string, T> = Object.fromEntries([...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((name) => [`d${prefix}_${name}`, g[`d${name}`]]));
-      const dkv = ops.add(g.dkey, g.dvalue);
-      ops.release(g.dkey, g.dvalue);
-      if (memory) return { dx: g.dquery, grads: { ...grads, dmemory: dkv } };
-      const dx = ops.add(g.dquery, dkv);
-      ops.release(g.dquery, dkv);
-      return { dx, grads };
-    },
+    backward: (dy, cache) =>
+      ops.scope(() => {
+        // The inner scope frees dkey and dvalue once summed, the outer one dquery and dkv once summed.
+        const { dquery, dkv, grads } = ops.scope(() => {
+          const g = ops.multiHeadAttentionBackward(dy, cache);
+          const grads: Record<string, T> = Object.fromEntries([...ATTENTION_WEIGHTS, ...ATTENTION_BIASES].map((name) => [`d${prefix}_${name}`, g[`d${name}`]]));
+          return { dquery: g.dquery, dkv: ops.add(g.dkey, g.dvalue), grads };
+        });
+        if (memory) return { dx: dquery, grads: { ...grads, dmemory: dkv } };
+        return { dx: ops.add(dquery, dkv), grads };
+      }),
   };
 }
 
@@ -114,15 +117,15 @@ function feedForwardSublayer<T extends Shaped>(ops: LayerOps<T>, w: Weights<T>):
       const projected = ops.affineForward(activated.out, w.W2, w.b2);
       return { out: ops.reshape(projected.out, x.shape), cache: { caches: [hidden.cache, activated.cache, projected.cache] } };
     },
-    backward: (dy, cache) => {
-      const [hidden, activated, projected] = (cache as { caches: unknown[] }).caches;
-      const [N, L, E] = dy.shape;
-      const second = ops.affineBackward(ops.reshape(dy, [N * L, E]), projected);
-      const dhidden = ops.reluBackward(second.dx, activated).dx;
-      const first = ops.affineBackward(dhidden, hidden);
-      ops.release(second.dx, dhidden);
-      return { dx: ops.reshape(first.dx, dy.shape), grads: { dW1: first.dw, db1: first.db, dW2: second.dw, db2: second.db } };
-    },
+    backward: (dy, cache) =>
+      ops.scope(() => {
+        const [hidden, activated, projected] = (cache as { caches: unknown[] }).caches;
+        const [N, L, E] = dy.shape;
+        const second = ops.affineBackward(ops.reshape(dy, [N * L, E]), projected);
+        const dhidden = ops.reluBackward(second.dx, activated).dx;
+        const first = ops.affineBackward(dhidden, hidden);
+        return { dx: ops.reshape(first.dx, dy.shape), grads: { dW1: first.dw, db1: first.db, dW2: second.dw, db2: second.db } };
+      }),
   };
 }
 
@@ -145,7 +148,7 @@ interface ResidualCache {
   sub: unknown;
 }
 
-/** Post-norm: LN_k(x + f(x)); pre-norm: x + f(LN_k(x)). */
+/** Post-norm: LN_k(x + f(x)); pre-norm: x + f(LN_k(x)). Runs in its block's scope, which frees f(x) and the sum. */
 function residualForward<T extends Shaped>(
   ops: LayerOps<T>,
   f: Sublayer<T>,
@@ -157,18 +160,14 @@ function residualForward<T extends Shaped>(
   if (s.normFirst) {
     const norm = normForward(ops, x, w, k, s.eps);
     const sub = f.forward(norm.out);
-    const out = ops.add(x, sub.out);
-    ops.release(sub.out);
-    return { out, cache: { norm: norm.cache, sub: sub.cache } };
+    return { out: ops.add(x, sub.out), cache: { norm: norm.cache, sub: sub.cache } };
   }
   const sub = f.forward(x);
-  const sum = ops.add(x, sub.out);
-  const norm = normForward(ops, sum, w, k, s.eps);
-  ops.release(sub.out, sum);
+  const norm = normForward(ops, ops.add(x, sub.out), w, k, s.eps);
   return { out: norm.out, cache: { norm: norm.cache, sub: sub.cache } };
 }
 
-/** Post-norm: dz = LN_k'(dy), dx = dz + f'(dz); pre-norm: dx = dy + LN_k'(f'(dy)). */
+/** Post-norm: dz = LN_k'(dy), dx = dz + f'(dz); pre-norm: dx = dy + LN_k'(f'(dy)). Runs in its block's scope, which frees the two terms. */
 function residualBackward<T extends Shaped>(
   ops: LayerOps<T>,
   f: Sublayer<T>,
@@ -180,15 +179,11 @@ function residualBackward<T extends Shaped>(
   if (s.normFirst) {
     const sub = f.backward(dy, cache.sub);
     const norm = normBackward(ops, sub.dx, cache.norm, k);
-    const dx = ops.add(dy, norm.dx);
-    ops.release(sub.dx, norm.dx);
-    return { dx, grads: { ...sub.grads, ...norm.grads } };
+    return { dx: ops.add(dy, norm.dx), grads: { ...sub.grads, ...norm.grads } };
   }
   const norm = normBackward(ops, dy, cache.norm, k);
   const sub = f.backward(norm.dx, cache.sub);
-  const dx = ops.add(norm.dx, sub.dx);
-  ops.release(norm.dx, sub.dx);
-  return { dx, grads: { ...sub.grads, ...norm.grads } };
+  return { dx: ops.add(norm.dx, sub.dx), grads: { ...sub.grads, ...norm.grads } };
 }
 
 export interface LayerCache<T> {
@@ -197,13 +192,12 @@ export interface LayerCache<T> {
   sublayers: Sublayer<T>[];
   caches: ResidualCache[];
   settings: LayerSettings;
-  /** The outputs of all blocks but the last: held here, freed with the cache (pre-norm's are in no op's cache). */
-  inner: T[];
 }
 
 /**
  * Runs the residual blocks in order: the attention blocks named by `attentions` (a prefix each, with
- * the memory for cross-attention), then the feed-forward network; block k uses layer norm k.
+ * the memory for cross-attention), then the feed-forward network; block k uses layer norm k. A block's
+ * scope frees its input (the block before's output) unless the caches hold it.
  */
 export function layerForward<T extends Shaped>(
   ops: LayerOps<T>,
@@ -213,16 +207,12 @@ export function layerForward<T extends Shaped>(
   attentions: readonly { prefix: string; mask?: T; memory?: T }[],
 ): { out: T; cache: LayerCache<T> } {
   const sublayers = [...attentions.map(({ prefix, mask, memory }) => attentionSublayer(ops, w, prefix, s, mask, memory)), feedForwardSublayer(ops, w)];
-  const caches: ResidualCache[] = [];
-  const inner: T[] = [];
-  let out = x;
-  sublayers.forEach((f, i) => {
-    const block = residualForward(ops, f, out, w, i + 1, s);
-    if (out !== x) inner.push(out);
-    out = block.out;
-    caches.push(block.cache);
+  const first = { out: x, caches: [] as ResidualCache[] };
+  const { out, caches } = scopedLoop(ops, first, sublayers.length, (stream, i) => {
+    const block = residualForward(ops, sublayers[i], stream.out, w, i + 1, s);
+    return { out: block.out, caches: [...stream.caches, block.cache] };
   });
-  return { out, cache: { shape: x.shape, sublayers, caches, settings: s, inner } };
+  return { out, cache: { shape: x.shape, sublayers, caches, settings: s } };
 }
 
 /** The upstream gradient of a layer of `op` must have the shape of its stream (named `streamName`). */
@@ -230,22 +220,19 @@ export function requireLayerGrad(op: string, streamName: string, dout: Shaped, c
   requireShape(`${op}_backward`, 'dout', dout, cache.shape, `the shape of ${streamName}`);
 }
 
-/** Back through the blocks in reverse; gradients of a shared input (the memory) are summed. */
+/**
+ * Back through the blocks in reverse, step j in block last − j's scope, which frees the gradient it
+ * was given (the block after's dx); gradients of a shared input (the memory) are summed.
+ */
 export function layerBackward<T extends Shaped>(ops: LayerOps<T>, dout: T, cache: LayerCache<T>): { dx: T; grads: Record<string, T> } {
   const { sublayers, caches, settings } = cache;
-  let dx = dout;
-  const grads: Record<string, T> = {};
-  for (let i = sublayers.length - 1; i >= 0; i--) {
-    const block = residualBackward(ops, sublayers[i], dx, caches[i], i + 1, settings);
-    if (dx !== dout) ops.release(dx);
-    dx = block.dx;
-    for (const [name, g] of Object.entries(block.grads)) {
-      const sum = grads[name] ? ops.add(grads[name], g) : g;
-      if (grads[name]) ops.release(grads[name], g);
-      grads[name] = sum;
-    }
-  }
-  return { dx, grads };
+  const last = sublayers.length - 1;
+  return scopedLoop(ops, { dx: dout, grads: {} as Record<string, T> }, sublayers.length, (upstream, j) => {
+    const block = residualBackward(ops, sublayers[last - j], upstream.dx, caches[last - j], last - j + 1, settings);
+    const grads = { ...upstream.grads };
+    for (const [name, g] of Object.entries(block.grads)) grads[name] = grads[name] ? ops.add(grads[name], g) : g;
+    return { dx: block.dx, grads };
+  });
 }
 
 /**
