@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import * as twin from '../accelerated/dropout';
 import * as ref from '../reference/dropout';
+import { uniformAt } from '../reference/init';
 import { makeRng, randnTensor } from '../reference/rng';
 import { tensor } from '../reference/tensor';
 import { dim, makeSample, samples } from './harness/arbitraries';
@@ -44,6 +45,11 @@ export const dropout: OpDef = {
     makeSample({ x: x(4, [2, 3, 4]) }, { p: 0.3, train: false, seed: 5 }), // test mode: identity
     makeSample({ x: x(5, [64]) }, { p: 0.25, train: true, seed: 2 ** 32 - 1 }), // the largest seed
   ],
+  kinks: {
+    convention: 'an element is dropped when its draw is below p: a draw equal to p keeps it',
+    // p is element 0's draw for seed 11 (a multiple of 2⁻²⁴), so element 0 is kept
+    cases: [makeSample({ x: x(6, [2]) }, { p: uniformAt(11, 0), train: true, seed: 11 })],
+  },
   errors: [
     { title: 'p above 1', sample: makeSample({ x: ok }, { p: 1.5, seed: 0 }), message: 'dropout: p: expected a number ≥ 0 and ≤ 1, got 1.5' },
     { title: 'negative p', sample: makeSample({ x: ok }, { p: -0.1, seed: 0 }), message: 'dropout: p: expected a number ≥ 0 and ≤ 1, got -0.1' },

@@ -14,7 +14,6 @@ export default defineConfig({
       'spec/errors.test.ts',
       'spec/casefiles.test.ts',
       'spec/twins.test.ts',
-      'spec/boundaries.test.ts',
       // Test files a WGSL mutation run adds (a kernel module's own tests).
       ...(process.env[SCOPE_ENV.tests]?.split(',').filter(Boolean) ?? []),
     ],
