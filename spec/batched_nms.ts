@@ -73,6 +73,16 @@ export const batched_nms: OpDef = {
       sample: makeSample({ ...ok, idxs: tensor([2], [0, -1]) }, { iou_threshold: 0.5 }),
       message: 'batched_nms: idxs: expected integer class ids ≥ 0, got -1 at [1]',
     },
+    {
+      title: 'class id 2³¹ (beyond int32)',
+      sample: makeSample({ ...ok, idxs: tensor([2], [2 ** 31, 0]) }, { iou_threshold: 0.5 }),
+      message: 'batched_nms: idxs: expected integer class ids ≥ 0, got 2147483648 at [0]',
+    },
+    {
+      title: 'fractional class id',
+      sample: makeSample({ ...ok, idxs: tensor([2], [0, 0.5]) }, { iou_threshold: 0.5 }),
+      message: 'batched_nms: idxs: expected integer class ids ≥ 0, got 0.5 at [1]',
+    },
   ],
   reasons: NMS_REASONS,
 };
