@@ -1,13 +1,12 @@
 /**
- * The error function in float64, accurate to a few ulp (checked against libm's erf/erfc over
- * [−10, 10]); JavaScript has no Math.erf. Used by the exact GELU, x·Φ(x) with Φ(x) = ½·erfc(−x/√2).
+ * The complementary error function in float64, accurate to a few ulp (checked against libm's erfc
+ * over [−10, 10]); JavaScript has no Math.erf. Used by the exact GELU, x·Φ(x) with Φ(x) = ½·erfc(−x/√2).
  *
- *   erf(x) = (2/√π)·e^(−x²)·Σₙ (2x²)ⁿ·x / (1·3·…·(2n+1))   (all terms positive: no cancellation), for erf at |x| < 2, erfc at |x| < 1
- *   erfc(x) = (e^(−x²)/√π) / (x + ½/(x + 1/(x + (3/2)/(x + 2/(x + …)))))   (continued fraction, modified Lentz), otherwise
- * and erf(−x) = −erf(x), erfc(x) = 1 − erf(x), erfc(−x) = 2 − erfc(x).
+ *   erf(x) = (2/√π)·e^(−x²)·Σₙ (2x²)ⁿ·x / (1·3·…·(2n+1))   (all terms positive: no cancellation), for erfc(x) = 1 − erf(x) at |x| < 1
+ *   erfc(x) = (e^(−x²)/√π) / (x + ½/(x + 1/(x + (3/2)/(x + 2/(x + …)))))   (continued fraction, modified Lentz), for x ≥ 1
+ * and erfc(−x) = 2 − erfc(x).
  */
-/** Below these, the series; above, the continued fraction (≤ 190 terms from 1 on; slow near 0). */
-const ERF_SERIES_LIMIT = 2;
+/** Below this, the series; above, the continued fraction (≤ 190 terms from 1 on; slow near 0). */
 const ERFC_SERIES_LIMIT = 1;
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
@@ -40,12 +39,6 @@ function erfcFraction(x: number): number {
     if (Math.abs(delta - 1) < 1e-16) break;
   }
   return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
-
-export function erf(x: number): number {
-  if (Math.abs(x) < ERF_SERIES_LIMIT) return erfSeries(x);
-  const tail = erfcFraction(Math.abs(x));
-  return x > 0 ? 1 - tail : tail - 1;
 }
 
 export function erfc(x: number): number {
