@@ -57,6 +57,10 @@ const program = new Command('mutation')
       console.log(`\n${file}: tests of ${scoped.join(', ')}`);
       process.env[SCOPE_ENV.ops] = scoped.join(',');
       process.env[SCOPE_ENV.side] = 'reference';
+      // A helper module's own tests (spec/erf.test.ts for reference/erf.ts) run too, unless they reach the device.
+      const ownTests = `spec/${basename(file, '.ts')}.test.ts`;
+      const hostOnly = existsSync(ownTests) && !/accelerated\//.test(readFileSync(ownTests, 'utf8'));
+      process.env[SCOPE_ENV.tests] = hostOnly ? ownTests : '';
       const slug = file.replace(/[/\\]/g, '_');
       const results = await new Stryker({
         mutate: [file],
