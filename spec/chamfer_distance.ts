@@ -72,10 +72,21 @@ export const chamfer_distance: OpDef = {
     // two points of P share Q's nearest point; Q's second point is nobody's nearest from P's side
     makeSample({ P: tensor([2, 3], [0, 0, 0, 0.2, 0, 0]), Q: tensor([2, 3], [0.05, 0.1, 0, 2, 2, 2]) }),
   ],
+  kinks: {
+    convention: 'a point equally near several points of the other cloud is matched to the first of them (the lowest index)',
+    // P's point is 1 from both of Q's points: its gradient goes to Q's point 0 only
+    cases: [makeSample({ P: tensor([1, 3], [0, 0, 0]), Q: tensor([2, 3], [1, 0, 0, -1, 0, 0]) })],
+  },
   errors: [
     { title: 'P with 2 coordinates', sample: makeSample({ ...ok, P: tensor([2, 2]) }), message: 'chamfer_distance: P: expected shape [N, 3], got [2, 2]' },
     { title: 'Q of rank 1', sample: makeSample({ ...ok, Q: tensor([3]) }), message: 'chamfer_distance: Q: expected shape [M, 3], got [3]' },
     { title: 'empty Q', sample: makeSample({ ...ok, Q: tensor([0, 3]) }), message: 'chamfer_distance: Q: expected a non-empty tensor, got shape [0, 3]' },
+    { title: 'empty P', sample: makeSample({ ...ok, P: tensor([0, 3]) }), message: 'chamfer_distance: P: expected a non-empty tensor, got shape [0, 3]' },
+    {
+      title: 'Infinity in Q',
+      sample: makeSample({ ...ok, Q: tensor([2, 3], [0, 0, Infinity, 0, 0, 0]) }),
+      message: 'chamfer_distance: Q: expected finite values, got Infinity at [0, 2]',
+    },
     {
       title: 'NaN in P',
       sample: makeSample({ ...ok, P: tensor([2, 3], [0, 0, 0, 0, NaN, 0]) }),
