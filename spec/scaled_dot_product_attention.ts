@@ -86,6 +86,8 @@ export const scaled_dot_product_attention: OpDef = {
   ],
   errors: [
     { title: 'q of rank 2', sample: makeSample({ q: tensor([2, 3]), k, v }), message: `${OP}: q: expected rank 3, got rank 2 (shape [2, 3])` },
+    { title: 'k of rank 2', sample: makeSample({ q, k: tensor([3, 3]), v }), message: `${OP}: k: expected rank 3, got rank 2 (shape [3, 3])` },
+    { title: 'v of rank 4', sample: makeSample({ q, k, v: tensor([1, 3, 2, 1]) }), message: `${OP}: v: expected rank 3, got rank 4 (shape [1, 3, 2, 1])` },
     {
       title: 'k feature size differs',
       sample: makeSample({ q, k: tensor([1, 3, 2]), v }),
