@@ -7,7 +7,7 @@ import { launchTiles } from './conv2d_tiles';
 import { weightGradKernel } from './conv2d_weight_grad';
 import { kernel, launch } from './runtime/kernel';
 import { pointwise } from './runtime/pointwise';
-import { columnSums } from './runtime/reduce';
+import { columnSums, rowSums } from './runtime/reduce';
 import { scope } from './runtime/scope';
 
 /**
@@ -52,21 +52,6 @@ function padded(x: GpuTensor, g: ConvGeometry, padH = g.pad, padW = g.pad): { xp
   launch(x.gpu, padKernel, { src: x, dst: xp }, { count: g.N * g.C * H * W, H: g.H, W: g.W, padH, padW });
   return { xp, gp: { ...g, H, W, pad: 0 } };
 }
-
-/**
- * Σ over positions of a (N, F, Ho, Wo) tensor → (N, F), one invocation per (n, f) (plain loads, no
- * shared memory); channelSums then adds the N rows with accelerated/runtime/reduce.ts's column sum (one
- * invocation per channel over all N·Ho·Wo values would leave the work to a single workgroup).
- */
-const planeSumKernel = kernel({
-  name: 'conv2d:plane-sums',
-  inputs: { src: 'f32' },
-  outputs: { dst: 'f32' },
-  uniforms: { L: 'u32' },
-  body: `var s = 0.0;
-  for (var l = i * u.L; l < (i + 1u) * u.L; l++) { s += src[l]; }
-  dst[i] = s;`,
-});
 
 /** out (N, F, Ho, Wo) = conv(x, w) (+ bias[f]). */
 export function convForward(x: GpuTensor, w: GpuTensor, bias: GpuTensor | undefined, g: ConvGeometry): GpuTensor {
@@ -145,14 +130,13 @@ export function convWeightGrad(x: GpuTensor, dout: GpuTensor, g: ConvGeometry): 
   });
 }
 
-/** db[f] = Σ_{n, i, j} dout[n, f, i, j]. */
+/**
+ * db[f] = Σ_{n, i, j} dout[n, f, i, j]: the sums of the N·F planes (rowSums), then of their N rows
+ * (columnSums); one invocation per channel over all N·Ho·Wo values would leave the work to a single workgroup.
+ */
 export function channelSums(dout: GpuTensor): GpuTensor {
   const [N, F, Ho, Wo] = dout.shape;
-  return scope(() => {
-    const planes = empty(dout.gpu, [N, F]);
-    launch(dout.gpu, planeSumKernel, { src: dout, dst: planes }, { count: N * F, L: Ho * Wo });
-    return columnSums(planes);
-  });
+  return scope(() => columnSums(view(rowSums(view(dout, [N * F, Ho * Wo])), [N, F])));
 }
 
 export interface Conv2dCache {

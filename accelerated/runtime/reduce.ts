@@ -36,14 +36,17 @@ export function sumAll(t: GpuTensor, scale = 1): GpuTensor {
   return current;
 }
 
-/** One invocation per column (count = cols). */
-const columnSumKernel = kernel({
-  name: 'reduce:columns',
+/**
+ * One invocation per line of a (rows, cols) matrix walks its `len` values `stride` apart from
+ * `start`·i: a column (start 1, stride cols) or a row (start cols, stride 1).
+ */
+const lineSumKernel = kernel({
+  name: 'reduce:lines',
   inputs: { src: 'f32' },
   outputs: { dst: 'f32' },
-  uniforms: { rows: 'u32' },
+  uniforms: { len: 'u32', start: 'u32', stride: 'u32' },
   body: `var s = 0.0;
-  for (var r = 0u; r < u.rows; r++) { s += src[r * u.count + i]; }
+  for (var r = 0u; r < u.len; r++) { s += src[i * u.start + r * u.stride]; }
   dst[i] = s;`,
 });
 
@@ -54,6 +57,17 @@ const columnSumKernel = kernel({
 export function columnSums(t: GpuTensor): GpuTensor {
   const [rows, cols] = t.shape;
   const out = empty(t.gpu, [cols]);
-  launch(t.gpu, columnSumKernel, { src: t, dst: out }, { count: cols, rows });
+  launch(t.gpu, lineSumKernel, { src: t, dst: out }, { count: cols, len: rows, start: 1, stride: cols });
+  return out;
+}
+
+/**
+ * Σ over columns of a (rows, cols) matrix → (rows), one invocation per row (plain loads, no shared
+ * memory): for many rows of moderate length, such as the planes of a (N, F, Ho, Wo) gradient.
+ */
+export function rowSums(t: GpuTensor): GpuTensor {
+  const [rows, cols] = t.shape;
+  const out = empty(t.gpu, [rows]);
+  launch(t.gpu, lineSumKernel, { src: t, dst: out }, { count: rows, len: cols, start: cols, stride: 1 });
   return out;
 }
