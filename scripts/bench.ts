@@ -2,12 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { read, release, upload, type GpuTensor } from '../accelerated/runtime/buffers';
 import type { Gpu } from '../accelerated/runtime/device';
-import { webgpuBackend } from '../accelerated/models/backend';
+import { openBackend, type AnyBackend } from '../accelerated/models/open_backend';
 import { threeLayerConvNet as threeLayerConvNetTwin } from '../accelerated/models/three_layer_conv_net';
 import type { Backend, Model } from '../reference/models/backend';
 import { readModelFixture } from '../reference/models/fixtures';
 import { CLASSES, IMAGE_SIZE } from '../reference/models/mnist';
-import { referenceBackend } from '../reference/models/reference_backend';
 import { Solver } from '../reference/models/solver';
 import { initThreeLayerConvNet, threeLayerConvNet } from '../reference/models/three_layer_conv_net';
 import { makeRng, randnTensor } from '../reference/rng';
@@ -26,7 +25,7 @@ export interface BenchCase {
   flops: number;
   inputs?: (seed: number) => Record<string, Tensor>;
   /** Instead of an op row: one training step on a backend, set up once (untimed), then timed per call. */
-  step?: <T>(backend: Backend<T>) => () => Promise<void>;
+  step?: (backend: AnyBackend) => () => Promise<void>;
   params?: Record<string, unknown>;
   /** The same computation in tfjs, on the active tfjs backend. */
   tfjs?: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
@@ -120,29 +119,34 @@ const convNetStepCase: BenchCase = {
   get flops() {
     return convNetFlops();
   },
-  step<T>(backend: Backend<T>) {
-    const { hyper, solver: config } = convNetFixture();
-    if (!config) throw new Error('bench conv_net_step: fixtures/e2e/three_layer_conv_net.json has no solver config');
-    const rng = makeRng('bench:conv_net');
-    const X = backend.upload(
-      tensor(
-        [CONV_NET_N, IMAGE_SIZE],
-        Array.from({ length: CONV_NET_N * IMAGE_SIZE }, () => rng()),
-      ),
-    );
-    const y = backend.upload(
-      tensor(
-        [CONV_NET_N],
-        Array.from({ length: CONV_NET_N }, () => Math.floor(rng() * CLASSES)),
-      ),
-      'i32',
-    );
-    const model = (backend.name === 'webgpu' ? threeLayerConvNetTwin(hyper) : threeLayerConvNet(hyper)) as Model<T>;
-    const solver = new Solver(backend, model, initThreeLayerConvNet(hyper, 0), { X_train: X, y_train: y, X_val: X, y_val: y }, config);
-    const rows = Array.from({ length: CONV_NET_N }, (_, i) => i);
-    return async () => void (await solver.step(rows, config.optim_config.lr));
+  step(backend) {
+    const { hyper } = convNetFixture();
+    return backend.name === 'webgpu' ? convNetStep(backend, threeLayerConvNetTwin(hyper)) : convNetStep(backend, threeLayerConvNet(hyper));
   },
 };
+
+/** convNetStepCase's step of `model` on `backend`, set up. */
+function convNetStep<T>(backend: Backend<T>, model: Model<T>): () => Promise<void> {
+  const { hyper, solver: config } = convNetFixture();
+  if (!config) throw new Error('bench conv_net_step: fixtures/e2e/three_layer_conv_net.json has no solver config');
+  const rng = makeRng('bench:conv_net');
+  const X = backend.upload(
+    tensor(
+      [CONV_NET_N, IMAGE_SIZE],
+      Array.from({ length: CONV_NET_N * IMAGE_SIZE }, () => rng()),
+    ),
+  );
+  const y = backend.upload(
+    tensor(
+      [CONV_NET_N],
+      Array.from({ length: CONV_NET_N }, () => Math.floor(rng() * CLASSES)),
+    ),
+    'i32',
+  );
+  const solver = new Solver(backend, model, initThreeLayerConvNet(hyper, 0), { X_train: X, y_train: y, X_val: X, y_val: y }, config);
+  const rows = Array.from({ length: CONV_NET_N }, (_, i) => i);
+  return async () => void (await solver.step(rows, config.optim_config.lr));
+}
 
 export const BENCH_CASES: BenchCase[] = [matmulCase(256), matmulCase(512), matmulCase(1024), conv2dCase, lstmCase, attentionCase, convNetStepCase];
 
@@ -171,8 +175,8 @@ async function timeIt(run: () => Promise<void> | void, budget = 1, maxCalls = 20
 
 export async function benchCase(gpu: Gpu, c: BenchCase, withReference: boolean): Promise<Timing[]> {
   if (c.step) {
-    const timings = [{ impl: 'twin', seconds: await timeIt(c.step(webgpuBackend(gpu)), 2) }];
-    if (withReference) timings.push({ impl: 'reference', seconds: await timeIt(c.step(referenceBackend), 2, 5) });
+    const timings = [{ impl: 'twin', seconds: await timeIt(c.step(await openBackend('webgpu')), 2) }];
+    if (withReference) timings.push({ impl: 'reference', seconds: await timeIt(c.step(await openBackend('reference')), 2, 5) });
     return timings;
   }
   const row = findRow(c.op);

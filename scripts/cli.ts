@@ -7,7 +7,8 @@ import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { checkCaseFitsRow, checkCaseReference, checkCaseTwin, parseCase } from '../spec/harness/casefile';
 import { staleFixtures, writeFixtures } from '../spec/harness/fixtures';
 import { implFromModule } from '../spec/harness/op';
-import { checkProperty, failureMessage, SUITE_SEED, type Backend } from '../spec/harness/properties';
+import { checkProperty, failureMessage, SUITE_SEED } from '../spec/harness/properties';
+import { BACKEND_NAMES, type BackendName } from '../reference/models/backend';
 import { findRow, TABLE } from '../spec/harness/table';
 import { agreementReport } from '../spec/harness/properties';
 import { BENCH_CASES, benchCase, formatBench, shareAdapterWithTfjs } from './bench';
@@ -44,14 +45,14 @@ program
     'random cases: reference backward vs numerical gradients (reference), twin vs reference (webgpu); prints per-tensor max errors and the replay seed',
   )
   .argument('<op...>', 'op ids (see `gradcheck ops`), or "all"')
-  .addOption(new Option('--backend <backend>', 'what to verify').choices(['reference', 'webgpu', 'both']).default('both'))
+  .addOption(new Option('--backend <backend>', 'what to verify').choices([...BACKEND_NAMES, 'both']).default('both'))
   .option('--runs <n>', 'random cases per op and backend', integer('--runs'), 20)
   .option('--seed <s>', 'fast-check seed (the replay seed)', integer('--seed'), SUITE_SEED)
   .option('--path <path>', 'fast-check replay path, as printed with a failure')
   .option('--kernel <module>', 'verify this module (exports <op>Forward/<op>Backward with the twin signature) instead of the twin')
-  .action(async (ids: string[], opts: { backend: Backend | 'both'; runs: number; seed: number; path?: string; kernel?: string }) => {
+  .action(async (ids: string[], opts: { backend: BackendName | 'both'; runs: number; seed: number; path?: string; kernel?: string }) => {
     const rows = ids.includes('all') ? TABLE : ids.map(findRow);
-    const backends: Backend[] = opts.backend === 'both' ? ['reference', 'webgpu'] : [opts.backend];
+    const backends: readonly BackendName[] = opts.backend === 'both' ? BACKEND_NAMES : [opts.backend];
     const kernelModule = opts.kernel && (await import(pathToFileURL(resolve(opts.kernel)).href));
     if (backends.includes('webgpu')) await getGpu(); // no adapter: one clear sentence, before any case runs
     let failed = 0;

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { releaseGpu } from '../accelerated/runtime/device';
 import { TASK_NAMES } from './tasks';
-import { describeCheck, passes, type BackendName } from './tasks/task';
+import { BACKEND_NAMES, type BackendName } from '../reference/models/backend';
+import { describeCheck, passes } from './tasks/task';
 import { DEFAULT_OUT_DIR, runTaskWithProgress, type TaskRun } from './train';
 
 /**
@@ -11,12 +12,12 @@ import { DEFAULT_OUT_DIR, runTaskWithProgress, type TaskRun } from './train';
  */
 const program = new Command('e2e')
   .argument('[models...]', `models (default: all of ${TASK_NAMES.join(', ')})`)
-  .addOption(new Option('--backend <backend>', 'which backend(s) to run').choices(['reference', 'webgpu', 'both']).default('both'))
+  .addOption(new Option('--backend <backend>', 'which backend(s) to run').choices([...BACKEND_NAMES, 'both']).default('both'))
   .option('--out <dir>', 'folder for the PNG files the models write', DEFAULT_OUT_DIR)
   .action(async (names: string[], opts: { backend: BackendName | 'both'; out: string }) => {
     const unknown = names.filter((n) => !TASK_NAMES.includes(n));
     if (unknown.length) program.error(`unknown model(s): ${unknown.join(', ')} (choose from ${TASK_NAMES.join(', ')})`);
-    const backends: BackendName[] = opts.backend === 'both' ? ['reference', 'webgpu'] : [opts.backend];
+    const backends: BackendName[] = opts.backend === 'both' ? [...BACKEND_NAMES] : [opts.backend];
     const runs: TaskRun[] = [];
     for (const task of names.length ? names : TASK_NAMES) {
       for (const backend of backends) runs.push(await runTaskWithProgress(task, { backend, outDir: opts.out }));

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { findTask, TASK_NAMES, TASKS } from './tasks';
-import { describeCheck, passes, type BackendName, type Check, type TaskOptions } from './tasks/task';
+import { BACKEND_NAMES, type BackendName } from '../reference/models/backend';
+import { describeCheck, passes, type Check, type TaskOptions } from './tasks/task';
 import { progressBar } from './progress';
 
 /**
@@ -70,7 +71,7 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train a model end to end (data, hyper-parameters and target in fixtures/e2e) and check its metric against the target; exits 1 when missed')
     .addArgument(program.createArgument('<model>', 'the model (listed below)').choices(TASK_NAMES))
-    .addOption(new Option('--backend <backend>', 'reference ops (float64) or their WebGPU twins').choices(['reference', 'webgpu']).default('reference'))
+    .addOption(new Option('--backend <backend>', 'reference ops (float64) or their WebGPU twins').choices(BACKEND_NAMES).default('reference'))
     .option('--epochs <n>', "epochs or steps (default: the fixture's)", integer('--epochs', 1))
     .option('--seed <s>', "weight-init and shuffling seed (default: the fixture's)", integer('--seed', 0))
     .option('--out <dir>', 'folder for the PNG files a model writes', DEFAULT_OUT_DIR)

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BackendName } from '../reference/models/backend';
 import { read, release, upload, type GpuTensor } from '../accelerated/runtime/buffers';
 import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { gpuCaptioningRnn } from '../accelerated/models/captioning_rnn';
@@ -175,7 +176,7 @@ describe('short runs on digit strips (both backends)', () => {
     solver: { update: 'sgd' as const, batch_size: 20, num_epochs: 3, num_train_samples: 20, optim_config: { lr: 0.05 }, schedule: undefined },
   };
   const runs = new Map<string, Promise<CaptionTrainResult>>();
-  const run = (model: CaptionerName, backend: 'reference' | 'webgpu') => {
+  const run = (model: CaptionerName, backend: BackendName) => {
     const key = `${model}:${backend}`;
     if (!runs.has(key)) runs.set(key, trainCaptioner(model, { backend, ...SHORT }));
     return runs.get(key)!;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BackendName } from '../reference/models/backend';
 import { release, upload } from '../accelerated/runtime/buffers';
 import { getGpu, releaseGpu } from '../accelerated/runtime/device';
 import { webgpuDetector } from '../accelerated/models/detector';
@@ -252,7 +253,7 @@ describe('full-loss gradient check (float64, tiny instance, matching fixed)', ()
 describe('short runs (both backends)', () => {
   const SHORT = { counts: { train: 24, test: 8 }, solver: { num_epochs: 2, batch_size: 8 } };
   const runs = new Map<string, Promise<DetectorTrainResult>>();
-  const run = (backend: 'reference' | 'webgpu') => {
+  const run = (backend: BackendName) => {
     if (!runs.has(backend)) runs.set(backend, trainDetector({ backend, ...SHORT }));
     return runs.get(backend)!;
   };

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { BackendName } from '../reference/models/backend';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -133,14 +134,14 @@ const SHORT: Record<'vae' | 'gan' | 'dcgan' | 'simclr', Omit<GenerativeOptions, 
   simclr: { limit: 48, epochs: 2, hyper: { hidden: 32, projection: 16 }, train: { batch_size: 16 } },
 };
 const memo = new Map<string, Promise<unknown>>();
-function short<R>(model: keyof typeof SHORT, backend: 'reference' | 'webgpu', run: (o: GenerativeOptions) => Promise<R>): Promise<R> {
+function short<R>(model: keyof typeof SHORT, backend: BackendName, run: (o: GenerativeOptions) => Promise<R>): Promise<R> {
   const key = `${model}:${backend}`;
   if (!memo.has(key)) memo.set(key, run({ ...SHORT[model], backend }));
   return memo.get(key) as Promise<R>;
 }
-const vaeRun = (b: 'reference' | 'webgpu') => short('vae', b, trainVae);
-const ganRun = (name: 'gan' | 'dcgan', b: 'reference' | 'webgpu') => short(name, b, (o) => trainGan(name, o));
-const simclrRun = (b: 'reference' | 'webgpu') => short('simclr', b, trainSimclr);
+const vaeRun = (b: BackendName) => short('vae', b, trainVae);
+const ganRun = (name: 'gan' | 'dcgan', b: BackendName) => short(name, b, (o) => trainGan(name, o));
+const simclrRun = (b: BackendName) => short('simclr', b, trainSimclr);
 
 const meanOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

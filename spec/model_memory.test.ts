@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getGpu, releaseGpu } from '../accelerated/runtime/device';
-import { webgpuBackend } from '../accelerated/models/backend';
+import { openBackend } from '../accelerated/models/open_backend';
 import * as gpuConvNet from '../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../accelerated/models/visualization';
 import { readSplitFixture } from '../reference/models/fixtures';
@@ -51,7 +51,7 @@ const RUNS: Run[] = [
 /** Saliency, fooling and class visualization of a small random conv net, on the device. */
 async function visualizations(): Promise<void> {
   const hyper = { num_filters: 3, filter_size: 3, hidden_dim: 16, weight_scale: 0, reg: 0 };
-  const v = webgpuVisualOps(webgpuBackend(await getGpu()));
+  const v = webgpuVisualOps(await openBackend('webgpu'));
   const model = gpuConvNet.threeLayerConvNet(hyper);
   const params = Object.fromEntries(Object.entries(initThreeLayerConvNet(hyper, 7)).map(([k, t]) => [k, v.backend.upload(t)]));
   const { test } = loadMnist(readSplitFixture(), 8);

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BackendName } from '../reference/models/backend';
 import { read } from '../accelerated/runtime/buffers';
-import { getGpu, releaseGpu } from '../accelerated/runtime/device';
-import { webgpuBackend } from '../accelerated/models/backend';
+import { releaseGpu } from '../accelerated/runtime/device';
+import { openBackend } from '../accelerated/models/open_backend';
 import type { Model, StepContext } from '../reference/models/backend';
 import { fcNet, initFcNet, type FcNetConfig } from '../reference/models/fc_net';
 import { readSplitFixture, SPLIT } from '../reference/models/fixtures';
@@ -93,7 +94,7 @@ describe('solver augmentation (random image shifts)', () => {
       }
       expect(ref.y.data[n]).toBe(y.data[r]);
     });
-    const gpu = webgpuBackend(await getGpu());
+    const gpu = await openBackend('webgpu');
     const [gX, gy] = [gpu.upload(X), gpu.upload(y, 'i32')];
     const twin = gpu.gatherRows(gX, gy, rows, shiftsOf(augment, rows.length, 1, 2));
     const again = referenceBackend.gatherRows(X, y, rows, shiftsOf(augment, rows.length, 1, 2));
@@ -294,7 +295,7 @@ describe('short runs on MNIST (both backends)', () => {
    */
   const compared = (model: ModelName) => (CONV_NETS.includes(model) ? { limit: 40, solver: { num_epochs: 1, batch_size: 20 } } : short(model));
   const runs = new Map<string, Promise<TrainResult>>();
-  const run = (model: ModelName, backend: 'reference' | 'webgpu', options = short(model)) => {
+  const run = (model: ModelName, backend: BackendName, options = short(model)) => {
     const key = `${model}:${backend}:${JSON.stringify(options)}`;
     if (!runs.has(key)) runs.set(key, trainModel(model, { backend, ...options }));
     return runs.get(key)!;

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { BackendName } from '../reference/models/backend';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getGpu, releaseGpu } from '../accelerated/runtime/device';
-import { webgpuBackend } from '../accelerated/models/backend';
+import { releaseGpu } from '../accelerated/runtime/device';
+import { openBackend } from '../accelerated/models/open_backend';
 import * as gpuConvNet from '../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../accelerated/models/visualization';
 import type { Model } from '../reference/models/backend';
@@ -63,7 +64,7 @@ describe('style transfer', () => {
 
   const SHORT = { ...readStyleTransferFixture(), steps: 6 };
   const runs = new Map<string, Promise<StyleTransferRun>>();
-  const run = (backend: 'reference' | 'webgpu') => {
+  const run = (backend: BackendName) => {
     if (!runs.has(backend)) runs.set(backend, runStyleTransfer(SHORT, backend));
     return runs.get(backend)!;
   };
@@ -93,10 +94,10 @@ describe('network visualization (a random three-layer conv net)', () => {
   const labels = Array.from(test.y.data.subarray(0, 4));
   const refModel = threeLayerConvNet(hyper);
   const refOps = referenceVisualOps(referenceBackend);
-  const on = async (backend: 'reference' | 'webgpu') =>
+  const on = async (backend: BackendName) =>
     backend === 'reference'
       ? { v: refOps as VisualOps<unknown>, model: refModel as Model<unknown> }
-      : { v: webgpuVisualOps(webgpuBackend(await getGpu())) as VisualOps<unknown>, model: gpuConvNet.threeLayerConvNet(hyper) as Model<unknown> };
+      : { v: webgpuVisualOps(await openBackend('webgpu')) as VisualOps<unknown>, model: gpuConvNet.threeLayerConvNet(hyper) as Model<unknown> };
   const upload = <T>(v: VisualOps<T>) => Object.fromEntries(Object.entries(params).map(([k, t]) => [k, v.backend.upload(t)]));
   const score = (x: Tensor, n: number, c: number) => refModel.scores(params, tensor([1, 784], x.data.subarray(n * 784, (n + 1) * 784))).data[c];
 

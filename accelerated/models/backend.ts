@@ -6,6 +6,10 @@ import type { Gpu } from '../runtime/device';
 import * as optimizers from '../optimizers';
 import { pointwise } from '../runtime/pointwise';
 import { sumAll } from '../runtime/reduce';
+import { WEBGPU_MODEL_OPS } from './ops';
+
+/** The WebGPU backend on its device. */
+export type WebgpuBackend = Backend<GpuTensor> & { readonly name: 'webgpu'; readonly gpu: Gpu };
 
 /**
  * The WebGPU backend of the Solver: the data, weights, optimizer state and activations stay on
@@ -19,9 +23,10 @@ import { sumAll } from '../runtime/reduce';
  *   accuracy  one invocation per sample walks its C scores for the arg-max (first maximum, as the
  *             reference) and writes 1 or 0; the tree reduction of accelerated/runtime/reduce.ts counts them.
  */
-export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
+export function webgpuBackend(gpu: Gpu): WebgpuBackend {
   return {
     name: 'webgpu',
+    gpu,
     upload: (t, dtype = 'f32') => upload(gpu, t, dtype),
     gatherRows: (X, y, rows, shifts) =>
       scope(() => {
@@ -88,8 +93,10 @@ export function webgpuBackend(gpu: Gpu): Backend<GpuTensor> {
         });
         return (await read(sumAll(hits, 1 / N))).data[0];
       }),
+    read,
     readScalar: async (t) => (await read(t)).data[0],
     optimizers,
+    ops: WEBGPU_MODEL_OPS,
     release: (...ts) => release(...ts),
     scope: (fn) => scope(fn),
     keep,

@@ -1,6 +1,6 @@
 import type { Backend } from '../../reference/models/backend';
 import { blurKernel, oneHot, requireRows, type VisualOps } from '../../reference/models/visualization';
-import { read, upload, view, type GpuTensor } from '../runtime/buffers';
+import { upload, view, type GpuTensor } from '../runtime/buffers';
 import { conv2dForward } from '../conv2d';
 import { pointwise } from '../runtime/pointwise';
 import { scope } from '../runtime/scope';
@@ -93,6 +93,5 @@ export function webgpuVisualOps(backend: Backend<GpuTensor>): VisualOps<GpuTenso
         const [w, b] = [upload(X.gpu, kernel.w), upload(X.gpu, kernel.b)];
         return view(conv2dForward(view(X, [X.shape[0], C, H, W]), w, b, { pad: 1, groups: C }).out, X.shape);
       }),
-    read,
   };
 }

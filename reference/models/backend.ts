@@ -1,11 +1,16 @@
 import type { Tensor } from '../tensor';
 import type * as optimizers from '../optimizers';
+import type { ModelOpTable } from './ops';
 
 /**
  * What the Solver and the models need from a backend, over its tensor type T: the reference
  * (float64 host tensors, reference/models/reference_backend.ts) or the WebGPU twins
- * (device tensors, accelerated/models/backend.ts). Only `readScalar` and `accuracy` read back.
+ * (device tensors, accelerated/models/backend.ts); accelerated/models/open_backend.ts opens one by name.
+ * Only `read`, `readScalar` and `accuracy` read back.
  */
+export const BACKEND_NAMES = ['reference', 'webgpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
 export type OptimizerRule = 'sgd' | 'sgd_momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
 
 /** The optimizer functions, as both reference/optimizers.ts and accelerated/optimizers.ts export them. */
@@ -35,7 +40,7 @@ export function shiftedSource(size: number, i: number, j: number, dy: number, dx
 }
 
 export interface Backend<T> {
-  readonly name: 'reference' | 'webgpu';
+  readonly name: BackendName;
   /** A host tensor on this backend (labels and step counters as 'i32'). */
   upload(t: Tensor, dtype?: 'f32' | 'i32'): T;
   /** Rows `rows` of X (N, D) and of the labels y (N): a minibatch; with `shifts`, each row's image shifted (ImageShifts). */
@@ -44,8 +49,12 @@ export interface Backend<T> {
   takeRows(t: T, rows: readonly number[]): T;
   /** The fraction of rows of scores (N, C) whose arg-max is the label. */
   accuracy(scores: T, y: T): Promise<number>;
+  /** t as a host tensor (the reference returns t itself). */
+  read(t: T): Promise<Tensor>;
   readScalar(t: T): Promise<number>;
   readonly optimizers: Optimizers<T>;
+  /** The model op table on this backend (ops.ts). */
+  readonly ops: ModelOpTable<T>;
   /** Frees device memory (nothing on the reference). */
   release(...ts: T[]): void;
   /** Runs fn, then frees the device tensors it made except those in its result (accelerated/runtime/scope.ts; on the reference it only runs fn). */

@@ -9,7 +9,7 @@ import { softmaxForward } from '../softmax';
 import { scalar, tensor, reshape, type Tensor } from '../tensor';
 import { InputError, requireShape, type Shaped } from '../validate';
 import type { LossAndGrads } from './backend';
-import { readModelFixture } from './fixtures';
+import { readE2eFixture } from './fixtures';
 import { REFERENCE_OPS, Tape, type Ops } from './layers';
 import { SHAPE_CLASSES, type ShapeObject, type ShapesConfig } from './shapes';
 import type { SolverConfig } from './solver';
@@ -78,7 +78,7 @@ export interface DetectorFixture {
   solver: SolverConfig;
 }
 
-export const readDetectorFixture = (): DetectorFixture => readModelFixture('detector') as unknown as DetectorFixture;
+export const readDetectorFixture = (): DetectorFixture => readE2eFixture<DetectorFixture>('detector', ['target', 'data', 'hyper', 'anchors', 'solver']);
 
 /** Checks the hyper-parameters (errors name the field); returns them. */
 export function validateDetectorHyper(h: DetectorHyper): DetectorHyper {

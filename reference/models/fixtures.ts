@@ -52,4 +52,24 @@ export function splitFixtureText(): string {
 
 export const readSplitFixture = (): SplitFixture => JSON.parse(readFileSync(SPLIT_FILE, 'utf8'));
 
-export const readModelFixture = (model: string): ModelFixture => JSON.parse(readFileSync(`${E2E_DIR}${model}.json`, 'utf8'));
+/** Whether `json` is an object naming `model` with every one of `fields`. */
+function isFixture<F extends { model: string }>(json: unknown, model: F['model'], fields: readonly (keyof F)[]): json is F {
+  return typeof json === 'object' && json !== null && 'model' in json && json.model === model && fields.every((f) => f in json);
+}
+
+/**
+ * fixtures/e2e/<model>.json as the task's fixture type F, after checking that it names the model
+ * and has `fields` (those the reader needs; the values' own checks are the model's); errors name the file and the fields.
+ */
+export function readE2eFixture<F extends { model: string }>(model: F['model'], fields: readonly (keyof F)[]): F {
+  const json: unknown = JSON.parse(readFileSync(`${E2E_DIR}${model}.json`, 'utf8'));
+  if (!isFixture<F>(json, model, fields)) {
+    const missing = fields.filter((f) => typeof json !== 'object' || json === null || !(f in json));
+    throw new Error(
+      `fixtures/e2e/${model}.json: expected "model": "${model}" and the fields ${fields.join(', ')}${missing.length ? ` (missing ${missing.join(', ')})` : ''}`,
+    );
+  }
+  return json;
+}
+
+export const readModelFixture = (model: string): ModelFixture => readE2eFixture<ModelFixture>(model, ['target', 'hyper']);

@@ -1,5 +1,9 @@
-import type { Tensor } from '../tensor';
+import { makeRng, uniformTensor, type Rng } from '../rng';
+import { tensor, type Tensor } from '../tensor';
+import { discriminatorAccuracy, SampleStats } from './gan_metrics';
 import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type ModelOps } from './generative_layers';
+import { adamFor, firstRows, readAll, trainEpochs, uploadAll } from './generative_training';
+import type { GenerativeBackend, GenerativeData, Shaped, TrainConfig, TrainOptions } from './generative_training';
 
 /**
  * Generative adversarial networks on 28×28 images flattened to 784 pixels in [−1, 1] (the cs231n GAN
@@ -150,3 +154,99 @@ export function ganModel<T extends { shape: readonly number[] }>(ops: ModelOps<T
 }
 
 export const gan = (arch: GanArch): GanModel<Tensor> => ganModel(REFERENCE_OPS, arch);
+
+/** The architecture of a GAN run, the tag of its random draws (gan, dcgan) and the number of latent codes its samples are measured on. */
+export interface GanSetup {
+  tag: string;
+  arch: GanArch;
+  evalSamples: number;
+}
+
+export interface GanTraining {
+  /** Mean discriminator and generator losses of each epoch. */
+  dLoss: number[];
+  gLoss: number[];
+  /** [L_D, L_G] of every step. */
+  lossHistory: Array<[number, number]>;
+  /** RMSE between the mean image of evalSamples samples and that of the test rows (pixels in [0, 1]); before and after training. */
+  meanImageRmse: { initial: number; final: number };
+  /** Mean distance of samples to their nearest training image ÷ the same for test images (gan_metrics.ts). */
+  nearestRatio: { initial: number; final: number };
+  /** Fraction of test images and fresh samples the discriminator classifies right (logit > 0 ⇔ real). */
+  dAccuracy: { real: number; fake: number };
+  G: Record<string, Tensor>;
+  D: Record<string, Tensor>;
+  /** With options.images: 64 samples (rows of pixels in [−1, 1]). */
+  images?: { samples: Tensor };
+}
+
+/** Images in [0, 1] → [−1, 1], the generator's tanh range. */
+const toTanhRange = (X: Tensor): Tensor =>
+  tensor(
+    X.shape,
+    X.data.map((v) => 2 * v - 1),
+  );
+
+/** Noise z ~ U(−1, 1) (the cs231n notebook's sample_noise). */
+const noise = (rng: Rng, N: number, dim: number): Tensor => uniformTensor([N, dim], rng, -1, 1);
+
+/**
+ * Trains the GAN by alternating Adam steps, discriminator then generator, on the training rows
+ * mapped to [−1, 1] (generative_training.ts), and measures its samples before and after (gan_metrics.ts).
+ */
+export async function trainGan<T extends Shaped>(
+  on: GenerativeBackend<T>,
+  { tag, arch, evalSamples }: GanSetup,
+  data: GenerativeData,
+  config: TrainConfig,
+  options: TrainOptions = {},
+): Promise<GanTraining> {
+  const { backend } = on;
+  const model = ganModel(on.ops, arch);
+  const init = initGan(arch, config.seed);
+  let [G, D] = [uploadAll(backend, init.G), uploadAll(backend, init.D)];
+  const [adamG, adamD] = [adamFor(backend, G, config), adamFor(backend, D, config)];
+  const X = backend.upload(toTanhRange(data.train.X));
+  const z = backend.upload(noise(makeRng(`${tag}:eval:${config.seed}`), evalSamples, arch.noise));
+  const stats = new SampleStats(on, data, z);
+  const initial = await stats.measure((codes) => model.generate(G, codes));
+  const rng = makeRng(`${tag}:noise:${config.seed}`);
+  const { history, epochMeans } = await trainEpochs(
+    data.train.X.shape[0],
+    config,
+    options,
+    (rows) =>
+      backend.scope(async () => {
+        const real = backend.takeRows(X, rows);
+        const d = model.discriminatorLoss(G, D, real, backend.upload(noise(rng, rows.length, arch.noise)));
+        D = adamD.step(D, d.grads);
+        const g = model.generatorLoss(G, D, backend.upload(noise(rng, rows.length, arch.noise)));
+        G = adamG.step(G, g.grads);
+        return [await backend.readScalar(d.loss), await backend.readScalar(g.loss)];
+      }),
+    ([d, g]) => `mean L_D ${d.toFixed(3)}  mean L_G ${g.toFixed(3)}`,
+  );
+  const final = await stats.measure((codes) => model.generate(G, codes));
+  const dAccuracy = await discriminatorAccuracy(on, model, G, D, toTanhRange(firstRows(data.test.X, evalSamples)), z);
+  const images = options.images
+    ? await backend.scope(async () => {
+        const codes = backend.upload(noise(makeRng(`${tag}:samples:${config.seed}`), 64, arch.noise));
+        return { samples: await backend.read(model.generate(G, codes)) };
+      })
+    : undefined;
+  const host = { G: await readAll(backend, G), D: await readAll(backend, D) };
+  stats.release();
+  adamG.release();
+  adamD.release();
+  backend.release(X, z, ...Object.values(G), ...Object.values(D));
+  return {
+    dLoss: epochMeans.map((l) => l[0]),
+    gLoss: epochMeans.map((l) => l[1]),
+    lossHistory: history as Array<[number, number]>,
+    meanImageRmse: { initial: initial.meanImageRmse, final: final.meanImageRmse },
+    nearestRatio: { initial: initial.nearestRatio, final: final.nearestRatio },
+    dAccuracy,
+    ...host,
+    images,
+  };
+}

@@ -164,7 +164,7 @@ export class Adam<T> {
 
   constructor(
     private readonly backend: Backend<T>,
-    params: Record<string, Tensor>,
+    params: Record<string, { shape: readonly number[] }>,
     private readonly config: { lr: number; beta1?: number; beta2?: number },
   ) {
     for (const [name, p] of Object.entries(params)) {

@@ -85,10 +85,15 @@ function gather(indices: readonly number[]): Dataset {
   return { X, y };
 }
 
+/** The splits' images, pixels in [0, 1] (the generative models' data); `limit` keeps the first rows of each. */
+export function loadRawMnist(indices: SplitIndices, limit = Infinity): MnistSplits {
+  const take = (list: number[]) => gather(list.slice(0, limit));
+  return { train: take(indices.train), val: take(indices.val), test: take(indices.test) };
+}
+
 /** The splits' images, centered by the mean training image; `limit` keeps the first rows of each. */
 export function loadMnist(indices: SplitIndices, limit = Infinity): MnistSplits {
-  const take = (list: number[]) => gather(list.slice(0, limit));
-  const [train, val, test] = [take(indices.train), take(indices.val), take(indices.test)];
+  const { train, val, test } = loadRawMnist(indices, limit);
   const [N] = train.X.shape;
   const mean = new Float64Array(IMAGE_SIZE);
   for (let n = 0; n < N; n++) for (let d = 0; d < IMAGE_SIZE; d++) mean[d] += train.X.data[n * IMAGE_SIZE + d] / N;

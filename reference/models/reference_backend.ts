@@ -1,9 +1,12 @@
 import * as optimizers from '../optimizers';
 import { takeRows, tensor, type Tensor } from '../tensor';
 import { shiftedSource, type Backend } from './backend';
+import { REFERENCE_MODEL_OPS } from './ops';
 
-/** The float64 reference backend: host tensors; nothing to upload or free. */
-export const referenceBackend: Backend<Tensor> = {
+export type ReferenceBackend = Backend<Tensor> & { readonly name: 'reference' };
+
+/** The float64 reference backend: host tensors; nothing to upload, read back or free. */
+export const referenceBackend: ReferenceBackend = {
   name: 'reference',
   upload: (t) => t,
   gatherRows(X, y, rows, shifts) {
@@ -35,8 +38,10 @@ export const referenceBackend: Backend<Tensor> = {
     }
     return correct / N;
   },
+  read: async (t) => t,
   readScalar: async (t) => t.data[0],
   optimizers,
+  ops: REFERENCE_MODEL_OPS,
   release: () => undefined,
   scope: (fn) => fn(),
   keep: (value) => value,

@@ -1,7 +1,8 @@
-import type { Rng } from '../rng';
-import { randn } from '../rng';
-import { tensor, type Tensor } from '../tensor';
+import { makeRng, randn, type Rng } from '../rng';
+import { takeRows, tensor, type Tensor } from '../tensor';
 import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type ModelOps } from './generative_layers';
+import { firstRows, readAll, trainWithAdam, uploadAll } from './generative_training';
+import type { GenerativeBackend, GenerativeData, Shaped, TrainConfig, TrainOptions } from './generative_training';
 
 /**
  * SimCLR (Chen et al. 2020; the EECS498 self-supervised assignment) on 28×28 digits: an MLP
@@ -79,4 +80,76 @@ export function augmentPairs(X: Tensor, side: number, rng: Rng, { shift, noise }
     }
   }
   return out;
+}
+
+/** The hyper-parameters of a SimCLR run: the model's, the views' augmentation, and the k of the kNN probe. */
+export interface SimclrSetup {
+  model: SimclrHyper;
+  augment: { shift: number; noise: number };
+  k: number;
+}
+
+export interface SimclrTraining {
+  lossHistory: number[];
+  epochLoss: number[];
+  /** kNN test accuracy on the learned representation h, on h of the untrained encoder, and on raw pixels. */
+  probe: { learned: number; untrained: number; pixels: number };
+  /**
+   * The same on test images shifted as the augmentation shifts them (one seeded view each, no
+   * noise), the training images unshifted: how much of the augmentations' invariance each holds.
+   */
+  shiftedProbe: { learned: number; untrained: number; pixels: number };
+  params: Record<string, Tensor>;
+}
+
+/** Trains SimCLR with Adam on views of the training rows (generative_training.ts), with kNN probes of the representation before and after. */
+export async function trainSimclr<T extends Shaped>(
+  on: GenerativeBackend<T>,
+  { model: hyper, augment, k }: SimclrSetup,
+  data: GenerativeData,
+  config: TrainConfig,
+  options: TrainOptions = {},
+): Promise<SimclrTraining> {
+  const { backend } = on;
+  const model = simclrModel(on.ops, hyper);
+  const initial = uploadAll(backend, initSimclr(hyper, config.seed));
+  const shifted = augmentPairs(data.test.X, 28, makeRng(`simclr:probe:${config.seed}`), { shift: augment.shift, noise: 0 });
+  const probeData = {
+    trainX: backend.upload(data.train.X),
+    trainY: backend.upload(data.train.y, 'i32'),
+    testX: backend.upload(data.test.X),
+    testY: backend.upload(data.test.y, 'i32'),
+    shiftedX: backend.upload(firstRows(shifted, data.test.X.shape[0])),
+  };
+  /** kNN accuracy on the test rows, plain and shifted, with the training rows as neighbours, all mapped by `features` (raw pixels without). */
+  const probe = (features?: (X: T) => T) =>
+    backend.scope(async () => {
+      const inputs = [probeData.trainX, probeData.testX, probeData.shiftedX];
+      const [htrain, htest, hshifted] = features ? inputs.map(features) : inputs;
+      const accuracy = await on.knnAccuracy(htrain, probeData.trainY, htest, probeData.testY, k);
+      const shiftedAccuracy = await on.knnAccuracy(htrain, probeData.trainY, hshifted, probeData.testY, k);
+      return [accuracy, shiftedAccuracy];
+    });
+  const untrained = await probe((X) => model.represent(initial, X));
+  const rng = makeRng(`simclr:augment:${config.seed}`);
+  const { history, epochMeans, params } = await trainWithAdam(
+    backend,
+    initial,
+    data.train.X.shape[0],
+    config,
+    options,
+    (current, rows) => model.loss(current, backend.upload(augmentPairs(takeRows(data.train.X, rows), 28, rng, augment))),
+    ([l]) => `mean nt_xent ${l.toFixed(4)}`,
+  );
+  const learned = await probe((X) => model.represent(params, X));
+  const pixels = await probe();
+  const host = await readAll(backend, params);
+  backend.release(...Object.values(probeData), ...Object.values(params));
+  return {
+    lossHistory: history.flat(),
+    epochLoss: epochMeans.flat(),
+    params: host,
+    probe: { learned: learned[0], untrained: untrained[0], pixels: pixels[0] },
+    shiftedProbe: { learned: learned[1], untrained: untrained[1], pixels: pixels[1] },
+  };
 }

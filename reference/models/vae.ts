@@ -1,5 +1,8 @@
+import { makeRng, randnTensor } from '../rng';
 import type { Tensor } from '../tensor';
 import { initLayers, netForward, REFERENCE_OPS, upstream, type Layer, type ModelOps } from './generative_layers';
+import { firstRows, readAll, trainWithAdam, uploadAll } from './generative_training';
+import type { GenerativeBackend, GenerativeData, Shaped, TrainConfig, TrainOptions } from './generative_training';
 
 /**
  * Variational autoencoder on images flattened to D pixels in [0, 1] (Kingma & Welling; the
@@ -93,3 +96,59 @@ export function vaeModel<T extends { shape: readonly number[] }>(ops: ModelOps<T
 }
 
 export const vae = (hyper: VaeHyper): VaeModel<Tensor> => vaeModel(REFERENCE_OPS, hyper);
+
+export interface VaeTraining {
+  /** Mean training loss (negative ELBO per image) of each epoch. */
+  epochLoss: number[];
+  lossHistory: number[];
+  /** Negative ELBO per image on the test rows (one sample of z each) and its KL term. */
+  testNelbo: number;
+  testKl: number;
+  params: Record<string, Tensor>;
+  /** With options.images: 64 decoder samples, and the first 32 test rows with their reconstructions (rows of pixels in [0, 1]). */
+  images?: { samples: Tensor; originals: Tensor; reconstructions: Tensor };
+}
+
+/** Trains the VAE with Adam on the training rows (generative_training.ts) and measures the −ELBO on the test rows. */
+export async function trainVae<T extends Shaped>(
+  on: GenerativeBackend<T>,
+  hyper: VaeHyper,
+  data: GenerativeData,
+  config: TrainConfig,
+  options: TrainOptions = {},
+): Promise<VaeTraining> {
+  const { backend } = on;
+  const model = vaeModel(on.ops, hyper);
+  const X = backend.upload(data.train.X);
+  const rng = makeRng(`vae:noise:${config.seed}`);
+  const { history, epochMeans, params } = await trainWithAdam(
+    backend,
+    uploadAll(backend, initVae(hyper, config.seed)),
+    data.train.X.shape[0],
+    config,
+    options,
+    (current, rows) => model.loss(current, backend.takeRows(X, rows), backend.upload(randnTensor([rows.length, hyper.latent], rng))),
+    ([l]) => `mean −ELBO ${l.toFixed(2)} nats/image`,
+  );
+  // test −ELBO: one draw of z per image from its own generator
+  const [testNelbo, testKl] = await backend.scope(async () => {
+    const testEps = backend.upload(randnTensor([data.test.X.shape[0], hyper.latent], makeRng(`vae:test:${config.seed}`)));
+    const test = model.loss(params, backend.upload(data.test.X), testEps);
+    return [await backend.readScalar(test.loss), await backend.readScalar(test.kl)];
+  });
+  const images = options.images
+    ? await backend.scope(async () => {
+        const z = backend.upload(randnTensor([64, hyper.latent], makeRng(`vae:samples:${config.seed}`)));
+        const originals = backend.upload(firstRows(data.test.X, 32));
+        const reconstructions = model.reconstruct(params, originals);
+        return {
+          samples: await backend.read(model.decode(params, z)),
+          originals: await backend.read(originals),
+          reconstructions: await backend.read(reconstructions),
+        };
+      })
+    : undefined;
+  const host = await readAll(backend, params);
+  backend.release(X, ...Object.values(params));
+  return { epochLoss: epochMeans.flat(), lossHistory: history.flat(), testNelbo, testKl, params: host, images };
+}

@@ -31,7 +31,6 @@ export interface VisualOps<T> {
   roll(X: T, image: readonly [number, number, number], dy: number, dx: number): T;
   /** Each channel of each image blurred by the 3×3 binomial kernel (conv2d, zero padding). */
   blur(X: T, image: readonly [number, number, number]): T;
-  read(t: T): Promise<Tensor>;
 }
 
 /** The predicted class of each row of scores (N, C): the column of its first maximum. */
@@ -60,7 +59,7 @@ export async function saliencyMaps<T>(
   classes: number,
   image: readonly [number, number, number],
 ): Promise<Tensor> {
-  return v.backend.scope(() => v.read(v.saliency(classGradient(model, params, X, v.oneHot(X, y, classes)), image)));
+  return v.backend.scope(() => v.backend.read(v.saliency(classGradient(model, params, X, v.oneHot(X, y, classes)), image)));
 }
 
 export interface FoolingResult {
@@ -97,7 +96,8 @@ export async function foolingImages<T>(
         const scores = model.scores(params, x);
         const fooled = await backend.accuracy(scores, target);
         onStep?.(steps, fooled);
-        if (fooled === 1 || steps === config.maxSteps) return { result: { images: await v.read(x), predicted: predictions(await v.read(scores)), steps } };
+        if (fooled === 1 || steps === config.maxSteps)
+          return { result: { images: await v.backend.read(x), predicted: predictions(await v.backend.read(scores)), steps } };
         return { next: v.ascend(x, classGradient(model, params, x, dscores), config.lr, 0, { scores, target }) };
       });
       if (step.result) return step.result;
@@ -155,7 +155,7 @@ export async function classVisualization<T>(
       x = next;
       onStep?.(step);
     }
-    return { images: await v.read(x), scores: await v.read(model.scores(params, x)) };
+    return { images: await v.backend.read(x), scores: await v.backend.read(model.scores(params, x)) };
   });
 }
 
@@ -250,6 +250,5 @@ export function referenceVisualOps(backend: Backend<Tensor>): VisualOps<Tensor> 
     ascend,
     roll,
     blur,
-    read: async (t) => t,
   };
 }

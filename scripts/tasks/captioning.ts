@@ -1,21 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { read } from '../../accelerated/runtime/buffers';
-import { getGpu, type Gpu } from '../../accelerated/runtime/device';
-import { webgpuBackend } from '../../accelerated/models/backend';
+import type { Gpu } from '../../accelerated/runtime/device';
+import { openBackend } from '../../accelerated/models/open_backend';
 import { gpuCaptionBackend } from '../../accelerated/models/captioning_ops';
 import { gpuCaptioningRnn } from '../../accelerated/models/captioning_rnn';
 import { gpuCaptioningTransformer } from '../../accelerated/models/captioning_transformer';
-import type { Backend, Model } from '../../reference/models/backend';
+import type { Backend, BackendName, Model } from '../../reference/models/backend';
 import { REFERENCE_CAPTION_BACKEND } from '../../reference/models/captioning_ops';
 import { initCaptioningRnn, referenceCaptioningRnn, type CellKind } from '../../reference/models/captioning_rnn';
 import { initCaptioningTransformer, referenceCaptioningTransformer } from '../../reference/models/captioning_transformer';
 import { captionText, CELL_SIZE, readStripFixture, stripImages, stripSplits, WORDS, type StripSet } from '../../reference/models/digit_strips';
-import { E2E_DIR, readSplitFixture } from '../../reference/models/fixtures';
+import { readE2eFixture, readSplitFixture } from '../../reference/models/fixtures';
 import { Solver, type EpochReport, type SolverConfig } from '../../reference/models/solver';
 import type { Tensor } from '../../reference/tensor';
 import { writeImageGrid } from './png';
-import type { BackendName, Check, Task, TaskOptions } from './task';
+import type { Check, Task, TaskOptions } from './task';
 
 /**
  * Image captioning on digit strips (reference/models/digit_strips.ts; generator in
@@ -38,7 +36,8 @@ export interface CaptioningFixture {
   solver: SolverConfig;
 }
 
-export const readCaptioningFixture = (model: CaptionerName): CaptioningFixture => JSON.parse(readFileSync(`${E2E_DIR}${model}.json`, 'utf8'));
+export const readCaptioningFixture = (model: CaptionerName): CaptioningFixture =>
+  readE2eFixture<CaptioningFixture>(model, ['targets', 'hyper', 'overfit', 'solver']);
 
 const CELLS: Record<Exclude<CaptionerName, 'captioning_transformer'>, CellKind> = {
   captioning_rnn: 'rnn',
@@ -110,17 +109,14 @@ export async function trainCaptioner(name: CaptionerName, options: CaptionTrainO
   const strips = stripSplits(readStripFixture(), readSplitFixture(), options.limit);
   const [, P] = strips.train.cells.shape;
   const parts = captioner(name, fixture.hyper, { P, L: strips.train.captions.shape[1] });
-  if (options.backend === 'reference') {
-    return runCaptioner(REFERENCE_CAPTION_BACKEND, parts.reference(), async (t) => t, parts.init, fixture, strips, options);
-  }
-  const gpu = await getGpu();
-  return runCaptioner(gpuCaptionBackend(webgpuBackend(gpu)), parts.webgpu(gpu), read, parts.init, fixture, strips, options);
+  const backend = await openBackend(options.backend);
+  if (backend.name === 'reference') return runCaptioner(REFERENCE_CAPTION_BACKEND, parts.reference(), parts.init, fixture, strips, options);
+  return runCaptioner(gpuCaptionBackend(backend), parts.webgpu(backend.gpu), parts.init, fixture, strips, options);
 }
 
 async function runCaptioner<T>(
   backend: Backend<T>,
   model: Model<T>,
-  readBack: (t: T) => Promise<Tensor>,
   init: (seed: number) => Record<string, Tensor>,
   fixture: CaptioningFixture,
   strips: Record<'train' | 'val' | 'test', StripSet>,
@@ -169,9 +165,9 @@ async function runCaptioner<T>(
         test.y,
         Array.from({ length: Math.min(SAMPLES, test.N) }, (_, i) => i),
       );
-      return readBack(model.scores(run.result.params, shown.X));
+      return backend.read(model.scores(run.result.params, shown.X));
     });
-    const params = Object.fromEntries(await Promise.all(Object.entries(run.result.params).map(async ([k, t]) => [k, await readBack(t)] as const)));
+    const params = Object.fromEntries(await Promise.all(Object.entries(run.result.params).map(async ([k, t]) => [k, await backend.read(t)] as const)));
     backend.release(...Object.values(run.result.params));
     return {
       overfit,

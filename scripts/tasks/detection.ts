@@ -1,9 +1,7 @@
-import { read } from '../../accelerated/runtime/buffers';
-import { getGpu } from '../../accelerated/runtime/device';
-import { webgpuBackend } from '../../accelerated/models/backend';
 import { webgpuDetector } from '../../accelerated/models/detector';
+import { openBackend } from '../../accelerated/models/open_backend';
 import { meanAveragePrecisionForward } from '../../reference/mean_average_precision';
-import type { Backend } from '../../reference/models/backend';
+import type { Backend, BackendName } from '../../reference/models/backend';
 import {
   detectionTargets,
   detectorAnchors,
@@ -14,14 +12,13 @@ import {
   type DetectorFixture,
   type DetectorModel,
 } from '../../reference/models/detector';
-import { referenceBackend } from '../../reference/models/reference_backend';
 import { generateShapes, groundTruthRows, type ShapesSet } from '../../reference/models/shapes';
 import { learningRate, minibatches, type SolverConfig } from '../../reference/models/solver';
 import { scalar, tensor, type Tensor } from '../../reference/tensor';
 import { upsampleNearestForward } from '../../reference/upsample_nearest';
 import { join } from 'node:path';
 import { writeImageGrid } from './png';
-import type { BackendName, Task, TaskOptions } from './task';
+import type { Task, TaskOptions } from './task';
 
 /**
  * The single-stage detector on synthetic shapes (reference/models/detector.ts, shapes.ts;
@@ -57,11 +54,10 @@ export interface DetectorTrainResult {
   files: string[];
 }
 
-/** What the loop needs from a backend besides Backend: the model and reads. */
+/** A backend and the detector on it. */
 interface DetectorParts<T> {
   backend: Backend<T>;
   model: DetectorModel<T>;
-  read(t: T): Promise<Tensor>;
 }
 
 export async function trainDetector(options: DetectorTrainOptions): Promise<DetectorTrainResult> {
@@ -74,20 +70,11 @@ export async function trainDetector(options: DetectorTrainOptions): Promise<Dete
   if (options.seed !== undefined) config.seed = options.seed;
   if (config.update !== 'adam') throw new Error(`detector: solver.update: expected "adam", got "${config.update}"`);
   const started = performance.now();
+  const backend = await openBackend(options.backend);
   const run =
-    options.backend === 'reference'
-      ? await runOn(
-          { backend: referenceBackend, model: referenceDetector(fixture.hyper, fixture.anchors), read: async (t) => t },
-          fixture,
-          config,
-          train,
-          test,
-          options,
-        )
-      : await (async () => {
-          const gpu = await getGpu();
-          return runOn({ backend: webgpuBackend(gpu), model: webgpuDetector(fixture.hyper, fixture.anchors), read }, fixture, config, train, test, options);
-        })();
+    backend.name === 'reference'
+      ? await runOn({ backend, model: referenceDetector(fixture.hyper, fixture.anchors) }, fixture, config, train, test, options)
+      : await runOn({ backend, model: webgpuDetector(fixture.hyper, fixture.anchors) }, fixture, config, train, test, options);
   const groundTruth = groundTruthRows(test.objects);
   const map = meanAveragePrecisionForward(run.detections, groundTruth, { iou_threshold: 0.5 }).map.data[0];
   const files = options.outDir ? [drawDetections(join(options.outDir, `detector-${options.backend}.png`), test, run.detections)] : [];
@@ -178,7 +165,7 @@ async function runOn<T>(
       [found.reduce((a, d) => a + d.shape[0], 0), 7],
       found.flatMap((d) => Array.from(d.data)),
     );
-    const hostParams = Object.fromEntries(await Promise.all(Object.entries(params).map(async ([k, t]) => [k, await parts.read(t)] as const)));
+    const hostParams = Object.fromEntries(await Promise.all(Object.entries(params).map(async ([k, t]) => [k, await backend.read(t)] as const)));
     return { lossHistory, detections, params: hostParams };
   } finally {
     backend.release(X, Xtest, ...Object.values(targets), ...Object.values(params), ...Object.values(adam).flatMap((s) => [s.m, s.v, s.t]));

@@ -1,6 +1,5 @@
-import { webgpuBackend } from '../../accelerated/models/backend';
-import { read, type GpuTensor } from '../../accelerated/runtime/buffers';
-import { getGpu } from '../../accelerated/runtime/device';
+import { openBackend } from '../../accelerated/models/open_backend';
+import type { GpuTensor } from '../../accelerated/runtime/buffers';
 import * as gpuKnn from '../../accelerated/models/knn';
 import * as gpuLinearSoftmax from '../../accelerated/models/linear_softmax';
 import * as gpuLinearSvm from '../../accelerated/models/linear_svm';
@@ -8,7 +7,7 @@ import * as gpuFcNet from '../../accelerated/models/fc_net';
 import * as gpuResidualConv from '../../accelerated/models/residual_conv_net';
 import * as gpuThreeLayerConv from '../../accelerated/models/three_layer_conv_net';
 import * as gpuTwoLayer from '../../accelerated/models/two_layer_net';
-import type { Backend, Model } from '../../reference/models/backend';
+import type { Backend, BackendName, Model } from '../../reference/models/backend';
 import { fcNet, initFcNet, type FcNetConfig, type Normalization } from '../../reference/models/fc_net';
 import { readModelFixture, readSplitFixture, type ModelFixture } from '../../reference/models/fixtures';
 import * as refKnn from '../../reference/models/knn';
@@ -16,13 +15,12 @@ import { initLinear } from '../../reference/models/linear';
 import { linearSoftmax } from '../../reference/models/linear_softmax';
 import { linearSvm } from '../../reference/models/linear_svm';
 import { CLASSES, IMAGE_SIZE, loadMnist, type MnistSplits } from '../../reference/models/mnist';
-import { referenceBackend } from '../../reference/models/reference_backend';
 import { initResidualConvNet, residualConvNet } from '../../reference/models/residual_conv_net';
 import { Solver, type EpochReport, type SolverConfig } from '../../reference/models/solver';
 import { initThreeLayerConvNet, threeLayerConvNet } from '../../reference/models/three_layer_conv_net';
 import { initTwoLayerNet, twoLayerNet } from '../../reference/models/two_layer_net';
 import type { Tensor } from '../../reference/tensor';
-import type { BackendName, Task, TaskOptions } from './task';
+import type { Task, TaskOptions } from './task';
 
 /**
  * The MNIST classifiers (fixtures/e2e: the split and each model's hyper-parameters and target),
@@ -109,24 +107,22 @@ export async function trainModel(name: ModelName, options: TrainOptions): Promis
   const fixture = readModelFixture(name);
   const data = loadMnist(readSplitFixture(), options.limit);
   const started = performance.now();
+  const backend = await openBackend(options.backend);
   const run =
-    options.backend === 'reference'
-      ? await runOn(referenceBackend, name, fixture, data, options, {
-          read: async (t) => t,
+    backend.name === 'reference'
+      ? await runOn(backend, name, fixture, data, options, {
           model: (trainable) => trainable.reference(fixture.hyper, fixture.architecture ?? {}),
           knnAccuracy: async (...args) => refKnn.knnAccuracy(...args),
         })
-      : await runOn(webgpuBackend(await getGpu()), name, fixture, data, options, {
-          read,
+      : await runOn(backend, name, fixture, data, options, {
           model: (trainable) => trainable.webgpu(fixture.hyper, fixture.architecture ?? {}),
           knnAccuracy: gpuKnn.knnAccuracy,
         });
   return { model: name, backend: options.backend, target: fixture.target, seconds: (performance.now() - started) / 1000, ...run };
 }
 
-/** What runOn needs besides the Backend: reading params back, the backend's model and kNN. */
+/** What runOn needs besides the Backend: the backend's model and kNN. */
 interface BackendParts<T> {
-  read(t: T): Promise<Tensor>;
   model(trainable: Trainable): Model<T>;
   knnAccuracy(X_train: T, y_train: T, X: T, y: T, k: number): Promise<number>;
 }
@@ -168,7 +164,7 @@ async function runOn<T>(
       onEpoch: options.onEpoch,
     });
     const testAcc = await solver.accuracy(test.X, test.y, sizes.test);
-    const params = Object.fromEntries(await Promise.all(Object.entries(result.params).map(async ([k, t]) => [k, await parts.read(t)] as const)));
+    const params = Object.fromEntries(await Promise.all(Object.entries(result.params).map(async ([k, t]) => [k, await backend.read(t)] as const)));
     backend.release(...Object.values(result.params));
     return { testAcc, valAcc: result.bestValAcc, lossHistory: result.lossHistory, epochs: result.epochs, params };
   } finally {

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { read, release } from '../../accelerated/runtime/buffers';
-import { getGpu } from '../../accelerated/runtime/device';
-import { webgpuBackend } from '../../accelerated/models/backend';
+import { openBackend } from '../../accelerated/models/open_backend';
 import * as gpuStyle from '../../accelerated/models/style_transfer';
-import { readModelFixture } from '../../reference/models/fixtures';
-import { referenceBackend } from '../../reference/models/reference_backend';
+import type { BackendName } from '../../reference/models/backend';
+import { readE2eFixture } from '../../reference/models/fixtures';
 import {
   descendImage,
   digitImage,
@@ -17,7 +15,7 @@ import {
 } from '../../reference/models/style_transfer';
 import { tensor, type Tensor } from '../../reference/tensor';
 import { writeImageGrid } from './png';
-import type { BackendName, Task, TaskOptions } from './task';
+import type { Task, TaskOptions } from './task';
 
 /**
  * The style-transfer task: a noise image optimized by Adam on its pixels until it has the content
@@ -37,7 +35,8 @@ export interface StyleTransferFixture {
   lr: number;
 }
 
-export const readStyleTransferFixture = (): StyleTransferFixture => readModelFixture('style_transfer') as unknown as StyleTransferFixture;
+export const readStyleTransferFixture = (): StyleTransferFixture =>
+  readE2eFixture<StyleTransferFixture>('style_transfer', ['target', 'hyper', 'content_index', 'style_seed', 'seed', 'steps', 'lr']);
 
 export interface StyleTransferRun extends Omit<DescentResult<Tensor>, 'img'> {
   content: Tensor;
@@ -50,7 +49,7 @@ export interface StyleTransferRun extends Omit<DescentResult<Tensor>, 'img'> {
 /** One optimization on one backend with the fixture's settings (tests pass smaller ones). */
 export async function runStyleTransfer(
   fixture: StyleTransferFixture,
-  backend: BackendName,
+  name: BackendName,
   onStep?: (step: number, loss: number) => void,
 ): Promise<StyleTransferRun> {
   const content = digitImage(fixture.content_index);
@@ -61,22 +60,21 @@ export async function runStyleTransfer(
   const config = { steps: fixture.steps, lr: fixture.lr };
   const started = performance.now();
   let result: Omit<DescentResult<Tensor>, 'img'> & { image: Tensor };
-  if (backend === 'reference') {
-    const { img, ...rest } = await descendImage(referenceBackend, styleTransferObjective(net, content, style, fixture.hyper), initial, config, onStep);
+  const device = await openBackend(name);
+  if (device.name === 'reference') {
+    const { img, ...rest } = await descendImage(device, styleTransferObjective(net, content, style, fixture.hyper), initial, config, onStep);
     result = { ...rest, image: img };
   } else {
-    const gpu = await getGpu();
-    const device = webgpuBackend(gpu);
     const gpuNet = Object.fromEntries(Object.entries(net).map(([k, t]) => [k, device.upload(t)]));
     const [gpuContent, gpuStyleImage] = [device.upload(content), device.upload(style)];
     const objective = gpuStyle.styleTransferObjective(gpuNet, gpuContent, gpuStyleImage, fixture.hyper);
     try {
       const { img, ...rest } = await descendImage(device, objective, initial, config, onStep);
-      result = { ...rest, image: await read(img) };
-      release(img);
+      result = { ...rest, image: await device.read(img) };
+      device.release(img);
     } finally {
       objective.dispose();
-      release(gpuContent, gpuStyleImage, ...Object.values(gpuNet));
+      device.release(gpuContent, gpuStyleImage, ...Object.values(gpuNet));
     }
   }
   return { ...result, content, style, seconds: (performance.now() - started) / 1000 };

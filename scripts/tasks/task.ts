@@ -1,10 +1,10 @@
+import type { BackendName } from '../../reference/models/backend';
+
 /**
  * An end-to-end task of `gradcheck train` and `npm run e2e`: one model trained (or optimized) on
  * its data on one backend, ending in one metric checked against its target. Each task file
  * (scripts/tasks/<family>.ts) exports its tasks; scripts/tasks/index.ts lists them all.
  */
-export type BackendName = 'reference' | 'webgpu';
-
 export interface TaskOptions {
   backend: BackendName;
   /** Overrides the fixture's epochs (or steps, for tasks that count steps). */

@@ -1,13 +1,10 @@
 import { join } from 'node:path';
-import type { GpuTensor } from '../../accelerated/runtime/buffers';
-import { getGpu } from '../../accelerated/runtime/device';
-import { webgpuBackend } from '../../accelerated/models/backend';
+import { openBackend } from '../../accelerated/models/open_backend';
 import * as gpuConvNet from '../../accelerated/models/three_layer_conv_net';
 import { webgpuVisualOps } from '../../accelerated/models/visualization';
-import type { Backend, Model } from '../../reference/models/backend';
-import { readModelFixture, readSplitFixture } from '../../reference/models/fixtures';
+import type { BackendName, Model } from '../../reference/models/backend';
+import { readE2eFixture, readModelFixture, readSplitFixture } from '../../reference/models/fixtures';
 import { CLASSES, loadMnist, type Dataset } from '../../reference/models/mnist';
-import { referenceBackend } from '../../reference/models/reference_backend';
 import type { SolverConfig } from '../../reference/models/solver';
 import { threeLayerConvNet } from '../../reference/models/three_layer_conv_net';
 import {
@@ -23,7 +20,7 @@ import { makeRng } from '../../reference/rng';
 import { takeRows, tensor, type Tensor } from '../../reference/tensor';
 import { trainModel } from './mnist_classifiers';
 import { writeImageGrid } from './png';
-import type { BackendName, Check, Task, TaskOptions } from './task';
+import type { Check, Task, TaskOptions } from './task';
 
 /**
  * cs231n's NetworkVisualization on the three-layer conv net (reference/models/three_layer_conv_net.ts,
@@ -41,7 +38,8 @@ export interface VisualizationFixture {
   class_visualization: ClassVisualizationConfig & { target: number };
 }
 
-export const readVisualizationFixture = (): VisualizationFixture => readModelFixture('network_visualization') as unknown as VisualizationFixture;
+export const readVisualizationFixture = (): VisualizationFixture =>
+  readE2eFixture<VisualizationFixture>('network_visualization', ['target', 'classifier', 'fooling', 'class_visualization']);
 
 /** One MNIST row as an image. */
 export const IMAGE: [number, number, number] = [1, 28, 28];
@@ -93,7 +91,7 @@ export async function visualize<T>(
   try {
     const candidates = Math.min(test.y.shape[0], 20 * fixture.fooling.count);
     const firstRows = Array.from({ length: candidates }, (_, i) => i);
-    const predicted = predictions(await backend.scope(() => v.read(model.scores(params, backend.upload(takeRows(test.X, firstRows))))));
+    const predicted = predictions(await backend.scope(() => backend.read(model.scores(params, backend.upload(takeRows(test.X, firstRows))))));
     const picked = pickDigits(test, predicted, fixture.fooling.count);
     const digits = takeRows(test.X, picked);
     const labels = picked.map((r) => test.y.data[r]);
@@ -126,16 +124,16 @@ export async function visualize<T>(
 
 /** The visualization on a backend by name. */
 export async function visualizeOn(
-  backend: BackendName,
+  name: BackendName,
   hostParams: Record<string, Tensor>,
   test: Dataset,
   fixture: VisualizationFixture,
   onReport?: (line: string) => void,
 ) {
   const hyper = readModelFixture('three_layer_conv_net').hyper;
-  if (backend === 'reference') return visualize(referenceVisualOps(referenceBackend), threeLayerConvNet(hyper), hostParams, test, fixture, onReport);
-  const device: Backend<GpuTensor> = webgpuBackend(await getGpu());
-  return visualize(webgpuVisualOps(device), gpuConvNet.threeLayerConvNet(hyper), hostParams, test, fixture, onReport);
+  const backend = await openBackend(name);
+  if (backend.name === 'reference') return visualize(referenceVisualOps(backend), threeLayerConvNet(hyper), hostParams, test, fixture, onReport);
+  return visualize(webgpuVisualOps(backend), gpuConvNet.threeLayerConvNet(hyper), hostParams, test, fixture, onReport);
 }
 
 const images = (rowsOf: Tensor[]): Tensor => {

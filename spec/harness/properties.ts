@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { GpuTensor } from '../../accelerated/runtime/buffers';
+import type { BackendName } from '../../reference/models/backend';
 import type { Tensor } from '../../reference/tensor';
 import { twinAgreement, variantAgreement, type Agreement } from './agreement';
 import { describeGradcheck, gradcheck } from './gradcheck';
@@ -11,7 +12,6 @@ import { describe } from './tolerance';
  * row's arbitraries, run by fast-check with a fixed seed, shrunk on failure to a small case that
  * is reported with its replay command.
  */
-export type Backend = 'reference' | 'webgpu';
 
 /** Default seed of the suite; GRADCHECK_SEED overrides it to explore other cases. */
 export const SUITE_SEED = Number(process.env.GRADCHECK_SEED ?? 20261123);
@@ -29,7 +29,7 @@ export interface PropertyOptions {
 export interface PropertyResult {
   ok: boolean;
   op: string;
-  backend: Backend;
+  backend: BackendName;
   runs: number;
   seed: number;
   /** Per tensor (out, dx, …, or the gradcheck's d-inputs): the largest error seen over passing runs. */
@@ -38,7 +38,7 @@ export interface PropertyResult {
   failure?: { sample: string; report: string; path: string; replay: string };
 }
 
-export async function checkProperty(row: OpRow, backend: Backend, options: PropertyOptions): Promise<PropertyResult> {
+export async function checkProperty(row: OpRow, backend: BackendName, options: PropertyOptions): Promise<PropertyResult> {
   const maxErrors = new Map<string, { abs: number; rel: number }>();
   const note = (name: string, abs: number, rel: number) => {
     const m = maxErrors.get(name) ?? { abs: 0, rel: 0 };
