@@ -64,6 +64,10 @@ export function resampleErrors(op: string): ErrorCase[] {
     error('neither scale nor size', makeSample({ x }), "scale/size: expected exactly one of scale (a number) and size ([H', W']), got neither"),
     error('scale 0', makeSample({ x }, { scale: 0 }), 'scale: expected a finite number > 0, got 0'),
     error('size with a 0', makeSample({ x }, { size: [0, 3] }), "size: expected [H', W'] of integers ≥ 1, got [0,3]"),
+    error('size of one number', makeSample({ x }, { size: [4] }), "size: expected [H', W'] of integers ≥ 1, got [4]"),
+    error('size a two-character string', makeSample({ x }, { size: '44' }), `size: expected [H', W'] of integers ≥ 1, got "44"`),
+    error('scale Infinity', makeSample({ x }, { scale: Infinity }), 'scale: expected a finite number > 0, got Infinity'),
+    error('empty x', makeSample({ x: tensor([1, 1, 0, 3]) }, { scale: 2 }), 'x: expected a non-empty tensor, got shape [1, 1, 0, 3]'),
     error('scale leaving no rows', makeSample({ x }, { scale: 0.4 }), "x: expected an output of at least 1×1 (H' = ⌊H·scale⌋), got H' × W' = 0 × 1"),
     error('NaN in x', makeSample({ x: tensor([1, 1, 2, 3], [0, 1, 2, NaN, 4, 5]) }, { scale: 2 }), 'x: expected finite values, got NaN at [0, 0, 1, 0]'),
   ];
