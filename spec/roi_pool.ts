@@ -76,6 +76,11 @@ export const roi_pool: OpDef = {
     // More bins than roi pixels: overlapping one-pixel bins; spatial_scale 0.5 with 3·0.5 = 1.5 rounding to 2.
     makeSample({ features: plane, rois: tensor([1, 5], [0, 3, 3, 3, 5]) }, { output_size: [3, 3], spatial_scale: 0.5 }),
   ],
+  kinks: {
+    convention: 'on a tie the first maximum of a bin in row-major order is its argmax and takes the gradient (as max_pool2d)',
+    // One bin over the whole 2×2 plane, whose values are all 2: the gradient goes to element (0, 0).
+    cases: [makeSample({ features: tensor([1, 1, 2, 2], [2, 2, 2, 2]), rois: tensor([1, 5], [0, 0, 0, 1, 1]) }, { output_size: [1, 1] })],
+  },
   errors: [
     {
       title: 'features of rank 3',
