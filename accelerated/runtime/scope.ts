@@ -6,9 +6,8 @@
  * promise settles, so async scopes must not overlap (one awaited at a time, as a training loop does).
  *
  * This module knows tensors only by their lease (accelerated/runtime/buffers.ts registers each new tensor
- * with `track`), so it imports no tensor module and buffers.ts can import it.
+ * with `track`), so it imports nothing and buffers.ts can import it.
  */
-import { scopedLoop } from '../../reference/scoped_loop';
 
 /** The allocation record a tensor and its views share: `live` until it is released. */
 export interface Lease {
@@ -73,10 +72,33 @@ export function scope<R>(fn: () => R, options: ScopeOptions = {}): R {
 
 /**
  * Runs `count` steps of a loop that carries a state (a time loop's h and c, a gradient carried back):
- * step i gets the state and returns the next, each step in a scope of its own, so memory stays that
- * of one step however many run (scopedLoop of reference/scoped_loop.ts with this module's scope).
+ * step i gets the state and returns the next, each step in a scope of its own. A step frees what it
+ * made except the next state, and the state it was given once it no longer returns it (unless that
+ * came from `initial`, which stays its owner's), so memory stays that of one step however many run.
+ * Iterative, so a loop of any length runs; reference/scoped_loop.ts's scopedLoop is the form for code
+ * shared with the reference (layer and block loops), which nests one scope per step.
  */
-export const scopedSteps = <S>(initial: S, count: number, step: (state: S, i: number) => S): S => scopedLoop({ scope }, initial, count, step);
+export function scopedSteps<S>(initial: S, count: number, step: (state: S, i: number) => S): S {
+  return scope(() => {
+    // Holds, between two steps, the state the earlier one returned (its tensors come back here as a scope closes).
+    const between = open.at(-1)!;
+    let state = initial;
+    for (let i = 0; i < count; i++) {
+      const given = state;
+      state = scope(() => {
+        const current = open.at(-1)!;
+        for (const lease of leasesIn(given)) {
+          if (owner.get(lease) !== between) continue;
+          current.set(lease, between.get(lease)!);
+          between.delete(lease);
+          owner.set(lease, current);
+        }
+        return step(given, i);
+      });
+    }
+    return state;
+  });
+}
 
 function close(frees: Frees, returned: unknown, { freed }: ScopeOptions): void {
   const at = open.lastIndexOf(frees);
