@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { empty, zeros, read, release, upload, view, type GpuTensor } from '../accelerated/runtime/buffers';
 import { sizeClass } from '../accelerated/runtime/pool';
-import { keep, scope, scopedSteps } from '../accelerated/runtime/scope';
+import { keep, scope } from '../accelerated/runtime/scope';
 import { getGpu, MAX_BATCH, releaseGpu } from '../accelerated/runtime/device';
 import { map } from '../accelerated/runtime/elementwise';
 import { lstmForward } from '../accelerated/lstm_forward';
@@ -240,32 +240,6 @@ describe('scope', () => {
     await expect(outer).rejects.toThrow('async scopes must not overlap');
     await inner;
     expect(gpu.pool.lent).toBe(before);
-  });
-});
-
-describe('scopedSteps', () => {
-  it('holds one step at a time: a step frees what it made and the state it replaced, never the initial state', async () => {
-    const gpu = await getGpu();
-    const before = gpu.pool.lent;
-    let most = 0;
-    const { initial, last } = scope(() => {
-      const initial = empty(gpu, [4]);
-      const last = scopedSteps(initial, 10, () => {
-        empty(gpu, [4]); // a temporary of the step
-        most = Math.max(most, gpu.pool.lent - before);
-        return empty(gpu, [4]);
-      });
-      expect(initial.lease?.live).toBe(true);
-      return { initial, last };
-    });
-    // initial, the state given and the temporary, however many steps ran
-    expect(most).toBe(3);
-    expect(gpu.pool.lent - before).toBe(2);
-    release(initial, last);
-  });
-
-  it('runs a loop of 100,000 steps (it does not nest one scope per step)', () => {
-    expect(scopedSteps(0, 100_000, (s) => s + 1)).toBe(100_000);
   });
 });
 
