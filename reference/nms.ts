@@ -33,11 +33,14 @@ export function validateNms(op: string, boxes: Shaped, scores: Shaped, params: N
   return { K, iouThreshold, scoreThreshold };
 }
 
-/** Indices of the boxes with score > scoreThreshold, by descending score; equal scores by index. */
+/**
+ * Indices of the boxes with score > scoreThreshold, by descending score; equal scores by index
+ * (Array.prototype.sort is stable since ES2019, and the indices start in ascending order).
+ */
 export function candidateOrder(scores: Tensor, scoreThreshold: number): number[] {
   return Array.from(scores.data.keys())
     .filter((k) => scores.data[k] > scoreThreshold)
-    .sort((a, b) => scores.data[b] - scores.data[a] || a - b);
+    .sort((a, b) => scores.data[b] - scores.data[a]);
 }
 
 /** competes(i, j): whether box i may suppress box j at all (always, or only within a class). */

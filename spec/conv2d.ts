@@ -95,6 +95,8 @@ export const conv2d: OpDef = {
     fixedConvSample(7, [1, 3, 4, 5], [2, 3, 4, 5], 2, { stride: 3, pad: 0, dilation: 1, groups: 1 }), // kernel covers x: 1×1 output
     fixedConvSample(8, [3, 1, 10, 10], [4, 1, 5, 5], 4, { stride: 1, pad: 2, dilation: 1, groups: 1 }), // 5×5 'same': the twin's wide tile, split-K dw, dx by the forward kernel
     fixedConvSample(9, [1, 2, 9, 8], [3, 2, 7, 6], 3, { stride: 1, pad: 3, dilation: 1, groups: 1 }), // kernel wider than 4 columns, non-square
+    fixedConvSample(10, [2, 2, 4, 12], [5, 2, 2, 11], 5, { stride: 1, pad: 1, dilation: 1, groups: 1 }), // kernel rows wider than 8 columns: two of the twin's dw tiles per row
+    fixedConvSample(11, [4, 8, 2, 2], [4, 8, 2, 2], 4, { stride: 1, pad: 0, dilation: 1, groups: 1 }), // many channels on a tiny plane, as in late layers: N·C planes outnumber a plane's pixels
   ],
   errors: [
     {

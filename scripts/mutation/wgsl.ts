@@ -58,12 +58,20 @@ function describeMutant(file: string, text: string, m: WgslMutant): string {
   return `${file}:${m.line} ${m.operator}: ${line}  ⇒  ${mutated || '(line removed)'}`;
 }
 
+/** The file's mutants, or those whose description contains `match`. */
+const matching = (file: string, text: string, match: string | undefined): WgslMutant[] =>
+  wgslMutants(file, text).filter((m) => match === undefined || describeMutant(file, text, m).includes(match));
+
 const program = new Command('mutation:wgsl')
   .argument('[ops...]', 'ops with a twin whose kernel files to mutate (default: every op with a twin)')
   .option('--files <files>', "comma-separated accelerated/ files to mutate (default: the ops' kernel modules)")
   .option('--limit <n>', 'test at most n mutants per file, evenly spread over it', (v) => Number.parseInt(v, 10))
+  .option(
+    '--match <text>',
+    "test only the mutants whose description (the file:line, operator and both lines as printed) contains the text, e.g. a survivor's line",
+  )
   .option('--list', 'list the files, their mutants and the ops whose tests would run, and run nothing')
-  .action(async (names: string[], opts: { files?: string; limit?: number; list?: boolean }) => {
+  .action(async (names: string[], opts: { files?: string; limit?: number; match?: string; list?: boolean }) => {
     const withTwin = TABLE.filter((r) => r.twin).map((r) => r.id);
     const unknown = names.filter((n) => !withTwin.includes(n));
     if (unknown.length) program.error(`no twin for: ${unknown.join(', ')} (ops with a twin: ${withTwin.join(', ')})`);
@@ -72,7 +80,12 @@ const program = new Command('mutation:wgsl')
     // The ops whose twins use a file: a mutant survives only if every one of them passes.
     const usersOf = (file: string) => withTwin.filter((op) => filesOf.get(op)!.includes(file));
     if (opts.list) {
-      for (const file of targets) console.log(`${file}: ${wgslMutants(file, readFileSync(file, 'utf8')).length} mutants; tests of ${usersOf(file).join(', ')}`);
+      for (const file of targets) {
+        const text = readFileSync(file, 'utf8');
+        const mutants = matching(file, text, opts.match);
+        console.log(`${file}: ${mutants.length} mutants; tests of ${usersOf(file).join(', ')}`);
+        if (opts.match !== undefined) for (const m of mutants) console.log(`  ${describeMutant(file, text, m)}`);
+      }
       return;
     }
     const sandbox = makeSandbox();
@@ -81,7 +94,9 @@ const program = new Command('mutation:wgsl')
       const ops = usersOf(file);
       if (!ops.length) program.error(`${file}: no twin uses it (expected an accelerated/ module imported by an op's twin)`);
       // Mutants are found in the sandbox's copy, the text they are applied to.
-      const all = wgslMutants(file, readFileSync(join(sandbox.root, file), 'utf8'));
+      const text = readFileSync(join(sandbox.root, file), 'utf8');
+      const all = matching(file, text, opts.match);
+      if (!all.length) program.error(`${file}: no mutant matches ${JSON.stringify(opts.match)}`);
       const chosen = spread(all, opts.limit);
       const started = Date.now();
       // A kernel module's own tests (spec/matmul.test.ts) run too: they reach what the ops' cases may not.
@@ -110,11 +125,13 @@ const program = new Command('mutation:wgsl')
       }
       const t = tally(statuses);
       console.log(`${file}: ${score(t)} (${t.killed} of ${t.valid} killed, ${t.invalid} did not compile)`);
-      updateScores('wgsl-scores', file, { ...t, ops, sampled: chosen.length < all.length ? `${chosen.length} of ${all.length}` : undefined, survivors });
+      // A --match run re-checks chosen mutants: it does not replace the file's score.
+      if (opts.match === undefined)
+        updateScores('wgsl-scores', file, { ...t, ops, sampled: chosen.length < all.length ? `${chosen.length} of ${all.length}` : undefined, survivors });
       summary.push(`| ${file} | ${ops.join(', ')} | ${t.killed} / ${t.valid} | ${score(t)} | ${t.invalid} |`);
     }
     console.log(`\n| file | tests of | killed | score | did not compile |\n|---|---|---|---|---|\n${summary.join('\n')}`);
-    console.log(`(scores kept in ${REPORTS}/wgsl-scores.json)`);
+    console.log(opts.match === undefined ? `(scores kept in ${REPORTS}/wgsl-scores.json)` : '(a --match run: the scores kept are unchanged)');
   });
 
 await program.parseAsync();
