@@ -28,7 +28,6 @@ export function batchedNmsForward(boxes: Tensor, scores: Tensor, idxs: Tensor, p
       boxes,
       order.filter((k) => idxs.data[k] === c),
       iouThreshold,
-      () => true,
     ),
   );
   const rank = new Map(order.map((k, r) => [k, r]));

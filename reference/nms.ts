@@ -43,30 +43,27 @@ export function candidateOrder(scores: Tensor, scoreThreshold: number): number[]
     .sort((a, b) => scores.data[b] - scores.data[a]);
 }
 
-/** competes(i, j): whether box i may suppress box j at all (always, or only within a class). */
-export type Competes = (i: number, j: number) => boolean;
-
 /**
  * Greedy NMS, written plainly: walk the candidates by descending score; keep one unless a box kept
- * before it overlaps it with IoU > iou_threshold (and competes with it).
+ * before it overlaps it with IoU > iou_threshold.
  */
-export function greedyNaive(boxes: Tensor, order: readonly number[], iouThreshold: number, competes: Competes): number[] {
+export function greedyNaive(boxes: Tensor, order: readonly number[], iouThreshold: number): number[] {
   const keep: number[] = [];
   for (const j of order) {
     const box = boxAt(boxes.data, j);
-    if (keep.every((i) => !competes(i, j) || iou(boxAt(boxes.data, i), box) <= iouThreshold)) keep.push(j);
+    if (keep.every((i) => iou(boxAt(boxes.data, i), box) <= iouThreshold)) keep.push(j);
   }
   return keep;
 }
 
 /**
  * Greedy NMS as torchvision computes it: first the suppression matrix of the candidates in score
- * order, suppress[p][q] = (q after p) ∧ IoU > iou_threshold (∧ competes); then one pass that keeps
- * each candidate not yet removed and removes every candidate its row marks.
+ * order, suppress[p][q] = (q after p) ∧ IoU > iou_threshold; then one pass that keeps each
+ * candidate not yet removed and removes every candidate its row marks.
  */
-export function greedyVectorized(boxes: Tensor, order: readonly number[], iouThreshold: number, competes: Competes): number[] {
+export function greedyVectorized(boxes: Tensor, order: readonly number[], iouThreshold: number): number[] {
   const n = order.length;
-  const suppress = order.map((i, p) => order.map((j, q) => q > p && competes(i, j) && iou(boxAt(boxes.data, i), boxAt(boxes.data, j)) > iouThreshold));
+  const suppress = order.map((i, p) => order.map((j, q) => q > p && iou(boxAt(boxes.data, i), boxAt(boxes.data, j)) > iouThreshold));
   const removed = new Array<boolean>(n).fill(false);
   const keep: number[] = [];
   for (let p = 0; p < n; p++) {
@@ -79,11 +76,9 @@ export function greedyVectorized(boxes: Tensor, order: readonly number[], iouThr
   return keep;
 }
 
-const everyBox: Competes = () => true;
-
 function nms(greedy: typeof greedyNaive, boxes: Tensor, scores: Tensor, params: NmsParams): { keep: Tensor; cache: null } {
   const { iouThreshold, scoreThreshold } = validateNms('nms', boxes, scores, params);
-  const keep = greedy(boxes, candidateOrder(scores, scoreThreshold), iouThreshold, everyBox);
+  const keep = greedy(boxes, candidateOrder(scores, scoreThreshold), iouThreshold);
   return { keep: tensor([keep.length], keep), cache: null };
 }
 
