@@ -71,7 +71,20 @@ export const roi_align: OpDef = {
     makeSample({ features: plane, rois: tensor([1, 5], [0, 1, 1, 1, 1]) }, { output_size: [2, 2], aligned: false }),
     // spatial_scale 0.5, adaptive grid (2×1 points per bin), beyond the last row and column.
     makeSample({ features: plane, rois: tensor([2, 5], [0, 2, 0, 6, 8, 0, 4, 4, 7.5, 7.5]) }, { output_size: [2, 2], spatial_scale: 0.5 }),
+    // sampling_ratio 0 is adaptive, as −1 (torchvision uses a fixed grid only when it is > 0).
+    makeSample({ features: plane, rois: tensor([2, 5], [0, 2, 0, 6, 8, 0, 4, 4, 7.5, 7.5]) }, { output_size: [2, 2], spatial_scale: 0.5, sampling_ratio: 0 }),
   ],
+  kinks: {
+    convention:
+      'a sample point exactly one pixel outside the map (y = −1 or H, x = −1 or W) still reads the border pixel: the cut-off is strict, as torchvision',
+    // One sample point per roi, at y = −1, y = H, x = −1 and x = W of the 4×4 plane in turn.
+    cases: [
+      makeSample(
+        { features: plane, rois: tensor([4, 5], [0, 0.5, -1.5, 1.5, -0.5, 0, 0.5, 3.5, 1.5, 4.5, 0, -1.5, 0.5, -0.5, 1.5, 0, 3.5, 0.5, 4.5, 1.5]) },
+        { output_size: [1, 1], sampling_ratio: 1 },
+      ),
+    ],
+  },
   errors: [
     {
       title: 'features of rank 3',
@@ -99,6 +112,7 @@ export const roi_align: OpDef = {
       sample: makeSample(ok, { ...params, sampling_ratio: -2 }),
       message: 'roi_align: sampling_ratio: expected an integer ≥ -1, got -2',
     },
+    { title: 'spatial_scale 0', sample: makeSample(ok, { ...params, spatial_scale: 0 }), message: 'roi_align: spatial_scale: expected a number > 0, got 0' },
     { title: 'aligned not a boolean', sample: makeSample(ok, { ...params, aligned: 1 }), message: 'roi_align: aligned: expected true or false, got 1' },
     {
       title: 'NaN in features',
