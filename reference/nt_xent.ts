@@ -29,12 +29,10 @@ export function validateNtXent(z: Shaped, params: NtXentParams = {}): { M: numbe
   const [M, D] = z.shape;
   if (M % 2 !== 0) throw new InputError(OP, 'z', 'an even number of rows (2N: pairs k, k + N)', `${M} rows`);
   requireFinite(OP, 'z', z);
-  if (z.data) {
-    for (let i = 0; i < M; i++) {
-      let sq = 0;
-      for (let d = 0; d < D; d++) sq += z.data[i * D + d] ** 2;
-      if (sq === 0) throw new InputError(OP, 'z', 'rows of non-zero norm (cosine similarity)', `a zero row at [${i}]`);
-    }
+  const data = z.data;
+  for (let i = 0; data && i < M; i++) {
+    const row = Array.from({ length: D }, (_, d) => data[i * D + d]);
+    if (row.every((v) => v === 0)) throw new InputError(OP, 'z', 'rows of non-zero norm (cosine similarity)', `a zero row at [${i}]`);
   }
   return { M, D, tau: hyper(OP, params, 'tau', 0.5, { above: 0 }) };
 }

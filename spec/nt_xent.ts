@@ -46,6 +46,7 @@ export const nt_xent: OpDef = {
       message: 'nt_xent: z: expected rows of non-zero norm (cosine similarity), got a zero row at [1]',
     },
     { title: 'tau of 0', sample: makeSample({ z: tensor([2, 2], [1, 0, 0, 1]) }, { tau: 0 }), message: 'nt_xent: tau: expected a number > 0, got 0' },
+    { title: 'empty z', sample: makeSample({ z: tensor([0, 2]) }), message: 'nt_xent: z: expected a non-empty tensor, got shape [0, 2]' },
     { title: 'z of rank 1', sample: makeSample({ z: tensor([4]) }), message: 'nt_xent: z: expected rank 2, got rank 1 (shape [4])' },
     { title: 'NaN in z', sample: makeSample({ z: tensor([2, 2], [1, NaN, 0, 1]) }), message: 'nt_xent: z: expected finite values, got NaN at [0, 1]' },
   ],
