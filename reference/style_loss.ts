@@ -27,15 +27,17 @@ const OP = 'style_loss';
 export function validateStyleLoss(tensors: readonly Shaped[], params: StyleLossParams = {}): { L: number; layers: number[]; weights: number[] } {
   const layers = params.style_layers;
   const targetCount = Array.isArray(layers) ? layers.length : 0;
-  // Maps then targets told apart by rank (4, then 3): a count that does not match style_layers is
-  // named as such, rather than as a map or target of the wrong shape once the split by count is off.
+  // The maps are the leading rank-4 tensors and the rest should be the targets: a count that does not
+  // match style_layers is named as such, rather than as a map or target of the wrong shape once the
+  // split by count is off.
   const firstTarget = tensors.findIndex((t) => t.shape.length !== 4);
   const maps = firstTarget < 0 ? tensors.length : firstTarget;
-  if (targetCount > 0 && maps > 0 && tensors.slice(maps).every((t) => t.shape.length === 3) && tensors.length - maps !== targetCount) {
+  if (targetCount > 0 && maps > 0 && tensors.length - maps !== targetCount) {
     throw new InputError(OP, 'style_targets', `${targetCount} (one tensor per style layer) after feats_0 … feats_${maps - 1}`, `${tensors.length - maps}`);
   }
   const L = tensors.length - targetCount;
-  if (!Array.isArray(layers) || layers.length === 0 || L < 1 || layers.some((k, l) => !Number.isInteger(k) || k < 0 || k >= L || layers.indexOf(k) !== l)) {
+  // No index is in range when L < 1, so k ≥ L also rejects a call without feature maps.
+  if (!Array.isArray(layers) || layers.length === 0 || layers.some((k, l) => !Number.isInteger(k) || k < 0 || k >= L || layers.indexOf(k) !== l)) {
     throw new InputError(
       OP,
       'style_layers',
@@ -44,7 +46,7 @@ export function validateStyleLoss(tensors: readonly Shaped[], params: StyleLossP
     );
   }
   const weights = params.style_weights;
-  if (!Array.isArray(weights) || weights.length !== layers.length || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) {
+  if (!Array.isArray(weights) || weights.length !== layers.length || weights.some((w) => !Number.isFinite(w))) {
     throw new InputError(OP, 'style_weights', `${layers.length} finite numbers (one per style layer)`, JSON.stringify(weights) ?? 'undefined');
   }
   tensors.slice(0, L).forEach((f, k) => {

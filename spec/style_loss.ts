@@ -118,6 +118,61 @@ export const style_loss: OpDef = {
       message: 'style_loss: feats_1: expected shape [1, C, H, W], got [2, 3, 1, 2]',
     },
     {
+      title: 'style_layers missing',
+      sample: makeSample(okInputs(), { style_weights: [1, 10] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 4], got undefined',
+    },
+    {
+      title: 'no style layer',
+      sample: makeSample(okInputs(), { style_layers: [], style_weights: [] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 4], got []',
+    },
+    {
+      title: 'a fractional style layer',
+      sample: makeSample(okInputs(), { ...okParams, style_layers: [0, 1.5] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [0,1.5]',
+    },
+    {
+      title: 'a negative style layer',
+      sample: makeSample(okInputs(), { ...okParams, style_layers: [-1, 2] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [-1,2]',
+    },
+    {
+      title: 'a style layer twice',
+      sample: makeSample(okInputs(), { ...okParams, style_layers: [2, 2] }),
+      message: 'style_loss: style_layers: expected a non-empty list of distinct feature indices in [0, 2], got [2,2]',
+    },
+    {
+      title: 'style_weights missing',
+      sample: makeSample(okInputs(), { style_layers: [0, 2] }),
+      message: 'style_loss: style_weights: expected 2 finite numbers (one per style layer), got undefined',
+    },
+    {
+      title: 'a style weight as a string',
+      sample: makeSample(okInputs(), { ...okParams, style_weights: [1, '10'] }),
+      message: 'style_loss: style_weights: expected 2 finite numbers (one per style layer), got [1,"10"]',
+    },
+    {
+      title: 'no targets',
+      sample: makeSample(okInputsWithout('style_targets_0', 'style_targets_1'), okParams),
+      message: 'style_loss: style_targets: expected 2 (one tensor per style layer) after feats_0 … feats_2, got 0',
+    },
+    {
+      title: 'feats_0 without its batch dimension',
+      sample: makeSample({ ...okInputs(), feats_0: tensor([2, 2, 2], [1, 0, -1, 2, 0.5, 0.5, -0.5, 1]) }, okParams),
+      message: 'style_loss: feats_0: expected shape [1, C, H, W], got [2, 2, 2]',
+    },
+    {
+      title: 'empty feats_1',
+      sample: makeSample({ ...okInputs(), feats_1: tensor([1, 3, 0, 2]) }, okParams),
+      message: 'style_loss: feats_1: expected a non-empty tensor, got shape [1, 3, 0, 2]',
+    },
+    {
+      title: 'NaN in style_targets_1',
+      sample: makeSample({ ...okInputs(), style_targets_1: tensor([1, 1, 1], [NaN]) }, okParams),
+      message: 'style_loss: style_targets_1: expected finite values, got NaN at [0, 0, 0]',
+    },
+    {
       title: 'NaN in feats_2',
       sample: makeSample({ ...okInputs(), feats_2: tensor([1, 1, 2, 1], [NaN, 0]) }, okParams),
       message: 'style_loss: feats_2: expected finite values, got NaN at [0, 0, 0, 0]',
