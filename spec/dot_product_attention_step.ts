@@ -72,6 +72,17 @@ export const dot_product_attention_step: OpDef = {
       message: `${OP}: A: expected a square spatial grid (D_a, D_a), got [2, 3]`,
     },
     {
+      title: 'empty prev_h',
+      sample: makeSample({ prev_h: tensor([0, 3]), A: tensor([0, 3, 2, 2]) }),
+      message: `${OP}: prev_h: expected a non-empty tensor, got shape [0, 3]`,
+    },
+    { title: 'empty A', sample: makeSample({ ...ok, A: tensor([2, 3, 0, 0]) }), message: `${OP}: A: expected a non-empty tensor, got shape [2, 3, 0, 0]` },
+    {
+      title: 'NaN in prev_h',
+      sample: makeSample({ ...ok, prev_h: tensor([2, 3], [0, 0, 0, 0, 0, NaN]) }),
+      message: `${OP}: prev_h: expected finite values, got NaN at [1, 2]`,
+    },
+    {
       title: 'NaN in A',
       sample: makeSample({
         ...ok,
