@@ -105,6 +105,21 @@ export const multi_head_attention: OpDef = {
       message: `${OP}: key: expected shape [1, T, 4] (N = 1, E = 4 from query), got [1, 3, 2]`,
     },
     {
+      title: 'key of rank 2',
+      sample: makeSample({ ...ok, key: tensor([3, E]) }, { num_heads: 2 }),
+      message: `${OP}: key: expected rank 3, got rank 2 (shape [3, 4])`,
+    },
+    {
+      title: 'bq not (E)',
+      sample: makeSample({ ...ok, bq: tensor([3]) }, { num_heads: 2 }),
+      message: `${OP}: bq: expected shape [4] (E = 4 from query), got [3]`,
+    },
+    {
+      title: 'mask of another key length',
+      sample: makeSample({ ...ok, mask: tensor([1, 2, 2]) }, { num_heads: 2 }),
+      message: `${OP}: mask: expected shape [1, 2, 3] (N = 1, S = 2 from query, T = 3 from key), got [1, 2, 2]`,
+    },
+    {
       title: 'value length differs from key',
       sample: makeSample({ ...ok, value: tensor([1, 2, E]) }, { num_heads: 2 }),
       message: `${OP}: value: expected shape [1, 3, 4] (N = 1, E = 4 from query, T = 3 from key), got [1, 2, 4]`,
