@@ -26,12 +26,9 @@ export function isMasked({ mask, causal, heads }: Masking, b: number, i: number,
 
 /**
  * mask (N, Tq, Tk) of 0s and 1s, leaving every query row at least one key once `causal` (key j > query
- * i) is applied too: a fully masked row has no softmax.
+ * i) is applied too: a fully masked row has no softmax. Tq, Tk ≥ 1: the callers reject empty inputs first.
  */
 export function validateMask(op: string, mask: Shaped | undefined, N: number, Tq: number, Tk: number, causal: boolean, why: string, arg = 'mask'): void {
-  if (Tk === 0 && Tq > 0) {
-    throw new InputError(op, arg, 'at least one unmasked key in every query row', 'no keys (Tk = 0)');
-  }
   if (!mask) return;
   requireShape(op, arg, mask, [N, Tq, Tk], why);
   requireZeroOne(op, arg, mask);
