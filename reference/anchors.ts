@@ -24,7 +24,7 @@ export interface AnchorsSettings {
 }
 
 function positiveList(value: unknown, name: string): number[] {
-  const ok = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0);
+  const ok = Array.isArray(value) && value.length > 0 && value.every((v) => Number.isFinite(v) && (v as number) > 0);
   if (!ok) throw new InputError('anchors', name, 'a non-empty list of numbers > 0', JSON.stringify(value) ?? String(value));
   return value as number[];
 }

@@ -49,8 +49,23 @@ export const anchors: OpDef = {
       sample: makeSample({ features: tensor([1, 1, 0, 2]) }, params),
       message: 'anchors: features: expected a feature map of H′, W′ ≥ 1, got shape [1, 1, 0, 2]',
     },
+    {
+      title: 'feature map of width 0',
+      sample: makeSample({ features: tensor([1, 1, 2, 0]) }, params),
+      message: 'anchors: features: expected a feature map of H′, W′ ≥ 1, got shape [1, 1, 2, 0]',
+    },
     { title: 'stride missing', sample: makeSample(ok, { scales: [32], ratios: [1] }), message: 'anchors: stride: expected a number > 0, got undefined' },
     { title: 'no scales', sample: makeSample(ok, { ...params, scales: [] }), message: 'anchors: scales: expected a non-empty list of numbers > 0, got []' },
+    {
+      title: 'a scale as a string',
+      sample: makeSample(ok, { ...params, scales: ['32'] }),
+      message: 'anchors: scales: expected a non-empty list of numbers > 0, got ["32"]',
+    },
+    {
+      title: 'a zero ratio',
+      sample: makeSample(ok, { ...params, ratios: [0, 1] }),
+      message: 'anchors: ratios: expected a non-empty list of numbers > 0, got [0,1]',
+    },
     {
       title: 'negative ratio',
       sample: makeSample(ok, { ...params, ratios: [1, -2] }),
