@@ -85,11 +85,12 @@ export function meanAveragePrecisionForward(detections: Tensor, groundTruth: Ten
     });
   const dets = rowsOf(detections, 3);
   const gts = rowsOf(groundTruth, 2);
-  const classes = [...new Set(gts.map((g) => g.cls))].sort((a, b) => a - b);
+  const classes = [...new Set(gts.map((g) => g.cls))];
   const aps = classes.map((cls) => {
     const truth = gts.filter((g) => g.cls === cls);
     const matched = new Set<Row>();
-    const ranked = dets.filter((d) => d.cls === cls).sort((a, b) => b.score - a.score || a.index - b.index);
+    // Array.prototype.sort is stable (ES2019): equal scores keep index order.
+    const ranked = dets.filter((d) => d.cls === cls).sort((a, b) => b.score - a.score);
     const hits = ranked.map((d) => {
       let best: Row | undefined;
       let bestIou = -Infinity;

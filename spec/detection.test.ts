@@ -32,6 +32,16 @@ describe('detection hand-worked cases', () => {
     expect(meanAveragePrecisionForward(detections, ground_truth).map.data[0]).toBeCloseTo(5 / 12, 12);
   });
 
+  it('mean_average_precision: a detection tied between two ground truths takes the first, leaving the second to match (AP 1)', () => {
+    const { detections, ground_truth } = MAP_HAND_CASES.tiedTruths;
+    expect(meanAveragePrecisionForward(detections, ground_truth, { iou_threshold: 0.3 }).map.data[0]).toBe(1);
+  });
+
+  it('mean_average_precision: a point-sized ground truth is never matched (AP ½)', () => {
+    const { detections, ground_truth } = MAP_HAND_CASES.pointTruth;
+    expect(meanAveragePrecisionForward(detections, ground_truth).map.data[0]).toBe(0.5);
+  });
+
   it('mean_average_precision: a missed ground truth caps recall at ½ (AP ½); IoU exactly at the threshold misses', () => {
     const truth = tensor([2, 6], [0, 0, 0, 0, 10, 10, 1, 0, 0, 0, 10, 10]);
     expect(meanAveragePrecisionForward(tensor([1, 7], [1, 0, 0.3, 0, 0, 10, 10]), truth).map.data[0]).toBe(0.5);

@@ -47,6 +47,18 @@ export const MAP_HAND_CASES = {
     detections: tensor([4, 7], [0, 0, 0.9, 0, 0, 10, 10, 0, 0, 0.8, 1, 0, 10, 10, 0, 0, 0.7, 20, 20, 30, 30, 1, 1, 0.95, 5, 5, 9, 9]),
     ground_truth: tensor([3, 6], [0, 0, 0, 0, 10, 10, 0, 0, 20, 20, 30, 30, 0, 1, 5, 5, 9, 9]),
   },
+  // One detection overlaps two adjacent ground truths equally (IoU ⅓ each) and is matched to the
+  // first; the second detection then matches the second exactly: AP 1 (matched to the last, the
+  // second detection would be a duplicate: AP ½).
+  tiedTruths: {
+    detections: tensor([2, 7], [0, 0, 0.9, 1, 0, 3, 2, 0, 0, 0.8, 2, 0, 4, 2]),
+    ground_truth: tensor([2, 6], [0, 0, 0, 0, 2, 2, 0, 0, 2, 0, 4, 2]),
+  },
+  // A point-sized ground truth is valid, and no detection can match it (IoU 0): recall stops at ½.
+  pointTruth: {
+    detections: tensor([1, 7], [0, 0, 0.9, 0, 0, 2, 2]),
+    ground_truth: tensor([2, 6], [0, 0, 0, 0, 2, 2, 0, 0, 1, 1, 1, 1]),
+  },
 };
 
 const ok = { detections: tensor([1, 7], [0, 0, 0.5, 0, 0, 1, 1]), ground_truth: tensor([1, 6], [0, 0, 0, 0, 1, 1]) };
@@ -65,6 +77,8 @@ export const mean_average_precision: OpDef = {
   edgeCases: [
     makeSample(MAP_HAND_CASES.duplicate),
     makeSample(MAP_HAND_CASES.twoClasses),
+    makeSample(MAP_HAND_CASES.tiedTruths, { iou_threshold: 0.3 }),
+    makeSample(MAP_HAND_CASES.pointTruth),
     // No detections at all: AP 0.
     makeSample({ detections: tensor([0, 7]), ground_truth: ok.ground_truth }),
     // IoU exactly 0.5 is not a match (VOC's strict >): map 0; at iou_threshold 0.4 it is: map 1.
@@ -76,6 +90,21 @@ export const mean_average_precision: OpDef = {
       title: 'detections with 6 columns',
       sample: makeSample({ ...ok, detections: tensor([1, 6]) }),
       message: 'mean_average_precision: detections: expected shape [D, 7], got [1, 6]',
+    },
+    {
+      title: 'ground_truth with 5 columns',
+      sample: makeSample({ ...ok, ground_truth: tensor([1, 5]) }),
+      message: 'mean_average_precision: ground_truth: expected shape [G, 6], got [1, 5]',
+    },
+    {
+      title: 'negative image id in ground_truth',
+      sample: makeSample({ ...ok, ground_truth: tensor([1, 6], [-1, 0, 0, 0, 1, 1]) }),
+      message: 'mean_average_precision: ground_truth: expected integer image and class ids ≥ 0, got -1 at [0, 0]',
+    },
+    {
+      title: 'y2 < y1 in detections',
+      sample: makeSample({ ...ok, detections: tensor([1, 7], [0, 0, 0.5, 0, 1, 1, 0]) }),
+      message: 'mean_average_precision: detections: expected boxes with x1 ≤ x2 and y1 ≤ y2, got [0, 0, 0.5, 0, 1, 1, 0] at [0]',
     },
     {
       title: 'ground_truth of rank 1',
