@@ -135,6 +135,22 @@ export const conv2d: OpDef = {
       message: "conv2d: x: expected an output of at least 1×1 (H' = 1 + ⌊(H + 2·pad − dilation·(HH−1) − 1) / stride⌋), got H' × W' = -1 × 3",
     },
     {
+      title: 'kernel wider than padded x',
+      sample: makeSample({ ...ok, w: tensor([6, 2, 3, 7]) }, groups2),
+      message: "conv2d: x: expected an output of at least 1×1 (H' = 1 + ⌊(H + 2·pad − dilation·(HH−1) − 1) / stride⌋), got H' × W' = 3 × -1",
+    },
+    { title: 'b of rank 2', sample: makeSample({ ...ok, b: tensor([6, 1]) }, groups2), message: 'conv2d: b: expected rank 1, got rank 2 (shape [6, 1])' },
+    {
+      title: 'empty x',
+      sample: makeSample({ ...ok, x: tensor([0, 4, 5, 5]) }, groups2),
+      message: 'conv2d: x: expected a non-empty tensor, got shape [0, 4, 5, 5]',
+    },
+    {
+      title: 'empty w',
+      sample: makeSample({ ...ok, w: tensor([6, 2, 0, 3]) }, groups2),
+      message: 'conv2d: w: expected a non-empty tensor, got shape [6, 2, 0, 3]',
+    },
+    {
       title: 'stride 0',
       sample: makeSample(ok, { groups: 2, stride: 0 }),
       message: 'conv2d: stride: expected an integer ≥ 1, got 0',
