@@ -44,7 +44,13 @@ const program = new Command('mutation')
     '--force',
     "rerun every mutant, not only those whose code or test files changed (after a change to case files or rows, which Stryker's incremental mode does not see)",
   )
-  .action(async (files: string[], opts: { ops?: string; force?: boolean }) => {
+  .option(
+    '--lines <from-to>',
+    "re-check only the mutants on these lines (e.g. a survivor's after a new case), every one rerun; the file's kept score is left as it was",
+  )
+  .action(async (files: string[], opts: { ops?: string; force?: boolean; lines?: string }) => {
+    const lines = opts.lines?.match(/^(\d+)-(\d+)$/);
+    if (opts.lines !== undefined && !lines) program.error(`--lines: expected from-to, e.g. 50-59, got ${opts.lines}`);
     const targets = files.length ? files.map((f) => relative('.', f)) : [...ROW_IDS].map((id) => `reference/${id}.ts`).filter(existsSync);
     const missing = targets.filter((f) => !existsSync(f));
     if (missing.length) program.error(`no such file: ${missing.join(', ')}`);
@@ -63,16 +69,17 @@ const program = new Command('mutation')
       process.env[SCOPE_ENV.tests] = hostOnly ? ownTests : '';
       const slug = file.replace(/[/\\]/g, '_');
       const results = await new Stryker({
-        mutate: [file],
-        incrementalFile: join(REPORTS, `${slug}.incremental.json`),
-        force: opts.force ?? false,
+        // A line range is a partial run: it must not replace the file's incremental results.
+        ...(lines
+          ? { mutate: [`${file}:${lines[1]}-${lines[2]}`], incremental: false }
+          : { mutate: [file], incrementalFile: join(REPORTS, `${slug}.incremental.json`), force: opts.force ?? false }),
       }).runMutationTest();
       const t = tally(results.map((r) => r.status));
-      const lines = readFileSync(file, 'utf8').split('\n');
+      const text = readFileSync(file, 'utf8').split('\n');
       const survivors = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage');
-      console.log(`${file}: ${score(t)} (${t.killed} of ${t.valid} killed)`);
-      for (const m of survivors) console.log(`  ${describeMutant(m, lines)}`);
-      updateScores('reference-scores', file, { ...t, ops: scoped, survivors: survivors.map((m) => describeMutant(m, lines)) });
+      console.log(`${file}${lines ? `, lines ${opts.lines}` : ''}: ${score(t)} (${t.killed} of ${t.valid} killed)`);
+      for (const m of survivors) console.log(`  ${describeMutant(m, text)}`);
+      if (!lines) updateScores('reference-scores', file, { ...t, ops: scoped, survivors: survivors.map((m) => describeMutant(m, text)) });
       summary.push([file, t]);
     }
     console.log('\n| file | killed | score |\n|---|---|---|');
