@@ -207,6 +207,7 @@ const adaptiveRow = (
       ...stateErrors(id, 'cache', { cache: z() }),
       negativeSquares(id, 'cache', { cache: z() }),
       epsError(id, { cache: z() }),
+      ...(id === 'rmsprop' ? [fractionError(id, 'decay', { cache: z() })] : []),
     ]),
   });
 
@@ -249,7 +250,9 @@ export const adam = updateRow({
   errors: updateErrors('adam', adamState(), [
     ...stateErrors('adam', 'm', adamState()),
     negativeSquares('adam', 'v', adamState()),
+    fractionError('adam', 'beta1', adamState()),
     fractionError('adam', 'beta2', adamState()),
+    epsError('adam', adamState()),
     {
       title: 't not a scalar',
       sample: makeSample({ w: z(), dw: z(), ...adamState(), t: tensor([1], [3]) }),
