@@ -32,12 +32,14 @@ export const attentionInputs = (prefix: string): string[] => [...ATTENTION_WEIGH
 export const FFN_INPUTS = ['W1', 'b1', 'W2', 'b2'];
 export const normInputs = (k: number): string[] => [`ln${k}_gamma`, `ln${k}_beta`];
 
+/** The layer norms' γ and β, one norm per block: the attention blocks, then the feed-forward. */
+const layerNorms = (attentionPrefixes: readonly string[]): string[] => Array.from({ length: attentionPrefixes.length + 1 }, (_, k) => normInputs(k + 1)).flat();
+
 /** The weight inputs of a layer with these attention blocks, in argument order. */
 export const layerWeights = (attentionPrefixes: readonly string[]): string[] => [
   ...attentionPrefixes.flatMap(attentionInputs),
   ...FFN_INPUTS,
-  ...attentionPrefixes.flatMap((_, k) => normInputs(k + 1)),
-  ...normInputs(attentionPrefixes.length + 1),
+  ...layerNorms(attentionPrefixes),
 ];
 
 /**
@@ -271,7 +273,7 @@ export function validateLayer(
     ['b1', [F], ffn],
     ['W2', [F, E], ffn],
     ['b2', [E], from],
-    ...[...prefixes, 'ffn'].flatMap((_, k) => normInputs(k + 1).map((name): [string, number[], string] => [name, [E], from])),
+    ...layerNorms(prefixes).map((name): [string, number[], string] => [name, [E], from]),
   ];
   for (const [name, shape, why] of shapes) requireShape(op, name, t[name] as Shaped, shape, why);
   for (const name of [streamName, ...(memory ? ['memory'] : []), ...layerWeights(prefixes)]) requireFinite(op, name, t[name] as Shaped);

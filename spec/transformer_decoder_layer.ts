@@ -47,6 +47,8 @@ export const transformer_decoder_layer: OpDef = {
   edgeCases: [
     makeSample({ ...ok, tgt_mask: causal }, params),
     makeSample({ ...ok, tgt_mask: causal }, { ...params, norm_first: true }),
+    // A coarse eps (0.1 against the default 1e-5) reaches every layer norm.
+    makeSample(ok, { ...params, eps: 0.1 }),
     makeSample(ok, { ...params, num_heads: 1 }),
   ],
   errors: [
@@ -55,6 +57,31 @@ export const transformer_decoder_layer: OpDef = {
       title: 'memory embedding differs',
       sample: makeSample({ ...ok, memory: tensor([1, 2, 3]) }, params),
       message: `${OP}: memory: expected shape [1, S, 4] (N = 1, E = 4 from tgt), got [1, 2, 3]`,
+    },
+    {
+      title: 'memory of rank 2',
+      sample: makeSample({ ...ok, memory: tensor([2, E]) }, params),
+      message: `${OP}: memory: expected rank 3, got rank 2 (shape [2, 4])`,
+    },
+    {
+      title: 'empty memory',
+      sample: makeSample({ ...ok, memory: tensor([1, 0, E]) }, params),
+      message: `${OP}: memory: expected a non-empty tensor, got shape [1, 0, 4]`,
+    },
+    {
+      title: 'dim_feedforward not a whole number',
+      sample: makeSample(ok, { ...params, dim_feedforward: 5.5 }),
+      message: `${OP}: dim_feedforward: expected an integer ≥ 1, got 5.5`,
+    },
+    {
+      title: 'ln3_beta not (E)',
+      sample: makeSample({ ...ok, ln3_beta: tensor([3]) }, params),
+      message: `${OP}: ln3_beta: expected shape [4] (E = 4 from tgt), got [3]`,
+    },
+    {
+      title: 'tgt_mask of the wrong length',
+      sample: makeSample({ ...ok, tgt_mask: tensor([1, 3, 2]) }, params),
+      message: `${OP}: tgt_mask: expected shape [1, 3, 3] (N = 1, T = 3 from tgt), got [1, 3, 2]`,
     },
     { title: 'num_heads missing', sample: makeSample(ok, { dim_feedforward: 6 }), message: `${OP}: num_heads: expected an integer ≥ 1, got undefined` },
     {
