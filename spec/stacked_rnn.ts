@@ -74,6 +74,8 @@ const edgeCases: Sample[] = [
   fixed({ cell: 'gru', num_layers: 1, bidirectional: true, N: 2, T: 1, D: 2, H: 3 }, 4),
   fixed({ cell: 'lstm', num_layers: 2, bidirectional: false, N: 2, T: 12, D: 3, H: 4 }, 5),
   fixed({ cell: 'rnn', num_layers: 3, bidirectional: true, N: 1, T: 4, D: 2, H: 5 }, 6),
+  // num_layers and bidirectional left out: one layer, one direction by default.
+  makeSample(stackedTensors({ cell: 'gru', num_layers: 1, bidirectional: false, N: 2, T: 3, D: 2, H: 3 }, makeRng(8)), { cell: 'gru' }),
 ];
 
 const OK: Drawn = { cell: 'lstm', num_layers: 2, bidirectional: true, N: 2, T: 3, D: 3, H: 2 };
@@ -102,6 +104,9 @@ export const stacked_rnn: OpDef = {
       sample: withInput('x', tensor([2, 3])),
       message: 'stacked_rnn: x: expected rank 3, got rank 2 (shape [2, 3])',
     },
+    { title: 'empty x', sample: withInput('x', tensor([2, 0, 3])), message: 'stacked_rnn: x: expected a non-empty tensor, got shape [2, 0, 3]' },
+    { title: 'h0 of rank 2', sample: withInput('h0', tensor([4, 2])), message: 'stacked_rnn: h0: expected rank 3, got rank 2 (shape [4, 2])' },
+    { title: 'empty h0', sample: withInput('h0', tensor([4, 2, 0])), message: 'stacked_rnn: h0: expected a non-empty tensor, got shape [4, 2, 0]' },
     {
       title: 'h0 with one entry per layer, not per layer and direction',
       sample: withInput('h0', tensor([2, 2, 2])),
