@@ -102,6 +102,36 @@ export const roi_align: OpDef = {
       message: 'roi_align: rois: expected batch indices in [0, 0] (N = 1 from features), got 1 at [0, 0]',
     },
     {
+      title: 'empty features',
+      sample: makeSample({ ...ok, features: tensor([1, 0, 3, 3]) }, params),
+      message: 'roi_align: features: expected a non-empty tensor, got shape [1, 0, 3, 3]',
+    },
+    {
+      title: 'no rois',
+      sample: makeSample({ ...ok, rois: tensor([0, 5]) }, params),
+      message: 'roi_align: rois: expected a non-empty tensor, got shape [0, 5]',
+    },
+    {
+      title: 'negative batch index',
+      sample: makeSample({ ...ok, rois: tensor([1, 5], [-1, 0, 0, 2, 2]) }, params),
+      message: 'roi_align: rois: expected batch indices in [0, 0] (N = 1 from features), got -1 at [0, 0]',
+    },
+    {
+      title: 'y2 < y1',
+      sample: makeSample({ ...ok, rois: tensor([1, 5], [0, 0, 2, 2, 1]) }, params),
+      message: 'roi_align: rois: expected rois with x1 ≤ x2 and y1 ≤ y2, got [0, 0, 2, 2, 1] at [0]',
+    },
+    {
+      title: 'output_size with a 0',
+      sample: makeSample(ok, { output_size: [2, 0] }),
+      message: 'roi_align: output_size: expected [ph, pw], integers ≥ 1, got [2,0]',
+    },
+    {
+      title: 'output_size with a fraction',
+      sample: makeSample(ok, { output_size: [1.5, 2] }),
+      message: 'roi_align: output_size: expected [ph, pw], integers ≥ 1, got [1.5,2]',
+    },
+    {
       title: 'x2 < x1',
       sample: makeSample({ ...ok, rois: tensor([1, 5], [0, 2, 0, 1, 2]) }, params),
       message: 'roi_align: rois: expected rois with x1 ≤ x2 and y1 ≤ y2, got [0, 2, 0, 1, 2] at [0]',
