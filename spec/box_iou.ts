@@ -42,6 +42,18 @@ export const box_iou: OpDef = {
     // Nested, partly overlapping and disjoint pairs (no coordinate ties: smooth everywhere).
     makeSample({ boxes1: tensor([2, 4], [0, 0, 4, 4, 10, 10, 11, 13]), boxes2: tensor([3, 4], [1, 1.5, 3, 2.5, 2, 3, 6, 5, 20, 20, 21, 22]) }),
   ],
+  kinks: {
+    convention:
+      'where two overlap edges tie the gradient goes to the boxes1 edge; boxes that only touch (overlap width or height 0) pass no overlap gradient; two zero-area boxes (union 0) get no gradient',
+    cases: [
+      // Identical boxes: every overlap edge is a tie.
+      makeSample({ boxes1: tensor([1, 4], [0, 0, 2, 2]), boxes2: tensor([1, 4], [0, 0, 2, 2]) }),
+      // Touching along x = 1, then along y = 1.
+      makeSample({ boxes1: tensor([1, 4], [0, 0, 1, 1]), boxes2: tensor([2, 4], [1, 0, 2, 1, 0, 1, 1, 2]) }),
+      // The same point twice: IoU 0, no gradient.
+      makeSample({ boxes1: tensor([1, 4], [1, 1, 1, 1]), boxes2: tensor([1, 4], [1, 1, 1, 1]) }),
+    ],
+  },
   errors: [
     { title: 'boxes1 of rank 1', sample: makeSample({ ...ok, boxes1: tensor([4]) }), message: 'box_iou: boxes1: expected rank 2, got rank 1 (shape [4])' },
     { title: 'boxes2 with 5 columns', sample: makeSample({ ...ok, boxes2: tensor([2, 5]) }), message: 'box_iou: boxes2: expected shape [K, 4], got [2, 5]' },
