@@ -14,10 +14,13 @@ export function hyper(op: string, params: object, name: string, fallback: number
 }
 
 /** State that is a running sum or average of squares (adagrad's cache, adam's v). */
-export const requireNonNegative = (op: string, arg: string, t: Shaped): void => requireValues(op, arg, t, { min: 0 }, 'values ≥ 0');
+export function requireNonNegative(op: string, arg: string, t: Shaped): void {
+  requireValues(op, arg, t, { min: 0 }, 'values ≥ 0');
+}
 
 /** Step counts: whole numbers ≥ 0 (below 2²⁴, so float32 and int32 hold them exactly). */
 export const MAX_STEP = 2 ** 24 - 1;
 
-export const requireSteps = (op: string, arg: string, t: Shaped): void =>
+export function requireSteps(op: string, arg: string, t: Shaped): void {
   requireValues(op, arg, t, { min: 0, max: MAX_STEP, integer: true }, `integer steps in [0, ${MAX_STEP}]`);
+}
