@@ -91,6 +91,11 @@ export function recurrentErrors(op: string, cell: CellKind, mode: Mode): ErrorCa
       message: `${op}: x: expected rank ${xShape.length}, got rank ${xShape.length + 1} (shape [${[N, T, D, 1].slice(0, xShape.length + 1).join(', ')}])`,
     },
     {
+      title: 'empty x',
+      sample: withInput('x', [...xShape.slice(0, -1), 0]),
+      message: `${op}: x: expected a non-empty tensor, got shape [${[...xShape.slice(0, -1), 0].join(', ')}]`,
+    },
+    {
       title: `${h} batch differs from x`,
       sample: withInput(h, [N + 1, H]),
       message: `${op}: ${h}: expected shape [${N}, H] (N = ${N} from x), got [${N + 1}, ${H}]`,
