@@ -22,7 +22,9 @@ export function tensor(shape: readonly number[], data?: ArrayLike<number>): Tens
   return { shape: [...shape], data: data === undefined ? new Float64Array(n) : Float64Array.from(data) };
 }
 
-export const zeros = (shape: readonly number[]): Tensor => tensor(shape);
+export function zeros(shape: readonly number[]): Tensor {
+  return tensor(shape);
+}
 
 export const scalar = (value: number): Tensor => tensor([], [value]);
 
@@ -63,6 +65,11 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
   return index;
 }
 
-export const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
 
-export const formatIndex = (flat: number, shape: readonly number[]): string => (shape.length === 0 ? '[]' : `[${unravel(flat, shape).join(', ')}]`);
+/** Flat position `flat` of `shape` as an index, e.g. [1, 2]; a scalar's is []. */
+export function formatIndex(flat: number, shape: readonly number[]): string {
+  return formatShape(unravel(flat, shape));
+}
