@@ -84,6 +84,7 @@ export function recurrentErrors(op: string, cell: CellKind, mode: Mode): ErrorCa
   const ok = recurrentTensors(cell, mode, { N, T, D, H }, makeRng(7));
   const xShape = mode === 'step' ? [N, D] : [N, T, D];
   const withInput = (name: string, shape: number[]) => makeSample({ ...ok, [name]: tensor(shape) });
+  const emptyX = [...xShape.slice(0, -1), 0];
   const errors: ErrorCase[] = [
     {
       title: 'x of the wrong rank',
@@ -92,8 +93,8 @@ export function recurrentErrors(op: string, cell: CellKind, mode: Mode): ErrorCa
     },
     {
       title: 'empty x',
-      sample: withInput('x', [...xShape.slice(0, -1), 0]),
-      message: `${op}: x: expected a non-empty tensor, got shape [${[...xShape.slice(0, -1), 0].join(', ')}]`,
+      sample: withInput('x', emptyX),
+      message: `${op}: x: expected a non-empty tensor, got shape [${emptyX.join(', ')}]`,
     },
     {
       title: `${h} batch differs from x`,

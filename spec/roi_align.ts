@@ -45,6 +45,8 @@ const plane = tensor(
   [1, 1, 4, 4],
   Array.from({ length: 16 }, (_, i) => i * 0.5 - 3),
 );
+/** Two rois at spatial_scale 0.5, the second reaching beyond the last row and column of `plane`. */
+const beyondTheEdge = tensor([2, 5], [0, 2, 0, 6, 8, 0, 4, 4, 7.5, 7.5]);
 const ok = { features: tensor([1, 2, 3, 3]), rois: tensor([1, 5], [0, 0, 0, 2, 2]) };
 const params = { output_size: [2, 2] };
 
@@ -70,9 +72,9 @@ export const roi_align: OpDef = {
     makeSample({ features: plane, rois: tensor([1, 5], [0, 1, 1, 1, 1]) }, { output_size: [1, 1], aligned: true }),
     makeSample({ features: plane, rois: tensor([1, 5], [0, 1, 1, 1, 1]) }, { output_size: [2, 2], aligned: false }),
     // spatial_scale 0.5, adaptive grid (2×1 points per bin), beyond the last row and column.
-    makeSample({ features: plane, rois: tensor([2, 5], [0, 2, 0, 6, 8, 0, 4, 4, 7.5, 7.5]) }, { output_size: [2, 2], spatial_scale: 0.5 }),
+    makeSample({ features: plane, rois: beyondTheEdge }, { output_size: [2, 2], spatial_scale: 0.5 }),
     // sampling_ratio 0 is adaptive, as −1 (torchvision uses a fixed grid only when it is > 0).
-    makeSample({ features: plane, rois: tensor([2, 5], [0, 2, 0, 6, 8, 0, 4, 4, 7.5, 7.5]) }, { output_size: [2, 2], spatial_scale: 0.5, sampling_ratio: 0 }),
+    makeSample({ features: plane, rois: beyondTheEdge }, { output_size: [2, 2], spatial_scale: 0.5, sampling_ratio: 0 }),
   ],
   kinks: {
     convention:
